@@ -1,0 +1,98 @@
+import { z } from 'zod'
+import { optionalText, PageQuery, requiredText } from './common.ts'
+
+export const BILLING_FREQUENCIES = ['monthly', 'quarterly', 'semiannual', 'annual', 'every_n_months'] as const
+export type BillingFrequency = (typeof BILLING_FREQUENCIES)[number]
+
+/** Months between bills for the fixed frequencies. */
+export const FREQUENCY_MONTHS: Record<Exclude<BillingFrequency, 'every_n_months'>, number> = {
+  monthly: 1,
+  quarterly: 3,
+  semiannual: 6,
+  annual: 12,
+}
+
+export const PlanInput = z
+  .object({
+    name: requiredText(200),
+    description: optionalText(2000).default(''),
+    priceCents: z
+      .number({ error: 'must be an amount in cents' })
+      .int({ error: 'must be a whole number of cents' })
+      .min(0, { error: 'cannot be negative' })
+      .max(10_000_000, { error: 'must be at most $100,000.00' }),
+    billingFrequency: z.enum(BILLING_FREQUENCIES, { error: 'must be monthly, quarterly, semiannual, annual or every_n_months' }),
+    billingIntervalMonths: z
+      .number({ error: 'must be a number of months' })
+      .int({ error: 'must be a whole number of months' })
+      .min(1, { error: 'must be at least 1 month' })
+      .max(60, { error: 'must be at most 60 months' })
+      .optional(),
+    termMonths: z
+      .number({ error: 'must be a number of months' })
+      .int({ error: 'must be a whole number of months' })
+      .min(1, { error: 'must be at least 1 month' })
+      .max(120, { error: 'must be at most 120 months (10 years)' })
+      .nullable(),
+    visitsPerTerm: z
+      .number({ error: 'must be a number' })
+      .int({ error: 'must be a whole number' })
+      .min(0, { error: 'cannot be negative' })
+      .max(52, { error: 'must be at most 52' })
+      .default(0),
+    visitMonths: z
+      .array(z.number().int().min(1, { error: 'must be a month 1-12' }).max(12, { error: 'must be a month 1-12' }))
+      .max(12)
+      .default([]),
+    termsText: optionalText(20000).default(''),
+    isTaxable: z.boolean().default(false),
+    taxRateBp: z
+      .number({ error: 'must be a rate in basis points' })
+      .int({ error: 'must be a whole number of basis points' })
+      .min(0, { error: 'cannot be negative' })
+      .max(10000, { error: 'must be at most 100%' })
+      .default(0),
+  })
+  .superRefine((plan, ctx) => {
+    if (plan.billingFrequency === 'every_n_months' && plan.billingIntervalMonths === undefined)
+      ctx.addIssue({ code: 'custom', path: ['billingIntervalMonths'], message: 'is required for every N months' })
+    if (new Set(plan.visitMonths).size !== plan.visitMonths.length)
+      ctx.addIssue({ code: 'custom', path: ['visitMonths'], message: 'must not repeat a month' })
+    if (plan.visitMonths.length > 0 && plan.visitMonths.length !== plan.visitsPerTerm && plan.visitsPerTerm <= 12)
+      ctx.addIssue({ code: 'custom', path: ['visitMonths'], message: 'must list one month per visit, or none' })
+    if (plan.isTaxable && plan.taxRateBp === 0)
+      ctx.addIssue({ code: 'custom', path: ['taxRateBp'], message: 'is required when the plan is taxable' })
+    const interval = intervalMonths(plan)
+    if (plan.termMonths !== null && plan.termMonths % interval !== 0)
+      ctx.addIssue({ code: 'custom', path: ['termMonths'], message: `must be a multiple of the billing interval (${interval} months)` })
+  })
+export type PlanInput = z.infer<typeof PlanInput>
+
+/** The billing interval in months for a frequency (and its N for every_n_months). */
+export function intervalMonths(plan: { billingFrequency: BillingFrequency; billingIntervalMonths?: number | null }): number {
+  return plan.billingFrequency === 'every_n_months' ? (plan.billingIntervalMonths ?? 1) : FREQUENCY_MONTHS[plan.billingFrequency]
+}
+
+export const PlanListQuery = PageQuery.extend({
+  q: optionalText(200).optional(),
+  archived: z.enum(['true', 'false']).default('false'),
+})
+
+export interface PlanDto {
+  id: string
+  name: string
+  description: string
+  priceCents: number
+  currency: string
+  billingFrequency: BillingFrequency
+  billingIntervalMonths: number
+  termMonths: number | null
+  visitsPerTerm: number
+  visitMonths: number[]
+  termsText: string
+  isTaxable: boolean
+  taxRateBp: number
+  archivedAt: string | null
+  createdAt: string
+  updatedAt: string
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod'
+import { email, requiredText } from './common.ts'
+
+export const ROLES = ['admin', 'office', 'technician'] as const
+export type Role = (typeof ROLES)[number]
+
+export const password = z
+  .string({ error: 'is required' })
+  .min(10, { error: 'must be at least 10 characters' })
+  .max(200, { error: 'must be at most 200 characters' })
+
+export const LoginInput = z.object({
+  email,
+  password: z.string({ error: 'is required' }).min(1, { error: 'is required' }).max(200),
+})
+
+export const UserCreateInput = z.object({
+  email,
+  name: requiredText(200),
+  role: z.enum(ROLES, { error: 'must be admin, office or technician' }),
+  password,
+})
+
+export const UserUpdateInput = z.object({
+  name: requiredText(200).optional(),
+  role: z.enum(ROLES, { error: 'must be admin, office or technician' }).optional(),
+  isActive: z.boolean({ error: 'must be true or false' }).optional(),
+  password: password.optional(),
+})
+
+export interface UserDto {
+  id: string
+  email: string
+  name: string
+  role: Role
+  isActive: boolean
+  createdAt: string
+}
+
+export interface SessionDto {
+  user: UserDto
+  csrfToken: string
+}

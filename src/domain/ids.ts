@@ -1,0 +1,14 @@
+import { ulid } from 'ulid'
+
+/** Entity prefixes: they make logs, gateway order ids and QuickBooks memos self-describing. */
+export type IdPrefix = 'usr' | 'ses' | 'cus' | 'loc' | 'con' | 'pln' | 'aud'
+
+/** A new prefixed, time-sortable id, e.g. `cus_01J9Z...`. */
+export function newId(prefix: IdPrefix): string {
+  return `${prefix}_${ulid().toLowerCase()}`
+}
+
+/** True when `value` looks like an id with the given prefix (used to 404 early on junk ids). */
+export function isId(prefix: IdPrefix, value: string): boolean {
+  return new RegExp(`^${prefix}_[0-9a-hjkmnp-tv-z]{26}$`).test(value)
+}

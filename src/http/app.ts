@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import Fastify, { type FastifyInstance } from 'fastify'
+import cookie from '@fastify/cookie'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import fastifyStatic from '@fastify/static'
+import type { DatabaseHandle } from '../db/database.ts'
+import type { ServiceDeps } from '../services/deps.ts'
+import { findSession } from '../services/auth/sessions.ts'
+import { installErrorHandler } from './error-handler.ts'
+import { buildOpenApi } from './openapi.ts'
+import { registerRoutes, type AnyRoute } from './route.ts'
+import { authRoutes, SESSION_COOKIE, type AuthRouteOptions } from './routes/auth.routes.ts'
+import { customersRoutes } from './routes/customers.routes.ts'
+import { plansRoutes } from './routes/plans.routes.ts'
+import { settingsRoutes } from './routes/settings.routes.ts'
+import { usersRoutes } from './routes/users.routes.ts'
+
+export interface AppOptions extends AuthRouteOptions {
+  logLevel: string
+  version: string
+  /** Folder of the built web app; served with index.html as the fallback for client-side routes. */
+  webDist?: string
+}
+
+/** Every API route, in one list: the server, the OpenAPI document and the role-matrix test all read it. */
+export function apiRoutes(deps: ServiceDeps, opts: AuthRouteOptions): AnyRoute[] {
+  return [
+    ...authRoutes(deps, opts),
+    ...usersRoutes(deps),
+    ...customersRoutes(deps),
+    ...plansRoutes(deps),
+    ...settingsRoutes(deps),
+  ] as AnyRoute[]
+}
+
+export const defaultWebDist = fileURLToPath(new URL('../../web/dist/', import.meta.url))
+
+/** Builds the HTTP server: security headers, sessions, the API, its docs, health and the web app. */
+export async function buildApp(deps: ServiceDeps, database: DatabaseHandle, opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: opts.logLevel,
+      // NOTE: never log bodies or cookies: they may hold passwords or payment tokens.
+      redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+    },
+    trustProxy: true,
+    bodyLimit: 1024 * 1024,
+  })
+  installErrorHandler(app)
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        frameAncestors: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    hsts: false,
+  })
+  await app.register(cookie)
+  await app.register(rateLimit, { global: false })
+
+  app.addHook('onRequest', async (req) => {
+    const token = req.cookies[SESSION_COOKIE]
+    if (token) req.auth = await findSession(deps, token)
+  })
+
+  const routes = apiRoutes(deps, opts)
+  registerRoutes(app, routes)
+  const openapi = buildOpenApi(routes, opts.version)
+  app.get('/api/docs', async () => openapi)
+  app.get('/api/docs/openapi.json', async () => openapi)
+
+  app.get('/health', async (_req, reply) => {
+    try {
+      await database.ping()
+      return { status: 'ok', database: database.backend }
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', database: database.backend })
+    }
+  })
+
+  const webDist = opts.webDist ?? defaultWebDist
+  if (existsSync(webDist)) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] })
+    app.setNotFoundHandler((req, reply) => {
+      if (req.method === 'GET' && !req.url.startsWith('/api/') && !/\.\w+$/.test(req.url.split('?')[0]))
+        return reply.type('text/html').sendFile('index.html')
+      return reply.code(404).send({ error: { code: 'route_not_found', message: `No route ${req.method} ${req.url.split('?')[0]}`, details: null } })
+    })
+  }
+  return app
+}

@@ -1,0 +1,59 @@
+import { LoginInput } from '../../contracts/users.ts'
+import { login, logout } from '../../services/auth/sessions.ts'
+import type { ServiceDeps } from '../../services/deps.ts'
+import { ANY_ROLE, defineRoute } from '../route.ts'
+
+export const SESSION_COOKIE = 'sb_session'
+
+export interface AuthRouteOptions {
+  sessionTtlHours: number
+  cookieSecure: boolean
+  /** Login attempts per minute for one client address and email. */
+  loginRateLimit: number
+}
+
+export const authRoutes = (deps: ServiceDeps, opts: AuthRouteOptions) => [
+  defineRoute({
+    method: 'POST',
+    url: '/api/auth/login',
+    summary: 'Log in with email and password; sets the session cookie and returns the CSRF token',
+    tag: 'auth',
+    access: 'public',
+    body: LoginInput,
+    rateLimit: {
+      max: opts.loginRateLimit,
+      keyGenerator: (req) => `${req.ip}|${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
+    },
+    handler: async ({ body, reply }) => {
+      const session = await login({ ...deps, sessionTtlHours: opts.sessionTtlHours }, body)
+      reply.setCookie(SESSION_COOKIE, session.token, {
+        httpOnly: true,
+        secure: opts.cookieSecure,
+        sameSite: 'lax',
+        path: '/',
+        expires: session.expiresAt,
+      })
+      return { user: session.user, csrfToken: session.csrfToken }
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/auth/session',
+    summary: 'The logged-in user and the CSRF token for this session',
+    tag: 'auth',
+    access: ANY_ROLE,
+    handler: async ({ auth }) => ({ user: auth.user, csrfToken: auth.csrfToken }),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/auth/logout',
+    summary: 'End this session',
+    tag: 'auth',
+    access: ANY_ROLE,
+    handler: async ({ auth, reply }) => {
+      await logout(deps, auth.sessionId)
+      reply.clearCookie(SESSION_COOKIE, { path: '/' })
+      return { ok: true }
+    },
+  }),
+]

@@ -1,0 +1,42 @@
+import { sql } from 'kysely'
+import { SettingsInput } from '../../contracts/settings.ts'
+import type { ServiceDeps } from '../../services/deps.ts'
+import { getSettings, updateSettings } from '../../services/settings/company-settings.ts'
+import { ADMIN, ANY_ROLE, defineRoute, OFFICE } from '../route.ts'
+
+export const settingsRoutes = (deps: ServiceDeps) => [
+  defineRoute({
+    method: 'GET',
+    url: '/api/settings',
+    summary: 'Company settings',
+    tag: 'settings',
+    access: ANY_ROLE,
+    handler: async () => getSettings(deps),
+  }),
+  defineRoute({
+    method: 'PUT',
+    url: '/api/settings',
+    summary: 'Change company settings (name, time zone, contact)',
+    tag: 'settings',
+    access: ADMIN,
+    body: SettingsInput,
+    handler: async ({ body, auth }) => updateSettings(deps, body, auth.user.id),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/dashboard',
+    summary: 'Counts for the dashboard',
+    tag: 'dashboard',
+    access: OFFICE,
+    handler: async () => {
+      const { rows } = await sql<{ customers: number; archivedCustomers: number; locations: number; plans: number; users: number }>`
+        select
+          (select count(*) from customers where archived_at is null)::int as customers,
+          (select count(*) from customers where archived_at is not null)::int as archived_customers,
+          (select count(*) from customer_locations where archived_at is null)::int as locations,
+          (select count(*) from plans where archived_at is null)::int as plans,
+          (select count(*) from users where is_active)::int as users`.execute(deps.db)
+      return rows[0]
+    },
+  }),
+]

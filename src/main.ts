@@ -1,0 +1,72 @@
+import { resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { readEnv } from './config/env.ts'
+import { openDatabase } from './db/database.ts'
+import { migrateToLatest } from './db/migrate.ts'
+import { buildApp } from './http/app.ts'
+import { systemClock } from './ports/clock.ts'
+import { bootstrapAdmin } from './services/auth/bootstrap-admin.ts'
+import { purgeExpiredSessions } from './services/auth/sessions.ts'
+import { seedDemoData } from './services/demo/seed-demo-data.ts'
+import type { ServiceDeps } from './services/deps.ts'
+
+/**
+ * The composition root: reads configuration, opens the database, applies migrations, wires the
+ * services and adapters, and serves the app until SIGTERM/SIGINT.
+ */
+async function main(argv: string[]) {
+  const env = readEnv()
+  const demo = argv.includes('--demo')
+  const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+
+  const database = env.DATABASE_URL
+    ? await openDatabase({ kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE })
+    : await openDatabase({ kind: 'pglite', dataDir: resolve(env.DATA_DIR) })
+  const applied = await migrateToLatest(database.db)
+  const deps: ServiceDeps = { db: database.db, clock: systemClock }
+
+  const app = await buildApp(deps, database, {
+    logLevel: env.LOG_LEVEL,
+    version,
+    sessionTtlHours: env.SESSION_TTL_HOURS,
+    cookieSecure: env.COOKIE_SECURE,
+    loginRateLimit: env.LOGIN_RATE_LIMIT,
+  })
+  const log = app.log
+  log.info({ database: database.backend, migrationsApplied: applied }, 'database ready')
+
+  const admin = await bootstrapAdmin(deps, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD })
+  if (admin.created && admin.generatedPassword) {
+    // Printed once, to the terminal only, never to the structured log.
+    process.stdout.write(
+      `\n  First start: an admin account was created.\n    email:    ${admin.email}\n    password: ${admin.generatedPassword}\n  Change it under Settings → Users. It will not be shown again.\n\n`,
+    )
+  } else if (admin.created) log.info({ email: admin.email }, 'admin account created from ADMIN_EMAIL')
+
+  if (demo) {
+    const seeded = await seedDemoData(deps)
+    log.info(seeded ? { ...seeded } : {}, seeded ? 'demo data added' : 'demo data skipped: the database already has customers')
+  }
+  await purgeExpiredSessions(deps)
+
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    log.info({ signal }, 'shutting down')
+    await app.close()
+    await database.close()
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+
+  await app.listen({ port: env.PORT, host: env.HOST })
+  const shown = env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${(app.server.address() as { port: number }).port}`
+  process.stdout.write(`Servicebook is running at ${shown}\n`)
+}
+
+main(process.argv.slice(2)).catch((err: Error) => {
+  process.stderr.write(`Servicebook could not start: ${err.message}\n`)
+  process.exit(1)
+})
