@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify'
+import type { DatabaseHandle } from '../../src/db/database.ts'
+import { buildApp } from '../../src/http/app.ts'
+import type { Clock } from '../../src/ports/clock.ts'
+import type { ServiceDeps } from '../../src/services/deps.ts'
+import { createUser } from '../../src/services/users/manage-users.ts'
+import type { Role } from '../../src/contracts/users.ts'
+import { createTestDatabase } from './test-db.ts'
+
+export const TEST_PASSWORD = 'correct horse battery'
+
+export interface TestApp {
+  app: FastifyInstance
+  database: DatabaseHandle
+  deps: ServiceDeps
+  /** Base URL once `listen()` has been called. */
+  url: string
+  /** Creates a user with TEST_PASSWORD and returns its email. */
+  addUser(role: Role, email?: string): Promise<string>
+  close(): Promise<void>
+}
+
+/**
+ * The whole app on a fresh test database. `listen: true` serves it on a loopback port
+ * (for browser tests); otherwise use `app.inject`.
+ */
+export async function startTestApp(opts: { listen?: boolean; clock?: Clock; loginRateLimit?: number } = {}): Promise<TestApp> {
+  const database = await createTestDatabase()
+  const deps: ServiceDeps = { db: database.db, clock: opts.clock ?? { now: () => new Date() } }
+  const app = await buildApp(deps, database, {
+    logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+    version: 'test',
+    sessionTtlHours: 12,
+    cookieSecure: false,
+    loginRateLimit: opts.loginRateLimit ?? 1000,
+  })
+  let url = ''
+  if (opts.listen) {
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+  } else await app.ready()
+  return {
+    app,
+    database,
+    deps,
+    url,
+    addUser: async (role, email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.com`) => {
+      await createUser(deps, { email, name: `Test ${role}`, role, password: TEST_PASSWORD }, null)
+      return email
+    },
+    close: async () => {
+      await app.close()
+      await database.close()
+    },
+  }
+}
+
+/** Logs in through the API and returns headers (cookie + CSRF) for further `inject` calls. */
+export async function loginHeaders(app: FastifyInstance, email: string, password = TEST_PASSWORD) {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } })
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`)
+  const cookie = res.cookies.find((c) => c.name === 'sb_session')!
+  return { cookie: `sb_session=${cookie.value}`, 'x-csrf-token': (res.json() as { csrfToken: string }).csrfToken }
+}
