@@ -1,0 +1,50 @@
+// `npm start`: install what is missing, build what is stale, start the local sandboxes,
+// then run the Servicebook server (src/main.ts) in the foreground. Plain Node on purpose:
+// it runs before node_modules exists.
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { ensureDependencies } from './ensure-deps.mjs'
+import { ensureWebBuild } from './build-web.mjs'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const args = process.argv.slice(2)
+const noSandboxes = args.includes('--no-sandboxes')
+const appArgs = args.filter((a) => a !== '--no-sandboxes')
+
+ensureDependencies()
+ensureWebBuild()
+
+const children = []
+function runTs(file, fileArgs, env = {}) {
+  return spawn(process.execPath, ['--import', 'tsx', join(root, file), ...fileArgs], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  })
+}
+
+// Local CardPointe sandbox, unless the gateway URL points elsewhere.
+const cardpointeMain = 'sandbox/cardpointe/main.ts'
+if (!noSandboxes && !process.env.CARDPOINTE_URL && existsSync(join(root, cardpointeMain))) {
+  const port = process.env.CARDPOINTE_SANDBOX_PORT ?? '3101'
+  const sandbox = runTs(cardpointeMain, ['--port', port])
+  sandbox.on('exit', (code) => {
+    if (code) console.error(`[servicebook] the CardPointe sandbox stopped (exit ${code}); is port ${port} in use?`)
+  })
+  children.push(sandbox)
+}
+
+const server = runTs('src/main.ts', appArgs)
+children.push(server)
+
+function stopAll(signal) {
+  for (const child of children) if (child.exitCode === null) child.kill(signal)
+}
+process.on('SIGINT', () => stopAll('SIGINT'))
+process.on('SIGTERM', () => stopAll('SIGTERM'))
+server.on('exit', (code, signal) => {
+  stopAll('SIGTERM')
+  process.exitCode = code ?? (signal ? 0 : 1)
+})
