@@ -1,0 +1,95 @@
+import type { ReactNode } from 'react'
+import { NoticeArea } from './notice.tsx'
+import { Link, matchPath, useLocation } from './router.tsx'
+import { useSession } from './session.tsx'
+import { NAV, NOT_BUILT, ROLE_LABELS } from './strings.ts'
+import { CustomerDetailPage } from './pages/customer-detail-page.tsx'
+import { CustomerFormPage } from './pages/customer-form-page.tsx'
+import { CustomersPage } from './pages/customers-page.tsx'
+import { DashboardPage } from './pages/dashboard-page.tsx'
+import { LoginPage } from './pages/login-page.tsx'
+import { NotBuiltPage, NotFoundPage } from './pages/not-built-page.tsx'
+import { PlanFormPage } from './pages/plan-form-page.tsx'
+import { PlansPage } from './pages/plans-page.tsx'
+import { SettingsPage } from './pages/settings-page.tsx'
+import { UsersPage } from './pages/users-page.tsx'
+
+type Routes = [pattern: string, render: (params: Record<string, string>) => ReactNode][]
+
+const ROUTES: Routes = [
+  ['/', () => <DashboardPage />],
+  ['/customers', () => <CustomersPage />],
+  ['/customers/new', () => <CustomerFormPage />],
+  ['/customers/:id', (p) => <CustomerDetailPage id={p.id} />],
+  ['/customers/:id/edit', (p) => <CustomerFormPage id={p.id} />],
+  ['/plans', () => <PlansPage />],
+  ['/plans/new', () => <PlanFormPage />],
+  ['/plans/:id', (p) => <PlanFormPage id={p.id} />],
+  ['/settings', () => <SettingsPage />],
+  ['/settings/users', () => <UsersPage />],
+  ...Object.keys(NOT_BUILT).map((path): Routes[number] => [path, () => <NotBuiltPage path={path} />]),
+]
+
+function CurrentPage() {
+  const { pathname } = useLocation()
+  for (const [pattern, render] of ROUTES) {
+    const params = matchPath(pattern, pathname)
+    if (params) return render(params)
+  }
+  return <NotFoundPage />
+}
+
+/** The logged-in shell: header with the user and logout, left navigation, the current page. */
+export function App() {
+  const { user, loading, failure, logOut } = useSession()
+  const { pathname } = useLocation()
+  if (loading) return <p className="muted boot">Loading Servicebook…</p>
+  if (failure)
+    return (
+      <p className="form-error boot" role="alert">
+        Servicebook could not load: {failure}. Reload the page to try again.
+      </p>
+    )
+  if (!user) return <LoginPage />
+  const technician = user.role === 'technician'
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">Servicebook</span>
+        <span className="who">
+          {user.name} <span className="role">({ROLE_LABELS[user.role]})</span>
+        </span>
+        <button type="button" onClick={() => void logOut()}>
+          Log out
+        </button>
+      </header>
+      {!technician && (
+        <nav className="sidenav" aria-label="Main">
+          <ul>
+            {NAV.map((item) => {
+              const current = item.to === '/' ? pathname === '/' : pathname === item.to || pathname.startsWith(`${item.to}/`)
+              return (
+                <li key={item.to}>
+                  <Link to={item.to} aria-current={current ? 'page' : undefined}>
+                    {item.label}
+                  </Link>
+                </li>
+              )
+            })}
+          </ul>
+        </nav>
+      )}
+      <main id="main" className="content">
+        <NoticeArea />
+        {technician ? (
+          <NotBuiltPage title="Your work orders" purpose="It will list the work orders dispatched to you." />
+        ) : (
+          <CurrentPage />
+        )}
+      </main>
+    </div>
+  )
+}

@@ -1,0 +1,109 @@
+import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
+import type { z } from 'zod'
+import { fieldErrors } from '../../src/contracts/common.ts'
+import { ApiError, errorMessage, type FieldErrors } from './api.ts'
+
+/**
+ * Form state shared by every form: field errors keyed by the API's field paths
+ * (`locations.0.postalCode`), a form-level message, the saving flag, and focus on the first
+ * invalid field after each failed submit.
+ */
+export function useForm() {
+  const formRef = useRef<HTMLFormElement>(null)
+  const [errors, setErrors] = useState<FieldErrors>({})
+  const [formError, setFormError] = useState<string | null>(null)
+  const [orphans, setOrphans] = useState<FieldErrors>({})
+  const [saving, setSaving] = useState(false)
+  const [failures, setFailures] = useState(0)
+
+  useEffect(() => {
+    const form = formRef.current
+    if (!failures || !form) return
+    // Errors for paths no control on screen shows (e.g. "locations") go to the summary.
+    const unmatched = Object.fromEntries(Object.entries(errors).filter(([path]) => !form.querySelector(`[data-field="${CSS.escape(path)}"]`)))
+    setOrphans(unmatched)
+    const first = form.querySelector<HTMLElement>('[aria-invalid="true"]') ?? form.querySelector<HTMLElement>('.form-error')
+    first?.focus()
+  }, [failures, errors])
+
+  const fail = useCallback((fields: FieldErrors, message: string | null) => {
+    setErrors(fields)
+    setFormError(message)
+    setFailures((n) => n + 1)
+  }, [])
+
+  /** Parses input with a shared zod schema; on failure shows the errors and returns null. */
+  const validate = useCallback(
+    <S extends z.ZodType>(schema: S, input: unknown, extra: FieldErrors = {}): z.output<S> | null => {
+      const result = schema.safeParse(input)
+      const fields = { ...(result.success ? {} : fieldErrors(result.error)), ...extra }
+      if (result.success && !Object.keys(extra).length) return result.data
+      fail(fields, 'Please correct the highlighted fields.')
+      return null
+    },
+    [fail],
+  )
+
+  /** Runs the save call; server field errors land under their inputs, other errors on top. */
+  const save = useCallback(
+    async <T,>(action: () => Promise<T>, onSaved: (result: T) => void) => {
+      setSaving(true)
+      try {
+        const result = await action()
+        setErrors({})
+        setOrphans({})
+        setFormError(null)
+        onSaved(result)
+      } catch (err) {
+        const fields = err instanceof ApiError ? err.fields : {}
+        const hasFields = Object.keys(fields).length > 0
+        fail(fields, hasFields && err instanceof ApiError && err.status === 422 ? 'Please correct the highlighted fields.' : errorMessage(err))
+      } finally {
+        setSaving(false)
+      }
+    },
+    [fail],
+  )
+
+  const onSubmit = (handler: () => void | Promise<void>) => (event: FormEvent) => {
+    event.preventDefault()
+    if (!saving) void handler()
+  }
+
+  return { formRef, errors, formError, orphans, saving, validate, save, fail, onSubmit }
+}
+
+/** The form-level message and any errors that belong to no visible field. */
+export function FormErrors({ message, orphans }: { message: string | null; orphans: FieldErrors }) {
+  if (!message && !Object.keys(orphans).length) return null
+  return (
+    <div className="form-error" role="alert" tabIndex={-1}>
+      {message && <p>{message}</p>}
+      {Object.keys(orphans).length > 0 && (
+        <ul>
+          {Object.entries(orphans).map(([path, reason]) => (
+            <li key={path}>
+              {path === '_' ? '' : `${humanPath(path)} `}
+              {reason}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  )
+}
+
+const humanPath = (path: string) =>
+  path
+    .split('.')
+    .map((part) => (/^\d+$/.test(part) ? `#${Number(part) + 1}` : part.replace(/([A-Z])/g, ' $1').toLowerCase()))
+    .join(' ')
+
+/** The form's submit button, disabled while saving so a double click cannot save twice. */
+export function SubmitButton({ saving, children }: { saving: boolean; children: ReactNode }) {
+  return (
+    <button type="submit" className="primary" disabled={saving} aria-busy={saving || undefined}>
+      {saving ? 'Saving…' : children}
+    </button>
+  )
+}

@@ -1,0 +1,41 @@
+/**
+ * Dollars and percents typed by people ↔ the integer cents and basis points the API stores.
+ * NOTE: parsing works on the digits as text, never `parseFloat(x) * 100`, so "0.29" is 29 cents
+ * and not 28.999999999999996.
+ */
+
+const DOLLARS = /^\$?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$/
+
+/** "1,234.5" or "$12" → cents (123450, 1200); null when it is not a dollar amount. */
+export function parseDollars(text: string): number | null {
+  const match = DOLLARS.exec(text.trim())
+  if (!match) return null
+  const whole = match[1].replace(/,/g, '').replace(/^0+(?=\d)/, '')
+  if (whole.length > 9) return null
+  return Number(`${whole}${(match[2] ?? '').padEnd(2, '0')}`)
+}
+
+/** 123450 → "1234.50", for an input's value. */
+export function centsToDollarText(cents: number): string {
+  const sign = cents < 0 ? '-' : ''
+  const abs = Math.abs(cents)
+  return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
+}
+
+/** 123450 → "$1,234.50". */
+export function formatUsd(cents: number): string {
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100)
+}
+
+/** "8.25" or "8.25%" → 825 basis points; null when not a percent with at most two decimals. */
+export function parsePercent(text: string): number | null {
+  const match = /^(\d{1,3})(?:\.(\d{1,2}))?\s*%?$/.exec(text.trim())
+  if (!match) return null
+  return Number(`${match[1]}${(match[2] ?? '').padEnd(2, '0')}`)
+}
+
+/** 825 → "8.25", 800 → "8". */
+export function basisPointsToPercentText(bp: number): string {
+  const frac = String(bp % 100).padStart(2, '0').replace(/0+$/, '')
+  return frac ? `${Math.trunc(bp / 100)}.${frac}` : String(Math.trunc(bp / 100))
+}

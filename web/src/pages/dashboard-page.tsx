@@ -1,0 +1,40 @@
+import { LoadState, Page } from '../page.tsx'
+import { Link } from '../router.tsx'
+import { useUser } from '../session.tsx'
+import { useLoad } from '../use-load.ts'
+
+interface DashboardCounts {
+  customers: number
+  archivedCustomers: number
+  locations: number
+  plans: number
+  users: number
+}
+
+/** The counts from `GET /api/dashboard`, each linking to where the things are. */
+export function DashboardPage() {
+  const user = useUser()
+  const { data, error, loading } = useLoad<DashboardCounts>('/api/dashboard')
+  const tiles = data
+    ? [
+        { label: 'Customers', value: data.customers, to: '/customers' },
+        { label: 'Service locations', value: data.locations, to: '/customers' },
+        { label: 'Archived customers', value: data.archivedCustomers, to: '/customers?archived=true' },
+        { label: 'Plans', value: data.plans, to: '/plans' },
+        { label: 'Active users', value: data.users, to: user.role === 'admin' ? '/settings/users' : null },
+      ]
+    : []
+  return (
+    <Page title="Dashboard">
+      <LoadState loading={loading && !data} error={error} />
+      <ul className="tiles">
+        {tiles.map((t) => (
+          <li key={t.label} className="tile">
+            <span className="tile-value">{t.value}</span>
+            {t.to ? <Link to={t.to}>{t.label}</Link> : <span>{t.label}</span>}
+          </li>
+        ))}
+      </ul>
+    </Page>
+  )
+}

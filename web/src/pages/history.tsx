@@ -1,0 +1,33 @@
+import { formatDateTime } from '../strings.ts'
+
+/** An audit event as `GET /api/customers/:id/history` returns it. */
+export interface AuditEventView {
+  id: string
+  action: string
+  actorUserId: string | null
+  actorName: string | null
+  details: unknown
+  createdAt: string
+}
+
+const ACTIONS: Record<string, string> = {
+  'customer.created': 'Created',
+  'customer.updated': 'Edited',
+  'customer.archived': 'Archived',
+  'customer.restored': 'Restored',
+}
+
+/** The audit trail, newest first. */
+export function History({ items }: { items: AuditEventView[] }) {
+  if (items.length === 0) return <p className="muted">No history yet.</p>
+  return (
+    <ol className="history">
+      {[...items].reverse().map((e) => (
+        <li key={e.id}>
+          <time dateTime={e.createdAt}>{formatDateTime(e.createdAt)}</time> {ACTIONS[e.action] ?? e.action}
+          {e.actorName ? ` by ${e.actorName}` : ' by the system'}
+        </li>
+      ))}
+    </ol>
+  )
+}

@@ -1,0 +1,76 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
+import type { SessionDto, UserDto } from '../../src/contracts/users.ts'
+import { api, ApiError, setCsrfToken, setSessionLostHandler } from './api.ts'
+
+interface SessionValue {
+  /** The logged-in user, or null on the login page. */
+  user: UserDto | null
+  /** True while the first `GET /api/auth/session` is in flight. */
+  loading: boolean
+  /** Set when a call found the session gone, so the login page can say why. */
+  expired: boolean
+  /** Could not even ask the server (network down, 5xx): shown instead of the login page. */
+  failure: string | null
+  signedIn(session: SessionDto): void
+  logOut(): Promise<void>
+}
+
+const SessionContext = createContext<SessionValue | null>(null)
+
+/** Loads the current session once and keeps the CSRF token in the API client. */
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [user, setUser] = useState<UserDto | null>(null)
+  const [loading, setLoading] = useState(true)
+  const [expired, setExpired] = useState(false)
+  const [failure, setFailure] = useState<string | null>(null)
+
+  useEffect(() => {
+    setSessionLostHandler(() => {
+      setCsrfToken(null)
+      setUser((current) => {
+        if (current) setExpired(true)
+        return null
+      })
+    })
+    api<SessionDto>('GET', '/api/auth/session')
+      .then((session) => {
+        setCsrfToken(session.csrfToken)
+        setUser(session.user)
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof ApiError && err.status === 401)) setFailure(err instanceof Error ? err.message : String(err))
+      })
+      .finally(() => setLoading(false))
+  }, [])
+
+  const signedIn = useCallback((session: SessionDto) => {
+    setCsrfToken(session.csrfToken)
+    setExpired(false)
+    setUser(session.user)
+  }, [])
+
+  const logOut = useCallback(async () => {
+    try {
+      await api('POST', '/api/auth/logout')
+    } finally {
+      setCsrfToken(null)
+      setUser(null)
+    }
+  }, [])
+
+  const value = useMemo(() => ({ user, loading, expired, failure, signedIn, logOut }), [user, loading, expired, failure, signedIn, logOut])
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>
+}
+
+export function useSession(): SessionValue {
+  const value = useContext(SessionContext)
+  if (!value) throw new Error('useSession needs a SessionProvider')
+  return value
+}
+
+/** The logged-in user; only for pages rendered behind the login. */
+export function useUser(): UserDto {
+  const { user } = useSession()
+  if (!user) throw new Error('useUser outside the logged-in app')
+  return user
+}

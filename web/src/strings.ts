@@ -1,0 +1,47 @@
+/** UI text used in more than one place. */
+
+export const NAV = [
+  { to: '/', label: 'Dashboard' },
+  { to: '/customers', label: 'Customers' },
+  { to: '/plans', label: 'Plans' },
+  { to: '/quotes', label: 'Quotes' },
+  { to: '/agreements', label: 'Agreements' },
+  { to: '/billing', label: 'Billing' },
+  { to: '/schedule', label: 'Schedule' },
+  { to: '/settings', label: 'Settings' },
+] as const
+
+/** The parts of the product that have no page yet, and what each will do. */
+export const NOT_BUILT: Record<string, { title: string; purpose: string }> = {
+  '/quotes': {
+    title: 'Quotes',
+    purpose: 'It will build maintenance-agreement quotes with options, render them as a web page and PDF, and email them to customers with a secure link.',
+  },
+  '/agreements': {
+    title: 'Agreements',
+    purpose: 'It will list signed agreements for office approval, renewals, suspension, reactivation and closing.',
+  },
+  '/billing': {
+    title: 'Billing',
+    purpose: 'It will preview and run "bill all" for every agreement that is due, and list declined and failed payments to follow up.',
+  },
+  '/schedule': {
+    title: 'Schedule',
+    purpose: 'It will show work orders from agreement visits on a dispatch board by day and technician.',
+  },
+}
+
+export const ROLE_LABELS = { admin: 'Admin', office: 'Office', technician: 'Technician' } as const
+
+export const FREQUENCY_LABELS = {
+  monthly: 'Monthly',
+  quarterly: 'Quarterly',
+  semiannual: 'Semi-annual',
+  annual: 'Annual',
+  every_n_months: 'Every N months',
+} as const
+
+export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const
+
+/** "2026-11-25T07:55:00Z" → "Nov 25, 2026, 7:55 AM" in the browser's zone. */
+export const formatDateTime = (iso: string) => new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' })
