@@ -1,6 +1,7 @@
 /**
  * The office web app in Chromium against the real server (built web/dist, PGlite):
  * - a wrong password shows an error; the right one logs in and shows name and role; logout works
+ * - too many login attempts show the server's rate-limit message
  * - an unbuilt part of the product says so plainly, also when opened by URL
  * - a customer with two locations and two contacts is created, listed, found by search, archived
  * - a bad email shows inline under its field, focused, and nothing is sent or saved
@@ -80,6 +81,26 @@ test('a wrong password shows an error; the right one logs in with name and role;
   const status = await page.evaluate(async () => (await fetch('/api/auth/session')).status)
   assert.equal(status, 401)
   await page.context().close()
+})
+
+test("too many login attempts show the server's rate-limit message", async () => {
+  const limited = await startTestApp({ listen: true, loginRateLimit: 2 })
+  try {
+    const page = await newPage()
+    await page.goto(limited.url)
+    await page.getByLabel('Email').fill('someone@example.com')
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      await page.getByLabel('Password').fill(`wrong password ${attempt}`)
+      await Promise.all([
+        page.waitForResponse((res) => res.url().endsWith('/api/auth/login')),
+        page.getByRole('button', { name: 'Log in' }).click(),
+      ])
+    }
+    await page.getByRole('alert').filter({ hasText: 'Too many attempts' }).waitFor()
+    await page.context().close()
+  } finally {
+    await limited.close()
+  }
 })
 
 test('a page that is not built yet says so, from the navigation and by URL', async () => {
@@ -177,7 +198,8 @@ test('a bad email shows inline under its field, focused, and nothing is sent or 
   const contact = page.getByRole('group', { name: 'Contact 1' })
   await contact.getByLabel('Name').fill('Bad')
   await contact.getByLabel('Email').fill('not-an-email')
-  await contact.getByLabel('Email').press('Enter')
+  // Submitted from another field, so focus has to move to the invalid one.
+  await page.getByLabel('Customer name').press('Enter')
 
   await page.getByText('Email must be a valid email address').waitFor()
   const email = contact.getByLabel('Email')
