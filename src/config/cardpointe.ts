@@ -29,3 +29,14 @@ export function readCardPointeEnv(source: Record<string, string | undefined> = p
   }
   return parsed.data
 }
+
+/** The client settings (see `CardPointeClientConfig`) from parsed variables; wired in main.ts. */
+export function cardPointeClientSettings(env: CardPointeEnv) {
+  return {
+    baseUrl: env.CARDPOINTE_URL,
+    merchantId: env.CARDPOINTE_MERCHANT_ID,
+    username: env.CARDPOINTE_USERNAME,
+    password: env.CARDPOINTE_PASSWORD,
+    readTimeoutMs: env.CARDPOINTE_READ_TIMEOUT_MS,
+  }
+}

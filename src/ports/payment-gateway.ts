@@ -1,0 +1,217 @@
+import type { Cents } from '../domain/money.ts'
+
+/**
+ * What billing and sign-up need from a card/bank gateway. Vendor-neutral: amounts are cents,
+ * ids are the gateway's opaque strings, and every call ends in one `ChargeOutcome`.
+ *
+ * Crash safety: call `newOrderId()`, persist it with the payment attempt, then charge with it.
+ * If the outcome is `indeterminate`, resolve with `inquireByOrderId` — never by charging again.
+ */
+export interface PaymentGateway {
+  /** A fresh order id for one charge attempt (unique, short, never mistakable for a card number). */
+  newOrderId(): string
+
+  /**
+   * Stores a tokenized card for a customer's first sign-up (customer-initiated, cardholder
+   * consents to recurring use). With `firstChargeCents` > 0 it is a sale that stores the card
+   * only if approved; otherwise a $0 account verification.
+   */
+  storeCard(input: StoreCardInput): Promise<ChargeOutcome>
+
+  /** Stores a bank account (checking/savings); with `firstChargeCents` > 0 it also debits it. */
+  storeBankAccount(input: StoreBankAccountInput): Promise<ChargeOutcome>
+
+  /** Charges a stored account; `initiator` sets the stored-credential indicators. */
+  chargeStored(input: ChargeStoredInput): Promise<ChargeOutcome>
+
+  /** Looks a charge up by our order id: the reconciliation path for `indeterminate`. */
+  inquireByOrderId(input: { orderId: string }): Promise<OrderLookup>
+
+  /** Cancels an unsettled charge (full, or partial while only authorized). */
+  void(input: { gatewayRef: string; amountCents?: Cents }): Promise<ChargeOutcome>
+
+  /** Voids by our order id, for when the charge's gateway reference was never received. */
+  voidByOrderId(input: { orderId: string }): Promise<ChargeOutcome>
+
+  /** Refunds a settled charge (all of what remains, or `amountCents`). */
+  refund(input: { gatewayRef: string; amountCents?: Cents; orderId?: string }): Promise<ChargeOutcome>
+
+  /** Reads stored accounts (one, or all of the profile). */
+  getStored(input: { profileId: string; accountId?: string }): Promise<StoredLookup>
+
+  /** Deletes stored accounts (one, or all of the profile). */
+  deleteStored(input: { profileId: string; accountId?: string }): Promise<ChargeOutcome>
+}
+
+export interface CardholderDetails {
+  name?: string
+  address?: string
+  city?: string
+  region?: string
+  postalCode?: string
+  country?: string
+  email?: string
+  phone?: string
+}
+
+export interface StoreCardInput {
+  /** Token from the hosted tokenizer; we never handle card numbers. */
+  token: string
+  /** As the tokenizer gave it: MMYY or YYYYMM. */
+  expiry: string
+  orderId: string
+  firstChargeCents?: Cents
+  cvv?: string
+  cardholder?: CardholderDetails
+}
+
+export interface StoreBankAccountInput {
+  kind: 'checking' | 'savings'
+  /** A tokenized `routing/account`, or the clear account number with `routingNumber`. */
+  token?: string
+  accountNumber?: string
+  routingNumber?: string
+  accountHolderName: string
+  orderId: string
+  firstChargeCents?: Cents
+  cardholder?: Omit<CardholderDetails, 'name'>
+}
+
+/**
+ * Who starts a charge on a stored account, which decides the stored-credential indicators:
+ * - `scheduled_recurring`: our billing run on an agreement's schedule (merchant-initiated)
+ * - `merchant_unscheduled`: a one-off charge we start (e.g. an extra visit)
+ * - `customer`: the customer pays now with their stored account
+ */
+export type ChargeInitiator = 'scheduled_recurring' | 'merchant_unscheduled' | 'customer'
+
+export interface ChargeStoredInput {
+  profileId: string
+  accountId: string
+  /** Cards carry stored-credential indicators; bank accounts do not. */
+  method: 'card' | 'bank_account'
+  amountCents: Cents
+  orderId: string
+  initiator: ChargeInitiator
+}
+
+export type DeclineReason =
+  | 'insufficient_funds'
+  | 'expired_card'
+  | 'do_not_honor'
+  | 'lost_or_stolen'
+  | 'invalid_account'
+  | 'refer_to_issuer'
+  | 'cvv_mismatch'
+  | 'avs_mismatch'
+  | 'stop_recurring'
+  | 'invalid_request'
+  | 'not_found'
+  | 'not_allowed_in_state'
+  | 'other'
+
+/** What to do after a decline. */
+export type RetryAdvice =
+  /** Try the same account again, no sooner than `afterMs` from now. */
+  | { kind: 'retry_later'; afterMs: number }
+  /** The account or its details must change (new card, corrected expiry/CVV) before retrying. */
+  | { kind: 'update_payment_method' }
+  /** Never retry this request. */
+  | { kind: 'do_not_retry' }
+
+/** The vendor's own codes, kept for support and audit. */
+export interface GatewayCodes {
+  respstat?: string
+  respcode?: string
+  resptext?: string
+  respproc?: string
+}
+
+export type ChargeOutcome = Approved | Declined | Retryable | Indeterminate | Misconfigured
+
+export interface Approved {
+  status: 'approved'
+  orderId: string | null
+  /** The gateway's reference (CardPointe `retref`): key for void, refund and inquiry; null for storing without a charge. */
+  gatewayRef: string | null
+  authCode: string | null
+  /** Approved amount; less than requested on a partial approval. */
+  amountCents: Cents
+  isPartial: boolean
+  token: string | null
+  lastFour: string | null
+  /** MMYY. */
+  expiry: string | null
+  profileId: string | null
+  accountId: string | null
+  codes: GatewayCodes
+}
+
+export interface Declined {
+  status: 'declined'
+  orderId: string | null
+  gatewayRef: string | null
+  reason: DeclineReason
+  retry: RetryAdvice
+  message: string
+  codes: GatewayCodes & { declineCategory?: string; merchAdviceCode?: string }
+}
+
+/** Nothing was charged; the same request may be sent again (after `afterMs`). */
+export interface Retryable {
+  status: 'retryable'
+  orderId: string | null
+  gatewayRef: string | null
+  afterMs: number
+  message: string
+  codes: GatewayCodes
+}
+
+/** The request may have reached the gateway; resolve with `inquireByOrderId`, not by re-charging. */
+export interface Indeterminate {
+  status: 'indeterminate'
+  orderId: string | null
+  message: string
+}
+
+/** Credentials, merchant id or URL are wrong, or we sent something the gateway cannot read. */
+export interface Misconfigured {
+  status: 'misconfigured'
+  message: string
+  httpStatus: number | null
+  codes: GatewayCodes
+}
+
+/** A transaction as an inquiry reports it. */
+export interface GatewayTransaction {
+  gatewayRef: string
+  outcome: Approved | Declined | Retryable
+  /** Settlement state as the gateway words it, e.g. "Authorized", "Queued for Capture", "Voided". */
+  settlementStatus: string | null
+  isVoidable: boolean
+  isRefundable: boolean
+}
+
+export type OrderLookup =
+  /** The gateway never saw this order id: charging again with it is safe. */
+  | { status: 'not_found'; orderId: string }
+  /** `charge` is the approved one if any, else the latest attempt. */
+  | { status: 'found'; orderId: string; charge: Approved | Declined | Retryable; transactions: GatewayTransaction[] }
+  /** The lookup itself failed; try later. */
+  | { status: 'unavailable'; orderId: string; cause: Retryable | Indeterminate | Misconfigured }
+
+export interface StoredAccount {
+  profileId: string
+  accountId: string
+  /** Card brand (VISA, MC, …) or ECHK/ESAV. */
+  accountType: string
+  token: string
+  lastFour: string
+  expiry: string | null
+  isDefault: boolean
+}
+
+export type StoredLookup =
+  | { status: 'found'; accounts: StoredAccount[] }
+  | { status: 'not_found' }
+  | { status: 'unavailable'; cause: Retryable | Indeterminate | Misconfigured }
