@@ -30,7 +30,9 @@ export function handleAuth(ctx: GatewayContext, body: Body): Reply {
   if (!resolved.ok) return ppsReply(resolved.code)
   const account = resolved.account
   const isAch = account.info.kind === 'ach'
-  if (isAch && (requested === 0 || !str(body, 'name'))) return ppsReply(ppsCode(requested === 0 ? '43' : '34'))
+  // NOTE: ACH has no $0 verification, and the Fiserv ACH guide requires the account holder's name.
+  const achName = str(body, 'name') || account.profile?.fields.name
+  if (isAch && (requested === 0 || !achName)) return ppsReply(ppsCode(requested === 0 ? '43' : '34', requested === 0 ? undefined : 'Invalid field: name'))
 
   const decision = isAch ? { code: ACH_APPROVAL, approvedCents: requested } : decideCard(ctx, account, requested)
   const txn = newTxn(ctx, body, account, requested, decision.code, decision.approvedCents)

@@ -61,6 +61,7 @@ export function recordEvent(ctx: GatewayContext, type: LedgerEvent['type'], txn:
     respcode: code?.respcode ?? txn.respcode,
     resptext: code?.resptext ?? txn.resptext,
     status: txn.setlstat,
+    ...(type === 'auth' ? txn.indicators : {}),
   })
 }
 

@@ -68,6 +68,10 @@ export interface LedgerEvent {
   respcode: string
   resptext: string
   status: SetlStat
+  /** Auths only: the stored-credential indicators received. */
+  cof?: string | null
+  cofscheduled?: string | null
+  ecomind?: string | null
 }
 
 interface State {

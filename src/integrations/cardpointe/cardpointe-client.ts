@@ -127,6 +127,9 @@ export class CardPointeClient {
       if (controller.signal.aborted) return { kind: 'no_answer', message: `read timeout after ${this.#config.readTimeoutMs} ms` }
       const code = errorCode(error)
       if (code && UNSENT_CODES.has(code)) return { kind: 'not_sent', message: code }
+      // fetch refuses some URLs before connecting (e.g. "bad port"): nothing was sent.
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : ''
+      if (/^(bad port|invalid url)/i.test(cause)) return { kind: 'not_sent', message: cause }
       return { kind: 'no_answer', message: code ?? (error instanceof Error ? error.message : String(error)) }
     } finally {
       clearTimeout(timer)
