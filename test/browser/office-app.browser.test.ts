@@ -4,8 +4,9 @@
  * - too many login attempts show the server's rate-limit message
  * - an unbuilt part of the product says so plainly, also when opened by URL
  * - a customer with two locations and two contacts is created, listed, found by search, archived
+ * - editing a customer archives a removed location and adds a contact
  * - a bad email shows inline under its field, focused, and nothing is sent or saved
- * - a plan's dollar price and percent tax land as exact cents and basis points
+ * - a plan's dollar price and percent tax land as exact cents and basis points; archiving asks first
  * - users: the server's duplicate-email error shows under the field; the last admin stays admin
  * - office users see company settings read-only
  * Every page load is also checked for CSP violations and uncaught errors.
@@ -187,6 +188,38 @@ test('creates a customer with locations and contacts, lists it, finds it by sear
   await page.context().close()
 })
 
+test('edits a customer: a removed location is archived, a new contact is added', async () => {
+  const location = (line1: string, city: string) => ({ label: '', line1, line2: '', city, region: 'TX', postalCode: '75001', country: 'US' as const, accessNotes: '' })
+  const customer = await createCustomer(
+    app.deps,
+    { name: 'Edith Editable', notes: '', locations: [location('1 Old Rd', 'Dallas'), location('2 Kept Ln', 'Plano')], contacts: [{ name: 'Edith', isPrimary: true }] },
+    null,
+  )
+  const page = await newPage()
+  await logIn(page, officeEmail, `/customers/${customer.id}`)
+  await page.getByRole('link', { name: 'Edit customer' }).click()
+  // NOTE: the server returns locations created in one request in id order, not entry order.
+  const first = await page.getByRole('group', { name: 'Location 1' }).getByLabel('Street address').inputValue()
+  const [remove, keep] = first === '1 Old Rd' ? [1, 2] : [2, 1]
+  await page.getByRole('group', { name: `Location ${keep}` }).getByLabel('City').fill('Frisco')
+  await page.getByRole('button', { name: `Remove location ${remove}` }).click()
+  assert.equal(await page.getByRole('group', { name: 'Location 1' }).getByLabel('Street address').inputValue(), '2 Kept Ln')
+  await page.getByRole('button', { name: 'Add contact' }).click()
+  await page.getByRole('group', { name: 'Contact 2' }).getByLabel('Name').fill('Ed')
+  await page.getByRole('group', { name: 'Contact 2' }).getByLabel('Email').fill('ED@Example.com')
+  await page.getByRole('button', { name: 'Save customer' }).click()
+
+  await page.getByRole('status').filter({ hasText: 'Customer Edith Editable saved.' }).waitFor()
+  await page.getByText('Frisco, TX 75001').waitFor()
+  await page.getByText('1 archived location(s) not shown.').waitFor()
+  await page.getByRole('listitem').filter({ hasText: 'Edited by Test office' }).waitFor()
+  const rows = await app.deps.db.selectFrom('customerLocations').select(['line1', 'city', 'archivedAt']).where('customerId', '=', customer.id).orderBy('line1').execute()
+  assert.deepEqual(rows.map((r) => [r.line1, r.city, r.archivedAt !== null]), [['1 Old Rd', 'Dallas', true], ['2 Kept Ln', 'Frisco', false]])
+  const contacts = await app.deps.db.selectFrom('customerContacts').select(['name', 'email']).where('customerId', '=', customer.id).orderBy('name').execute()
+  assert.deepEqual(contacts, [{ name: 'Ed', email: 'ed@example.com' }, { name: 'Edith', email: null }])
+  await page.context().close()
+})
+
 test('a bad email shows inline under its field, focused, and nothing is sent or saved', async () => {
   const page = await newPage()
   await logIn(page, officeEmail, '/customers/new')
@@ -251,6 +284,16 @@ test('creates a plan: dollars become exact cents, percent becomes basis points',
   const open = await app.deps.db.selectFrom('plans').selectAll().where('name', '=', 'Open monthly').executeTakeFirstOrThrow()
   assert.equal(open.priceCents, 29)
   assert.equal(open.termMonths, null)
+
+  // Archiving asks first, then the plan leaves the list.
+  await page.getByRole('link', { name: 'Open monthly' }).click()
+  await page.getByRole('button', { name: 'Archive plan' }).click()
+  await page.getByRole('alertdialog', { name: 'Archive plan' }).getByRole('button', { name: 'Yes, archive' }).click()
+  await page.getByRole('status').filter({ hasText: 'Plan Open monthly archived.' }).waitFor()
+  await page.getByRole('link', { name: 'Spring and fall tune-up' }).waitFor()
+  assert.equal(await page.getByRole('link', { name: 'Open monthly' }).count(), 0)
+  const archived = await app.deps.db.selectFrom('plans').select('archivedAt').where('id', '=', open.id).executeTakeFirstOrThrow()
+  assert.notEqual(archived.archivedAt, null)
   await page.context().close()
 })
 

@@ -21,13 +21,13 @@ const ACTIONS: Record<string, string> = {
 export function History({ items }: { items: AuditEventView[] }) {
   if (items.length === 0) return <p className="muted">No history yet.</p>
   return (
-    <ol className="history">
+    <ul className="history">
       {[...items].reverse().map((e) => (
         <li key={e.id}>
           <time dateTime={e.createdAt}>{formatDateTime(e.createdAt)}</time> {ACTIONS[e.action] ?? e.action}
           {e.actorName ? ` by ${e.actorName}` : ' by the system'}
         </li>
       ))}
-    </ol>
+    </ul>
   )
 }
