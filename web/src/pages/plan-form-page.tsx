@@ -54,7 +54,8 @@ function toInput(d: PlanDraft): { input: unknown; errors: FieldErrors } {
   const input = {
     name: d.name,
     description: d.description,
-    priceCents: priceCents ?? undefined,
+    // A stand-in 0 when the text is not a price, so the plan-wide rules still report on other fields.
+    priceCents: priceCents ?? 0,
     billingFrequency: d.billingFrequency,
     ...(d.billingFrequency === 'every_n_months' ? { billingIntervalMonths: wholeNumber(d.interval) } : {}),
     termMonths: d.openEnded ? null : wholeNumber(d.term),
