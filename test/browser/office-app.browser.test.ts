@@ -4,6 +4,7 @@
  * - too many login attempts show the server's rate-limit message
  * - an unbuilt part of the product says so plainly, also when opened by URL
  * - a customer with two locations and two contacts is created, listed, found by search, archived
+ * - the customer list pages 25 at a time, with working back navigation
  * - editing a customer archives a removed location and adds a contact
  * - a bad email shows inline under its field, focused, and nothing is sent or saved
  * - a plan's dollar price and percent tax land as exact cents and basis points; archiving asks first
@@ -185,6 +186,23 @@ test('creates a customer with locations and contacts, lists it, finds it by sear
   assert.equal(await page.getByRole('link', { name: 'Harriet Quimby' }).count(), 0)
   await page.getByLabel('Show archived').check()
   await page.getByRole('link', { name: 'Harriet Quimby' }).waitFor()
+  await page.context().close()
+})
+
+test('pages through customers 25 at a time', async () => {
+  for (let i = 1; i <= 27; i += 1)
+    await createCustomer(app.deps, { name: `Paged Customer ${String(i).padStart(2, '0')}`, notes: '', locations: [], contacts: [] }, null)
+  const page = await newPage()
+  await logIn(page, officeEmail, '/customers?q=paged')
+  await page.getByText('1–25 of 27').waitFor()
+  assert.equal(await page.getByRole('link', { name: /Paged Customer/ }).count(), 25)
+  assert.equal(await page.getByRole('button', { name: 'Previous' }).isDisabled(), true)
+  await page.getByRole('button', { name: 'Next' }).click()
+  await page.getByText('26–27 of 27').waitFor()
+  await page.getByRole('link', { name: 'Paged Customer 27' }).waitFor()
+  assert.equal(await page.getByRole('button', { name: 'Next' }).isDisabled(), true)
+  await page.goBack()
+  await page.getByText('1–25 of 27').waitFor()
   await page.context().close()
 })
 
