@@ -62,7 +62,7 @@ mapfile -t db_tests < <(grep -l -E "helpers/test-(db|app)\.ts" "${all_tests[@]}"
 mapfile -t browser_tests < <(find src sandbox test -name '*.browser.test.ts' -not -path '*/node_modules/*' | sort)
 
 run_node_tests() {
-  node --import tsx --test --test-concurrency=2 --test-timeout=300000 --test-reporter=spec "$@"
+  node --import tsx --test --test-concurrency=2 --test-timeout=300000 --test-force-exit --test-reporter=spec "$@"
 }
 
 status=0

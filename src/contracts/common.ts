@@ -1,18 +1,24 @@
 import { z } from 'zod'
 
 /** Shared field rules: the API validates with these and the web app shows the same messages inline. */
+// NOTE: PostgreSQL text cannot hold NUL; refuse it here so it is a 422, not a database error.
+const noNul = (s: string) => !s.includes('\u0000')
+const NO_NUL = { error: 'must not contain NUL characters' }
+
 export const requiredText = (max: number) =>
   z
     .string({ error: 'is required' })
     .trim()
     .min(1, { error: 'is required' })
     .max(max, { error: `must be at most ${max} characters` })
+    .refine(noNul, NO_NUL)
 
 export const optionalText = (max: number) =>
   z
     .string({ error: 'must be text' })
     .trim()
     .max(max, { error: `must be at most ${max} characters` })
+    .refine(noNul, NO_NUL)
 
 export const email = z
   .string({ error: 'is required' })
@@ -52,3 +58,8 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
   }
   return out
 }
+
+/** A record id in a URL path (`cus_01h…`): letters, digits, `_` and `-` only. */
+export const IdParams = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, { error: 'is not a valid id' }),
+})

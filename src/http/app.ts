@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import cookie from '@fastify/cookie'
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
@@ -47,6 +47,11 @@ export async function buildApp(deps: ServiceDeps, database: DatabaseHandle, opts
     },
     trustProxy: true,
     bodyLimit: 1024 * 1024,
+    // Router-level errors (bad URL encoding, over-long path parameters) in the same error shape.
+    frameworkErrors: (err, _req, reply: FastifyReply) => {
+      const code = String(err.code ?? 'bad_request').toLowerCase().replace(/^fst_err_/, '')
+      reply.code(err.statusCode ?? 400).send({ error: { code, message: err.message.replace(/^FST_\w+: /, ''), details: null } })
+    },
   })
   installErrorHandler(app)
   await app.register(helmet, {
@@ -86,13 +91,14 @@ export async function buildApp(deps: ServiceDeps, database: DatabaseHandle, opts
   })
 
   const webDist = opts.webDist ?? defaultWebDist
-  if (existsSync(webDist)) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] })
-    app.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/api/') && !/\.\w+$/.test(req.url.split('?')[0]))
-        return reply.type('text/html').sendFile('index.html')
-      return reply.code(404).send({ error: { code: 'route_not_found', message: `No route ${req.method} ${req.url.split('?')[0]}`, details: null } })
-    })
-  }
+  const serveWeb = existsSync(webDist)
+  if (serveWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] })
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0]
+    // Client-side routes of the web app get index.html; unknown API paths and files get a JSON 404.
+    if (serveWeb && req.method === 'GET' && !path.startsWith('/api/') && !/\.\w+$/.test(path))
+      return reply.type('text/html').sendFile('index.html')
+    return reply.code(404).send({ error: { code: 'route_not_found', message: `No route ${req.method} ${path}`, details: null } })
+  })
   return app
 }

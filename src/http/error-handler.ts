@@ -27,10 +27,14 @@ export function installErrorHandler(app: FastifyInstance): void {
       const code = (err.code ?? 'bad_request').toLowerCase().replace(/^fst_err_/, '')
       return reply.code(status).send({ error: { code, message: err.message.replace(/^FST_\w+: /, ''), details: null } })
     }
+    // Safety net: a PostgreSQL "data exception" (class 22: bad encoding, value out of range...) comes
+    // from a value the request sent that validation let through. Log it as a bug, answer 422.
+    const sqlState = (err as { code?: unknown }).code
+    if (typeof sqlState === 'string' && /^22[0-9A-Z]{3}$/.test(sqlState)) {
+      req.log.warn({ err }, 'database rejected a request value')
+      return reply.code(422).send({ error: { code: 'invalid_value', message: 'A value in the request cannot be stored', details: null } })
+    }
     req.log.error({ err }, 'unhandled error')
     return reply.code(500).send({ error: { code: 'internal_error', message: 'Something went wrong on our side; it has been logged', details: null } })
-  })
-  app.setNotFoundHandler((req, reply) => {
-    reply.code(404).send({ error: { code: 'route_not_found', message: `No route ${req.method} ${req.url.split('?')[0]}`, details: null } })
   })
 }

@@ -6,7 +6,7 @@ import { customerRepository } from '../../services/customers/customer-repository
 import { createCustomer, setCustomerArchived, updateCustomer } from '../../services/customers/manage-customers.ts'
 import type { ServiceDeps } from '../../services/deps.ts'
 import { defineRoute, OFFICE } from '../route.ts'
-import { IdParams } from './users.routes.ts'
+import { IdParams } from '../../contracts/common.ts'
 
 export const ArchiveInput = z.object({ archived: z.boolean({ error: 'must be true or false' }) })
 

@@ -3,7 +3,7 @@ import type { ServiceDeps } from '../../services/deps.ts'
 import { createPlan, getPlan, listPlans, setPlanArchived, updatePlan } from '../../services/plans/manage-plans.ts'
 import { defineRoute, OFFICE } from '../route.ts'
 import { ArchiveInput } from './customers.routes.ts'
-import { IdParams } from './users.routes.ts'
+import { IdParams } from '../../contracts/common.ts'
 
 export const plansRoutes = (deps: ServiceDeps) => [
   defineRoute({

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { IdParams } from '../../contracts/common.ts'
 import { UserCreateInput, UserUpdateInput } from '../../contracts/users.ts'
 import { notFound } from '../../domain/errors.ts'
 import type { ServiceDeps } from '../../services/deps.ts'
@@ -6,7 +6,6 @@ import { createUser, updateUser } from '../../services/users/manage-users.ts'
 import { toUserDto, userRepository } from '../../services/users/user-repository.ts'
 import { ADMIN, defineRoute } from '../route.ts'
 
-export const IdParams = z.object({ id: z.string().min(1).max(100) })
 
 export const usersRoutes = (deps: ServiceDeps) => [
   defineRoute({

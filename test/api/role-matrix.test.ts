@@ -1,0 +1,85 @@
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { apiRoutes } from '../../src/http/app.ts'
+import type { Role } from '../../src/contracts/users.ts'
+import { loginHeaders, startTestApp, type TestApp } from '../helpers/test-app.ts'
+
+type Who = 'anonymous' | Role
+
+/**
+ * Who may call each route. Written out by hand on purpose: a new route fails this test
+ * until someone decides, here, who may use it.
+ */
+const EXPECTED: Record<string, readonly Who[]> = {
+  'POST /api/auth/login': ['anonymous', 'technician', 'office', 'admin'],
+  'GET /api/auth/session': ['technician', 'office', 'admin'],
+  'POST /api/auth/logout': ['technician', 'office', 'admin'],
+  'GET /api/users': ['admin'],
+  'GET /api/users/:id': ['admin'],
+  'POST /api/users': ['admin'],
+  'PATCH /api/users/:id': ['admin'],
+  'GET /api/customers': ['office', 'admin'],
+  'GET /api/customers/:id': ['office', 'admin'],
+  'GET /api/customers/:id/history': ['office', 'admin'],
+  'POST /api/customers': ['office', 'admin'],
+  'PUT /api/customers/:id': ['office', 'admin'],
+  'POST /api/customers/:id/archive': ['office', 'admin'],
+  'GET /api/plans': ['office', 'admin'],
+  'GET /api/plans/:id': ['office', 'admin'],
+  'POST /api/plans': ['office', 'admin'],
+  'PUT /api/plans/:id': ['office', 'admin'],
+  'POST /api/plans/:id/archive': ['office', 'admin'],
+  'GET /api/settings': ['technician', 'office', 'admin'],
+  'PUT /api/settings': ['admin'],
+  'GET /api/dashboard': ['office', 'admin'],
+}
+
+let t: TestApp
+const emails = {} as Record<Role, string>
+before(async () => {
+  t = await startTestApp()
+  for (const role of ['admin', 'office', 'technician'] as const) emails[role] = await t.addUser(role)
+})
+after(() => t.close())
+
+test('every route declares its access and the table above agrees', () => {
+  const routes = apiRoutes(t.deps, { sessionTtlHours: 1, cookieSecure: false, loginRateLimit: 10 })
+  const declared = routes.map((r) => `${r.method} ${r.url}`).sort()
+  assert.deepEqual(declared, Object.keys(EXPECTED).sort())
+  for (const r of routes) {
+    const who: Who[] = r.access === 'public' ? ['anonymous', 'technician', 'office', 'admin'] : [...r.access]
+    assert.deepEqual(who.sort(), [...EXPECTED[`${r.method} ${r.url}`]].sort(), `${r.method} ${r.url}`)
+  }
+})
+
+test('each role gets exactly the routes it may use (401 anonymous, 403 wrong role)', async () => {
+  for (const [key, allowed] of Object.entries(EXPECTED)) {
+    const [method, path] = key.split(' ') as ['GET' | 'POST' | 'PUT' | 'PATCH', string]
+    const url = path.replace(/:id/g, 'no-such-id')
+    for (const who of ['anonymous', 'technician', 'office', 'admin'] as const) {
+      // A fresh session per call: the logout route would end a shared one.
+      const headers = who === 'anonymous' ? {} : await loginHeaders(t.app, emails[who])
+      const res = await t.app.inject({ method, url, headers, ...(method === 'GET' ? {} : { payload: {} }) })
+      const label = `${who} ${key} -> ${res.statusCode} ${res.body.slice(0, 120)}`
+      if (allowed.includes(who)) assert.ok(![401, 403].includes(res.statusCode) && res.statusCode < 500, label)
+      else assert.equal(res.statusCode, who === 'anonymous' ? 401 : 403, label)
+      if (res.statusCode >= 400) assert.ok(res.json().error?.code, `error shape: ${label}`)
+    }
+  }
+})
+
+test('state-changing requests without the CSRF token are refused and change nothing', async () => {
+  const { cookie } = await loginHeaders(t.app, emails.office)
+  const res = await t.app.inject({ method: 'POST', url: '/api/customers', headers: { cookie }, payload: { name: 'No Token' } })
+  assert.equal(res.statusCode, 403)
+  assert.equal(res.json().error.code, 'csrf_failed')
+  const wrong = await t.app.inject({
+    method: 'POST',
+    url: '/api/customers',
+    headers: { cookie, 'x-csrf-token': 'forged' },
+    payload: { name: 'Forged Token' },
+  })
+  assert.equal(wrong.statusCode, 403)
+  const list = await t.app.inject({ method: 'GET', url: '/api/customers', headers: { cookie } })
+  assert.equal(list.json().total, 0)
+})
