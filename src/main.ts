@@ -54,9 +54,16 @@ async function main(argv: string[]) {
     if (closing) return
     closing = true
     log.info({ signal }, 'shutting down')
-    await app.close()
-    await database.close()
-    process.exit(0)
+    const force = setTimeout(() => process.exit(1), 10_000).unref() // in-flight requests get 10 s
+    try {
+      await app.close()
+      await database.close()
+      clearTimeout(force)
+      process.exit(0)
+    } catch (err) {
+      log.error({ err }, 'shutdown failed')
+      process.exit(1)
+    }
   }
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
   process.on('SIGINT', () => void shutdown('SIGINT'))
