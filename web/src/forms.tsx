@@ -14,6 +14,7 @@ export function useForm() {
   const [formError, setFormError] = useState<string | null>(null)
   const [orphans, setOrphans] = useState<FieldErrors>({})
   const [saving, setSaving] = useState(false)
+  const busy = useRef(false)
   const [failures, setFailures] = useState(0)
 
   useEffect(() => {
@@ -47,6 +48,7 @@ export function useForm() {
   /** Runs the save call; server field errors land under their inputs, other errors on top. */
   const save = useCallback(
     async <T,>(action: () => Promise<T>, onSaved: (result: T) => void) => {
+      busy.current = true
       setSaving(true)
       try {
         const result = await action()
@@ -59,6 +61,7 @@ export function useForm() {
         const hasFields = Object.keys(fields).length > 0
         fail(fields, hasFields && err instanceof ApiError && err.status === 422 ? 'Please correct the highlighted fields.' : errorMessage(err))
       } finally {
+        busy.current = false
         setSaving(false)
       }
     },
@@ -67,7 +70,7 @@ export function useForm() {
 
   const onSubmit = (handler: () => void | Promise<void>) => (event: FormEvent) => {
     event.preventDefault()
-    if (!saving) void handler()
+    if (!busy.current) void handler()
   }
 
   return { formRef, errors, formError, orphans, saving, validate, save, fail, onSubmit }

@@ -1,14 +1,22 @@
-import { useEffect, type ReactNode } from 'react'
+import { useEffect, useRef, type ReactNode } from 'react'
+import { navigationCount } from './router.tsx'
 
 /** A page's heading (also the document title) with optional actions beside it. */
 export function Page({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
+  const heading = useRef<HTMLHeadingElement>(null)
   useEffect(() => {
     document.title = `${title} · Servicebook`
   }, [title])
+  useEffect(() => {
+    // After an in-app navigation, move focus to the new page so screen readers announce it.
+    if (navigationCount() > 0 && !heading.current?.closest('section')?.contains(document.activeElement)) heading.current?.focus()
+  }, [])
   return (
     <section className="page">
       <header className="page-header">
-        <h1>{title}</h1>
+        <h1 ref={heading} tabIndex={-1}>
+          {title}
+        </h1>
         {actions && <div className="actions">{actions}</div>}
       </header>
       {children}

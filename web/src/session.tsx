@@ -12,6 +12,8 @@ interface SessionValue {
   /** Could not even ask the server (network down, 5xx): shown instead of the login page. */
   failure: string | null
   signedIn(session: SessionDto): void
+  /** Re-reads the session, e.g. after an admin changed their own role. */
+  refresh(): Promise<void>
   logOut(): Promise<void>
 }
 
@@ -49,6 +51,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setUser(session.user)
   }, [])
 
+  const refresh = useCallback(async () => {
+    const session = await api<SessionDto>('GET', '/api/auth/session')
+    setCsrfToken(session.csrfToken)
+    setUser(session.user)
+  }, [])
+
   const logOut = useCallback(async () => {
     try {
       await api('POST', '/api/auth/logout')
@@ -58,7 +66,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, [])
 
-  const value = useMemo(() => ({ user, loading, expired, failure, signedIn, logOut }), [user, loading, expired, failure, signedIn, logOut])
+  const value = useMemo(
+    () => ({ user, loading, expired, failure, signedIn, refresh, logOut }),
+    [user, loading, expired, failure, signedIn, refresh, logOut],
+  )
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>
 }
 

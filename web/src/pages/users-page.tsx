@@ -4,7 +4,7 @@ import { api, errorMessage } from '../api.ts'
 import { ConfirmButton } from '../confirm-button.tsx'
 import { useNotice } from '../notice.tsx'
 import { LoadState, Page } from '../page.tsx'
-import { useUser } from '../session.tsx'
+import { useSession, useUser } from '../session.tsx'
 import { ROLE_LABELS } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
 import { NewUserForm } from './new-user-form.tsx'
@@ -13,6 +13,7 @@ import { SettingsNav } from './settings-nav.tsx'
 /** Admins manage office accounts: create, change role, deactivate or reactivate. */
 export function UsersPage() {
   const me = useUser()
+  const { refresh } = useSession()
   const users = useLoad<{ items: UserDto[] }>(me.role === 'admin' ? '/api/users' : null)
   const notice = useNotice()
   const [actionError, setActionError] = useState<string | null>(null)
@@ -22,6 +23,8 @@ export function UsersPage() {
     try {
       await api<UserDto>('PATCH', `/api/users/${encodeURIComponent(user.id)}`, patch)
       notice(done)
+      // Demoting yourself changes what you may see; deactivating yourself ends the session.
+      if (user.id === me.id) await refresh().catch(() => undefined)
     } catch (err) {
       setActionError(`${user.name}: ${errorMessage(err)}`)
     } finally {
