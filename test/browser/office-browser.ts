@@ -28,7 +28,8 @@ export async function startOfficeBrowser(): Promise<OfficeBrowser> {
 
   const newPage = async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-    context.setDefaultTimeout(5000)
+    // Generous for a loaded CI machine; a working page answers in well under a second.
+    context.setDefaultTimeout(10_000)
     const page = await context.newPage()
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
     page.on('console', (msg) => {
