@@ -15,13 +15,18 @@ export function ConfirmButton({ label, question, confirmLabel, onConfirm, danger
   const [asking, setAsking] = useState(false)
   const [busy, setBusy] = useState(false)
   const confirmRef = useRef<HTMLButtonElement>(null)
+  const triggerRef = useRef<HTMLButtonElement>(null)
+  const asked = useRef(false)
   useEffect(() => {
+    // Focus follows the question: onto "confirm" when it opens, back to the button when cancelled.
     if (asking) confirmRef.current?.focus()
+    else if (asked.current) triggerRef.current?.focus()
+    asked.current = asking
   }, [asking])
 
   if (!asking)
     return (
-      <button type="button" className={danger ? 'danger' : undefined} onClick={() => setAsking(true)}>
+      <button ref={triggerRef} type="button" className={danger ? 'danger' : undefined} onClick={() => setAsking(true)}>
         {label}
       </button>
     )
@@ -35,7 +40,13 @@ export function ConfirmButton({ label, question, confirmLabel, onConfirm, danger
     }
   }
   return (
-    <div className="confirm" role="alertdialog" aria-label={label} aria-describedby="confirm-question">
+    <div
+      className="confirm"
+      role="alertdialog"
+      aria-label={label}
+      aria-describedby="confirm-question"
+      onKeyDown={(e) => e.key === 'Escape' && !busy && setAsking(false)}
+    >
       <p id="confirm-question">{question}</p>
       <button ref={confirmRef} type="button" className={danger ? 'danger' : 'primary'} disabled={busy} onClick={() => void confirm()}>
         {confirmLabel}
