@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react'
+import { Fragment, type ReactNode } from 'react'
 import { NoticeArea } from './notice.tsx'
 import { Link, matchPath, useLocation } from './router.tsx'
 import { useSession } from './session.tsx'
@@ -34,7 +34,8 @@ function CurrentPage() {
   const { pathname } = useLocation()
   for (const [pattern, render] of ROUTES) {
     const params = matchPath(pattern, pathname)
-    if (params) return render(params)
+    // Keyed by path: plan A's form must not keep its state when history jumps to plan B's.
+    if (params) return <Fragment key={pathname}>{render(params)}</Fragment>
   }
   return <NotFoundPage />
 }
