@@ -107,4 +107,107 @@ export interface Database {
   customerLocations: CustomerLocationsTable
   customerContacts: CustomerContactsTable
   plans: PlansTable
+  paymentMethods: PaymentMethodsTable
+  agreements: AgreementsTable
+  workOrders: WorkOrdersTable
+  notifications: NotificationsTable
+  emailOutbox: EmailOutboxTable
+}
+
+export interface PaymentMethodsTable {
+  id: string
+  customerId: string
+  kind: 'card' | 'ach'
+  gateway: Generated<string>
+  profileId: string
+  acctId: string
+  /** The gateway's token (never a card number). */
+  token: string
+  last4: string
+  brand: string | null
+  accountType: 'ECHK' | 'ESAV' | null
+  /** MMYY for cards. */
+  expiry: string | null
+  holderName: Generated<string>
+  isActive: Generated<boolean>
+  createdAt: CreatedAt
+}
+
+export type AgreementStatus = 'pending_approval' | 'active' | 'suspended' | 'rejected' | 'closed'
+
+export interface AgreementsTable {
+  id: string
+  number: Generated<number>
+  customerId: string
+  locationId: string
+  quoteId: string | null
+  planId: string | null
+  name: string
+  status: AgreementStatus
+  statusReason: Generated<string>
+  billingIntervalMonths: number
+  /** ISO date (YYYY-MM-DD). */
+  startDate: string
+  termMonths: number | null
+  /** ISO date: the day after the last covered day, or null when open-ended. */
+  endDate: string | null
+  visitsPerTerm: Generated<number>
+  visitMonths: Generated<number[]>
+  /** JSON array of AgreementLine (src/domain/pricing.ts). */
+  lines: Json
+  taxRateBp: Generated<number>
+  termsText: Generated<string>
+  paymentMethodId: string | null
+  approvedAt: Date | null
+  approvedBy: string | null
+  closedAt: Date | null
+  createdAt: CreatedAt
+  updatedAt: UpdatedAt
+}
+
+export type WorkOrderStatus = 'open' | 'scheduled' | 'dispatched' | 'completed' | 'cancelled' | 'suspended'
+
+export interface WorkOrdersTable {
+  id: string
+  agreementId: string | null
+  customerId: string
+  locationId: string
+  description: string
+  windowStart: string
+  windowEnd: string
+  status: WorkOrderStatus
+  statusBeforeSuspension: WorkOrderStatus | null
+  technicianId: string | null
+  scheduledStart: Date | null
+  createdAt: CreatedAt
+  updatedAt: UpdatedAt
+}
+
+export interface NotificationsTable {
+  id: string
+  kind: string
+  title: string
+  body: Generated<string>
+  link: string | null
+  readAt: Date | null
+  createdAt: CreatedAt
+}
+
+export interface EmailOutboxTable {
+  id: string
+  kind: string
+  toAddress: string
+  subject: string
+  html: string
+  textBody: string
+  /** JSON array of { filename, contentType, contentBase64 }. */
+  attachments: Json
+  relatedType: string | null
+  relatedId: string | null
+  status: Generated<'pending' | 'sent' | 'failed'>
+  attempts: Generated<number>
+  nextAttemptAt: Generated<Date>
+  lastError: string | null
+  sentAt: Date | null
+  createdAt: CreatedAt
 }

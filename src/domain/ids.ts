@@ -1,7 +1,11 @@
 import { ulid } from 'ulid'
 
 /** Entity prefixes: they make logs, gateway order ids and QuickBooks memos self-describing. */
-export type IdPrefix = 'usr' | 'ses' | 'cus' | 'loc' | 'con' | 'pln' | 'aud'
+export type IdPrefix =
+  | 'usr' | 'ses' | 'cus' | 'loc' | 'con' | 'pln' | 'aud'
+  | 'pm' | 'agr' | 'wo' | 'ntf' | 'eml'
+  | 'quo' | 'qop' | 'qlk' | 'sig'
+  | 'inv' | 'pay' | 'run' | 'qbo'
 
 /** A new prefixed, time-sortable id, e.g. `cus_01J9Z...`. */
 export function newId(prefix: IdPrefix): string {

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely'
 import * as m0001 from './0001-platform.ts'
+import * as m0002 from './0002-agreements.ts'
 
 /**
  * Forward-only, numbered migrations. Append new ones; never edit or reorder an applied one.
@@ -7,4 +8,5 @@ import * as m0001 from './0001-platform.ts'
  */
 export const migrations: Record<string, Migration> = {
   '0001-platform': m0001,
+  '0002-agreements': m0002,
 }
