@@ -1,3 +1,4 @@
+import { useState } from 'react'
 import type { CustomerDto } from '../../../src/contracts/customers.ts'
 import { api, errorMessage } from '../api.ts'
 import { ConfirmButton } from '../confirm-button.tsx'
@@ -6,9 +7,7 @@ import { LoadState, Page } from '../page.tsx'
 import { Link } from '../router.tsx'
 import { formatDateTime } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
-import type { AuditEventView } from './history.tsx'
-import { History } from './history.tsx'
-import { useState } from 'react'
+import { History, type AuditEventView } from './history.tsx'
 
 /** One customer: details, service locations, contacts, history; edit and archive. */
 export function CustomerDetailPage({ id }: { id: string }) {
