@@ -1,6 +1,8 @@
 import { resolve } from 'node:path'
 import { readFileSync } from 'node:fs'
 import { readEnv } from './config/env.ts'
+import { cardPointeClientSettings, readCardPointeEnv } from './config/cardpointe.ts'
+import { CardPointeGateway } from './integrations/cardpointe/cardpointe-gateway.ts'
 import { openDatabase } from './db/database.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { buildApp } from './http/app.ts'
@@ -16,6 +18,7 @@ import type { ServiceDeps } from './services/deps.ts'
  */
 async function main(argv: string[]) {
   const env = readEnv()
+  const cardpointe = readCardPointeEnv()
   const demo = argv.includes('--demo')
   const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
 
@@ -23,7 +26,14 @@ async function main(argv: string[]) {
     ? await openDatabase({ kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE })
     : await openDatabase({ kind: 'pglite', dataDir: resolve(env.DATA_DIR) })
   const applied = await migrateToLatest(database.db)
-  const deps: ServiceDeps = { db: database.db, clock: systemClock }
+  const publicUrl = (env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT}`).replace(/\/$/, '')
+  const deps: ServiceDeps = {
+    db: database.db,
+    clock: systemClock,
+    gateway: new CardPointeGateway(cardPointeClientSettings(cardpointe)),
+    gatewayBrowserUrl: cardpointe.CARDPOINTE_URL,
+    publicUrl,
+  }
 
   const app = await buildApp(deps, database, {
     logLevel: env.LOG_LEVEL,

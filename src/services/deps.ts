@@ -1,10 +1,17 @@
 import type { Db } from '../db/database.ts'
 import type { Clock } from '../ports/clock.ts'
+import type { PaymentGateway } from '../ports/payment-gateway.ts'
 
 /** What every use case may need; built once in `main.ts` (the composition root). */
 export interface ServiceDeps {
   db: Db
   clock: Clock
+  /** CardPointe in production, the local sandbox in development and tests. */
+  gateway: PaymentGateway
+  /** Where the gateway lives, for the browser: the hosted sign-up page loads its iFrame tokenizer from here. */
+  gatewayBrowserUrl: string
+  /** The base URL customers reach Servicebook at (links in emails), without a trailing slash. */
+  publicUrl: string
 }
 
 /** Who is acting, for the audit trail. `null` for the system itself. */

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import type { DatabaseHandle } from '../../src/db/database.ts'
 import { buildApp } from '../../src/http/app.ts'
 import type { Clock } from '../../src/ports/clock.ts'
+import type { PaymentGateway } from '../../src/ports/payment-gateway.ts'
+import { CardPointeGateway } from '../../src/integrations/cardpointe/cardpointe-gateway.ts'
 import type { ServiceDeps } from '../../src/services/deps.ts'
 import { createUser } from '../../src/services/users/manage-users.ts'
 import type { Role } from '../../src/contracts/users.ts'
@@ -24,9 +26,18 @@ export interface TestApp {
  * The whole app on a fresh test database. `listen: true` serves it on a loopback port
  * (for browser tests); otherwise use `app.inject`.
  */
-export async function startTestApp(opts: { listen?: boolean; clock?: Clock; loginRateLimit?: number } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { listen?: boolean; clock?: Clock; loginRateLimit?: number; gateway?: PaymentGateway; gatewayBrowserUrl?: string } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase()
-  const deps: ServiceDeps = { db: database.db, clock: opts.clock ?? { now: () => new Date() } }
+  const deps: ServiceDeps = {
+    db: database.db,
+    clock: opts.clock ?? { now: () => new Date() },
+    // Without a sandbox, a real client pointed at a closed port: any charge attempt fails loudly.
+    gateway: opts.gateway ?? new CardPointeGateway({ baseUrl: 'http://127.0.0.1:9', merchantId: '496160873888', username: 'testing', password: 'testing123', readTimeoutMs: 2000 }),
+    gatewayBrowserUrl: opts.gatewayBrowserUrl ?? 'http://127.0.0.1:9',
+    publicUrl: 'http://127.0.0.1',
+  }
   const app = await buildApp(deps, database, {
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     version: 'test',
