@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startCardPointeSandbox, type RunningSandbox, type SandboxOptions } from './server.ts'
 
+/** Raw JSON for assertions: indexable by key or position without casts. */
+type Json = { [key: string]: Json } & Json[] & string
+
 const AUTH = `Basic ${Buffer.from('testing:testing123').toString('base64')}`
 const MID = '496160873888'
 let dir: string
@@ -25,10 +28,12 @@ async function call(base: RunningSandbox, method: string, path: string, body?: u
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   })
   const text = await res.text()
-  let json: any = null
+  let json = null as unknown as Json
   try {
-    json = JSON.parse(text)
-  } catch {}
+    json = JSON.parse(text) as Json
+  } catch {
+    // not JSON: callers use `text`
+  }
   return { status: res.status, text, json, type: res.headers.get('content-type') ?? '' }
 }
 
@@ -123,7 +128,7 @@ describe('protocol', () => {
     assert.deepEqual([created.json.respcode, created.json.resptext], ['09', 'Profile Saved'])
     await call(sb, 'PUT', '/cardconnect/rest/profile', { merchid: MID, profile: pid, account: '55554444', bankaba: '036001808', accttype: 'ECHK', name: 'Al' })
     const all = await call(sb, 'GET', `/cardconnect/rest/profile/${pid}//${MID}`)
-    assert.deepEqual(all.json.map((a: any) => [a.acctid, a.accttype]), [['1', 'VISA'], ['2', 'ECHK']])
+    assert.deepEqual(all.json.map((a) => [a.acctid, a.accttype]), [['1', 'VISA'], ['2', 'ECHK']])
     await call(sb, 'PUT', '/cardconnect/rest/profile', { merchid: MID, profile: `${pid}/1`, profileupdate: 'Y', account: '4111111111111111', expiry: '1231' })
     const one = await call(sb, 'GET', `/cardconnect/rest/profile/${pid}/1/${MID}`)
     assert.deepEqual([one.json.length, one.json[0].expiry, one.json[0].name], [1, '1231', 'Al'])
@@ -147,6 +152,6 @@ describe('ledger', () => {
     assert.ok(!ledger.includes(pan), 'PAN in ledger')
     assert.ok(!ledger.includes('4111111111111111'), 'PAN in ledger')
     const listed = await call(sb, 'GET', '/_sandbox/transactions', undefined, null)
-    assert.ok(listed.json.transactions.some((t: any) => t.orderid === 'sbpersist01' && t.type === 'auth' && t.amount === '7.00'))
+    assert.ok(listed.json.transactions.some((t) => t.orderid === 'sbpersist01' && t.type === 'auth' && t.amount === '7.00'))
   })
 })

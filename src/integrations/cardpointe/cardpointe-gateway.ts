@@ -7,6 +7,8 @@ import type {
   ChargeStoredInput,
   Declined,
   GatewayTransaction,
+  Indeterminate,
+  Misconfigured,
   OrderLookup,
   PaymentGateway,
   Retryable,
@@ -53,6 +55,16 @@ export class CardPointeGateway implements PaymentGateway {
 
   newOrderId(): string {
     return newOrderId()
+  }
+
+  /** Startup check of URL and credentials (`PUT /` answers "CardConnect REST Servlet"). */
+  async verifyCredentials(): Promise<{ ok: true } | { ok: false; cause: Retryable | Misconfigured | Indeterminate }> {
+    const result = await this.#client.testCredentials()
+    if (result.kind === 'http' && result.status === 200 && result.body === 'CardConnect REST Servlet') return { ok: true }
+    const failure = classifyTransport(result, { orderId: null, isWrite: false })
+    if (failure && failure.status !== 'indeterminate') return { ok: false, cause: failure }
+    const message = `CardPointe credential check answered unexpectedly: ${JSON.stringify(result).slice(0, 200)}`
+    return { ok: false, cause: { status: 'misconfigured', message, httpStatus: result.kind === 'http' ? result.status : null, codes: {} } }
   }
 
   async storeCard(input: StoreCardInput): Promise<ChargeOutcome> {
