@@ -1,4 +1,7 @@
-import { ulid } from 'ulid'
+import { monotonicFactory } from 'ulid'
+
+// Monotonic: ids made in the same millisecond (e.g. the locations of one customer) still sort in creation order.
+const ulid = monotonicFactory()
 
 /** Entity prefixes: they make logs, gateway order ids and QuickBooks memos self-describing. */
 export type IdPrefix =

@@ -33,7 +33,8 @@ export const settingsRoutes = (deps: ServiceDeps) => [
         select
           (select count(*) from customers where archived_at is null)::int as customers,
           (select count(*) from customers where archived_at is not null)::int as archived_customers,
-          (select count(*) from customer_locations where archived_at is null)::int as locations,
+          (select count(*) from customer_locations l join customers c on c.id = l.customer_id
+            where l.archived_at is null and c.archived_at is null)::int as locations,
           (select count(*) from plans where archived_at is null)::int as plans,
           (select count(*) from users where is_active)::int as users`.execute(deps.db)
       return rows[0]
