@@ -96,7 +96,7 @@ export async function buildApp(deps: ServiceDeps, database: DatabaseHandle, opts
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0]
     // Client-side routes of the web app get index.html; unknown API paths and files get a JSON 404.
-    if (serveWeb && req.method === 'GET' && !path.startsWith('/api/') && !/\.\w+$/.test(path))
+    if (serveWeb && (req.method === 'GET' || req.method === 'HEAD') && !path.startsWith('/api/') && !/\.\w+$/.test(path))
       return reply.type('text/html').sendFile('index.html')
     return reply.code(404).send({ error: { code: 'route_not_found', message: `No route ${req.method} ${path}`, details: null } })
   })
