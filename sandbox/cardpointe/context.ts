@@ -57,6 +57,7 @@ export function recordEvent(ctx: GatewayContext, type: LedgerEvent['type'], txn:
     merchid: txn.merchid,
     amount: formatAmount(amountCents),
     amountCents,
+    ...(type === 'auth' || type === 'refund' ? { requested: formatAmount(txn.requestedCents) } : {}),
     respstat: code?.respstat ?? txn.respstat,
     respcode: code?.respcode ?? txn.respcode,
     resptext: code?.resptext ?? txn.resptext,

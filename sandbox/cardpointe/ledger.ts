@@ -64,6 +64,8 @@ export interface LedgerEvent {
   merchid: string
   amount: string
   amountCents: number
+  /** Auths and refunds: the amount asked for (`amount` is what was approved). */
+  requested?: string
   respstat: RespStat
   respcode: string
   resptext: string

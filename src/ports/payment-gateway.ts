@@ -16,13 +16,16 @@ export interface PaymentGateway {
    * consents to recurring use). With `firstChargeCents` > 0 it is a sale that stores the card
    * only if approved; otherwise a $0 account verification.
    */
-  storeCard(input: StoreCardInput): Promise<ChargeOutcome>
+  verifyAndStoreCard(input: VerifyAndStoreCardInput): Promise<ChargeOutcome>
 
-  /** Stores a bank account (checking/savings); with `firstChargeCents` > 0 it also debits it. */
-  storeBankAccount(input: StoreBankAccountInput): Promise<ChargeOutcome>
+  /**
+   * Stores a bank account (checking/savings) once the gateway accepts its routing number. Bank
+   * accounts have no $0 verification; with `firstChargeCents` > 0 it debits and stores only if approved.
+   */
+  verifyAndStoreBankAccount(input: VerifyAndStoreBankAccountInput): Promise<ChargeOutcome>
 
   /** Charges a stored account; `initiator` sets the stored-credential indicators. */
-  chargeStored(input: ChargeStoredInput): Promise<ChargeOutcome>
+  chargeProfile(input: ChargeProfileInput): Promise<ChargeOutcome>
 
   /** Looks a charge up by our order id: the reconciliation path for `indeterminate`. */
   inquireByOrderId(input: { orderId: string }): Promise<OrderLookup>
@@ -37,10 +40,10 @@ export interface PaymentGateway {
   refund(input: { gatewayRef: string; amountCents?: Cents; orderId?: string }): Promise<ChargeOutcome>
 
   /** Reads stored accounts (one, or all of the profile). */
-  getStored(input: { profileId: string; accountId?: string }): Promise<StoredLookup>
+  getProfile(input: { profileId: string; accountId?: string }): Promise<StoredLookup>
 
   /** Deletes stored accounts (one, or all of the profile). */
-  deleteStored(input: { profileId: string; accountId?: string }): Promise<ChargeOutcome>
+  deleteProfile(input: { profileId: string; accountId?: string }): Promise<ChargeOutcome>
 }
 
 export interface CardholderDetails {
@@ -54,7 +57,7 @@ export interface CardholderDetails {
   phone?: string
 }
 
-export interface StoreCardInput {
+export interface VerifyAndStoreCardInput {
   /** Token from the hosted tokenizer; we never handle card numbers. */
   token: string
   /** As the tokenizer gave it: MMYY or YYYYMM. */
@@ -65,7 +68,7 @@ export interface StoreCardInput {
   cardholder?: CardholderDetails
 }
 
-export interface StoreBankAccountInput {
+export interface VerifyAndStoreBankAccountInput {
   kind: 'checking' | 'savings'
   /** A tokenized `routing/account`, or the clear account number with `routingNumber`. */
   token?: string
@@ -85,7 +88,7 @@ export interface StoreBankAccountInput {
  */
 export type ChargeInitiator = 'scheduled_recurring' | 'merchant_unscheduled' | 'customer'
 
-export interface ChargeStoredInput {
+export interface ChargeProfileInput {
   profileId: string
   accountId: string
   /** Cards carry stored-credential indicators; bank accounts do not. */

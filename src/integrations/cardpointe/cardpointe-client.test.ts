@@ -67,7 +67,7 @@ test('a stored account can be updated in place', async () => {
   assert.deepEqual([saved.respcode, saved.acctid], ['09', '1'])
   const updated = fields(await h.client.saveProfile({ profile: `${saved.profileid}/1`, profileupdate: 'Y', account: token, expiry: '1231' }))
   assert.deepEqual([updated.profileid, updated.acctid, updated.expiry], [saved.profileid, '1', '1231'])
-  const read = await h.gateway.getStored({ profileId: saved.profileid!, accountId: '1' })
+  const read = await h.gateway.getProfile({ profileId: saved.profileid!, accountId: '1' })
   assert.ok(read.status === 'found' && read.accounts[0].expiry === '1231')
 })
 

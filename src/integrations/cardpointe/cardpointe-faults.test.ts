@@ -4,7 +4,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { cents } from '../../domain/money.ts'
-import type { ChargeOutcome, ChargeStoredInput, PaymentGateway } from '../../ports/payment-gateway.ts'
+import type { ChargeOutcome, ChargeProfileInput, PaymentGateway } from '../../ports/payment-gateway.ts'
 import { startHarness, type SandboxHarness } from './test-sandbox.ts'
 
 let h: SandboxHarness
@@ -13,14 +13,14 @@ let stored: { profileId: string; accountId: string }
 before(async () => {
   h = await startHarness({ client: { readTimeoutMs: 400 } })
   const token = await h.tokenize('4111111111111111')
-  const outcome = await h.gateway.storeCard({ token, expiry: '1230', orderId: h.gateway.newOrderId(), cardholder: { name: 'Fay Fault' } })
+  const outcome = await h.gateway.verifyAndStoreCard({ token, expiry: '1230', orderId: h.gateway.newOrderId(), cardholder: { name: 'Fay Fault' } })
   assert.ok(outcome.status === 'approved')
   stored = { profileId: outcome.profileId!, accountId: outcome.accountId! }
 })
 after(() => h.close())
 beforeEach(() => h.faults({ reset: true }))
 
-function charge(amount = 2000): ChargeStoredInput {
+function charge(amount = 2000): ChargeProfileInput {
   return { ...stored, method: 'card', amountCents: cents(amount), orderId: h.gateway.newOrderId(), initiator: 'scheduled_recurring' }
 }
 
@@ -28,9 +28,9 @@ function charge(amount = 2000): ChargeStoredInput {
  * What a billing service must do: persist the order id (here: keep it), charge, and when the
  * answer is lost reconcile by order id; only an order id the gateway never saw is charged again.
  */
-async function chargeExactlyOnce(gateway: PaymentGateway, input: ChargeStoredInput): Promise<ChargeOutcome> {
+async function chargeExactlyOnce(gateway: PaymentGateway, input: ChargeProfileInput): Promise<ChargeOutcome> {
   for (let attempt = 0; attempt < 25; attempt++) {
-    const outcome = await gateway.chargeStored(input)
+    const outcome = await gateway.chargeProfile(input)
     if (outcome.status !== 'indeterminate') return outcome
     const lookup = await gateway.inquireByOrderId({ orderId: input.orderId })
     if (lookup.status === 'found') return lookup.charge
@@ -47,7 +47,7 @@ describe('fault injection', () => {
   test('added latency slows answers but changes nothing else', async () => {
     await h.faults({ latencyMs: 250 })
     const startedAt = Date.now()
-    const outcome = await h.gateway.chargeStored(charge())
+    const outcome = await h.gateway.chargeProfile(charge())
     assert.ok(Date.now() - startedAt >= 240)
     assert.equal(outcome.status, 'approved')
   })
@@ -55,7 +55,7 @@ describe('fault injection', () => {
   test('an HTTP 500 on a charge is indeterminate; the lookup shows it never happened; the retry charges once', async () => {
     await h.faults({ errorRate: 1, endpoints: ['auth'] })
     const input = charge()
-    assert.equal((await h.gateway.chargeStored(input)).status, 'indeterminate')
+    assert.equal((await h.gateway.chargeProfile(input)).status, 'indeterminate')
     assert.deepEqual(await h.gateway.inquireByOrderId({ orderId: input.orderId }), { status: 'not_found', orderId: input.orderId })
     await h.faults({ reset: true })
     assert.equal((await chargeExactlyOnce(h.gateway, input)).status, 'approved')
@@ -72,7 +72,7 @@ describe('fault injection', () => {
     await h.faults({ timeoutRate: 1, endpoints: ['auth'] })
     const input = charge()
     const startedAt = Date.now()
-    assert.equal((await h.gateway.chargeStored(input)).status, 'indeterminate')
+    assert.equal((await h.gateway.chargeProfile(input)).status, 'indeterminate')
     assert.ok(Date.now() - startedAt >= 390)
     assert.equal((await h.gateway.inquireByOrderId({ orderId: input.orderId })).status, 'not_found')
     assert.equal((await approvalsFor(input.orderId)).length, 0)
@@ -81,7 +81,7 @@ describe('fault injection', () => {
   test('an approval whose answer is dropped is indeterminate, and inquireByOrderid finds the charge', async () => {
     await h.faults({ dropApprovedRate: 1, endpoints: ['auth'] })
     const input = charge(3300)
-    assert.equal((await h.gateway.chargeStored(input)).status, 'indeterminate')
+    assert.equal((await h.gateway.chargeProfile(input)).status, 'indeterminate')
     const lookup = await h.gateway.inquireByOrderId({ orderId: input.orderId })
     assert.ok(lookup.status === 'found' && lookup.charge.status === 'approved', JSON.stringify(lookup))
     assert.equal(lookup.charge.status === 'approved' && lookup.charge.amountCents, 3300)

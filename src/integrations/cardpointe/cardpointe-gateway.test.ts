@@ -34,7 +34,7 @@ function declined(outcome: ChargeOutcome) {
 async function storedVisa(pan = '4111111111111111', name = 'Ann Lee') {
   const token = await h.tokenize(pan)
   const orderId = h.gateway.newOrderId()
-  return approved(await h.gateway.storeCard({ token, expiry: '1230', orderId, cardholder: { name, postalCode: '55555' } }))
+  return approved(await h.gateway.verifyAndStoreCard({ token, expiry: '1230', orderId, cardholder: { name, postalCode: '55555' } }))
 }
 
 describe('signing up and charging stored cards', () => {
@@ -52,7 +52,7 @@ describe('signing up and charging stored cards', () => {
   test('a first charge at sign-up is a sale that also stores the card', async () => {
     const token = await h.tokenize('5454545454545454')
     const orderId = h.gateway.newOrderId()
-    const sale = approved(await h.gateway.storeCard({ token, expiry: '202912', orderId, firstChargeCents: cents(4995) }))
+    const sale = approved(await h.gateway.verifyAndStoreCard({ token, expiry: '202912', orderId, firstChargeCents: cents(4995) }))
     assert.equal(sale.amountCents, 4995)
     assert.ok(sale.profileId && sale.gatewayRef && sale.authCode)
     const row = (await h.ledger()).find((r) => r.orderid === orderId)
@@ -62,9 +62,9 @@ describe('signing up and charging stored cards', () => {
   test('scheduled recurring charges are merchant-initiated with ecomind R; customer charges are not', async () => {
     const stored = await storedVisa()
     const base = { profileId: stored.profileId!, accountId: stored.accountId!, method: 'card' as const, amountCents: cents(2500) }
-    const recurring = approved(await h.gateway.chargeStored({ ...base, orderId: h.gateway.newOrderId(), initiator: 'scheduled_recurring' }))
-    const oneOff = approved(await h.gateway.chargeStored({ ...base, orderId: h.gateway.newOrderId(), initiator: 'customer' }))
-    const extra = approved(await h.gateway.chargeStored({ ...base, orderId: h.gateway.newOrderId(), initiator: 'merchant_unscheduled' }))
+    const recurring = approved(await h.gateway.chargeProfile({ ...base, orderId: h.gateway.newOrderId(), initiator: 'scheduled_recurring' }))
+    const oneOff = approved(await h.gateway.chargeProfile({ ...base, orderId: h.gateway.newOrderId(), initiator: 'customer' }))
+    const extra = approved(await h.gateway.chargeProfile({ ...base, orderId: h.gateway.newOrderId(), initiator: 'merchant_unscheduled' }))
     const rows = await h.ledger()
     const flags = (orderId: string | null) => {
       const r = rows.find((x) => x.orderid === orderId)
@@ -95,7 +95,7 @@ describe('declines, partial approvals and timeouts', () => {
     ]
     for (const [pan, reason, advice] of cases) {
       const token = await h.tokenize(pan)
-      const outcome = declined(await h.gateway.storeCard({ token, expiry: '1230', orderId: h.gateway.newOrderId() }))
+      const outcome = declined(await h.gateway.verifyAndStoreCard({ token, expiry: '1230', orderId: h.gateway.newOrderId() }))
       assert.equal(outcome.reason, reason, pan)
       assert.equal(outcome.retry.kind, advice, pan)
       assert.ok(outcome.gatewayRef)
@@ -105,7 +105,7 @@ describe('declines, partial approvals and timeouts', () => {
   test('a $1116.00 charge declines as insufficient funds (RPCT 116) with Visa category 2', async () => {
     const stored = await storedVisa()
     const outcome = declined(
-      await h.gateway.chargeStored({
+      await h.gateway.chargeProfile({
         profileId: stored.profileId!,
         accountId: stored.accountId!,
         method: 'card',
@@ -122,7 +122,7 @@ describe('declines, partial approvals and timeouts', () => {
 
   test('the partial-approval card approves $5.00 of $10.00', async () => {
     const token = await h.tokenize('4387750101010101')
-    const outcome = approved(await h.gateway.storeCard({ token, expiry: '1230', orderId: h.gateway.newOrderId(), firstChargeCents: cents(1000) }))
+    const outcome = approved(await h.gateway.verifyAndStoreCard({ token, expiry: '1230', orderId: h.gateway.newOrderId(), firstChargeCents: cents(1000) }))
     assert.equal(outcome.amountCents, 500)
     assert.equal(outcome.isPartial, true)
   })
@@ -130,7 +130,7 @@ describe('declines, partial approvals and timeouts', () => {
   test('the timeout card answers "Timed out" (retryable) after the configured delay', async () => {
     const token = await h.tokenize('4999006200620062')
     const startedAt = Date.now()
-    const outcome = await h.gateway.storeCard({ token, expiry: '1230', orderId: h.gateway.newOrderId(), firstChargeCents: cents(500) })
+    const outcome = await h.gateway.verifyAndStoreCard({ token, expiry: '1230', orderId: h.gateway.newOrderId(), firstChargeCents: cents(500) })
     assert.ok(Date.now() - startedAt >= 280)
     assert.equal(outcome.status, 'retryable')
     assert.ok(outcome.status === 'retryable' && outcome.gatewayRef && outcome.codes.respcode === '62')
@@ -142,7 +142,7 @@ describe('void, refund and inquiries', () => {
     const stored = await storedVisa()
     const orderId = h.gateway.newOrderId()
     const charge = approved(
-      await h.gateway.chargeStored({
+      await h.gateway.chargeProfile({
         profileId: stored.profileId!,
         accountId: stored.accountId!,
         method: 'card',
@@ -194,8 +194,8 @@ describe('void, refund and inquiries', () => {
     const stored = await storedVisa()
     const orderId = h.gateway.newOrderId()
     const input = { profileId: stored.profileId!, accountId: stored.accountId!, method: 'card' as const, orderId, initiator: 'customer' as const }
-    declined(await h.gateway.chargeStored({ ...input, amountCents: cents(110000) }))
-    const retried = approved(await h.gateway.chargeStored({ ...input, amountCents: cents(1100) }))
+    declined(await h.gateway.chargeProfile({ ...input, amountCents: cents(110000) }))
+    const retried = approved(await h.gateway.chargeProfile({ ...input, amountCents: cents(1100) }))
     const both = await h.gateway.inquireByOrderId({ orderId })
     assert.ok(both.status === 'found')
     assert.equal(both.transactions.length, 2)
@@ -214,16 +214,16 @@ describe('void, refund and inquiries', () => {
 describe('stored accounts and ACH', () => {
   test('profiles can be read and deleted; a deleted profile cannot be charged', async () => {
     const stored = await storedVisa('6011000995500000', 'Pat Profile')
-    const found = await h.gateway.getStored({ profileId: stored.profileId! })
+    const found = await h.gateway.getProfile({ profileId: stored.profileId! })
     assert.ok(found.status === 'found')
     assert.deepEqual(
       found.accounts.map((a) => [a.accountId, a.accountType, a.lastFour, a.expiry, a.isDefault]),
       [['1', 'DISC', '0000', '1230', true]],
     )
-    approved(await h.gateway.deleteStored({ profileId: stored.profileId!, accountId: stored.accountId! }))
-    assert.deepEqual(await h.gateway.getStored({ profileId: stored.profileId! }), { status: 'not_found' })
+    approved(await h.gateway.deleteProfile({ profileId: stored.profileId!, accountId: stored.accountId! }))
+    assert.deepEqual(await h.gateway.getProfile({ profileId: stored.profileId! }), { status: 'not_found' })
     const charge = declined(
-      await h.gateway.chargeStored({
+      await h.gateway.chargeProfile({
         profileId: stored.profileId!,
         accountId: stored.accountId!,
         method: 'card',
@@ -237,7 +237,7 @@ describe('stored accounts and ACH', () => {
 
   test('a bank account is stored, debited later, and a bad routing number is an invalid account', async () => {
     const stored = approved(
-      await h.gateway.storeBankAccount({
+      await h.gateway.verifyAndStoreBankAccount({
         kind: 'checking',
         accountNumber: '123456789',
         routingNumber: '036001808',
@@ -248,7 +248,7 @@ describe('stored accounts and ACH', () => {
     assert.ok(stored.profileId)
     assert.equal(stored.lastFour, '6789')
     const debit = approved(
-      await h.gateway.chargeStored({
+      await h.gateway.chargeProfile({
         profileId: stored.profileId!,
         accountId: stored.accountId!,
         method: 'bank_account',
@@ -263,12 +263,12 @@ describe('stored accounts and ACH', () => {
 
     const token = await h.tokenize('011401533/987654321')
     const firstDebit = approved(
-      await h.gateway.storeBankAccount({ kind: 'savings', token, accountHolderName: 'Bo Bank', orderId: h.gateway.newOrderId(), firstChargeCents: cents(1999) }),
+      await h.gateway.verifyAndStoreBankAccount({ kind: 'savings', token, accountHolderName: 'Bo Bank', orderId: h.gateway.newOrderId(), firstChargeCents: cents(1999) }),
     )
     assert.ok(firstDebit.profileId && firstDebit.gatewayRef)
 
     const bad = declined(
-      await h.gateway.storeBankAccount({
+      await h.gateway.verifyAndStoreBankAccount({
         kind: 'checking',
         accountNumber: '123456789',
         routingNumber: '036001809',
@@ -284,7 +284,7 @@ describe('stored accounts and ACH', () => {
 describe('misconfiguration', () => {
   test('a wrong password, merchant id or URL is misconfigured, never a decline', async () => {
     const token = await h.tokenize('4111111111111111')
-    const attempt = (gateway: CardPointeGateway) => gateway.storeCard({ token, expiry: '1230', orderId: gateway.newOrderId() })
+    const attempt = (gateway: CardPointeGateway) => gateway.verifyAndStoreCard({ token, expiry: '1230', orderId: gateway.newOrderId() })
     const badPassword = await attempt(new CardPointeGateway({ ...h.config, password: 'wrong' }))
     assert.equal(badPassword.status, 'misconfigured')
     assert.ok(badPassword.status === 'misconfigured' && badPassword.httpStatus === 401)
@@ -292,7 +292,7 @@ describe('misconfiguration', () => {
     assert.equal(badMerchant.status, 'misconfigured')
     const badUrl = await attempt(new CardPointeGateway({ ...h.config, baseUrl: `${h.config.baseUrl}/nope` }))
     assert.ok(badUrl.status === 'misconfigured' && badUrl.httpStatus === 404)
-    const unsafeOrder = await h.gateway.storeCard({ token, expiry: '1230', orderId: '4111111111111111' })
+    const unsafeOrder = await h.gateway.verifyAndStoreCard({ token, expiry: '1230', orderId: '4111111111111111' })
     assert.equal(unsafeOrder.status, 'misconfigured')
   })
 
@@ -302,7 +302,7 @@ describe('misconfiguration', () => {
     const { port } = closed.address() as AddressInfo
     await new Promise((resolve) => closed.close(resolve))
     const gateway = new CardPointeGateway({ ...h.config, baseUrl: `http://127.0.0.1:${port}` })
-    const outcome = await gateway.storeCard({ token: '9411111111111111', expiry: '1230', orderId: gateway.newOrderId() })
+    const outcome = await gateway.verifyAndStoreCard({ token: '9411111111111111', expiry: '1230', orderId: gateway.newOrderId() })
     assert.equal(outcome.status, 'retryable')
   })
 })

@@ -4,7 +4,7 @@ import type {
   CardholderDetails,
   ChargeInitiator,
   ChargeOutcome,
-  ChargeStoredInput,
+  ChargeProfileInput,
   Declined,
   GatewayTransaction,
   Indeterminate,
@@ -12,8 +12,8 @@ import type {
   OrderLookup,
   PaymentGateway,
   Retryable,
-  StoreBankAccountInput,
-  StoreCardInput,
+  VerifyAndStoreBankAccountInput,
+  VerifyAndStoreCardInput,
   StoredAccount,
   StoredLookup,
 } from '../../ports/payment-gateway.ts'
@@ -22,6 +22,7 @@ import {
   classifyFields,
   classifyTransport,
   isSafeOrderId,
+  isTxnNotFound,
   newOrderId,
   parseFieldList,
   toMmyy,
@@ -67,7 +68,7 @@ export class CardPointeGateway implements PaymentGateway {
     return { ok: false, cause: { status: 'misconfigured', message, httpStatus: result.kind === 'http' ? result.status : null, codes: {} } }
   }
 
-  async storeCard(input: StoreCardInput): Promise<ChargeOutcome> {
+  async verifyAndStoreCard(input: VerifyAndStoreCardInput): Promise<ChargeOutcome> {
     const amount = input.firstChargeCents ?? cents(0)
     const bad = this.#checkOrderId(input.orderId)
     if (bad) return bad
@@ -87,7 +88,7 @@ export class CardPointeGateway implements PaymentGateway {
     )
   }
 
-  async storeBankAccount(input: StoreBankAccountInput): Promise<ChargeOutcome> {
+  async verifyAndStoreBankAccount(input: VerifyAndStoreBankAccountInput): Promise<ChargeOutcome> {
     const account = {
       account: input.token ?? input.accountNumber,
       ...(input.token ? {} : { bankaba: input.routingNumber }),
@@ -108,7 +109,7 @@ export class CardPointeGateway implements PaymentGateway {
     )
   }
 
-  async chargeStored(input: ChargeStoredInput): Promise<ChargeOutcome> {
+  async chargeProfile(input: ChargeProfileInput): Promise<ChargeOutcome> {
     const bad = this.#checkOrderId(input.orderId)
     if (bad) return bad
     // Bank debits carry no card-network stored-credential fields; WEB (E) covers online mandates.
@@ -127,10 +128,10 @@ export class CardPointeGateway implements PaymentGateway {
 
   async inquireByOrderId({ orderId }: { orderId: string }): Promise<OrderLookup> {
     const result = await this.#client.inquireByOrderid(orderId)
+    if (result.kind === 'http' && result.status === 200 && isTxnNotFound(result.body)) return { status: 'not_found', orderId }
     const failure = classifyTransport(result, { orderId, isWrite: false })
     if (failure) return { status: 'unavailable', orderId, cause: failure }
     const items = parseFieldList((result as { body: unknown }).body) ?? []
-    if (items.length === 1 && isNotFound(items[0])) return { status: 'not_found', orderId }
     const transactions = items.map((f) => toTransaction(f, orderId)).filter((t): t is GatewayTransaction => t !== null)
     const misconfigured = items.map((f) => classifyFields(f, { orderId })).find((o) => o.status === 'misconfigured')
     if (misconfigured || transactions.length === 0) {
@@ -162,7 +163,7 @@ export class CardPointeGateway implements PaymentGateway {
     return this.#outcome(result, { orderId: orderId ?? null, requestedCents: amountCents }, true)
   }
 
-  async getStored({ profileId, accountId }: { profileId: string; accountId?: string }): Promise<StoredLookup> {
+  async getProfile({ profileId, accountId }: { profileId: string; accountId?: string }): Promise<StoredLookup> {
     const result = await this.#client.getProfile(profileId, accountId)
     const failure = classifyTransport(result, { orderId: null, isWrite: false })
     if (failure) return { status: 'unavailable', cause: failure }
@@ -171,7 +172,7 @@ export class CardPointeGateway implements PaymentGateway {
     return { status: 'found', accounts: items.map(toStoredAccount) }
   }
 
-  async deleteStored({ profileId, accountId }: { profileId: string; accountId?: string }): Promise<ChargeOutcome> {
+  async deleteProfile({ profileId, accountId }: { profileId: string; accountId?: string }): Promise<ChargeOutcome> {
     return this.#outcome(await this.#client.deleteProfile(profileId, accountId), { orderId: null }, true)
   }
 
@@ -195,10 +196,6 @@ export class CardPointeGateway implements PaymentGateway {
       codes: {},
     }
   }
-}
-
-function isNotFound(f: CardPointeFields): boolean {
-  return f.respproc === 'PPS' && f.respcode === '29'
 }
 
 function toTransaction(f: CardPointeFields, orderId: string): GatewayTransaction | null {

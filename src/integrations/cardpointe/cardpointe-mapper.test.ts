@@ -11,6 +11,7 @@ import {
   classifyTransport,
   fromWireAmount,
   isSafeOrderId,
+  isTxnNotFound,
   newOrderId,
   parseFieldList,
   parseFields,
@@ -156,4 +157,12 @@ test('expiry in any vendor form reads as MMYY', () => {
   assert.equal(toMmyy('202912'), '1229')
   assert.equal(toMmyy('20291231'), '1229')
   assert.equal(toMmyy(''), null)
+})
+
+test('"Txn not found" is recognised as an object, a one-element array or bare text', () => {
+  assert.ok(isTxnNotFound(fixture('txn-not-found')))
+  assert.ok(isTxnNotFound([fixture('txn-not-found')]))
+  assert.ok(isTxnNotFound('Txn not found'))
+  assert.equal(isTxnNotFound(fixture('inquire-approved-object')), false)
+  assert.equal(isTxnNotFound(fixture('inquire-by-orderid-array')), false)
 })

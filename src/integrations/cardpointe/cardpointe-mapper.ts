@@ -93,6 +93,16 @@ export function parseFields(value: unknown): CardPointeFields | null {
   return out
 }
 
+/**
+ * True for the gateway's "Txn not found" (PPS 29) however it arrives: as the usual JSON object,
+ * as a one-element array, or as bare text.
+ */
+export function isTxnNotFound(body: unknown): boolean {
+  if (typeof body === 'string') return /^\s*"?txn not found"?\s*$/i.test(body)
+  const list = parseFieldList(body)
+  return list !== null && list.length === 1 && list[0].respproc === 'PPS' && list[0].respcode === '29'
+}
+
 /** A body that may be one object or an array of them (inquireByOrderid, profile GET). */
 export function parseFieldList(value: unknown): CardPointeFields[] | null {
   if (Array.isArray(value)) {
