@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { readCardPointeEnv } from '../../src/config/cardpointe.ts'
 import { SANDBOX_DEFAULTS, startCardPointeSandbox } from './server.ts'
@@ -25,7 +26,7 @@ if (values.help) {
   console.log(`CardPointe sandbox
   --port <n>               default CARDPOINTE_SANDBOX_PORT or 3101 (0 = any free port)
   --host <addr>            default 127.0.0.1
-  --ledger <file>          default ./data/cardpointe-sandbox.json
+  --ledger <file>          default $DATA_DIR/cardpointe-sandbox.json (DATA_DIR default ./data)
   --timeout-delay-ms <n>   delay of the "Timed out" test cards, default 32000
   --merchid / --username / --password   default ${SANDBOX_DEFAULTS.merchid} / ${SANDBOX_DEFAULTS.username} / ${SANDBOX_DEFAULTS.password}
   --processor RPCT|FNOR    emulated processor codes, default RPCT
@@ -42,7 +43,7 @@ if (processor !== 'RPCT' && processor !== 'FNOR') throw new Error(`Bad --process
 const sandbox = await startCardPointeSandbox({
   port,
   host: values.host ?? env.CARDPOINTE_SANDBOX_HOST ?? '127.0.0.1',
-  ledgerFile: values.ledger ?? env.CARDPOINTE_SANDBOX_LEDGER ?? './data/cardpointe-sandbox.json',
+  ledgerFile: values.ledger ?? env.CARDPOINTE_SANDBOX_LEDGER ?? join(env.DATA_DIR || './data', 'cardpointe-sandbox.json'),
   timeoutDelayMs: Number(values['timeout-delay-ms'] ?? env.CARDPOINTE_SANDBOX_TIMEOUT_DELAY_MS ?? 32_000),
   merchid: values.merchid ?? env.CARDPOINTE_SANDBOX_MERCHID,
   username: values.username ?? env.CARDPOINTE_SANDBOX_USERNAME,
