@@ -12,6 +12,11 @@ export interface ServiceDeps {
   gatewayBrowserUrl: string
   /** The base URL customers reach Servicebook at (links in emails), without a trailing slash. */
   publicUrl: string
+  /**
+   * Asks the email outbox worker to deliver now rather than at its next poll; call it after the
+   * transaction that queued mail (`enqueueEmail`) has committed. Absent where no worker runs (tests).
+   */
+  kickOutbox?: () => void
 }
 
 /** Who is acting, for the audit trail. `null` for the system itself. */

@@ -1,0 +1,29 @@
+/** One file attached to an outgoing email. */
+export interface MailAttachment {
+  filename: string
+  contentType: string
+  content: Buffer
+}
+
+/** A complete message, ready for the wire: HTML and plain-text alternatives plus attachments. */
+export interface MailMessage {
+  /** e.g. `"Servicebook" <no-reply@servicebook.local>` */
+  from: string
+  to: string
+  subject: string
+  html: string
+  text: string
+  attachments: MailAttachment[]
+}
+
+/**
+ * Sends email. SMTP (nodemailer) in production, development and tests (against the local
+ * capture in `sandbox/mailbox`); services never call it directly: they queue mail with
+ * `enqueueEmail` and the outbox worker sends it.
+ */
+export interface Mailer {
+  /** Hands one message to the mail server; rejects when the server does not accept it. */
+  send(msg: MailMessage): Promise<{ messageId: string }>
+  /** Closes pooled connections. */
+  close(): Promise<void>
+}

@@ -1,0 +1,228 @@
+import { sql } from 'kysely'
+import type { Db } from '../../db/database.ts'
+import { validationError, type FieldErrors } from '../../domain/errors.ts'
+import { newId } from '../../domain/ids.ts'
+import type { Clock } from '../../ports/clock.ts'
+import type { MailAttachment, Mailer } from '../../ports/mailer.ts'
+
+/**
+ * The transactional email outbox (table `email_outbox`): services queue mail in the same
+ * transaction as the change it reports (`enqueueEmail`), and a worker delivers it afterwards
+ * (`deliverDueEmails`), retrying with backoff until it is sent or marked `failed` for the office.
+ * See docs/email.md.
+ */
+
+/** An email to queue. `to` is one address; bodies are complete (already escaped) HTML and text. */
+export interface OutboxEmail {
+  /** What it is, for the office list and logs, e.g. `quote.sent`, `receipt`. */
+  kind: string
+  to: string
+  subject: string
+  html: string
+  text: string
+  attachments?: MailAttachment[]
+  /** The record it is about, e.g. `{ relatedType: 'quote', relatedId: 'quo_…' }`. */
+  relatedType?: string
+  relatedId?: string
+}
+
+/** How attachments are kept in the `attachments` jsonb column. */
+interface StoredAttachment {
+  filename: string
+  contentType: string
+  contentBase64: string
+}
+
+/** Delay before attempt n+1 after n failed attempts (index n-1); the last value repeats. */
+// NOTE: 8 attempts over about 45 hours; after that a person must look (GET /api/emails?status=failed).
+export const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000, 6 * 3600_000, 12 * 3600_000, 24 * 3600_000] as const
+export const MAX_ATTEMPTS = 8
+/**
+ * A claimed row is not due again until this lease ends. If a worker dies mid-send, the mail
+ * goes out again after the lease (at least once). It must outlast one send: the SMTP adapter
+ * times out well before (see smtp-mailer.ts).
+ */
+export const CLAIM_LEASE_MS = 10 * 60_000
+
+// Header-injection guard: one address, no line breaks.
+const ADDRESS = /^[^\s@<>(),;:"\\]+@[^\s@<>(),;:"\\]+\.[^\s@<>(),;:"\\]+$/
+const hasLineBreak = (s: string) => /[\r\n]/.test(s)
+
+function checkEmail(email: OutboxEmail): void {
+  const fields: FieldErrors = {}
+  if (!email.kind?.trim()) fields.kind = 'is required'
+  if (!ADDRESS.test(email.to ?? '') || email.to.length > 254) fields.to = 'must be one valid email address'
+  if (!email.subject?.trim()) fields.subject = 'is required'
+  else if (hasLineBreak(email.subject) || email.subject.length > 900) fields.subject = 'must be one line of at most 900 characters'
+  if (typeof email.html !== 'string') fields.html = 'is required'
+  if (typeof email.text !== 'string' || !email.text.trim()) fields.text = 'is required (the plain-text part)'
+  for (const [i, a] of (email.attachments ?? []).entries()) {
+    if (!a.filename || hasLineBreak(a.filename)) fields[`attachments.${i}.filename`] = 'is required, one line'
+    if (!/^[\w.+-]+\/[\w.+-]+$/.test(a.contentType ?? '')) fields[`attachments.${i}.contentType`] = 'must be a MIME type'
+    if (!Buffer.isBuffer(a.content)) fields[`attachments.${i}.content`] = 'must be a Buffer'
+  }
+  if (Object.keys(fields).length) throw validationError(fields, 'The email cannot be queued')
+}
+
+/**
+ * Queues an email; inserts only, so pass the transaction that makes the change the email
+ * reports: a rollback then drops the email too. Returns the outbox id (`eml_…`).
+ *
+ * @example
+ * await deps.db.transaction().execute(async (tx) => {
+ *   await tx.updateTable('agreements').set({ status: 'active' }).where('id', '=', id).execute()
+ *   await enqueueEmail(tx, { kind: 'agreement.approved', to, subject, html, text, relatedType: 'agreement', relatedId: id })
+ * })
+ * deps.kickOutbox?.() // optional: deliver now instead of at the next poll
+ */
+export async function enqueueEmail(db: Db, email: OutboxEmail): Promise<string> {
+  checkEmail(email)
+  const id = newId('eml')
+  const attachments: StoredAttachment[] = (email.attachments ?? []).map((a) => ({
+    filename: a.filename,
+    contentType: a.contentType,
+    contentBase64: a.content.toString('base64'),
+  }))
+  await db
+    .insertInto('emailOutbox')
+    .values({
+      id,
+      kind: email.kind.trim(),
+      toAddress: email.to.trim(),
+      subject: email.subject,
+      html: email.html,
+      textBody: email.text,
+      attachments: JSON.stringify(attachments),
+      relatedType: email.relatedType ?? null,
+      relatedId: email.relatedId ?? null,
+    })
+    .execute()
+  return id
+}
+
+export interface DeliveryDeps {
+  db: Db
+  clock: Clock
+  mailer: Mailer
+  /** The From header, e.g. `"Servicebook" <no-reply@servicebook.local>`. */
+  from: string
+  /** Optional structured logger (pino-like). Bodies and addresses are never logged. */
+  log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
+}
+
+interface ClaimedRow {
+  id: string
+  kind: string
+  toAddress: string
+  subject: string
+  html: string
+  textBody: string
+  attachments: unknown
+  attempts: number
+}
+
+/** Delay before the next attempt after `attempts` failed ones. */
+export function retryDelayMs(attempts: number): number {
+  return RETRY_DELAYS_MS[Math.min(Math.max(attempts, 1), RETRY_DELAYS_MS.length) - 1]
+}
+
+/**
+ * True for errors no retry can fix: the server refused the recipient with a 5xx reply
+ * (RFC 5321 permanent failure), e.g. "550 mailbox unavailable".
+ */
+export function isPermanentFailure(err: unknown): boolean {
+  const e = err as { code?: string; responseCode?: number }
+  return e?.code === 'EENVELOPE' && typeof e.responseCode === 'number' && e.responseCode >= 500
+}
+
+/**
+ * Claims up to `limit` due rows in one statement. A never-tried row (attempts = 0) is always
+ * due, so a fixed test clock in the past still delivers fresh mail; a retried one waits for
+ * `next_attempt_at`. The claim bumps `attempts` and pushes `next_attempt_at` past a lease.
+ * NOTE: `for update skip locked` makes concurrent workers (several processes on one
+ * PostgreSQL) take disjoint rows; a row claimed and committed by another worker is re-checked
+ * against the WHERE clause and no longer due.
+ */
+async function claimDue(db: Db, now: Date, limit: number): Promise<ClaimedRow[]> {
+  const leaseUntil = new Date(now.getTime() + CLAIM_LEASE_MS)
+  const { rows } = await sql<ClaimedRow>`
+    update email_outbox set attempts = attempts + 1, next_attempt_at = ${leaseUntil}
+    where id in (
+      select id from email_outbox
+      where status = 'pending' and (attempts = 0 or next_attempt_at <= ${now})
+      order by next_attempt_at, id
+      limit ${limit}
+      for update skip locked)
+    returning id, kind, to_address, subject, html, text_body, attachments, attempts`.execute(db)
+  return rows
+}
+
+function parseAttachments(value: unknown): MailAttachment[] {
+  const list = (typeof value === 'string' ? JSON.parse(value) : value) as StoredAttachment[]
+  return list.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.contentBase64, 'base64') }))
+}
+
+/** Short, single-line error text for `last_error` (SMTP replies are useful; bodies never appear in them). */
+function errorText(err: unknown): string {
+  const e = err as { message?: string; responseCode?: number; code?: string }
+  const text = `${e?.code ? `${e.code}: ` : ''}${e?.message ?? String(err)}`
+  return text.replace(/\s+/g, ' ').slice(0, 1000)
+}
+
+async function deliverOne(deps: DeliveryDeps, row: ClaimedRow): Promise<'sent' | 'failed'> {
+  try {
+    const { messageId } = await deps.mailer.send({
+      from: deps.from,
+      to: row.toAddress,
+      subject: row.subject,
+      html: row.html,
+      text: row.textBody,
+      attachments: parseAttachments(row.attachments),
+    })
+    // Marked sent even if our lease ran out meanwhile: the mail did go out.
+    await deps.db
+      .updateTable('emailOutbox')
+      .set({ status: 'sent', sentAt: deps.clock.now(), lastError: null })
+      .where('id', '=', row.id)
+      .where('status', '=', 'pending')
+      .execute()
+    deps.log?.info({ emailId: row.id, kind: row.kind, attempt: row.attempts, messageId }, 'email sent')
+    return 'sent'
+  } catch (err) {
+    const giveUp = row.attempts >= MAX_ATTEMPTS || isPermanentFailure(err)
+    const now = deps.clock.now()
+    await deps.db
+      .updateTable('emailOutbox')
+      .set({
+        status: giveUp ? 'failed' : 'pending',
+        lastError: errorText(err),
+        nextAttemptAt: new Date(now.getTime() + (giveUp ? 0 : retryDelayMs(row.attempts))),
+      })
+      .where('id', '=', row.id)
+      .where('status', '=', 'pending')
+      .where('attempts', '=', row.attempts) // only the current claim holder decides
+      .execute()
+    const level = giveUp ? 'error' : 'warn'
+    deps.log?.[level]({ emailId: row.id, kind: row.kind, attempt: row.attempts, error: errorText(err) }, giveUp ? 'email failed for good' : 'email will be retried')
+    return 'failed'
+  }
+}
+
+/**
+ * Claims due emails, sends them, and records the outcome: `sent`, or a retry after
+ * `retryDelayMs(attempts)`, or `failed` after MAX_ATTEMPTS or a permanent refusal.
+ * Safe to run in several workers at once. `failed` counts failed attempts, retried or not.
+ */
+export async function deliverDueEmails(deps: DeliveryDeps, opts: { limit?: number; concurrency?: number } = {}): Promise<{ sent: number; failed: number }> {
+  const rows = await claimDue(deps.db, deps.clock.now(), opts.limit ?? 50)
+  const outcome = { sent: 0, failed: 0 }
+  const queue = [...rows]
+  const lanes = Array.from({ length: Math.min(opts.concurrency ?? 4, queue.length) }, async () => {
+    for (let row = queue.shift(); row; row = queue.shift()) outcome[await deliverOne(deps, row)]++
+  })
+  await Promise.all(lanes)
+  return outcome
+}
+
+export { startOutboxWorker, type OutboxWorker } from './outbox-worker.ts'
+export { listOutbox, getOutboxEmail, retryEmail, outboxCounts, type OutboxListItem, type OutboxStatus } from './outbox-admin.ts'
