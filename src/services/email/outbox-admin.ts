@@ -38,7 +38,7 @@ export async function listOutbox(
       // Names and sizes only: the base64 contents stay in the database.
       sql<{ filename: string; contentType: string; size: number }[]>`(
         select coalesce(jsonb_agg(jsonb_build_object('filename', a->>'filename', 'contentType', a->>'contentType',
-          'size', length(a->>'contentBase64') * 3 / 4 - (length(a->>'contentBase64') - length(rtrim(a->>'contentBase64', '=')))))), '[]'::jsonb)
+          'size', length(a->>'contentBase64') * 3 / 4 - (length(a->>'contentBase64') - length(rtrim(a->>'contentBase64', '='))))), '[]'::jsonb)
         from jsonb_array_elements(attachments) a)`.as('attachmentList'),
     ])
     .orderBy('createdAt', 'desc')
