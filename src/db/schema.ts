@@ -211,3 +211,243 @@ export interface EmailOutboxTable {
   sentAt: Date | null
   createdAt: CreatedAt
 }
+
+// Quotes and sign-up (issue 4, migration 0003). Merged into `Database` above.
+export interface Database {
+  quotes: QuotesTable
+  quoteRevisions: QuoteRevisionsTable
+  quoteOptions: QuoteOptionsTable
+  quoteLinks: QuoteLinksTable
+  quoteSignatures: QuoteSignaturesTable
+}
+
+export type QuoteStatus = 'draft' | 'sent' | 'viewed' | 'accepted' | 'declined' | 'expired'
+
+export interface QuotesTable {
+  id: string
+  number: Generated<number>
+  customerId: string
+  status: QuoteStatus
+  currentRevision: Generated<number>
+  acceptedOptionId: string | null
+  sentAt: Date | null
+  viewedAt: Date | null
+  respondedAt: Date | null
+  declineReason: Generated<string>
+  createdBy: string | null
+  createdAt: CreatedAt
+  updatedAt: UpdatedAt
+}
+
+/** What the customer is shown; frozen once `sentAt` is set. */
+export interface QuoteRevisionsTable {
+  quoteId: string
+  revision: number
+  locationId: string
+  title: Generated<string>
+  /** ISO dates (YYYY-MM-DD). */
+  startDate: string
+  expiresOn: string
+  taxRateBp: Generated<number>
+  termsText: Generated<string>
+  recipientEmail: string | null
+  createdBy: string | null
+  createdAt: CreatedAt
+  sentAt: Date | null
+}
+
+export interface QuoteOptionsTable {
+  id: string
+  quoteId: string
+  revision: number
+  position: number
+  planId: string | null
+  name: string
+  description: Generated<string>
+  priceCents: ColumnType<number, number, number>
+  isTaxable: Generated<boolean>
+  billingFrequency: 'monthly' | 'quarterly' | 'semiannual' | 'annual' | 'every_n_months'
+  billingIntervalMonths: number
+  termMonths: number | null
+  visitsPerTerm: Generated<number>
+  visitMonths: Generated<number[]>
+  /** JSON array of PricedLine (src/domain/pricing.ts): the extra lines after the plan price. */
+  extraLines: Json
+}
+
+export interface QuoteLinksTable {
+  id: string
+  quoteId: string
+  revision: number
+  /** SHA-256 (hex) of the token; the token itself is only in the email. */
+  tokenHash: string
+  expiresAt: Date
+  /** A short lease while one request verifies the payment method (double-submit guard). */
+  processingUntil: Date | null
+  usedAt: Date | null
+  revokedAt: Date | null
+  createdAt: CreatedAt
+}
+
+export interface QuoteSignaturesTable {
+  id: string
+  quoteId: string
+  revision: number
+  optionId: string
+  linkId: string
+  signerName: string
+  consent: boolean
+  signedAt: Date
+  ipAddress: string
+  userAgent: Generated<string>
+  termsSha256: string
+  documentSha256: string
+  createdAt: CreatedAt
+}
+
+// Billing (issue 5, migration 0004). Merged into `Database` and `AgreementsTable` above.
+export interface Database {
+  invoices: InvoicesTable
+  chargeAttempts: ChargeAttemptsTable
+  payments: PaymentsTable
+  billingRuns: BillingRunsTable
+  quickbooksQueue: QuickbooksQueueTable
+  billingSettings: BillingSettingsTable
+  paymentUpdateLinks: PaymentUpdateLinksTable
+}
+
+export interface AgreementsTable {
+  /** How many periods have been invoiced (the billing calendar's cursor). */
+  billedPeriods: Generated<number>
+  /** Start of the next unbilled period; null = `startDate` (nothing billed yet). */
+  nextBillDate: string | null
+}
+
+export type InvoiceStatus = 'open' | 'paid' | 'failed' | 'void' | 'refunded'
+export type RetryState = 'scheduled' | 'soon' | 'needs_payment_method' | 'exhausted'
+
+export interface InvoicesTable {
+  id: string
+  number: Generated<number>
+  agreementId: string
+  customerId: string
+  runId: string | null
+  periodIndex: number
+  /** ISO dates; `periodEnd` is exclusive. */
+  periodStart: string
+  periodEnd: string
+  /** JSON array of PricedLine (src/domain/pricing.ts). */
+  lines: Json
+  subtotalCents: number
+  taxCents: number
+  totalCents: number
+  paidCents: Generated<number>
+  refundedCents: Generated<number>
+  status: Generated<InvoiceStatus>
+  failureCode: string | null
+  failureMessage: string | null
+  retryState: RetryState | null
+  nextRetryAt: Date | null
+  failedAttempts: Generated<number>
+  paidAt: Date | null
+  createdAt: CreatedAt
+  updatedAt: UpdatedAt
+}
+
+export type ChargeAttemptStatus = 'pending' | 'approved' | 'declined' | 'retryable' | 'not_sent' | 'error'
+
+export interface ChargeAttemptsTable {
+  /** The order id sent to the gateway. */
+  id: string
+  invoiceId: string
+  runId: string | null
+  paymentMethodId: string | null
+  amountCents: number
+  status: Generated<ChargeAttemptStatus>
+  resolvedBy: 'response' | 'inquiry' | null
+  gatewayRef: string | null
+  authCode: string | null
+  respstat: string | null
+  respcode: string | null
+  resptext: string | null
+  respproc: string | null
+  declineReason: string | null
+  message: string | null
+  sentAt: Generated<Date>
+  resolvedAt: Date | null
+}
+
+export interface PaymentsTable {
+  id: string
+  invoiceId: string
+  customerId: string
+  attemptId: string | null
+  method: 'card' | 'ach' | 'offline'
+  amountCents: number
+  refundedCents: Generated<number>
+  status: Generated<'approved' | 'voided' | 'refunded' | 'partially_refunded'>
+  gatewayRef: string | null
+  authCode: string | null
+  reference: Generated<string>
+  note: Generated<string>
+  recordedBy: string | null
+  receivedAt: Generated<Date>
+  createdAt: CreatedAt
+}
+
+export type BillingRunStatus = 'running' | 'completed' | 'failed' | 'interrupted'
+
+export interface BillingRunsTable {
+  id: string
+  throughDate: string
+  status: BillingRunStatus
+  startedBy: string | null
+  host: Generated<string>
+  pid: Generated<number>
+  heartbeatAt: Generated<Date>
+  phase: Generated<string>
+  agreementsDue: Generated<number>
+  invoicesCreated: Generated<number>
+  invoicesToCharge: Generated<number>
+  charged: Generated<number>
+  approved: Generated<number>
+  declined: Generated<number>
+  errors: Generated<number>
+  unresolved: Generated<number>
+  recovered: Generated<number>
+  billedCents: Generated<number>
+  collectedCents: Generated<number>
+  error: string | null
+  startedAt: Generated<Date>
+  finishedAt: Date | null
+}
+
+export interface QuickbooksQueueTable {
+  id: string
+  entityType: 'customer' | 'invoice' | 'payment' | 'refund' | 'void'
+  entityId: string
+  status: Generated<'queued' | 'sent' | 'failed'>
+  attempts: Generated<number>
+  lastError: string | null
+  nextAttemptAt: Generated<Date>
+  createdAt: CreatedAt
+  sentAt: Date | null
+}
+
+export interface BillingSettingsTable {
+  id: Generated<number>
+  suspendOnFailure: Generated<boolean>
+  emailOnFailure: Generated<boolean>
+  retryDays: Generated<number[]>
+  maxSoonRetries: Generated<number>
+  concurrency: Generated<number>
+  updatedAt: UpdatedAt
+}
+
+export interface PaymentUpdateLinksTable {
+  tokenHash: string
+  invoiceId: string
+  expiresAt: Date
+  usedAt: Date | null
+  createdAt: CreatedAt
+}
