@@ -17,6 +17,7 @@ ensureDependencies()
 ensureWebBuild()
 
 const children = []
+const serverEnv = {}
 function runTs(file, fileArgs, env = {}) {
   return spawn(process.execPath, ['--import', 'tsx', join(root, file), ...fileArgs], {
     cwd: root,
@@ -34,9 +35,10 @@ if (!noSandboxes && !process.env.CARDPOINTE_URL && existsSync(join(root, cardpoi
     if (code) console.error(`[servicebook] the CardPointe sandbox stopped (exit ${code}); is port ${port} in use?`)
   })
   children.push(sandbox)
+  serverEnv.CARDPOINTE_URL = `http://127.0.0.1:${port}`
 }
 
-const server = runTs('src/main.ts', appArgs)
+const server = runTs('src/main.ts', appArgs, serverEnv)
 children.push(server)
 
 function stopAll(signal) {
