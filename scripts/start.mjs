@@ -38,6 +38,20 @@ if (!noSandboxes && !process.env.CARDPOINTE_URL && existsSync(join(root, cardpoi
   serverEnv.CARDPOINTE_URL = `http://127.0.0.1:${port}`
 }
 
+// Local mail capture, unless mail goes to a real SMTP server (SMTP_URL). See docs/email.md.
+const mailboxMain = 'sandbox/mailbox/main.ts'
+if (!noSandboxes && !process.env.SMTP_URL && existsSync(join(root, mailboxMain))) {
+  const smtpPort = process.env.MAILBOX_SMTP_PORT ?? '3125'
+  const httpPort = process.env.MAILBOX_HTTP_PORT ?? '3126'
+  const mailbox = runTs(mailboxMain, ['--smtp-port', smtpPort, '--http-port', httpPort])
+  mailbox.on('exit', (code) => {
+    if (code) console.error(`[servicebook] the mail capture stopped (exit ${code}); are ports ${smtpPort}/${httpPort} in use?`)
+  })
+  children.push(mailbox)
+  serverEnv.MAILBOX_SMTP_PORT = smtpPort
+  serverEnv.MAILBOX_HTTP_PORT = httpPort
+}
+
 const server = runTs('src/main.ts', appArgs, serverEnv)
 children.push(server)
 

@@ -2,6 +2,9 @@ import { resolve } from 'node:path'
 import { readFileSync } from 'node:fs'
 import { readEnv } from './config/env.ts'
 import { cardPointeClientSettings, readCardPointeEnv } from './config/cardpointe.ts'
+import { emailTransport, readEmailEnv } from './config/email.ts'
+import { createSmtpMailer } from './integrations/email/smtp-mailer.ts'
+import { startOutboxWorker, type OutboxWorker } from './services/email/outbox.ts'
 import { CardPointeGateway } from './integrations/cardpointe/cardpointe-gateway.ts'
 import { openDatabase } from './db/database.ts'
 import { migrateToLatest } from './db/migrate.ts'
@@ -19,6 +22,8 @@ import type { ServiceDeps } from './services/deps.ts'
 async function main(argv: string[]) {
   const env = readEnv()
   const cardpointe = readCardPointeEnv()
+  const emailEnv = readEmailEnv()
+  const mail = emailTransport(emailEnv)
   const demo = argv.includes('--demo')
   const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
 
@@ -27,12 +32,14 @@ async function main(argv: string[]) {
     : await openDatabase({ kind: 'pglite', dataDir: resolve(env.DATA_DIR) })
   const applied = await migrateToLatest(database.db)
   const publicUrl = (env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT}`).replace(/\/$/, '')
+  let outbox: OutboxWorker | undefined // started below, once the logger exists
   const deps: ServiceDeps = {
     db: database.db,
     clock: systemClock,
     gateway: new CardPointeGateway(cardPointeClientSettings(cardpointe)),
     gatewayBrowserUrl: cardpointe.CARDPOINTE_URL,
     publicUrl,
+    kickOutbox: () => outbox?.kick(),
   }
 
   const app = await buildApp(deps, database, {
@@ -41,6 +48,7 @@ async function main(argv: string[]) {
     sessionTtlHours: env.SESSION_TTL_HOURS,
     cookieSecure: env.COOKIE_SECURE,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
+    mailboxUrl: mail.mailboxUrl,
   })
   const log = app.log
   log.info({ database: database.backend, migrationsApplied: applied }, 'database ready')
@@ -59,6 +67,11 @@ async function main(argv: string[]) {
   }
   await purgeExpiredSessions(deps)
 
+  const mailer = createSmtpMailer({ url: mail.smtpUrl })
+  outbox = startOutboxWorker({ db: deps.db, clock: deps.clock, mailer, from: emailEnv.MAIL_FROM, log }, { intervalMs: emailEnv.EMAIL_POLL_INTERVAL_MS })
+  // NOTE: the host only: SMTP_URL may carry a password.
+  log.info({ smtpHost: new URL(mail.smtpUrl).host, mailbox: mail.mailboxUrl }, mail.mailboxUrl ? 'email goes to the local capture' : 'email goes to SMTP_URL')
+
   let closing = false
   const shutdown = async (signal: string) => {
     if (closing) return
@@ -67,6 +80,8 @@ async function main(argv: string[]) {
     const force = setTimeout(() => process.exit(1), 10_000).unref() // in-flight requests get 10 s
     try {
       await app.close()
+      await outbox?.stop()
+      await mailer.close()
       await database.close()
       clearTimeout(force)
       process.exit(0)

@@ -20,7 +20,7 @@ const EmailEnvSchema = z.object({
     .trim()
     .regex(FROM, { error: 'must be an address or "Name" <address>, e.g. "Servicebook" <no-reply@example.com>' })
     .default('"Servicebook" <no-reply@servicebook.local>'),
-  /** Where office notifications (e.g. "agreement accepted") are emailed; unset = in-app only. */
+  /** Where office notifications are emailed; unset = in-app only. Validated here at startup; read with `officeNotifyEmail()` (config/office-notify.ts). */
   OFFICE_NOTIFY_EMAIL: z.email({ error: 'must be an email address' }).optional(),
   MAILBOX_SMTP_PORT: port(3125),
   MAILBOX_HTTP_PORT: port(3126),

@@ -13,11 +13,14 @@ import { buildOpenApi } from './openapi.ts'
 import { registerRoutes, type AnyRoute } from './route.ts'
 import { authRoutes, SESSION_COOKIE, type AuthRouteOptions } from './routes/auth.routes.ts'
 import { customersRoutes } from './routes/customers.routes.ts'
+import { emailsRoutes, type SystemRouteOptions } from './routes/emails.routes.ts'
 import { plansRoutes } from './routes/plans.routes.ts'
 import { settingsRoutes } from './routes/settings.routes.ts'
 import { usersRoutes } from './routes/users.routes.ts'
 
-export interface AppOptions extends AuthRouteOptions {
+export type ApiRouteOptions = AuthRouteOptions & SystemRouteOptions
+
+export interface AppOptions extends AuthRouteOptions, SystemRouteOptions {
   logLevel: string
   version: string
   /** Folder of the built web app; served with index.html as the fallback for client-side routes. */
@@ -25,13 +28,14 @@ export interface AppOptions extends AuthRouteOptions {
 }
 
 /** Every API route, in one list: the server, the OpenAPI document and the role-matrix test all read it. */
-export function apiRoutes(deps: ServiceDeps, opts: AuthRouteOptions): AnyRoute[] {
+export function apiRoutes(deps: ServiceDeps, opts: ApiRouteOptions): AnyRoute[] {
   return [
     ...authRoutes(deps, opts),
     ...usersRoutes(deps),
     ...customersRoutes(deps),
     ...plansRoutes(deps),
     ...settingsRoutes(deps),
+    ...emailsRoutes(deps, opts),
   ] as AnyRoute[]
 }
 

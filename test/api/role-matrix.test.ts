@@ -32,6 +32,9 @@ const EXPECTED: Record<string, readonly Who[]> = {
   'GET /api/settings': ['technician', 'office', 'admin'],
   'PUT /api/settings': ['admin'],
   'GET /api/dashboard': ['office', 'admin'],
+  'GET /api/emails': ['office', 'admin'],
+  'POST /api/emails/:id/retry': ['office', 'admin'],
+  'GET /api/system': ['technician', 'office', 'admin'],
 }
 
 let t: TestApp

@@ -1,26 +1,13 @@
 import { sql } from 'kysely'
 import type { Page } from '../../contracts/common.ts'
+import type { EmailDto } from '../../contracts/emails.ts'
 import type { Db } from '../../db/database.ts'
 import { notAllowed, notFound } from '../../domain/errors.ts'
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed'
 
 /** One outbox row for the office: metadata only, no bodies or attachment contents. */
-export interface OutboxListItem {
-  id: string
-  kind: string
-  to: string
-  subject: string
-  status: OutboxStatus
-  attempts: number
-  nextAttemptAt: string | null
-  lastError: string | null
-  sentAt: string | null
-  createdAt: string
-  relatedType: string | null
-  relatedId: string | null
-  attachments: { filename: string; contentType: string; size: number }[]
-}
+export type OutboxListItem = EmailDto
 
 /** Newest first, optionally one status or one related record (e.g. every email about a quote). */
 export async function listOutbox(
