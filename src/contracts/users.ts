@@ -41,3 +41,8 @@ export interface SessionDto {
   user: UserDto
   csrfToken: string
 }
+
+export const ChangePasswordInput = z.object({
+  currentPassword: z.string({ error: 'is required' }).min(1, { error: 'is required' }).max(200),
+  newPassword: password,
+})

@@ -14,6 +14,7 @@ const EXPECTED: Record<string, readonly Who[]> = {
   'POST /api/auth/login': ['anonymous', 'technician', 'office', 'admin'],
   'GET /api/auth/session': ['technician', 'office', 'admin'],
   'POST /api/auth/logout': ['technician', 'office', 'admin'],
+  'POST /api/auth/password': ['technician', 'office', 'admin'],
   'GET /api/users': ['admin'],
   'GET /api/users/:id': ['admin'],
   'POST /api/users': ['admin'],

@@ -12,6 +12,7 @@ import { NotBuiltPage, NotFoundPage } from './pages/not-built-page.tsx'
 import { PlanFormPage } from './pages/plan-form-page.tsx'
 import { PlansPage } from './pages/plans-page.tsx'
 import { SettingsPage } from './pages/settings-page.tsx'
+import { PasswordPage } from './pages/password-page.tsx'
 import { UsersPage } from './pages/users-page.tsx'
 
 type Routes = [pattern: string, render: (params: Record<string, string>) => ReactNode][]
@@ -27,6 +28,7 @@ const ROUTES: Routes = [
   ['/plans/:id', (p) => <PlanFormPage id={p.id} />],
   ['/settings', () => <SettingsPage />],
   ['/settings/users', () => <UsersPage />],
+  ['/settings/password', () => <PasswordPage />],
   ...Object.keys(NOT_BUILT).map((path): Routes[number] => [path, () => <NotBuiltPage path={path} />]),
 ]
 
@@ -85,8 +87,13 @@ export function App() {
       )}
       <main id="main" className="content">
         <NoticeArea />
-        {technician ? (
-          <NotBuiltPage title="Your work orders" purpose="It will list the work orders dispatched to you." />
+        {technician && pathname !== '/settings/password' ? (
+          <>
+            <NotBuiltPage title="Your work orders" purpose="It will list the work orders dispatched to you." />
+            <p>
+              <Link to="/settings/password">Change your password</Link>
+            </p>
+          </>
         ) : (
           <CurrentPage />
         )}

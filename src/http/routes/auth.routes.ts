@@ -1,6 +1,7 @@
-import { LoginInput } from '../../contracts/users.ts'
+import { ChangePasswordInput, LoginInput } from '../../contracts/users.ts'
 import { login, logout } from '../../services/auth/sessions.ts'
 import type { ServiceDeps } from '../../services/deps.ts'
+import { changeOwnPassword } from '../../services/users/manage-users.ts'
 import { ANY_ROLE, defineRoute } from '../route.ts'
 
 export const SESSION_COOKIE = 'sb_session'
@@ -53,6 +54,19 @@ export const authRoutes = (deps: ServiceDeps, opts: AuthRouteOptions) => [
     handler: async ({ auth, reply }) => {
       await logout(deps, auth.sessionId)
       reply.clearCookie(SESSION_COOKIE, { path: '/' })
+      return { ok: true }
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/auth/password',
+    summary: 'Change your own password (the current one is required); your other sessions end',
+    tag: 'auth',
+    access: ANY_ROLE,
+    body: ChangePasswordInput,
+    rateLimit: { max: opts.loginRateLimit, keyGenerator: (req) => `pw|${req.ip}` },
+    handler: async ({ body, auth }) => {
+      await changeOwnPassword(deps, auth.user.id, auth.sessionId, body)
       return { ok: true }
     },
   }),

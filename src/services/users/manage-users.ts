@@ -1,10 +1,10 @@
 import type { z } from 'zod'
 import type { UserCreateInput, UserDto, UserUpdateInput } from '../../contracts/users.ts'
-import { AppError, conflict, notFound } from '../../domain/errors.ts'
+import { AppError, conflict, notFound, validationError } from '../../domain/errors.ts'
 import { newId } from '../../domain/ids.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ActorId, ServiceDeps } from '../deps.ts'
-import { hashPassword } from './password.ts'
+import { hashPassword, verifyPassword } from './password.ts'
 import { toUserDto, userRepository } from './user-repository.ts'
 
 /** Creates an office account; emails are unique regardless of case. */
@@ -56,6 +56,9 @@ export async function updateUser(
       .execute()
     // A deactivated user or a new password ends every open session of that user.
     if (input.isActive === false || passwordHash) await tx.deleteFrom('sessions').where('userId', '=', id).execute()
+    // Checked again inside the transaction: two admins demoting each other at once must not both win.
+    if (losesAdmin && (await userRepository.countActiveAdmins(tx)) < 1)
+      throw conflict('last_admin', 'This is the only active admin; make another user admin first')
     const changed = Object.keys(input).filter((k) => k !== 'password')
     await recordAuditEvent(tx, {
       entityType: 'user',
@@ -66,4 +69,24 @@ export async function updateUser(
     })
   })
   return toUserDto((await userRepository.findById(deps.db, id))!)
+}
+
+/** A user changes their own password: the current one is required; their other sessions end. */
+export async function changeOwnPassword(
+  deps: ServiceDeps,
+  userId: string,
+  keepSessionId: string,
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
+  const user = await userRepository.findById(deps.db, userId)
+  if (!user) throw notFound('user', userId)
+  const withHash = await userRepository.findByEmailWithHash(deps.db, user.email)
+  if (!withHash || !(await verifyPassword(withHash.passwordHash, input.currentPassword)))
+    throw validationError({ currentPassword: 'is not your current password' })
+  const passwordHash = await hashPassword(input.newPassword)
+  await deps.db.transaction().execute(async (tx) => {
+    await tx.updateTable('users').set({ passwordHash, updatedAt: deps.clock.now() }).where('id', '=', userId).execute()
+    await tx.deleteFrom('sessions').where('userId', '=', userId).where('id', '!=', keepSessionId).execute()
+    await recordAuditEvent(tx, { entityType: 'user', entityId: userId, action: 'user.password_changed', actorUserId: userId })
+  })
 }

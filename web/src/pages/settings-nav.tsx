@@ -1,13 +1,14 @@
 import { Link, useLocation } from '../router.tsx'
 import { useUser } from '../session.tsx'
 
-/** Settings sections: company for everyone, users for admins. */
+/** Settings sections: company and your password for everyone, users for admins. */
 export function SettingsNav() {
   const { pathname } = useLocation()
   const user = useUser()
   const items = [
     { to: '/settings', label: 'Company' },
     ...(user.role === 'admin' ? [{ to: '/settings/users', label: 'Users' }] : []),
+    { to: '/settings/password', label: 'Your password' },
   ]
   return (
     <nav className="subnav" aria-label="Settings">
