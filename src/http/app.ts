@@ -13,6 +13,10 @@ import { buildOpenApi } from './openapi.ts'
 import { registerRoutes, type AnyRoute } from './route.ts'
 import { authRoutes, SESSION_COOKIE, type AuthRouteOptions } from './routes/auth.routes.ts'
 import { customersRoutes } from './routes/customers.routes.ts'
+import { agreementsRoutes } from './routes/agreements.routes.ts'
+import { notificationsRoutes } from './routes/notifications.routes.ts'
+import { quotesRoutes } from './routes/quotes.routes.ts'
+import { signupRoutes } from './routes/signup.routes.ts'
 import { emailsRoutes, type SystemRouteOptions } from './routes/emails.routes.ts'
 import { plansRoutes } from './routes/plans.routes.ts'
 import { settingsRoutes } from './routes/settings.routes.ts'
@@ -35,6 +39,10 @@ export function apiRoutes(deps: ServiceDeps, opts: ApiRouteOptions): AnyRoute[] 
     ...customersRoutes(deps),
     ...plansRoutes(deps),
     ...settingsRoutes(deps),
+    ...quotesRoutes(deps),
+    ...signupRoutes(deps),
+    ...agreementsRoutes(deps),
+    ...notificationsRoutes(deps),
     ...emailsRoutes(deps, opts),
   ] as AnyRoute[]
 }
@@ -66,6 +74,8 @@ export async function buildApp(deps: ServiceDeps, database: DatabaseHandle, opts
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         frameAncestors: ["'self'"],
+        // The hosted sign-up page embeds the gateway's iFrame tokenizer (card numbers never touch us).
+        frameSrc: ["'self'", new URL(deps.gatewayBrowserUrl).origin],
         upgradeInsecureRequests: null,
       },
     },

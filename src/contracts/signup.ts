@@ -1,0 +1,50 @@
+import { z } from 'zod'
+import { optionalText, requiredText } from './common.ts'
+import type { QuoteRevisionDto } from './quotes.ts'
+
+/** The customer's hosted sign-up page (`/q/<token>`) and its public API. */
+
+export const SignupTokenParams = z.object({
+  token: z.string().max(200, { error: 'is not a valid link' }),
+})
+
+export const CardPaymentInput = z.object({
+  kind: z.literal('card'),
+  /** The gateway tokenizer's token; card numbers never reach us. */
+  token: z.string({ error: 'is required: enter your card details' }).regex(/^[0-9A-Za-z]{12,40}$/, { error: 'is missing: enter your card details again' }),
+  /** MMYY or YYYYMM, as the tokenizer gives it. */
+  expiry: z.string({ error: 'is required' }).regex(/^(\d{4}|\d{6})$/, { error: 'must be the card expiry' }),
+})
+
+export const BankPaymentInput = z.object({
+  kind: z.literal('ach'),
+  routingNumber: z.string({ error: 'is required' }).trim().regex(/^\d{9}$/, { error: 'must be the 9-digit routing number' }),
+  accountNumber: z.string({ error: 'is required' }).trim().regex(/^\d{4,17}$/, { error: 'must be 4 to 17 digits' }),
+  accountType: z.enum(['checking', 'savings'], { error: 'must be checking or savings' }),
+  holderName: requiredText(100),
+})
+
+export const AcceptQuoteInput = z.object({
+  optionId: z.string({ error: 'is required: choose an option' }).regex(/^qop_[0-9a-z]{26}$/, { error: 'is required: choose an option' }),
+  signerName: requiredText(120),
+  consent: z.literal(true, { error: 'must be ticked to sign' }),
+  paymentMethod: z.discriminatedUnion('kind', [CardPaymentInput, BankPaymentInput], { error: 'is required: add a card or bank account' }),
+})
+export type AcceptQuoteInput = z.infer<typeof AcceptQuoteInput>
+
+export const DeclineQuoteInput = z.object({ reason: optionalText(1000).default('') })
+
+/** What the hosted page shows. `open`: can sign; `accepted`/`declined`: already answered. */
+export interface PublicQuoteView {
+  state: 'open' | 'accepted' | 'declined'
+  companyName: string
+  quoteNumber: number
+  customerName: string
+  revision: Omit<QuoteRevisionDto, 'recipientEmail'>
+  /** The gateway's iFrame tokenizer page, to embed for card entry. */
+  tokenizerUrl: string
+  /** The tokenizer's origin: only its `message` events are trusted. */
+  tokenizerOrigin: string
+  acceptedOptionId: string | null
+  agreementStatus: string | null
+}

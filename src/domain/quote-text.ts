@@ -1,0 +1,40 @@
+import type { QuoteOptionDto } from '../contracts/quotes.ts'
+
+/** Plain-language descriptions of quote options, shared by the web pages, the PDF and the email. */
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+const FREQ: Record<string, string> = { monthly: 'month', quarterly: 'quarter', semiannual: 'half-year', annual: 'year' }
+
+/** 123450 → "$1,234.50". */
+export const usd = (cents: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100)
+
+/** "per month", "every 2 months". */
+export function perPeriodText(o: Pick<QuoteOptionDto, 'billingFrequency' | 'billingIntervalMonths'>): string {
+  if (o.billingFrequency !== 'every_n_months') return `per ${FREQ[o.billingFrequency]}`
+  return o.billingIntervalMonths === 1 ? 'per month' : `every ${o.billingIntervalMonths} months`
+}
+
+export function termText(termMonths: number | null): string {
+  return termMonths === null ? 'No end date (until cancelled)' : `${termMonths} months`
+}
+
+export function visitsText(o: Pick<QuoteOptionDto, 'visitsPerTerm' | 'visitMonths'>): string {
+  if (o.visitsPerTerm === 0) return 'No scheduled visits'
+  const n = `${o.visitsPerTerm} visit${o.visitsPerTerm === 1 ? '' : 's'} per term`
+  return o.visitMonths.length ? `${n} (${o.visitMonths.map((m) => MONTHS[m - 1]).join(', ')})` : n
+}
+
+/** "8.25%" from basis points. */
+export function percentText(bp: number): string {
+  const frac = String(bp % 100).padStart(2, '0').replace(/0+$/, '')
+  return `${Math.trunc(bp / 100)}${frac ? `.${frac}` : ''}%`
+}
+
+/** "Nov 25, 2026" from an ISO date, without time-zone drift. */
+export function dateText(isoDate: string): string {
+  const [y, m, d] = isoDate.slice(0, 10).split('-').map(Number)
+  return `${MONTHS[m - 1]} ${d}, ${y}`
+}
+
+/** "Q-1001" */
+export const quoteLabel = (number: number) => `Q-${number}`

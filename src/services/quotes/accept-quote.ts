@@ -1,0 +1,271 @@
+import type { AcceptQuoteInput, PublicQuoteView } from '../../contracts/signup.ts'
+import { officeNotifyEmail } from '../../config/office-notify.ts'
+import type { Db } from '../../db/database.ts'
+import { AppError, conflict, validationError } from '../../domain/errors.ts'
+import { newId } from '../../domain/ids.ts'
+import { addMonthsIso } from '../../domain/iso-date.ts'
+import { optionLines } from '../../domain/quote-pricing.ts'
+import { assertQuoteAction } from '../../domain/quote-status.ts'
+import { quoteLabel } from '../../domain/quote-text.ts'
+import { sha256Hex, signedDocumentHash } from '../../domain/signup-token.ts'
+import type { Approved, ChargeOutcome, DeclineReason } from '../../ports/payment-gateway.ts'
+import { recordAuditEvent } from '../audit/record-audit-event.ts'
+import type { ServiceDeps } from '../deps.ts'
+import { enqueueEmail } from '../email/outbox.ts'
+import { notifyOffice } from '../notifications/notifications.ts'
+import { getSettings } from '../settings/company-settings.ts'
+import { lockQuote } from './manage-quotes.ts'
+import { publicView, resolveLink } from './public-signup.ts'
+import { officeAcceptedEmail } from './quote-emails.ts'
+import { loadRevision } from './quote-repository.ts'
+
+/** How long one request may hold a link while the gateway verifies the payment method. */
+const PROCESSING_LEASE_MS = 90_000
+/** How long a second submit (double click, other tab) waits for the first to finish. */
+const WAIT_FOR_OTHER_MS = 20_000
+
+export interface SignupMeta {
+  ip: string
+  userAgent: string
+}
+
+/** Plain words for a declined verification, for the customer. */
+const DECLINE_TEXT: Partial<Record<DeclineReason, string>> = {
+  insufficient_funds: 'Your bank declined the card (insufficient funds). Please try another card.',
+  expired_card: 'The card appears to be expired. Check the expiry date or use another card.',
+  do_not_honor: 'Your bank declined the card. Please try another card or call your bank.',
+  lost_or_stolen: 'Your bank declined the card. Please use another card.',
+  invalid_account: 'The card or account number was not accepted. Check the details or use another card or account.',
+  refer_to_issuer: 'Your bank asked to be called before approving this card. Please call them or use another card.',
+  cvv_mismatch: 'The security code (CVV) did not match. Check it and try again.',
+  avs_mismatch: 'The billing address did not match the card. Please try another card.',
+  stop_recurring: 'Your bank does not allow recurring payments on this card. Please use another card.',
+}
+
+function declineMessage(outcome: Extract<ChargeOutcome, { status: 'declined' }>, kind: 'card' | 'ach'): string {
+  return DECLINE_TEXT[outcome.reason] ?? (kind === 'card' ? 'Your card was declined. Please try another card.' : 'Your bank account was not accepted. Check the numbers or use a card.')
+}
+
+/** "VISA" from a CardSecure-style token (9 + first two card digits + … + last four). [doc: external-apis.md A13] */
+export function brandFromToken(token: string): string {
+  const two = token.slice(1, 3)
+  if (two.startsWith('4')) return 'VISA'
+  if (/^(5[1-5]|2[2-7])$/.test(two)) return 'MC'
+  if (two === '34' || two === '37') return 'AMEX'
+  if (/^(60|62|64|65)$/.test(two)) return 'DISC'
+  if (two === '35') return 'JCB'
+  if (/^(30|36|38)$/.test(two)) return 'DINERS'
+  return 'CARD'
+}
+
+/** YYYYMM or MMYY → MMYY. */
+const toMmyy = (expiry: string) => (expiry.length === 6 ? `${expiry.slice(4, 6)}${expiry.slice(2, 4)}` : expiry)
+
+/**
+ * The customer accepts: verifies and stores the payment method at the gateway ($0 verification
+ * with profile:"Y"; bank accounts through the profile API), then in one transaction records the
+ * e-signature, the payment method and a `pending_approval` agreement, marks the quote accepted,
+ * uses up the link, notifies the office and queues the office email.
+ *
+ * Exactly one agreement per quote, however often this runs: a lease on the link lets one request
+ * at a time reach the gateway, a later submit waits for and returns the first one's result, and
+ * the unique index on `agreements.quote_id` is the final guard.
+ */
+export async function acceptSignup(deps: ServiceDeps, token: string, input: AcceptQuoteInput, meta: SignupMeta): Promise<PublicQuoteView> {
+  const { link } = await resolveLink(deps, token)
+  if (link.usedAt) return publicView(deps, link.quoteId, link.revision)
+  const quote = await deps.db.selectFrom('quotes').select(['status']).where('id', '=', link.quoteId).executeTakeFirstOrThrow()
+  assertQuoteAction(quote.status, 'accept')
+  const revision = await loadRevision(deps.db, link.quoteId, link.revision)
+  const option = revision?.options.find((o) => o.id === input.optionId)
+  if (!revision || !option) throw validationError({ optionId: 'is not one of the options of this quote' })
+
+  if (!(await claimLink(deps, link.id))) return waitForOther(deps, link.id, link.quoteId, link.revision)
+  let stored: Approved
+  try {
+    stored = await storePaymentMethod(deps, input)
+  } catch (err) {
+    await releaseLink(deps.db, link.id)
+    throw err
+  }
+  try {
+    await recordAcceptance(deps, { link, input, meta, stored, revision, option })
+  } catch (err) {
+    await releaseLink(deps.db, link.id)
+    if (isUniqueViolation(err)) return publicView(deps, link.quoteId, link.revision)
+    throw err
+  }
+  deps.kickOutbox?.()
+  return publicView(deps, link.quoteId, link.revision)
+}
+
+/** Takes the link's processing lease; false when another request holds it. */
+async function claimLink(deps: ServiceDeps, linkId: string): Promise<boolean> {
+  const now = deps.clock.now()
+  const res = await deps.db
+    .updateTable('quoteLinks')
+    .set({ processingUntil: new Date(now.getTime() + PROCESSING_LEASE_MS) })
+    .where('id', '=', linkId)
+    .where('usedAt', 'is', null)
+    .where('revokedAt', 'is', null)
+    .where((eb) => eb.or([eb('processingUntil', 'is', null), eb('processingUntil', '<', now)]))
+    .executeTakeFirst()
+  return Number(res.numUpdatedRows) === 1
+}
+
+async function releaseLink(db: Db, linkId: string): Promise<void> {
+  await db.updateTable('quoteLinks').set({ processingUntil: null }).where('id', '=', linkId).where('usedAt', 'is', null).execute()
+}
+
+/** A second submit: wait (real time, bounded) for the first to finish, then answer as it did. */
+async function waitForOther(deps: ServiceDeps, linkId: string, quoteId: string, revision: number): Promise<PublicQuoteView> {
+  const until = Date.now() + WAIT_FOR_OTHER_MS
+  while (Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 200))
+    const l = await deps.db.selectFrom('quoteLinks').select(['usedAt', 'processingUntil']).where('id', '=', linkId).executeTakeFirstOrThrow()
+    if (l.usedAt) return publicView(deps, quoteId, revision)
+    if (!l.processingUntil) throw conflict('signup_retry', 'Your other attempt did not go through. Please check your details and submit again.')
+  }
+  throw conflict('signup_in_progress', 'Your sign-up is still being processed. Please wait a moment and reload the page.')
+}
+
+async function storePaymentMethod(deps: ServiceDeps, input: AcceptQuoteInput): Promise<Approved> {
+  const pm = input.paymentMethod
+  const orderId = deps.gateway.newOrderId()
+  const outcome =
+    pm.kind === 'card'
+      ? await deps.gateway.verifyAndStoreCard({ token: pm.token, expiry: pm.expiry, orderId, cardholder: { name: input.signerName } })
+      : await deps.gateway.verifyAndStoreBankAccount({
+          kind: pm.accountType,
+          accountNumber: pm.accountNumber,
+          routingNumber: pm.routingNumber,
+          accountHolderName: pm.holderName,
+          orderId,
+        })
+  if (outcome.status === 'approved' && outcome.profileId && outcome.accountId) return outcome
+  if (outcome.status === 'declined') {
+    const message = declineMessage(outcome, pm.kind)
+    throw new AppError('validation', 'payment_declined', message, { fields: { paymentMethod: message }, reason: outcome.reason })
+  }
+  // Retryable, indeterminate, misconfigured, or an approval without a stored profile: nothing usable was stored.
+  throw new AppError('integration', 'gateway_unavailable', 'We could not reach the payment processor. Nothing was charged; please try again in a few minutes.')
+}
+
+interface Acceptance {
+  link: { id: string; quoteId: string; revision: number }
+  input: AcceptQuoteInput
+  meta: SignupMeta
+  stored: Approved
+  revision: NonNullable<Awaited<ReturnType<typeof loadRevision>>>
+  option: NonNullable<Awaited<ReturnType<typeof loadRevision>>>['options'][number]
+}
+
+async function recordAcceptance(deps: ServiceDeps, a: Acceptance): Promise<void> {
+  const { link, input, meta, stored, revision, option } = a
+  const settings = await getSettings(deps)
+  const notifyTo = officeNotifyEmail()
+  const now = deps.clock.now()
+  await deps.db.transaction().execute(async (tx) => {
+    const q = await lockQuote(tx, link.quoteId)
+    assertQuoteAction(q.status, 'accept')
+    const customer = await tx.selectFrom('customers').select('name').where('id', '=', q.customerId).executeTakeFirstOrThrow()
+    const pm = input.paymentMethod
+    const paymentMethodId = newId('pm')
+    await tx
+      .insertInto('paymentMethods')
+      .values({
+        id: paymentMethodId,
+        customerId: q.customerId,
+        kind: pm.kind,
+        profileId: stored.profileId!,
+        acctId: stored.accountId!,
+        token: stored.token ?? (pm.kind === 'card' ? pm.token : ''),
+        last4: pm.kind === 'card' ? (stored.lastFour ?? pm.token.slice(-4)) : pm.accountNumber.slice(-4),
+        brand: pm.kind === 'card' ? brandFromToken(stored.token ?? pm.token) : null,
+        accountType: pm.kind === 'ach' ? (pm.accountType === 'savings' ? 'ESAV' : 'ECHK') : null,
+        expiry: pm.kind === 'card' ? (stored.expiry ?? toMmyy(pm.expiry)) : null,
+        holderName: pm.kind === 'ach' ? pm.holderName : input.signerName,
+      })
+      .execute()
+    const signatureId = newId('sig')
+    const { totals: _t, ...optionContent } = option
+    await tx
+      .insertInto('quoteSignatures')
+      .values({
+        id: signatureId,
+        quoteId: q.id,
+        revision: link.revision,
+        optionId: option.id,
+        linkId: link.id,
+        signerName: input.signerName,
+        consent: true,
+        signedAt: now,
+        ipAddress: meta.ip,
+        userAgent: meta.userAgent.slice(0, 500),
+        termsSha256: sha256Hex(revision.termsText),
+        documentSha256: signedDocumentHash({ quoteId: q.id, revision: link.revision, optionJson: JSON.stringify(optionContent), termsText: revision.termsText }),
+      })
+      .execute()
+    const agreementId = newId('agr')
+    const inserted = await tx
+      .insertInto('agreements')
+      .values({
+        id: agreementId,
+        customerId: q.customerId,
+        locationId: revision.locationId,
+        quoteId: q.id,
+        planId: option.planId,
+        name: option.name,
+        status: 'pending_approval',
+        billingIntervalMonths: option.billingIntervalMonths,
+        startDate: revision.startDate,
+        termMonths: option.termMonths,
+        endDate: option.termMonths === null ? null : addMonthsIso(revision.startDate, option.termMonths),
+        visitsPerTerm: option.visitsPerTerm,
+        visitMonths: option.visitMonths,
+        lines: JSON.stringify(optionLines(option)),
+        taxRateBp: revision.taxRateBp,
+        termsText: revision.termsText,
+        paymentMethodId,
+        approvedAt: null,
+        approvedBy: null,
+        closedAt: null,
+      })
+      .returning('number')
+      .executeTakeFirstOrThrow()
+    await tx.updateTable('quotes').set({ status: 'accepted', acceptedOptionId: option.id, respondedAt: now, updatedAt: now }).where('id', '=', q.id).execute()
+    await tx.updateTable('quoteLinks').set({ usedAt: now, processingUntil: null }).where('id', '=', link.id).execute()
+    await tx.updateTable('quoteLinks').set({ revokedAt: now }).where('quoteId', '=', q.id).where('id', '!=', link.id).where('revokedAt', 'is', null).execute()
+    const signer = { signerName: input.signerName, ip: meta.ip, signatureId }
+    await recordAuditEvent(tx, { entityType: 'quote', entityId: q.id, action: 'quote.accepted', actorUserId: null, details: { revision: link.revision, optionId: option.id, agreementId, ...signer } })
+    await recordAuditEvent(tx, {
+      entityType: 'agreement',
+      entityId: agreementId,
+      action: 'agreement.created',
+      actorUserId: null,
+      details: { status: 'pending_approval', quoteId: q.id, revision: link.revision, paymentMethodId, paymentKind: pm.kind, ...signer },
+    })
+    const number = Number(inserted.number)
+    await notifyOffice(tx, {
+      kind: 'agreement.pending_approval',
+      title: `${customer.name} signed up: agreement #${number} to approve`,
+      body: `Quote ${quoteLabel(q.number)}, option ${option.name}`,
+      link: `/agreements/${agreementId}`,
+    })
+    if (notifyTo) {
+      const email = officeAcceptedEmail({
+        companyName: settings.companyName,
+        customerName: customer.name,
+        quoteNumber: q.number,
+        optionName: option.name,
+        agreementNumber: number,
+        link: `${deps.publicUrl}/agreements/${agreementId}`,
+      })
+      await enqueueEmail(tx, { kind: 'agreement.pending_approval', to: notifyTo, ...email, relatedType: 'agreement', relatedId: agreementId })
+    }
+  })
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505'
+}
