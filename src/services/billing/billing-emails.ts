@@ -1,0 +1,107 @@
+import type { Db } from '../../db/database.ts'
+import { lastDayOf } from '../../domain/billing-calendar.ts'
+import type { PricedLine } from '../../domain/pricing.ts'
+import { enqueueEmail } from '../email/outbox.ts'
+import { renderInvoicePdf } from './invoice-pdf.ts'
+
+/** Everything a receipt or a failure notice says about one invoice. */
+export interface InvoiceContext {
+  invoiceId: string
+  number: number
+  agreementId: string
+  agreementName: string
+  agreementStatus: string
+  customerId: string
+  customerName: string
+  customerEmail: string | null
+  periodStart: string
+  periodEnd: string
+  lines: PricedLine[]
+  subtotalCents: number
+  taxCents: number
+  totalCents: number
+  companyName: string
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' })
+const money = (cents: number) => usd.format(cents / 100)
+
+/** Loads the invoice's context (customer, primary email, agreement, company). */
+export async function loadInvoiceContext(db: Db, invoiceId: string): Promise<InvoiceContext | null> {
+  const row = await db
+    .selectFrom('invoices as i')
+    .innerJoin('agreements as a', 'a.id', 'i.agreementId')
+    .innerJoin('customers as c', 'c.id', 'i.customerId')
+    .select([
+      'i.id as invoiceId', 'i.number', 'i.agreementId', 'a.name as agreementName', 'a.status as agreementStatus', 'i.customerId',
+      'c.name as customerName', 'i.periodStart', 'i.periodEnd', 'i.lines', 'i.subtotalCents', 'i.taxCents', 'i.totalCents',
+    ])
+    .select((eb) =>
+      eb
+        .selectFrom('customerContacts as k')
+        .select('k.email')
+        .whereRef('k.customerId', '=', 'i.customerId')
+        .where('k.email', 'is not', null)
+        .orderBy('k.isPrimary', 'desc')
+        .orderBy('k.id')
+        .limit(1)
+        .as('customerEmail'),
+    )
+    .select((eb) => eb.selectFrom('companySettings').select('companyName').where('id', '=', 1).as('companyName'))
+    .where('i.id', '=', invoiceId)
+    .executeTakeFirst()
+  if (!row) return null
+  const lines = (typeof row.lines === 'string' ? JSON.parse(row.lines) : row.lines) as PricedLine[]
+  return { ...row, lines, customerEmail: row.customerEmail ?? null, companyName: row.companyName ?? 'Servicebook' }
+}
+
+export function invoicePdf(ctx: InvoiceContext, paidNote: string | null, issuedOn: string): Promise<Buffer> {
+  return renderInvoicePdf({
+    companyName: ctx.companyName,
+    number: ctx.number,
+    issuedOn,
+    customerName: ctx.customerName,
+    agreementName: ctx.agreementName,
+    periodStart: ctx.periodStart,
+    periodLastDay: lastDayOf({ end: ctx.periodEnd }),
+    lines: ctx.lines,
+    subtotalCents: ctx.subtotalCents,
+    taxCents: ctx.taxCents,
+    totalCents: ctx.totalCents,
+    paidNote,
+  })
+}
+
+/**
+ * Queues the receipt (with the invoice PDF) in the caller's transaction: the same one that
+ * records the payment. No email on file: nothing to queue.
+ */
+export async function queueReceipt(tx: Db, ctx: InvoiceContext, amountCents: number, paidWith: string, paidOn: string, pdf: Buffer): Promise<void> {
+  if (!ctx.customerEmail) return
+  const period = `${ctx.periodStart} to ${lastDayOf({ end: ctx.periodEnd })}`
+  await enqueueEmail(tx, {
+    kind: 'billing.receipt',
+    to: ctx.customerEmail,
+    subject: `Receipt for invoice ${ctx.number} from ${ctx.companyName}`.replace(/[\r\n]+/g, ' '),
+    text: `Hello ${ctx.customerName},\n\nThank you: we received ${money(amountCents)} for invoice ${ctx.number} (${ctx.agreementName}, ${period}), paid with ${paidWith} on ${paidOn}.\nThe invoice is attached.\n\n${ctx.companyName}\n`,
+    html: `<p>Hello ${esc(ctx.customerName)},</p><p>Thank you: we received <strong>${money(amountCents)}</strong> for invoice ${ctx.number} (${esc(ctx.agreementName)}, ${period}), paid with ${esc(paidWith)} on ${paidOn}.</p><p>The invoice is attached.</p><p>${esc(ctx.companyName)}</p>`,
+    attachments: [{ filename: `invoice-${ctx.number}.pdf`, contentType: 'application/pdf', content: pdf }],
+    relatedType: 'invoice',
+    relatedId: ctx.invoiceId,
+  })
+}
+
+/** Queues the "your payment did not go through" email with the secure update link. */
+export async function queueFailureNotice(tx: Db, ctx: InvoiceContext, reasonText: string, link: string): Promise<void> {
+  if (!ctx.customerEmail) return
+  await enqueueEmail(tx, {
+    kind: 'billing.payment_failed',
+    to: ctx.customerEmail,
+    subject: `Payment for invoice ${ctx.number} did not go through`,
+    text: `Hello ${ctx.customerName},\n\nWe could not collect ${money(ctx.totalCents)} for invoice ${ctx.number} (${ctx.agreementName}): ${reasonText}.\nPlease verify or update your payment details here:\n${link}\n\n${ctx.companyName}\n`,
+    html: `<p>Hello ${esc(ctx.customerName)},</p><p>We could not collect <strong>${money(ctx.totalCents)}</strong> for invoice ${ctx.number} (${esc(ctx.agreementName)}): ${esc(reasonText)}.</p><p><a href="${esc(link)}">Verify or update your payment details</a></p><p>${esc(ctx.companyName)}</p>`,
+    relatedType: 'invoice',
+    relatedId: ctx.invoiceId,
+  })
+}

@@ -1,0 +1,238 @@
+import { sql } from 'kysely'
+import type { Db } from '../../db/database.ts'
+import { newId } from '../../domain/ids.ts'
+import { afterDecline, afterGatewayError, type RetryDecision } from '../../domain/payment-retry.ts'
+import type { Approved, Declined, GatewayCodes } from '../../ports/payment-gateway.ts'
+import { recordAuditEvent } from '../audit/record-audit-event.ts'
+import type { ServiceDeps } from '../deps.ts'
+import { invoicePdf, loadInvoiceContext, queueFailureNotice, queueReceipt, type InvoiceContext } from './billing-emails.ts'
+import type { ChargeContext, ChargeResult } from './charge-invoice.ts'
+import { createPaymentUpdateLink } from './payment-update-links.ts'
+import { suspendAgreementTx } from './suspension.ts'
+
+/**
+ * Recording a charge's outcome: each in one transaction with everything it causes (payment,
+ * receipt email, QuickBooks queue; or the failure, retry plan, suspension, customer notice).
+ * Every update of an attempt is conditional on its state, so a second recording of the same
+ * outcome (a response and an inquiry racing, a run after a crash) changes nothing.
+ */
+
+const REASON_TEXT: Record<string, string> = {
+  insufficient_funds: 'the bank reported insufficient funds',
+  expired_card: 'the card has expired',
+  do_not_honor: 'the bank declined the charge',
+  lost_or_stolen: 'the card was reported lost or stolen',
+  invalid_account: 'the account number is not valid',
+  refer_to_issuer: 'the bank asked to be contacted',
+  stop_recurring: 'the cardholder stopped recurring payments',
+  no_payment_method: 'there is no payment method on file',
+}
+export const reasonText = (code: string) => REASON_TEXT[code] ?? 'the payment was declined'
+
+const today = (d: Date) => d.toISOString().slice(0, 10)
+
+/** An approval: the payment, the paid invoice, the receipt and the QuickBooks pushes. */
+export async function recordApproved(deps: ServiceDeps, orderId: string, a: Approved, via: 'response' | 'inquiry', _ctx: ChargeContext): Promise<ChargeResult> {
+  const attempt = await deps.db.selectFrom('chargeAttempts').select(['invoiceId', 'status', 'paymentMethodId']).where('id', '=', orderId).executeTakeFirst()
+  if (!attempt || attempt.status === 'approved') return { kind: 'skipped' }
+  const invoice = await loadInvoiceContext(deps.db, attempt.invoiceId)
+  const pm = attempt.paymentMethodId
+    ? await deps.db.selectFrom('paymentMethods').select(['kind', 'brand', 'last4']).where('id', '=', attempt.paymentMethodId).executeTakeFirst()
+    : undefined
+  const now = deps.clock.now()
+  const paidWith = pm ? `${pm.kind === 'ach' ? 'bank account' : (pm.brand ?? 'card')} ending ${pm.last4}` : 'card on file'
+  const pdf = invoice ? await invoicePdf(invoice, `Paid ${fmt(a.amountCents)} with ${paidWith} on ${today(now)}`, today(now)) : null
+  return deps.db.transaction().execute(async (tx) => {
+    // NOTE: the gateway is the truth: an approval overrides any earlier guess (pending, not_sent, …).
+    const { rows } = await sql<{ id: string }>`
+      update charge_attempts set status = 'approved', resolved_by = ${via}, resolved_at = now(), gateway_ref = ${a.gatewayRef},
+        auth_code = ${a.authCode}, respstat = ${a.codes.respstat ?? null}, respcode = ${a.codes.respcode ?? null},
+        resptext = ${a.codes.resptext ?? null}, respproc = ${a.codes.respproc ?? null}, decline_reason = null, message = null
+      where id = ${orderId} and status <> 'approved' returning id`.execute(tx)
+    if (rows.length === 0) return { kind: 'skipped' } as const
+    const paymentId = newId('pay')
+    const inv = await tx
+      .updateTable('invoices')
+      .set({
+        paidCents: sql`paid_cents + ${a.amountCents}::bigint`,
+        status: sql`case when paid_cents + ${a.amountCents}::bigint >= total_cents then 'paid' else 'failed' end`,
+        paidAt: now,
+        failureCode: sql`case when paid_cents + ${a.amountCents}::bigint >= total_cents then null else 'partially_paid' end`,
+        failureMessage: null,
+        retryState: sql`case when paid_cents + ${a.amountCents}::bigint >= total_cents then null else 'needs_payment_method' end`,
+        nextRetryAt: null,
+        updatedAt: now,
+      })
+      .where('id', '=', attempt.invoiceId)
+      .returning(['customerId'])
+      .executeTakeFirstOrThrow()
+    await tx
+      .insertInto('payments')
+      .values({
+        id: paymentId,
+        invoiceId: attempt.invoiceId,
+        customerId: inv.customerId,
+        attemptId: orderId,
+        method: pm?.kind === 'ach' ? 'ach' : 'card',
+        amountCents: a.amountCents,
+        gatewayRef: a.gatewayRef,
+        authCode: a.authCode,
+        receivedAt: now,
+        recordedBy: null,
+      })
+      .execute()
+    await queueForQuickBooks(tx, attempt.invoiceId, paymentId)
+    if (invoice && pdf) await queueReceipt(tx, invoice, a.amountCents, paidWith, today(now), pdf)
+    return { kind: 'approved', amountCents: a.amountCents } as const
+  })
+}
+
+/** Queues the invoice (if not yet) and the payment for QuickBooks. */
+export async function queueForQuickBooks(tx: Db, invoiceId: string, paymentId: string): Promise<void> {
+  await tx
+    .insertInto('quickbooksQueue')
+    .values([
+      { id: newId('qbo'), entityType: 'invoice', entityId: invoiceId },
+      { id: newId('qbo'), entityType: 'payment', entityId: paymentId },
+    ])
+    .onConflict((oc) => oc.columns(['entityType', 'entityId']).doNothing())
+    .execute()
+}
+
+/** A decline: the invoice is unpaid with the reason and a retry plan; maybe suspend and tell the customer. */
+export async function recordDeclined(deps: ServiceDeps, orderId: string, d: Declined, via: 'response' | 'inquiry', ctx: ChargeContext): Promise<ChargeResult> {
+  const now = deps.clock.now()
+  return deps.db.transaction().execute(async (tx) => {
+    const { rows } = await sql<{ invoiceId: string }>`
+      update charge_attempts set status = 'declined', resolved_by = ${via}, resolved_at = now(), gateway_ref = ${d.gatewayRef},
+        respstat = ${d.codes.respstat ?? null}, respcode = ${d.codes.respcode ?? null}, resptext = ${d.codes.resptext ?? null},
+        respproc = ${d.codes.respproc ?? null}, decline_reason = ${d.reason}, message = ${d.message}
+      where id = ${orderId} and status in ('pending', 'not_sent') returning invoice_id`.execute(tx)
+    if (rows.length === 0) return { kind: 'skipped' } as const
+    const invoiceId = rows[0]!.invoiceId
+    const inv = await lockInvoice(tx, invoiceId)
+    if (inv.status === 'paid' || inv.status === 'void' || inv.status === 'refunded') return { kind: 'declined' } as const
+    const decision = afterDecline(d.reason, d.retry, ctx.settings, inv.failedAttempts, inv.firstFailedAt ?? now, now)
+    await markFailed(tx, invoiceId, d.reason, d.message, decision, now)
+    await afterFailure(deps, tx, invoiceId, inv, d.reason, decision, ctx, now)
+    return { kind: 'declined' } as const
+  })
+}
+
+/**
+ * Nothing was charged (gateway error, or "retry" answer). With `final` the invoice is marked
+ * failed and retried soon; otherwise only the attempt is recorded.
+ */
+export async function recordNoCharge(
+  deps: ServiceDeps,
+  orderId: string,
+  status: 'retryable' | 'error',
+  message: string,
+  codes: GatewayCodes,
+  ctx: ChargeContext,
+  final: boolean,
+  afterMs: number,
+  via: 'response' | 'inquiry' = 'response',
+): Promise<ChargeResult> {
+  const now = deps.clock.now()
+  return deps.db.transaction().execute(async (tx) => {
+    const { rows } = await sql<{ invoiceId: string }>`
+      update charge_attempts set status = ${status}, resolved_by = ${via}, resolved_at = now(), respstat = ${codes.respstat ?? null},
+        respcode = ${codes.respcode ?? null}, resptext = ${codes.resptext ?? null}, respproc = ${codes.respproc ?? null}, message = ${message}
+      where id = ${orderId} and status = 'pending' returning invoice_id`.execute(tx)
+    if (rows.length === 0) return { kind: 'skipped' } as const
+    if (final) {
+      const inv = await lockInvoice(tx, rows[0]!.invoiceId)
+      if (inv.status === 'open' || inv.status === 'failed') {
+        const decision = afterGatewayError(ctx.settings, inv.failedAttempts, afterMs, now)
+        await markFailed(tx, rows[0]!.invoiceId, status === 'error' ? 'gateway_misconfigured' : 'gateway_error', message, decision, now)
+      }
+    }
+    return status === 'retryable' && !final ? ({ kind: 'retryable', afterMs } as const) : ({ kind: 'error' } as const)
+  })
+}
+
+/** No usable payment method on file: nothing to charge until the customer adds one. */
+export async function recordNoPaymentMethod(deps: ServiceDeps, invoiceId: string, ctx: ChargeContext): Promise<ChargeResult> {
+  const now = deps.clock.now()
+  return deps.db.transaction().execute(async (tx) => {
+    const inv = await lockInvoice(tx, invoiceId)
+    if (inv.status !== 'open' && inv.status !== 'failed') return { kind: 'skipped' } as const
+    if (inv.status === 'failed' && inv.retryState === 'needs_payment_method') return { kind: 'skipped' } as const
+    const decision: RetryDecision = { state: 'needs_payment_method', nextRetryAt: null }
+    await markFailed(tx, invoiceId, 'no_payment_method', 'There is no active payment method on file', decision, now)
+    await afterFailure(deps, tx, invoiceId, inv, 'no_payment_method', decision, ctx, now)
+    return { kind: 'error' } as const
+  })
+}
+
+interface LockedInvoice {
+  status: string
+  failedAttempts: number
+  firstFailedAt: Date | null
+  retryState: string | null
+  agreementId: string
+}
+
+async function lockInvoice(tx: Db, invoiceId: string): Promise<LockedInvoice> {
+  return tx
+    .selectFrom('invoices')
+    .select(['status', 'failedAttempts', 'firstFailedAt', 'retryState', 'agreementId'])
+    .where('id', '=', invoiceId)
+    .forUpdate()
+    .executeTakeFirstOrThrow()
+}
+
+async function markFailed(tx: Db, invoiceId: string, code: string, message: string, decision: RetryDecision, now: Date): Promise<void> {
+  await tx
+    .updateTable('invoices')
+    .set({
+      status: 'failed',
+      failureCode: code,
+      failureMessage: message,
+      failedAttempts: sql`failed_attempts + 1`,
+      firstFailedAt: sql`coalesce(first_failed_at, ${now})`,
+      retryState: decision.state,
+      nextRetryAt: decision.nextRetryAt,
+      updatedAt: now,
+    })
+    .where('id', '=', invoiceId)
+    .execute()
+}
+
+/** Audit, optional suspension, optional customer email with a payment-update link. */
+async function afterFailure(
+  deps: ServiceDeps,
+  tx: Db,
+  invoiceId: string,
+  before: LockedInvoice,
+  code: string,
+  decision: RetryDecision,
+  ctx: ChargeContext,
+  now: Date,
+): Promise<void> {
+  await recordAuditEvent(tx, {
+    entityType: 'invoice',
+    entityId: invoiceId,
+    action: 'invoice.payment_failed',
+    actorUserId: null,
+    details: { reason: code, retry: decision.state, nextRetryAt: decision.nextRetryAt?.toISOString() ?? null },
+  })
+  if (ctx.settings.suspendOnFailure) {
+    const a = await tx.selectFrom('agreements').select('status').where('id', '=', before.agreementId).executeTakeFirst()
+    if (a?.status === 'active') await suspendAgreementTx(tx, before.agreementId, `Payment failed: ${reasonText(code)}`, null, now)
+  }
+  // Tell the customer on the first failure, and again when only new details can help.
+  const firstFailure = before.failedAttempts === 0
+  const nowNeedsDetails = decision.state === 'needs_payment_method' && before.retryState !== 'needs_payment_method'
+  if (ctx.settings.emailOnFailure && (firstFailure || nowNeedsDetails)) {
+    const invoice: InvoiceContext | null = await loadInvoiceContext(tx, invoiceId)
+    if (invoice?.customerEmail) {
+      const path = await createPaymentUpdateLink(tx, invoiceId, now)
+      await queueFailureNotice(tx, invoice, reasonText(code), `${deps.publicUrl}${path}`)
+    }
+  }
+}
+
+const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' })
+const fmt = (c: number) => usd.format(c / 100)

@@ -1,0 +1,225 @@
+import { sql } from 'kysely'
+import type { Db } from '../../db/database.ts'
+import { businessDate, isIsoDate } from '../../domain/billing-calendar.ts'
+import { validationError } from '../../domain/errors.ts'
+import type { ActorId, ServiceDeps } from '../deps.ts'
+import { getSettings } from '../settings/company-settings.ts'
+import { getBillingSettings } from './billing-settings.ts'
+import { acquireRun, finishRun, saveProgress, zeroCounters, type RunCounters } from './billing-runs.ts'
+import { chargeOnce, resolveAttempt, type ChargeContext, type ChargeResult, type ChargeTarget } from './charge-invoice.ts'
+import { createDueInvoices, streamDueAgreements } from './due-invoices.ts'
+
+/**
+ * Bill all (workflow 4): one run bills every active agreement for every period due by the
+ * `through` date, then charges what is owed, concurrently up to the configured limit.
+ *
+ * Phases, each restartable:
+ *   1. recover — settle attempts left pending by a crash or a timeout (inquire by order id);
+ *   2. invoice — stream due agreements in batches and create their invoices (idempotent);
+ *   3. charge  — stream unpaid invoices (new ones, gateway-error retries, scheduled retries
+ *                that are due) and charge each exactly once;
+ *   4. settle  — resolve what is still pending, waiting up to the settle window.
+ */
+export interface RunOptions {
+  through?: string
+  actor: ActorId
+  /** Default: the client read timeout plus a margin (45 s). */
+  settleWindowMs?: number
+  /** Immediate retries of a retryable gateway error within the run. */
+  inRunRetries?: number
+  batchSize?: number
+  /** Overrides the configured concurrency (benchmarks). */
+  concurrency?: number
+  onProgress?: (phase: string, c: RunCounters) => void
+}
+
+export interface RunSummary extends RunCounters {
+  runId: string
+  through: string
+  status: 'completed' | 'failed'
+  error: string | null
+}
+
+export const DEFAULT_SETTLE_WINDOW_MS = 45_000
+
+/** The through date: given (validated) or today in the company's time zone. */
+export async function resolveThrough(deps: ServiceDeps, through: string | undefined): Promise<string> {
+  if (through === undefined) return businessDate(deps.clock.now(), (await getSettings(deps)).timeZone)
+  if (!isIsoDate(through)) throw validationError({ through: 'must be a date (YYYY-MM-DD)' })
+  return through
+}
+
+/** Starts a run (409 if one is in progress); `done` settles when it has finished. */
+export async function startBillingRun(deps: ServiceDeps, opts: RunOptions): Promise<{ runId: string; through: string; done: Promise<RunSummary> }> {
+  const through = await resolveThrough(deps, opts.through)
+  const runId = await acquireRun(deps.db, through, opts.actor)
+  const done = executeRun(deps, runId, through, opts)
+  return { runId, through, done }
+}
+
+async function executeRun(deps: ServiceDeps, runId: string, through: string, opts: RunOptions): Promise<RunSummary> {
+  const c = zeroCounters()
+  let phase = 'recover'
+  const settings = await getBillingSettings(deps.db)
+  const ctx: ChargeContext = { runId, settings, settleWindowMs: opts.settleWindowMs ?? DEFAULT_SETTLE_WINDOW_MS }
+  const limit = Math.max(1, opts.concurrency ?? settings.concurrency)
+  const batchSize = opts.batchSize ?? 500
+  let saving = Promise.resolve()
+  const tick = () => {
+    opts.onProgress?.(phase, { ...c })
+    saving = saving.then(() => saveProgress(deps.db, runId, phase, { ...c })).catch(() => {})
+  }
+  const timer = setInterval(tick, 1000)
+  timer.unref()
+  try {
+    await pool(streamPendingAttempts(deps.db, batchSize), limit, async (orderId) => {
+      const r = await resolveAttempt(deps, orderId, ctx)
+      if (r.kind !== 'unresolved') c.recovered++
+      count(c, r)
+    })
+    phase = 'invoice'
+    tick()
+    for await (const batch of streamDueAgreements(deps.db, through, batchSize)) {
+      c.agreementsDue += batch.length
+      const made = await createDueInvoices(deps.db, batch, through, runId)
+      c.invoicesCreated += made.created
+      c.billedCents += made.billedCents
+    }
+    phase = 'charge'
+    tick()
+    const inRunRetries = opts.inRunRetries ?? 3
+    await pool(streamChargeTargets(deps.db, through, deps.clock.now(), batchSize), limit, async (target) => {
+      c.invoicesToCharge++
+      count(c, await chargeWithRetries(deps, target, ctx, inRunRetries))
+    })
+    phase = 'settle'
+    tick()
+    c.unresolved = await settleLeftovers(deps, ctx, runId, c)
+    clearInterval(timer)
+    await saving
+    await finishRun(deps.db, runId, 'completed', c, null)
+    opts.onProgress?.('done', { ...c })
+    return { runId, through, status: 'completed', error: null, ...c }
+  } catch (err) {
+    clearInterval(timer)
+    await saving
+    const message = (err as Error).message ?? String(err)
+    await finishRun(deps.db, runId, 'failed', c, message.slice(0, 1000)).catch(() => {})
+    return { runId, through, status: 'failed', error: message, ...c }
+  }
+}
+
+async function chargeWithRetries(deps: ServiceDeps, target: ChargeTarget, ctx: ChargeContext, retries: number): Promise<ChargeResult> {
+  for (let i = 0; ; i++) {
+    let r: ChargeResult
+    try {
+      r = await chargeOnce(deps, target, ctx, i >= retries)
+    } catch {
+      // A database error after the claim leaves the attempt pending: the settle phase or the next run resolves it.
+      return { kind: 'unresolved' }
+    }
+    if (r.kind !== 'retryable') return r
+    await sleep(Math.min(Math.max(r.afterMs, 100 * 2 ** i), 2000))
+  }
+}
+
+function count(c: RunCounters, r: ChargeResult): void {
+  if (r.kind === 'skipped') return
+  c.charged++
+  if (r.kind === 'approved') {
+    c.approved++
+    c.collectedCents += r.amountCents
+  } else if (r.kind === 'declined') c.declined++
+  else if (r.kind === 'error' || r.kind === 'retryable') c.errors++
+}
+
+/** Resolves this run's (and any) pending attempts until none is left or the window has passed twice. */
+async function settleLeftovers(deps: ServiceDeps, ctx: ChargeContext, runId: string, c: RunCounters): Promise<number> {
+  const deadline = Date.now() + ctx.settleWindowMs + 5_000
+  for (;;) {
+    const pending = await deps.db.selectFrom('chargeAttempts').select(['id']).where('status', '=', 'pending').where('runId', '=', runId).limit(1000).execute()
+    if (pending.length === 0) return 0
+    for (const p of pending) {
+      const r = await resolveAttempt(deps, p.id, ctx)
+      if (r.kind === 'approved') {
+        c.approved++
+        c.collectedCents += r.amountCents
+      } else if (r.kind === 'declined') c.declined++
+    }
+    if (Date.now() > deadline) return (await countPending(deps.db, runId))
+    await sleep(Math.min(2_000, Math.max(200, ctx.settleWindowMs / 10)))
+  }
+}
+
+async function countPending(db: Db, runId: string): Promise<number> {
+  const r = await db.selectFrom('chargeAttempts').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').where('runId', '=', runId).executeTakeFirstOrThrow()
+  return Number(r.n)
+}
+
+async function* streamPendingAttempts(db: Db, batchSize: number): AsyncGenerator<string[]> {
+  let after = ''
+  for (;;) {
+    const rows = await db.selectFrom('chargeAttempts').select('id').where('status', '=', 'pending').where('id', '>', after).orderBy('id').limit(batchSize).execute()
+    if (rows.length === 0) return
+    after = rows.at(-1)!.id
+    yield rows.map((r) => r.id)
+  }
+}
+
+/**
+ * Unpaid invoices to charge, by id: first the new (open) ones, then failed ones whose retry is
+ * due. Gateway-error retries ("soon") are due at any new run: nothing was charged.
+ */
+export async function* streamChargeTargets(db: Db, through: string, now: Date, batchSize: number): AsyncGenerator<ChargeTarget[]> {
+  for (const which of ['open', 'retry'] as const) {
+    let after = ''
+    for (;;) {
+      let q = db
+        .selectFrom('invoices as i')
+        .innerJoin('agreements as a', 'a.id', 'i.agreementId')
+        .leftJoin('paymentMethods as pm', 'pm.id', 'a.paymentMethodId')
+        .select(['i.id as invoiceId', sql<number>`i.total_cents - i.paid_cents`.as('amountCents')])
+        .select(['pm.id as pmId', 'pm.kind', 'pm.profileId', 'pm.acctId', 'pm.brand', 'pm.last4', 'pm.isActive'])
+        .where('i.id', '>', after)
+        .where('i.periodStart', '<=', through)
+        .where('a.status', 'in', ['active', 'suspended'])
+      q =
+        which === 'open'
+          ? q.where('i.status', '=', 'open')
+          : q
+              .where('i.status', '=', 'failed')
+              .where((eb) => eb.or([eb('i.retryState', '=', 'soon'), eb.and([eb('i.retryState', '=', 'scheduled'), eb('i.nextRetryAt', '<=', now)])]))
+      const rows = await q.orderBy('i.id').limit(batchSize).execute()
+      if (rows.length === 0) break
+      after = rows.at(-1)!.invoiceId
+      yield rows.map((r) => ({
+        invoiceId: r.invoiceId,
+        amountCents: Number(r.amountCents),
+        paymentMethod: r.pmId
+          ? { id: r.pmId, kind: r.kind!, profileId: r.profileId!, acctId: r.acctId!, brand: r.brand, last4: r.last4!, isActive: r.isActive! }
+          : null,
+      }))
+    }
+  }
+}
+
+/** Runs `fn` over every item of `source`, at most `limit` at a time, pulling batches lazily. */
+export async function pool<T>(source: AsyncIterable<T[]>, limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  const inflight = new Set<Promise<void>>()
+  let failure: unknown = null
+  for await (const batch of source) {
+    for (const item of batch) {
+      const p: Promise<void> = fn(item)
+        .catch((err: unknown) => void (failure ??= err))
+        .finally(() => inflight.delete(p))
+      inflight.add(p)
+      if (inflight.size >= limit) await Promise.race(inflight)
+      if (failure) break
+    }
+    if (failure) break
+  }
+  await Promise.all(inflight)
+  if (failure) throw failure
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))

@@ -1,0 +1,109 @@
+/**
+ * Bill all against the CardPointe sandbox: invoices per due period, one charge each with the
+ * recurring stored-credential indicators, receipts and QuickBooks pushes queued with the
+ * payment, a second run bills nothing, two runs at once are refused, dropped approvals are
+ * found by inquiry instead of charging again, declines leave the invoice failed with a reason.
+ */
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import type { DatabaseHandle } from '../../src/db/database.ts'
+import { startHarness, type SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
+import type { ServiceDeps } from '../../src/services/deps.ts'
+import { startBillingRun } from '../../src/services/billing/run-billing.ts'
+import { createTestDatabase } from '../helpers/test-db.ts'
+import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
+
+let h: SandboxHarness
+let database: DatabaseHandle
+let deps: ServiceDeps
+let now = new Date('2026-03-15T15:00:00Z')
+
+before(async () => {
+  h = await startHarness()
+  database = await createTestDatabase()
+  deps = { db: database.db, clock: { now: () => now }, gateway: h.gateway, gatewayBrowserUrl: h.sandbox.url, publicUrl: 'http://sb.test' }
+})
+after(async () => {
+  await database.close()
+  await h.close()
+})
+
+const run = async (through: string) => (await (await startBillingRun(deps, { through, actor: null, settleWindowMs: 1000 })).done)
+const approvedCharges = async (orderIds: Set<string>) => (await h.ledger()).filter((r) => r.type === 'auth' && r.respstat === 'A' && orderIds.has(r.orderid ?? ''))
+
+test('bills each due period once, charges it once, queues receipt and QuickBooks pushes', async () => {
+  const c = await aCustomer(deps, 'Ana Müller', 'ana@example.com')
+  const pm = await aCard(deps.db, deps.gateway, h.tokenize, c.id)
+  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: '2026-01-31', lines: monthly(4999), taxRateBp: 825 })
+  const first = await run('2026-03-31')
+  assert.equal(first.status, 'completed')
+  assert.equal(first.invoicesCreated, 3)
+  assert.equal(first.approved, 3)
+  const invoices = await deps.db.selectFrom('invoices').selectAll().where('agreementId', '=', agr).orderBy('periodStart').execute()
+  assert.deepEqual(invoices.map((i) => [i.periodStart, i.periodEnd, i.status, i.totalCents]), [
+    ['2026-01-31', '2026-02-28', 'paid', 5411],
+    ['2026-02-28', '2026-03-31', 'paid', 5411],
+    ['2026-03-31', '2026-04-30', 'paid', 5411],
+  ])
+  assert.equal(first.collectedCents, 3 * 5411)
+  const attempts = await deps.db.selectFrom('chargeAttempts').selectAll().execute()
+  const ledger = await approvedCharges(new Set(attempts.map((a) => a.id)))
+  assert.equal(ledger.length, 3)
+  for (const row of ledger) assert.deepEqual([row.cof, row.cofscheduled, row.ecomind, row.amountCents], ['M', 'Y', 'R', 5411])
+  const emails = await deps.db.selectFrom('emailOutbox').selectAll().where('kind', '=', 'billing.receipt').execute()
+  assert.equal(emails.length, 3)
+  assert.equal(emails[0]!.toAddress, 'ana@example.com')
+  const att = (emails[0]!.attachments as { filename: string; contentBase64: string }[])[0]!
+  assert.match(att.filename, /^invoice-\d+\.pdf$/)
+  assert.equal(Buffer.from(att.contentBase64, 'base64').subarray(0, 5).toString(), '%PDF-')
+  const qbo = await deps.db.selectFrom('quickbooksQueue').select(['entityType']).execute()
+  assert.equal(qbo.filter((q) => q.entityType === 'invoice').length, 3)
+  assert.equal(qbo.filter((q) => q.entityType === 'payment').length, 3)
+
+  const second = await run('2026-03-31')
+  assert.equal(second.invoicesCreated, 0)
+  assert.equal(second.charged, 0)
+  assert.equal((await approvedCharges(new Set(attempts.map((a) => a.id)))).length, 3)
+})
+
+test('a second run while one is in progress is refused', async () => {
+  const a = await startBillingRun(deps, { through: '2026-03-31', actor: null, settleWindowMs: 1000 })
+  await assert.rejects(startBillingRun(deps, { through: '2026-03-31', actor: null }), /already in progress/)
+  await a.done
+})
+
+test('an approval whose response is dropped is found by inquiry, not charged again', async () => {
+  const c = await aCustomer(deps, 'Drop Case', 'drop@example.com')
+  const pm = await aCard(deps.db, deps.gateway, h.tokenize, c.id)
+  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: '2026-03-01', lines: monthly(2500) })
+  await h.faults({ dropApprovedRate: 1, endpoints: ['auth'] })
+  try {
+    const summary = await run('2026-03-31')
+    assert.equal(summary.approved, 1)
+  } finally {
+    await h.faults({ reset: true })
+  }
+  const inv = await deps.db.selectFrom('invoices').selectAll().where('agreementId', '=', agr).executeTakeFirstOrThrow()
+  assert.equal(inv.status, 'paid')
+  const attempts = await deps.db.selectFrom('chargeAttempts').selectAll().where('invoiceId', '=', inv.id).execute()
+  assert.equal(attempts.length, 1)
+  assert.equal(attempts[0]!.resolvedBy, 'inquiry')
+  assert.equal((await approvedCharges(new Set([attempts[0]!.id]))).length, 1)
+})
+
+test('a decline marks the invoice failed with the reason and a retry plan', async () => {
+  const c = await aCustomer(deps, 'Nsf Case', 'nsf@example.com')
+  const pm = await aCard(deps.db, deps.gateway, h.tokenize, c.id, '4111111111111111')
+  // $1116.00 makes the sandbox answer RPCT 116 insufficient funds.
+  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: '2026-03-10', lines: monthly(111600) })
+  const summary = await run('2026-03-31')
+  assert.equal(summary.declined, 1)
+  const inv = await deps.db.selectFrom('invoices').selectAll().where('agreementId', '=', agr).executeTakeFirstOrThrow()
+  assert.equal(inv.status, 'failed')
+  assert.equal(inv.failureCode, 'insufficient_funds')
+  assert.equal(inv.retryState, 'scheduled')
+  assert.equal(inv.nextRetryAt?.toISOString(), new Date(now.getTime() + 3 * 86_400_000).toISOString())
+  const notice = await deps.db.selectFrom('emailOutbox').selectAll().where('kind', '=', 'billing.payment_failed').where('relatedId', '=', inv.id).execute()
+  assert.equal(notice.length, 1)
+  assert.match(notice[0]!.textBody, /http:\/\/sb\.test\/pay\/[A-Za-z0-9_-]{43}/)
+})
