@@ -349,6 +349,7 @@ export interface InvoicesTable {
   retryState: RetryState | null
   nextRetryAt: Date | null
   failedAttempts: Generated<number>
+  firstFailedAt: Date | null
   paidAt: Date | null
   createdAt: CreatedAt
   updatedAt: UpdatedAt

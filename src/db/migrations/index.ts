@@ -1,8 +1,8 @@
 import type { Migration } from 'kysely'
 import * as m0001 from './0001-platform.ts'
 import * as m0002 from './0002-agreements.ts'
-import * as m0004 from './0004-billing.ts'
 import * as m0003 from './0003-quotes.ts'
+import * as m0004 from './0004-billing.ts'
 
 /**
  * Forward-only, numbered migrations. Append new ones; never edit or reorder an applied one.
