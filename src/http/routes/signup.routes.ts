@@ -10,6 +10,8 @@ import { defineRoute } from '../route.ts'
 
 /** Per client address: a person signs up in a handful of requests; guessing tokens gets nowhere fast. */
 const byIp = (req: FastifyRequest) => `signup|${req.ip}`
+/** Accepting is limited per link and address: card testing through one link stops after a few tries. */
+const byIpAndLink = (req: FastifyRequest) => `signup-accept|${req.ip}|${String((req.params as { token?: unknown }).token ?? '')}`
 
 /** The customer's hosted sign-up page API: no login, authorized by the link's token only. */
 export const signupRoutes = (deps: ServiceDeps) => [
@@ -46,7 +48,7 @@ export const signupRoutes = (deps: ServiceDeps) => [
     access: 'public',
     params: SignupTokenParams,
     body: AcceptQuoteInput,
-    rateLimit: { max: 10, keyGenerator: byIp },
+    rateLimit: { max: 10, keyGenerator: byIpAndLink },
     handler: async ({ params, body, req }) =>
       acceptSignup(deps, params.token, body, { ip: req.ip, userAgent: String(req.headers['user-agent'] ?? '') }),
   }),
