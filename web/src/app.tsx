@@ -1,4 +1,5 @@
 import { Fragment, type ReactNode } from 'react'
+import { MailboxNavItem } from './mailbox-link.tsx'
 import { NoticeArea } from './notice.tsx'
 import { Link, matchPath, useLocation } from './router.tsx'
 import { useSession } from './session.tsx'
@@ -82,6 +83,7 @@ export function App() {
                 </li>
               )
             })}
+            <MailboxNavItem />
           </ul>
         </nav>
       )}
