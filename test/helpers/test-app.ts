@@ -27,7 +27,7 @@ export interface TestApp {
  * (for browser tests); otherwise use `app.inject`.
  */
 export async function startTestApp(
-  opts: { listen?: boolean; clock?: Clock; loginRateLimit?: number; gateway?: PaymentGateway; gatewayBrowserUrl?: string } = {},
+  opts: { listen?: boolean; clock?: Clock; loginRateLimit?: number; gateway?: PaymentGateway; gatewayBrowserUrl?: string; mailboxUrl?: string } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase()
   const deps: ServiceDeps = {
@@ -44,6 +44,7 @@ export async function startTestApp(
     sessionTtlHours: 12,
     cookieSecure: false,
     loginRateLimit: opts.loginRateLimit ?? 1000,
+    mailboxUrl: opts.mailboxUrl ?? null,
   })
   let url = ''
   if (opts.listen) {
