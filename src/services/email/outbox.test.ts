@@ -2,7 +2,7 @@
  * The email outbox. Covered: queuing in a rolled-back transaction sends nothing; bad input is
  * refused before anything is stored; delivery over real SMTP to the capture (HTML, text, PDF
  * attachment, From); retries on the documented backoff with a fixed clock; `failed` after
- * MAX_ATTEMPTS and at once on a permanent refusal; two concurrent deliveries send each mail
+ * MAX_ATTEMPTS and at once on a permanent refusal, telling the office once; two concurrent deliveries send each mail
  * once; a worker that died mid-send is covered by the lease; the worker's kick; no bodies or
  * addresses in logs; the office routes (list, filter, paginate, retry) and GET /api/system.
  */
@@ -40,6 +40,7 @@ after(async () => {
 beforeEach(async () => {
   now = new Date('2026-03-02T15:00:00Z')
   await t.deps.db.deleteFrom('emailOutbox').execute()
+  await t.deps.db.deleteFrom('notifications').execute()
   await capture.clear()
 })
 
@@ -53,6 +54,7 @@ const email = (over: Partial<OutboxEmail> = {}): OutboxEmail => ({
 })
 
 const rows = () => t.deps.db.selectFrom('emailOutbox').selectAll().orderBy('id').execute()
+const notifications = () => t.deps.db.selectFrom('notifications').select(['kind', 'title', 'body']).execute()
 const minutes = (n: number) => new Date(now.getTime() + n * 60_000)
 
 /** A mailer that records what it was given and fails while `failWith` is set. */
@@ -168,8 +170,13 @@ test('after MAX_ATTEMPTS failures the email is marked failed and never tried aga
     const [row] = await rows()
     assert.equal(row.attempts, attempt)
     assert.equal(row.status, attempt < MAX_ATTEMPTS ? 'pending' : 'failed')
+    assert.equal((await notifications()).length, attempt < MAX_ATTEMPTS ? 0 : 1, 'the office is told only when it gives up')
     now = new Date(now.getTime() + retryDelayMs(attempt))
   }
+  const [told] = await notifications()
+  assert.equal(told.kind, 'email.failed')
+  assert.equal(told.title, 'An email to ann@example.com could not be delivered')
+  assert.match(told.body, /"Your quote Q-1001" \(test\.mail, 8 attempts\): EPROTOCOL: 421 Service not available/)
   now = new Date(now.getTime() + 30 * 24 * 3600_000)
   state.failWith = null
   assert.deepEqual(await deliverDueEmails({ db: t.deps.db, clock, mailer, from: FROM }), { sent: 0, failed: 0 })
@@ -186,6 +193,7 @@ test('a permanent refusal of the recipient (5xx) fails at once', async () => {
   const [row] = await rows()
   assert.equal(row.status, 'failed')
   assert.equal(row.attempts, 1)
+  assert.deepEqual((await notifications()).map((n) => n.kind), ['email.failed'])
 })
 
 test('two deliveries running at once send each email exactly once', async () => {

@@ -4,6 +4,7 @@ import { validationError, type FieldErrors } from '../../domain/errors.ts'
 import { newId } from '../../domain/ids.ts'
 import type { Clock } from '../../ports/clock.ts'
 import type { MailAttachment, Mailer } from '../../ports/mailer.ts'
+import { notifyOffice } from '../notifications/notifications.ts'
 
 /**
  * The transactional email outbox (table `email_outbox`): services queue mail in the same
@@ -190,22 +191,36 @@ async function deliverOne(deps: DeliveryDeps, row: ClaimedRow): Promise<'sent' |
     return 'sent'
   } catch (err) {
     const giveUp = row.attempts >= MAX_ATTEMPTS || isPermanentFailure(err)
-    const now = deps.clock.now()
-    await deps.db
-      .updateTable('emailOutbox')
-      .set({
-        status: giveUp ? 'failed' : 'pending',
-        lastError: errorText(err),
-        nextAttemptAt: new Date(now.getTime() + (giveUp ? 0 : retryDelayMs(row.attempts))),
-      })
-      .where('id', '=', row.id)
-      .where('status', '=', 'pending')
-      .where('attempts', '=', row.attempts) // only the current claim holder decides
-      .execute()
+    await recordFailure(deps, row, errorText(err), giveUp)
     const level = giveUp ? 'error' : 'warn'
     deps.log?.[level]({ emailId: row.id, kind: row.kind, attempt: row.attempts, error: errorText(err) }, giveUp ? 'email failed for good' : 'email will be retried')
     return 'failed'
   }
+}
+
+/**
+ * Schedules the retry, or marks the email failed and tells the office (in-app notification,
+ * same transaction). Only the current claim holder (same attempt number) records anything.
+ */
+async function recordFailure(deps: DeliveryDeps, row: ClaimedRow, error: string, giveUp: boolean): Promise<void> {
+  const now = deps.clock.now()
+  await deps.db.transaction().execute(async (tx) => {
+    const res = await tx
+      .updateTable('emailOutbox')
+      .set({ status: giveUp ? 'failed' : 'pending', lastError: error, nextAttemptAt: new Date(now.getTime() + (giveUp ? 0 : retryDelayMs(row.attempts))) })
+      .where('id', '=', row.id)
+      .where('status', '=', 'pending')
+      .where('attempts', '=', row.attempts)
+      .executeTakeFirst()
+    if (giveUp && Number(res.numUpdatedRows) === 1) {
+      await notifyOffice(tx, {
+        kind: 'email.failed',
+        title: `An email to ${row.toAddress} could not be delivered`,
+        body: `"${row.subject}" (${row.kind}, ${row.attempts} attempt${row.attempts === 1 ? '' : 's'}): ${error}. Fix the cause, then retry it from the email outbox (POST /api/emails/${row.id}/retry).`,
+        link: null,
+      })
+    }
+  })
 }
 
 /**
