@@ -12,6 +12,13 @@ import { LoginPage } from './pages/login-page.tsx'
 import { NotBuiltPage, NotFoundPage } from './pages/not-built-page.tsx'
 import { PlanFormPage } from './pages/plan-form-page.tsx'
 import { PlansPage } from './pages/plans-page.tsx'
+import { AgreementDetailPage } from './pages/agreement-detail-page.tsx'
+import { AgreementsPage } from './pages/agreements-page.tsx'
+import { NotificationsPage } from './pages/notifications-page.tsx'
+import { QuoteDetailPage } from './pages/quote-detail-page.tsx'
+import { QuoteFormPage } from './pages/quote-form-page.tsx'
+import { QuotesPage } from './pages/quotes-page.tsx'
+import { NotificationBell } from './notification-bell.tsx'
 import { SettingsPage } from './pages/settings-page.tsx'
 import { PasswordPage } from './pages/password-page.tsx'
 import { UsersPage } from './pages/users-page.tsx'
@@ -27,6 +34,13 @@ const ROUTES: Routes = [
   ['/plans', () => <PlansPage />],
   ['/plans/new', () => <PlanFormPage />],
   ['/plans/:id', (p) => <PlanFormPage id={p.id} />],
+  ['/quotes', () => <QuotesPage />],
+  ['/quotes/new', () => <QuoteFormPage />],
+  ['/quotes/:id', (p) => <QuoteDetailPage id={p.id} />],
+  ['/quotes/:id/edit', (p) => <QuoteFormPage id={p.id} />],
+  ['/agreements', () => <AgreementsPage />],
+  ['/agreements/:id', (p) => <AgreementDetailPage id={p.id} />],
+  ['/notifications', () => <NotificationsPage />],
   ['/settings', () => <SettingsPage />],
   ['/settings/users', () => <UsersPage />],
   ['/settings/password', () => <PasswordPage />],
@@ -66,6 +80,7 @@ export function App() {
         <span className="who">
           {user.name} <span className="role">({ROLE_LABELS[user.role]})</span>
         </span>
+        {!technician && <NotificationBell />}
         <button type="button" onClick={() => void logOut()}>
           Log out
         </button>

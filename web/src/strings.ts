@@ -13,14 +13,6 @@ export const NAV = [
 
 /** The parts of the product that have no page yet, and what each will do. */
 export const NOT_BUILT: Record<string, { title: string; purpose: string }> = {
-  '/quotes': {
-    title: 'Quotes',
-    purpose: 'It will build maintenance-agreement quotes with options, render them as a web page and PDF, and email them to customers with a secure link.',
-  },
-  '/agreements': {
-    title: 'Agreements',
-    purpose: 'It will list signed agreements for office approval, renewals, suspension, reactivation and closing.',
-  },
   '/billing': {
     title: 'Billing',
     purpose: 'It will preview and run "bill all" for every agreement that is due, and list declined and failed payments to follow up.',

@@ -1,0 +1,216 @@
+import { useState } from 'react'
+import { RejectAgreementInput, type AgreementDto } from '../../../src/contracts/agreements.ts'
+import { dateText, percentText, quoteLabel, termText, usd } from '../../../src/domain/quote-text.ts'
+import { api, errorMessage } from '../api.ts'
+import { TextAreaField } from '../fields.tsx'
+import { FormErrors, SubmitButton, useForm } from '../forms.tsx'
+import { useNotice } from '../notice.tsx'
+import { LoadState, Page } from '../page.tsx'
+import { AGREEMENT_STATUS_LABELS, AUDIT_ACTION_LABELS } from '../quote-strings.ts'
+import { Link } from '../router.tsx'
+import { formatDateTime, MONTHS } from '../strings.ts'
+import { useLoad } from '../use-load.ts'
+import type { AuditEventView } from './history.tsx'
+
+const every = (months: number) => (months === 1 ? 'per month' : months === 12 ? 'per year' : `every ${months} months`)
+
+function RejectForm({ agreement, onDone }: { agreement: AgreementDto; onDone(a: AgreementDto): void }) {
+  const form = useForm()
+  const [reason, setReason] = useState('')
+  const submit = async () => {
+    const input = form.validate(RejectAgreementInput, { reason })
+    if (!input) return
+    await form.save(() => api<AgreementDto>('POST', `/api/agreements/${agreement.id}/reject`, input), onDone)
+  }
+  return (
+    <form ref={form.formRef} onSubmit={form.onSubmit(submit)} noValidate className="stack narrow">
+      <FormErrors message={form.formError} orphans={form.orphans} />
+      <TextAreaField label="Reason for rejecting" name="reason" value={reason} onChange={setReason} errors={form.errors} hint="The customer receives it by email" />
+      <SubmitButton saving={form.saving}>Reject sign-up</SubmitButton>
+    </form>
+  )
+}
+
+/** One agreement: what was signed, the payment method, the work orders and the audit trail; approve or reject a pending one. */
+export function AgreementDetailPage({ id }: { id: string }) {
+  const { data: a, error, loading, reload } = useLoad<AgreementDto>(`/api/agreements/${encodeURIComponent(id)}`)
+  const history = useLoad<{ items: AuditEventView[] }>(`/api/agreements/${encodeURIComponent(id)}/history`)
+  const notice = useNotice()
+  const [busy, setBusy] = useState(false)
+  const [actionError, setActionError] = useState<string | null>(null)
+  const [rejecting, setRejecting] = useState(false)
+  if (!a) return <Page title="Agreement"><LoadState loading={loading} error={error} /></Page>
+  const done = (next: AgreementDto, text: string) => {
+    notice(text)
+    setRejecting(false)
+    reload()
+    history.reload()
+    void next
+  }
+  const approve = async () => {
+    setBusy(true)
+    setActionError(null)
+    try {
+      const next = await api<AgreementDto>('POST', `/api/agreements/${a.id}/approve`)
+      done(next, `Agreement #${next.number} approved: it is active with ${next.workOrders.length} work order${next.workOrders.length === 1 ? '' : 's'}.`)
+    } catch (err) {
+      setActionError(errorMessage(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+  const pm = a.paymentMethod
+  const l = a.location
+  return (
+    <Page
+      title={`Agreement #${a.number}`}
+      actions={
+        a.status === 'pending_approval' && (
+          <>
+            <button type="button" className="primary" onClick={() => void approve()} disabled={busy}>
+              Approve
+            </button>
+            <button type="button" className="danger" onClick={() => setRejecting(true)} disabled={busy}>
+              Reject…
+            </button>
+          </>
+        )
+      }
+    >
+      {actionError && <p className="form-error" role="alert">{actionError}</p>}
+      {rejecting && <RejectForm agreement={a} onDone={(next) => done(next, `Agreement #${next.number} rejected; the customer is emailed.`)} />}
+      <dl className="facts">
+        <dt>Status</dt>
+        <dd>
+          <span className={`badge status-${a.status}`}>{AGREEMENT_STATUS_LABELS[a.status]}</span>
+          {a.statusReason && <span> · {a.statusReason}</span>}
+          {a.approvedAt && ` · approved ${formatDateTime(a.approvedAt)}${a.approvedByName ? ` by ${a.approvedByName}` : ''}`}
+        </dd>
+        <dt>Customer</dt>
+        <dd>
+          <Link to={`/customers/${a.customerId}`}>{a.customerName}</Link>
+        </dd>
+        <dt>Location</dt>
+        <dd>{[l.label, l.line1, l.line2, `${l.city}, ${l.region} ${l.postalCode}`].filter(Boolean).join(', ')}</dd>
+        <dt>Plan option</dt>
+        <dd>
+          {a.name}
+          {a.quoteId && a.quoteNumber !== null && (
+            <>
+              {' '}
+              (from <Link to={`/quotes/${a.quoteId}`}>quote {quoteLabel(a.quoteNumber)}</Link>)
+            </>
+          )}
+        </dd>
+        <dt>Billing</dt>
+        <dd>
+          {every(a.billingIntervalMonths)} from {dateText(a.startDate)}
+          {a.endDate ? ` to ${dateText(a.endDate)} (${termText(a.termMonths)})` : ', no end date'}
+        </dd>
+        <dt>Visits</dt>
+        <dd>
+          {a.visitsPerTerm} per term{a.visitMonths.length ? ` (${a.visitMonths.map((m) => MONTHS[m - 1]).join(', ')})` : ''}
+        </dd>
+        <dt>Payment method</dt>
+        <dd>
+          {pm ? (pm.kind === 'card' ? `${pm.brand ?? 'Card'} ending ${pm.last4}${pm.expiry ? `, expires ${pm.expiry.slice(0, 2)}/${pm.expiry.slice(2)}` : ''}` : `${pm.accountType === 'ESAV' ? 'Savings' : 'Checking'} account ending ${pm.last4} (${pm.holderName})`) : 'None on file'}
+        </dd>
+      </dl>
+      <h2>Lines and totals</h2>
+      <table className="lines">
+        <thead>
+          <tr>
+            <th scope="col">Item</th>
+            <th scope="col">Billed</th>
+            <th scope="col" className="num">Amount</th>
+          </tr>
+        </thead>
+        <tbody>
+          {a.lines.map((line, i) => (
+            <tr key={i}>
+              <td>{line.description}</td>
+              <td>
+                {line.recurring ? every(a.billingIntervalMonths) : 'once (first bill)'}
+                {line.taxable ? ', taxable' : ''}
+              </td>
+              <td className="num">{usd(line.amountCents)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <dl className="facts totals">
+        <dt>Each bill</dt>
+        <dd>
+          {usd(a.totals.perPeriod.totalCents)} ({usd(a.totals.perPeriod.subtotalCents)} + {usd(a.totals.perPeriod.taxCents)} tax at {percentText(a.taxRateBp)})
+        </dd>
+        <dt>First bill</dt>
+        <dd>{usd(a.totals.firstPeriod.totalCents)}</dd>
+        <dt>Term total</dt>
+        <dd>{a.totals.perTermCents === null ? 'Open-ended' : usd(a.totals.perTermCents)}</dd>
+      </dl>
+      <h2>Signature</h2>
+      {a.signature ? (
+        <dl className="facts signature">
+          <dt>Signed by</dt>
+          <dd>{a.signature.signerName}</dd>
+          <dt>Signed at</dt>
+          <dd>{formatDateTime(a.signature.signedAt)}</dd>
+          <dt>Option chosen</dt>
+          <dd>
+            {a.signature.optionName} (quote revision {a.signature.revision})
+          </dd>
+          <dt>From</dt>
+          <dd>
+            {a.signature.ipAddress} · {a.signature.userAgent || 'unknown browser'}
+          </dd>
+          <dt>Terms SHA-256</dt>
+          <dd className="hash">{a.signature.termsSha256}</dd>
+          <dt>Document SHA-256</dt>
+          <dd className="hash">{a.signature.documentSha256}</dd>
+        </dl>
+      ) : (
+        <p className="muted">No signature record.</p>
+      )}
+      <h2>Work orders</h2>
+      {a.workOrders.length === 0 ? (
+        <p className="muted">{a.status === 'pending_approval' ? 'Work orders are created when the agreement is approved.' : 'No work orders.'}</p>
+      ) : (
+        <table>
+          <caption className="visually-hidden">Work orders</caption>
+          <thead>
+            <tr>
+              <th scope="col">Visit</th>
+              <th scope="col">Window</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {a.workOrders.map((w) => (
+              <tr key={w.id}>
+                <td>{w.description}</td>
+                <td>
+                  {dateText(w.windowStart)} – {dateText(w.windowEnd)}
+                </td>
+                <td>{w.status}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>Terms and conditions</h2>
+      <div className="terms pre">{a.termsText || 'No additional terms.'}</div>
+      <h2>Audit trail</h2>
+      {history.data && (
+        <ul className="history">
+          {history.data.items.map((ev) => (
+            <li key={ev.id}>
+              <time dateTime={ev.createdAt}>{formatDateTime(ev.createdAt)}</time> {AUDIT_ACTION_LABELS[ev.action] ?? ev.action}
+              {ev.actorName ? ` by ${ev.actorName}` : ev.action === 'agreement.created' ? ' (customer sign-up)' : ' by the system'}
+              {typeof (ev.details as { reason?: unknown })?.reason === 'string' && `: ${(ev.details as { reason: string }).reason}`}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Page>
+  )
+}

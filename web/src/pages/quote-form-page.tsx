@@ -1,0 +1,347 @@
+import { useEffect, useState } from 'react'
+import type { Page as PageOf } from '../../../src/contracts/common.ts'
+import type { CustomerDto, CustomerSummaryDto } from '../../../src/contracts/customers.ts'
+import { BILLING_FREQUENCIES, type BillingFrequency, type PlanDto } from '../../../src/contracts/plans.ts'
+import { MAX_OPTIONS, QuoteInput, type QuoteDto } from '../../../src/contracts/quotes.ts'
+import { api, type FieldErrors } from '../api.ts'
+import { CheckboxField, Field, SelectField, TextAreaField, TextField } from '../fields.tsx'
+import { FormErrors, SubmitButton, useForm } from '../forms.tsx'
+import { basisPointsToPercentText, centsToDollarText, parseDollars, parsePercent } from '../money.ts'
+import { useNotice } from '../notice.tsx'
+import { LoadState, Page } from '../page.tsx'
+import { Link, navigate, useLocation } from '../router.tsx'
+import { FREQUENCY_LABELS, MONTHS } from '../strings.ts'
+import { useLoad } from '../use-load.ts'
+
+/** What the person typed, as text, until it is converted to the contract's numbers. */
+interface LineDraft {
+  description: string
+  amount: string
+  recurring: boolean
+  taxable: boolean
+}
+
+interface OptionDraft {
+  planId: string
+  name: string
+  description: string
+  price: string
+  isTaxable: boolean
+  billingFrequency: BillingFrequency
+  interval: string
+  term: string
+  openEnded: boolean
+  visits: string
+  visitMonths: number[]
+  extraLines: LineDraft[]
+}
+
+interface QuoteDraft {
+  customerId: string
+  locationId: string
+  title: string
+  startDate: string
+  expiresOn: string
+  taxRate: string
+  termsText: string
+  options: OptionDraft[]
+}
+
+const isoIn = (days: number) => {
+  const d = new Date(Date.now() + days * 86_400_000)
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+}
+
+const EMPTY_OPTION: OptionDraft = {
+  planId: '', name: '', description: '', price: '', isTaxable: false, billingFrequency: 'monthly', interval: '2', term: '12',
+  openEnded: false, visits: '0', visitMonths: [], extraLines: [],
+}
+
+const emptyDraft = (customerId = ''): QuoteDraft => ({
+  customerId, locationId: '', title: '', startDate: isoIn(14), expiresOn: isoIn(30), taxRate: '', termsText: '', options: [{ ...EMPTY_OPTION }],
+})
+
+const draftOf = (q: QuoteDto): QuoteDraft => ({
+  customerId: q.customerId,
+  locationId: q.revision.locationId,
+  title: q.revision.title,
+  startDate: q.revision.startDate,
+  expiresOn: q.revision.expiresOn,
+  taxRate: q.revision.taxRateBp ? basisPointsToPercentText(q.revision.taxRateBp) : '',
+  termsText: q.revision.termsText,
+  options: q.revision.options.map((o) => ({
+    planId: o.planId ?? '', name: o.name, description: o.description, price: centsToDollarText(o.priceCents), isTaxable: o.isTaxable,
+    billingFrequency: o.billingFrequency, interval: String(o.billingIntervalMonths), term: o.termMonths === null ? '' : String(o.termMonths),
+    openEnded: o.termMonths === null, visits: String(o.visitsPerTerm), visitMonths: o.visitMonths,
+    extraLines: o.extraLines.map((l) => ({ description: l.description, amount: centsToDollarText(l.amountCents), recurring: l.recurring, taxable: l.taxable })),
+  })),
+})
+
+const wholeNumber = (text: string) => (text.trim() === '' ? undefined : /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN)
+
+/** Converts the draft to the contract's shape; dollars and percents are parsed as text, exactly. */
+function toInput(d: QuoteDraft): { input: unknown; errors: FieldErrors } {
+  const errors: FieldErrors = {}
+  const dollars = (text: string, path: string) => {
+    const cents = parseDollars(text)
+    if (text.trim() === '') errors[path] = 'is required'
+    else if (cents === null) errors[path] = 'must be a dollar amount like 129.00 (at most two decimals)'
+    return cents ?? 0
+  }
+  const taxRateBp = d.taxRate.trim() === '' ? 0 : parsePercent(d.taxRate)
+  if (taxRateBp === null) errors.taxRateBp = 'must be a percent like 8.25 (at most two decimals)'
+  const input = {
+    customerId: d.customerId,
+    locationId: d.locationId,
+    title: d.title,
+    startDate: d.startDate,
+    expiresOn: d.expiresOn,
+    taxRateBp: taxRateBp ?? 0,
+    termsText: d.termsText,
+    options: d.options.map((o, i) => ({
+      name: o.name,
+      description: o.description,
+      planId: o.planId || null,
+      priceCents: dollars(o.price, `options.${i}.priceCents`),
+      isTaxable: o.isTaxable,
+      billingFrequency: o.billingFrequency,
+      ...(o.billingFrequency === 'every_n_months' ? { billingIntervalMonths: wholeNumber(o.interval) } : {}),
+      termMonths: o.openEnded ? null : wholeNumber(o.term),
+      visitsPerTerm: wholeNumber(o.visits) ?? 0,
+      visitMonths: o.visitMonths,
+      extraLines: o.extraLines.map((l, j) => ({
+        description: l.description,
+        amountCents: dollars(l.amount, `options.${i}.extraLines.${j}.amountCents`),
+        recurring: l.recurring,
+        taxable: l.taxable,
+      })),
+    })),
+  }
+  return { input, errors }
+}
+
+/** Picks a customer by searching; shows the chosen one's name. */
+function CustomerPicker({ value, onChange, errors }: { value: string; onChange(id: string): void; errors: FieldErrors }) {
+  const [text, setText] = useState('')
+  const [q, setQ] = useState('')
+  useEffect(() => {
+    const timer = setTimeout(() => setQ(text.trim()), 250)
+    return () => clearTimeout(timer)
+  }, [text])
+  const results = useLoad<PageOf<CustomerSummaryDto>>(`/api/customers?pageSize=20${q ? `&q=${encodeURIComponent(q)}` : ''}`)
+  const chosen = useLoad<CustomerDto>(value ? `/api/customers/${encodeURIComponent(value)}` : null)
+  const options = [
+    { value: '', label: 'Choose a customer…' },
+    ...(chosen.data && !results.data?.items.some((c) => c.id === value) ? [{ value, label: chosen.data.name }] : []),
+    ...(results.data?.items ?? []).map((c) => ({ value: c.id, label: `${c.name}${c.city ? ` (${c.city})` : ''}` })),
+  ]
+  return (
+    <div className="grid">
+      <div className="field">
+        <label htmlFor="customer-find">Find customer</label>
+        <input id="customer-find" type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="Name, email, phone or address" />
+      </div>
+      <SelectField label="Customer" name="customerId" value={value} onChange={onChange} errors={errors} options={options} />
+    </div>
+  )
+}
+
+function MonthBoxes({ name, value, onChange, error }: { name: string; value: number[]; onChange(v: number[]): void; error?: string }) {
+  const toggle = (month: number, on: boolean) => onChange(on ? [...value, month].sort((a, b) => a - b) : value.filter((m) => m !== month))
+  return (
+    <fieldset className={`field months${error ? ' has-error' : ''}`} data-field={name}>
+      <legend>Visit months</legend>
+      <div className="month-boxes">
+        {MONTHS.map((label, i) => (
+          <label key={label} className="inline">
+            <input type="checkbox" checked={value.includes(i + 1)} onChange={(e) => toggle(i + 1, e.target.checked)} aria-invalid={error ? true : undefined} /> {label}
+          </label>
+        ))}
+      </div>
+      {error && <p className="field-error">Visit months {error}</p>}
+    </fieldset>
+  )
+}
+
+interface OptionFieldsProps {
+  index: number
+  option: OptionDraft
+  plans: PlanDto[]
+  errors: FieldErrors
+  onChange(o: OptionDraft): void
+  onRemove?: () => void
+  onPlan(plan: PlanDto): void
+}
+
+function OptionFields({ index, option: o, plans, errors: e, onChange, onRemove, onPlan }: OptionFieldsProps) {
+  const p = `options.${index}`
+  const set = <K extends keyof OptionDraft>(key: K) => (value: OptionDraft[K]) => onChange({ ...o, [key]: value })
+  const setLine = (j: number, line: LineDraft) => set('extraLines')(o.extraLines.map((l, k) => (k === j ? line : l)))
+  return (
+    <fieldset className="stack" aria-label={`Option ${index + 1}`}>
+      <legend>Option {index + 1}</legend>
+      <div className="grid">
+        <SelectField
+          label="Start from plan"
+          name={`${p}.planId`}
+          value={o.planId}
+          errors={e}
+          options={[{ value: '', label: 'Ad hoc (no plan)' }, ...plans.map((x) => ({ value: x.id, label: x.name }))]}
+          onChange={(id) => {
+            const plan = plans.find((x) => x.id === id)
+            if (plan) onPlan(plan)
+            else set('planId')('')
+          }}
+        />
+        <TextField label="Option name" name={`${p}.name`} required value={o.name} onChange={set('name')} errors={e} />
+        <TextField label="Price per bill (dollars)" name={`${p}.priceCents`} inputMode="decimal" hint="e.g. 29.99" value={o.price} onChange={set('price')} errors={e} />
+        <CheckboxField label="Price is taxable" name={`${p}.isTaxable`} checked={o.isTaxable} onChange={set('isTaxable')} errors={e} />
+      </div>
+      <TextAreaField label="Option description" name={`${p}.description`} rows={2} value={o.description} onChange={set('description')} errors={e} />
+      <div className="grid">
+        <SelectField label="Billing frequency" name={`${p}.billingFrequency`} value={o.billingFrequency} onChange={(v) => set('billingFrequency')(v as BillingFrequency)} errors={e} options={BILLING_FREQUENCIES.map((f) => ({ value: f, label: FREQUENCY_LABELS[f] }))} />
+        {o.billingFrequency === 'every_n_months' && <TextField label="Bill every (months)" name={`${p}.billingIntervalMonths`} inputMode="numeric" value={o.interval} onChange={set('interval')} errors={e} />}
+        <TextField label="Term (months)" name={`${p}.termMonths`} inputMode="numeric" disabled={o.openEnded} value={o.openEnded ? '' : o.term} onChange={set('term')} errors={e} />
+        <CheckboxField label="No end date" name={`${p}.openEnded`} checked={o.openEnded} onChange={set('openEnded')} errors={e} />
+        <TextField label="Visits per term" name={`${p}.visitsPerTerm`} inputMode="numeric" value={o.visits} onChange={set('visits')} errors={e} />
+      </div>
+      <MonthBoxes name={`${p}.visitMonths`} value={o.visitMonths} onChange={set('visitMonths')} error={e[`${p}.visitMonths`]} />
+      <div className="row-group" data-field={`${p}.extraLines`}>
+        <strong>Extra line items</strong>
+        {o.extraLines.map((l, j) => (
+          <div className="grid line-row" key={j}>
+            <TextField label="Item" name={`${p}.extraLines.${j}.description`} value={l.description} onChange={(v) => setLine(j, { ...l, description: v })} errors={e} />
+            <TextField label="Amount (dollars)" name={`${p}.extraLines.${j}.amountCents`} inputMode="decimal" value={l.amount} onChange={(v) => setLine(j, { ...l, amount: v })} errors={e} />
+            <SelectField label="Billed" name={`${p}.extraLines.${j}.recurring`} value={l.recurring ? 'recurring' : 'once'} onChange={(v) => setLine(j, { ...l, recurring: v === 'recurring' })} errors={e} options={[{ value: 'recurring', label: 'Every bill' }, { value: 'once', label: 'Once (first bill)' }]} />
+            <CheckboxField label="Taxable" name={`${p}.extraLines.${j}.taxable`} checked={l.taxable} onChange={(v) => setLine(j, { ...l, taxable: v })} errors={e} />
+            <button type="button" className="link-button" onClick={() => set('extraLines')(o.extraLines.filter((_, k) => k !== j))}>
+              Remove item
+            </button>
+          </div>
+        ))}
+        <button type="button" className="link-button" onClick={() => set('extraLines')([...o.extraLines, { description: '', amount: '', recurring: false, taxable: false }])}>
+          Add line item
+        </button>
+      </div>
+      {onRemove && (
+        <button type="button" className="link-button" onClick={onRemove}>
+          Remove option {index + 1}
+        </button>
+      )}
+    </fieldset>
+  )
+}
+
+/** Build or edit a draft quote: customer and location, dates, tax, terms, and up to three options. */
+export function QuoteFormPage({ id }: { id?: string }) {
+  const { query } = useLocation()
+  const existing = useLoad<QuoteDto>(id ? `/api/quotes/${encodeURIComponent(id)}` : null)
+  const plans = useLoad<PageOf<PlanDto>>('/api/plans?pageSize=200')
+  const form = useForm()
+  const notice = useNotice()
+  const [draft, setDraft] = useState<QuoteDraft | null>(id ? null : emptyDraft(query.get('customerId') ?? ''))
+  const customer = useLoad<CustomerDto>(draft?.customerId ? `/api/customers/${encodeURIComponent(draft.customerId)}` : null)
+
+  useEffect(() => {
+    if (existing.data && !draft) setDraft(draftOf(existing.data))
+  }, [existing.data, draft])
+  useEffect(() => {
+    // One active location: choose it for the person.
+    const active = customer.data?.locations.filter((l) => !l.archivedAt) ?? []
+    if (draft && customer.data?.id === draft.customerId && !draft.locationId && active.length === 1) setDraft({ ...draft, locationId: active[0].id })
+  }, [customer.data, draft])
+
+  if (!draft) return <Page title="Quote"><LoadState loading={existing.loading} error={existing.error} /></Page>
+  if (existing.data && existing.data.status !== 'draft')
+    return (
+      <Page title="Edit quote">
+        <p>This quote has been sent, so it cannot be edited. <Link to={`/quotes/${existing.data.id}`}>Open it</Link> and start a new revision instead.</p>
+      </Page>
+    )
+  const e = form.errors
+  const set = <K extends keyof QuoteDraft>(key: K) => (value: QuoteDraft[K]) => setDraft({ ...draft, [key]: value })
+  const setOption = (i: number, o: OptionDraft) => setDraft({ ...draft, options: draft.options.map((x, k) => (k === i ? o : x)) })
+  const usePlan = (i: number, plan: PlanDto) => {
+    const o: OptionDraft = {
+      ...draft.options[i], planId: plan.id, name: plan.name, description: plan.description, price: centsToDollarText(plan.priceCents),
+      isTaxable: plan.isTaxable, billingFrequency: plan.billingFrequency, interval: String(plan.billingIntervalMonths),
+      term: plan.termMonths === null ? '' : String(plan.termMonths), openEnded: plan.termMonths === null, visits: String(plan.visitsPerTerm), visitMonths: plan.visitMonths,
+    }
+    setDraft({
+      ...draft,
+      options: draft.options.map((x, k) => (k === i ? o : x)),
+      termsText: draft.termsText || plan.termsText,
+      taxRate: draft.taxRate || (plan.isTaxable ? basisPointsToPercentText(plan.taxRateBp) : ''),
+    })
+  }
+
+  const submit = async () => {
+    const { input: raw, errors } = toInput(draft)
+    const input = form.validate(QuoteInput, raw, errors)
+    if (!input) return
+    await form.save(
+      () => (id ? api<QuoteDto>('PUT', `/api/quotes/${encodeURIComponent(id)}`, input) : api<QuoteDto>('POST', '/api/quotes', input)),
+      (saved) => {
+        notice(`Quote saved as a draft.`)
+        navigate(`/quotes/${saved.id}`)
+      },
+    )
+  }
+
+  const locations = (customer.data?.locations ?? []).filter((l) => !l.archivedAt || l.id === draft.locationId)
+  return (
+    <Page title={id ? 'Edit quote' : 'New quote'}>
+      <form ref={form.formRef} onSubmit={form.onSubmit(submit)} noValidate className="stack">
+        <FormErrors message={form.formError} orphans={form.orphans} />
+        {id ? (
+          <p>
+            Customer: <strong>{existing.data?.customerName}</strong>
+          </p>
+        ) : (
+          <CustomerPicker value={draft.customerId} onChange={(v) => setDraft({ ...draft, customerId: v, locationId: '' })} errors={e} />
+        )}
+        <div className="grid">
+          <SelectField
+            label="Service location"
+            name="locationId"
+            value={draft.locationId}
+            onChange={set('locationId')}
+            errors={e}
+            options={[{ value: '', label: draft.customerId ? 'Choose a location…' : 'Choose a customer first' }, ...locations.map((l) => ({ value: l.id, label: [l.label, l.line1, l.city].filter(Boolean).join(', ') }))]}
+          />
+          <TextField label="Title" name="title" value={draft.title} onChange={set('title')} errors={e} hint="e.g. HVAC maintenance" />
+          <Field label="Start date" name="startDate" errors={e}>
+            {(c) => <input {...c} type="date" value={draft.startDate} onChange={(ev) => set('startDate')(ev.target.value)} />}
+          </Field>
+          <Field label="Offer expires on" name="expiresOn" errors={e}>
+            {(c) => <input {...c} type="date" value={draft.expiresOn} onChange={(ev) => set('expiresOn')(ev.target.value)} />}
+          </Field>
+          <TextField label="Tax rate (%)" name="taxRateBp" inputMode="decimal" hint="on taxable items, e.g. 8.25" value={draft.taxRate} onChange={set('taxRate')} errors={e} />
+        </div>
+        {plans.error && <p className="form-error">{plans.error}</p>}
+        {draft.options.map((o, i) => (
+          <OptionFields
+            key={i}
+            index={i}
+            option={o}
+            plans={(plans.data?.items ?? []).filter((pl) => !pl.archivedAt)}
+            errors={e}
+            onChange={(next) => setOption(i, next)}
+            onPlan={(plan) => usePlan(i, plan)}
+            {...(draft.options.length > 1 ? { onRemove: () => setDraft({ ...draft, options: draft.options.filter((_, k) => k !== i) }) } : {})}
+          />
+        ))}
+        {draft.options.length < MAX_OPTIONS && (
+          <button type="button" onClick={() => setDraft({ ...draft, options: [...draft.options, { ...EMPTY_OPTION }] })}>
+            Add option
+          </button>
+        )}
+        <TextAreaField label="Terms and conditions" name="termsText" rows={6} value={draft.termsText} onChange={set('termsText')} errors={e} />
+        <div className="form-actions">
+          <SubmitButton saving={form.saving}>Save draft</SubmitButton>
+          <Link to={id ? `/quotes/${id}` : '/quotes'}>Cancel</Link>
+        </div>
+      </form>
+    </Page>
+  )
+}

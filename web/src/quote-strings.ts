@@ -1,0 +1,36 @@
+/** UI text for quotes, agreements and notifications. */
+
+export const QUOTE_STATUS_LABELS = {
+  draft: 'Draft',
+  sent: 'Sent',
+  viewed: 'Viewed',
+  accepted: 'Accepted',
+  declined: 'Declined',
+  expired: 'Expired',
+} as const
+
+export const AGREEMENT_STATUS_LABELS = {
+  pending_approval: 'Pending approval',
+  active: 'Active',
+  suspended: 'Suspended',
+  rejected: 'Rejected',
+  closed: 'Closed',
+} as const
+
+export const AUDIT_ACTION_LABELS: Record<string, string> = {
+  'quote.created': 'Created',
+  'quote.updated': 'Edited',
+  'quote.sent': 'Sent to the customer',
+  'quote.resent': 'A new link sent to the customer',
+  'quote.viewed': 'Opened by the customer',
+  'quote.revised': 'New revision started',
+  'quote.accepted': 'Accepted and signed by the customer',
+  'quote.declined': 'Declined by the customer',
+  'quote.expired': 'Expired',
+  'agreement.created': 'Signed up by the customer (pending approval)',
+  'agreement.approved': 'Approved: active',
+  'agreement.rejected': 'Rejected',
+  'agreement.suspended': 'Suspended',
+  'agreement.reactivated': 'Reactivated',
+  'agreement.closed': 'Closed',
+}
