@@ -3,7 +3,8 @@
  * while mail goes to the local capture) to a new tab, finds a queued-and-delivered quote email
  * whose hostile subject shows as text, and opens it: the HTML part renders in a sandboxed
  * iframe where its script does not run, and the PDF downloads. Without a capture there is no
- * link. Needs `npm run build:web` first.
+ * link. Settings → Emails lists the outbox; a failed email shows why and can be retried.
+ * Needs `npm run build:web` first.
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -12,7 +13,7 @@ import type { Browser, Page } from 'playwright-core'
 import { launchBrowser } from '../helpers/browser.ts'
 import { startMailCapture, type MailCapture } from '../helpers/mail-capture.ts'
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/test-app.ts'
-import { deliverDueEmails, enqueueEmail } from '../../src/services/email/outbox.ts'
+import { deliverDueEmails, enqueueEmail, MAX_ATTEMPTS } from '../../src/services/email/outbox.ts'
 
 let capture: MailCapture
 let app: TestApp
@@ -86,11 +87,32 @@ test('without a local capture the navigation has no Mailbox link', async () => {
   const plain = await startTestApp({ listen: true })
   try {
     const page = await logIn(plain.url, await plain.addUser('office'))
-    await page.getByRole('link', { name: 'Customers' }).waitFor()
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Customers' }).waitFor()
     const system = await page.evaluate(async () => (await fetch('/api/system')).json())
     assert.equal(system.mailboxUrl, null)
     assert.equal(await page.getByRole('link', { name: /Mailbox/ }).count(), 0)
   } finally {
     await plain.close()
   }
+})
+
+test('Settings → Emails shows why an email failed and retries it', async () => {
+  const id = await enqueueEmail(app.deps.db, { kind: 'receipt', to: 'gone@example.com', subject: 'Receipt R-9', html: '<p>Paid</p>', text: 'Paid' })
+  await app.deps.db
+    .updateTable('emailOutbox')
+    .set({ status: 'failed', attempts: MAX_ATTEMPTS, lastError: 'EENVELOPE: 550 5.1.1 No such user' })
+    .where('id', '=', id)
+    .execute()
+  const page = await logIn(`${app.url}/settings`, await app.addUser('office'))
+  await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Emails' }).click()
+  await page.getByRole('heading', { name: 'Emails' }).waitFor()
+  await page.getByLabel('Show').selectOption('failed')
+  const row = page.getByRole('row').filter({ hasText: 'gone@example.com' })
+  await row.getByText('550 5.1.1 No such user').waitFor()
+  await row.getByRole('button', { name: 'Retry the email to gone@example.com' }).click()
+  await page.getByText('The email to gone@example.com will be sent again.').waitFor()
+  await page.getByText('No emails').waitFor() // no failed ones left
+  const stored = await app.deps.db.selectFrom('emailOutbox').select(['status', 'attempts']).where('id', '=', id).executeTakeFirstOrThrow()
+  assert.deepEqual(stored, { status: 'pending', attempts: 0 })
+  assert.deepEqual(problems, [])
 })

@@ -21,6 +21,7 @@ import { QuotesPage } from './pages/quotes-page.tsx'
 import { NotificationBell } from './notification-bell.tsx'
 import { SettingsPage } from './pages/settings-page.tsx'
 import { PasswordPage } from './pages/password-page.tsx'
+import { EmailsPage } from './pages/emails-page.tsx'
 import { UsersPage } from './pages/users-page.tsx'
 
 type Routes = [pattern: string, render: (params: Record<string, string>) => ReactNode][]
@@ -44,6 +45,7 @@ const ROUTES: Routes = [
   ['/settings', () => <SettingsPage />],
   ['/settings/users', () => <UsersPage />],
   ['/settings/password', () => <PasswordPage />],
+  ['/settings/emails', () => <EmailsPage />],
   ...Object.keys(NOT_BUILT).map((path): Routes[number] => [path, () => <NotBuiltPage path={path} />]),
 ]
 
