@@ -95,7 +95,11 @@ export async function anAgreement(db: Db, spec: AgreementSpec): Promise<string> 
  */
 export async function seedAgreements(
   db: Db,
-  opts: { count: number; paymentMethods: { id: string; customerId: string }[]; startDate: (i: number) => string; amountCents: (i: number) => number; intervalMonths?: (i: number) => number },
+  opts: {
+    count: number
+    paymentMethods: { id: string; customerId: string }[]
+    paymentMethod?: (i: number) => { id: string }
+    startDate: (i: number) => string; amountCents: (i: number) => number; intervalMonths?: (i: number) => number },
 ): Promise<void> {
   for (let from = 0; from < opts.count; from += 1000) {
     const n = Math.min(1000, opts.count - from)
@@ -113,7 +117,7 @@ export async function seedAgreements(
         .values(
           customers.map((c, k) => {
             const i = from + k
-            const pm = opts.paymentMethods[i % opts.paymentMethods.length]!
+            const pm = opts.paymentMethod?.(i) ?? opts.paymentMethods[i % opts.paymentMethods.length]!
             return {
               id: newId('agr'),
               customerId: c.id,

@@ -1,0 +1,96 @@
+import { resolve } from 'node:path'
+import { readEnv } from './config/env.ts'
+import { cardPointeClientSettings, readCardPointeEnv } from './config/cardpointe.ts'
+import { CardPointeGateway } from './integrations/cardpointe/cardpointe-gateway.ts'
+import { openDatabase } from './db/database.ts'
+import { migrateToLatest } from './db/migrate.ts'
+import { systemClock } from './ports/clock.ts'
+import type { ServiceDeps } from './services/deps.ts'
+import { previewBilling } from './services/billing/preview-billing.ts'
+import { startBillingRun } from './services/billing/run-billing.ts'
+import { AppError } from './domain/errors.ts'
+
+/**
+ * Command line: `npm run servicebook -- bill [--through YYYY-MM-DD] [--preview] [--concurrency N]`.
+ * The same composition as main.ts without the HTTP server. With PGlite it takes the data
+ * folder's lock, so it cannot run while the server runs on the same DATA_DIR (use the office
+ * app's Billing page then, or PostgreSQL via DATABASE_URL).
+ */
+const USAGE = 'usage: npm run servicebook -- bill [--through YYYY-MM-DD] [--preview] [--concurrency N]'
+
+function option(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(name)
+  return i >= 0 ? argv[i + 1] : undefined
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] !== 'bill') {
+    process.stderr.write(`${USAGE}\n`)
+    return 2
+  }
+  const env = readEnv()
+  const cardpointe = readCardPointeEnv()
+  let database
+  try {
+    database = env.DATABASE_URL
+      ? await openDatabase({ kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE })
+      : await openDatabase({ kind: 'pglite', dataDir: resolve(env.DATA_DIR) })
+  } catch (err) {
+    const msg = (err as Error).message
+    process.stderr.write(
+      /in use by another Servicebook process/.test(msg)
+        ? `${msg}\nThe bill command cannot run while the server uses the same DATA_DIR: start the run from the office app (Billing), or stop the server first.\n`
+        : `Could not open the database: ${msg}\n`,
+    )
+    return 1
+  }
+  try {
+    await migrateToLatest(database.db)
+    const deps: ServiceDeps = {
+      db: database.db,
+      clock: systemClock,
+      gateway: new CardPointeGateway(cardPointeClientSettings(cardpointe)),
+      gatewayBrowserUrl: cardpointe.CARDPOINTE_URL,
+      publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),
+    }
+    const through = option(argv, '--through')
+    if (argv.includes('--preview')) {
+      const p = await previewBilling(deps, { ...(through ? { through } : {}), limit: 50 })
+      for (const r of p.rows) process.stdout.write(`${r.periodStart}..${r.periodLastDay}  ${r.agreementName}  ${(r.totalCents / 100).toFixed(2)}\n`)
+      if (p.truncated) process.stdout.write('…\n')
+      process.stdout.write(
+        `preview through=${p.through} agreements=${p.agreements} invoices=${p.invoices} total_cents=${p.totalCents} already_invoiced=${p.alreadyInvoiced.invoices} already_invoiced_cents=${p.alreadyInvoiced.totalCents}\n`,
+      )
+      return 0
+    }
+    const concurrency = option(argv, '--concurrency')
+    const settle = Number(process.env.BILLING_SETTLE_WINDOW_MS ?? cardpointe.CARDPOINTE_READ_TIMEOUT_MS + 5_000)
+    const started = await startBillingRun(deps, {
+      ...(through ? { through } : {}),
+      actor: null,
+      settleWindowMs: settle,
+      ...(concurrency ? { concurrency: Number(concurrency) } : {}),
+      onProgress: (phase, c) =>
+        process.stderr.write(`[${phase}] invoices=${c.invoicesCreated} charged=${c.charged} approved=${c.approved} declined=${c.declined} errors=${c.errors}\n`),
+    })
+    process.stdout.write(`run ${started.runId} through ${started.through}\n`)
+    const s = await started.done
+    process.stdout.write(
+      `summary run=${s.runId} status=${s.status} agreements=${s.agreementsDue} invoices=${s.invoicesCreated} charged=${s.charged} approved=${s.approved} declined=${s.declined} errors=${s.errors} unresolved=${s.unresolved} recovered=${s.recovered} billed_cents=${s.billedCents} collected_cents=${s.collectedCents}${s.error ? ` error=${JSON.stringify(s.error)}` : ''}\n`,
+    )
+    return s.status === 'completed' ? 0 : 1
+  } catch (err) {
+    process.stderr.write(`${err instanceof AppError ? err.message : `bill failed: ${(err as Error).message}`}\n`)
+    return 1
+  } finally {
+    await database.close()
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    process.stderr.write(`servicebook: ${err.message}\n`)
+    process.exit(1)
+  },
+)
