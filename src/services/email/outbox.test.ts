@@ -235,11 +235,17 @@ test('the worker delivers when kicked, logs no addresses or bodies, and stops cl
     worker.kick()
     await capture.waitFor({ to: 'bob@example.com' }, 20_000)
     await waitUntil(async () => (await rows())[0].status === 'sent')
+    // A refusal quoting the address: stored for the office, but not logged.
+    const refusing: Mailer = { send: async () => Promise.reject(Object.assign(new Error('550 5.1.1 <bob@example.com>: Recipient unknown'), { code: 'EENVELOPE', responseCode: 550 })), close: async () => {} }
+    await enqueueEmail(t.deps.db, email({ to: 'bob@example.com', subject: 'Receipt R-77', text: 'secret body text' }))
+    assert.deepEqual(await deliverDueEmails({ db: t.deps.db, clock, mailer: refusing, from: FROM, log }), { sent: 0, failed: 1 })
+    assert.ok((await rows()).some((r) => r.lastError === 'EENVELOPE: 550 5.1.1 <bob@example.com>: Recipient unknown'))
   } finally {
     await worker.stop()
   }
   const logged = JSON.stringify(logs)
   assert.match(logged, /email sent/)
+  assert.match(logged, /550 5\.1\.1 <<address>>: Recipient unknown/)
   for (const secret of ['bob@example.com', 'Receipt R-77', 'secret body text']) assert.ok(!logged.includes(secret), secret)
 })
 

@@ -170,6 +170,9 @@ function errorText(err: unknown): string {
   return text.replace(/\s+/g, ' ').slice(0, 1000)
 }
 
+/** For logs: SMTP replies often quote the recipient ("550 <ann@example.com>: unknown user"). */
+const withoutAddresses = (text: string) => text.replace(/[^\s<>()"',;:]+@[^\s<>()"',;:]+/g, '<address>')
+
 async function deliverOne(deps: DeliveryDeps, row: ClaimedRow): Promise<'sent' | 'failed'> {
   try {
     const { messageId } = await deps.mailer.send({
@@ -193,7 +196,7 @@ async function deliverOne(deps: DeliveryDeps, row: ClaimedRow): Promise<'sent' |
     const giveUp = row.attempts >= MAX_ATTEMPTS || isPermanentFailure(err)
     await recordFailure(deps, row, errorText(err), giveUp)
     const level = giveUp ? 'error' : 'warn'
-    deps.log?.[level]({ emailId: row.id, kind: row.kind, attempt: row.attempts, error: errorText(err) }, giveUp ? 'email failed for good' : 'email will be retried')
+    deps.log?.[level]({ emailId: row.id, kind: row.kind, attempt: row.attempts, error: withoutAddresses(errorText(err)) }, giveUp ? 'email failed for good' : 'email will be retried')
     return 'failed'
   }
 }
