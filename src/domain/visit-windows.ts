@@ -23,10 +23,11 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 const firstOfMonth = (iso: string) => `${iso.slice(0, 7)}-01`
 
 /**
- * The visits of an agreement's first term (or first 12 months when open-ended), each with a
- * date window: the target month, clipped to the term. Target months repeat yearly, so a
- * 24-month term with April and October visits gets four windows. Without target months the
- * visits are spread evenly: visit i falls in month floor(i × span / visits) of the term.
+ * The visits of an agreement's first term (or first 12 months when open-ended): one work order
+ * per included visit, each with a date window. With target months, the windows are the first
+ * `visitsPerTerm` occurrences of those months from the start date, clipped to the term (a term
+ * starting Mar 15 with a March visit gets Mar 15–31). Without target months the visits are
+ * spread evenly: visit i falls in month floor(i × span / visits) of the term.
  *
  * @example visitWindows({ startDate: '2027-03-15', termMonths: 12, visitsPerTerm: 2, visitMonths: [4, 10] })
  *   // → Apr 1–30 2027, Oct 1–31 2027
@@ -42,6 +43,7 @@ export function visitWindows(plan: VisitPlan): VisitWindow[] {
       const monthStart = firstOfMonth(addMonthsIso(firstOfMonth(plan.startDate), i))
       if (monthStart > lastDay) break
       if (plan.visitMonths.includes(Number(monthStart.slice(5, 7)))) monthStarts.push(monthStart)
+      if (monthStarts.length === plan.visitsPerTerm) break
     }
   } else {
     for (let i = 0; i < plan.visitsPerTerm; i++) monthStarts.push(firstOfMonth(addMonthsIso(plan.startDate, Math.floor((i * span) / plan.visitsPerTerm))))
