@@ -3,6 +3,8 @@ import type { DatabaseHandle } from '../../src/db/database.ts'
 import { buildApp } from '../../src/http/app.ts'
 import type { Clock } from '../../src/ports/clock.ts'
 import type { PaymentGateway } from '../../src/ports/payment-gateway.ts'
+import type { Mailer } from '../../src/ports/mailer.ts'
+import { startOutboxWorker, type OutboxWorker } from '../../src/services/email/outbox.ts'
 import { CardPointeGateway } from '../../src/integrations/cardpointe/cardpointe-gateway.ts'
 import type { ServiceDeps } from '../../src/services/deps.ts'
 import { createUser } from '../../src/services/users/manage-users.ts'
@@ -24,10 +26,12 @@ export interface TestApp {
 
 /**
  * The whole app on a fresh test database. `listen: true` serves it on a loopback port
- * (for browser tests); otherwise use `app.inject`.
+ * (for browser tests); otherwise use `app.inject`. With `mailer` (e.g. `startMailCapture().mailer`)
+ * an outbox worker runs as in main.ts, so queued mail is delivered on its own; without it, mail
+ * stays queued until the test calls `deliverDueEmails`.
  */
 export async function startTestApp(
-  opts: { listen?: boolean; clock?: Clock; loginRateLimit?: number; gateway?: PaymentGateway; gatewayBrowserUrl?: string; mailboxUrl?: string } = {},
+  opts: { listen?: boolean; clock?: Clock; loginRateLimit?: number; gateway?: PaymentGateway; gatewayBrowserUrl?: string; mailboxUrl?: string; mailer?: Mailer } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase()
   const deps: ServiceDeps = {
@@ -37,6 +41,11 @@ export async function startTestApp(
     gateway: opts.gateway ?? new CardPointeGateway({ baseUrl: 'http://127.0.0.1:9', merchantId: '496160873888', username: 'testing', password: 'testing123', readTimeoutMs: 2000 }),
     gatewayBrowserUrl: opts.gatewayBrowserUrl ?? 'http://127.0.0.1:9',
     publicUrl: 'http://127.0.0.1',
+  }
+  let outbox: OutboxWorker | undefined
+  if (opts.mailer) {
+    outbox = startOutboxWorker({ db: deps.db, clock: deps.clock, mailer: opts.mailer, from: '"Servicebook" <no-reply@servicebook.local>' }, { intervalMs: 200 })
+    deps.kickOutbox = () => outbox?.kick()
   }
   const app = await buildApp(deps, database, {
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -62,6 +71,7 @@ export async function startTestApp(
     },
     close: async () => {
       await app.close()
+      await outbox?.stop()
       await database.close()
     },
   }

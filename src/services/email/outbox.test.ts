@@ -249,6 +249,17 @@ test('the worker delivers when kicked, logs no addresses or bodies, and stops cl
   for (const secret of ['bob@example.com', 'Receipt R-77', 'secret body text']) assert.ok(!logged.includes(secret), secret)
 })
 
+test('a test app given a mailer runs the worker, and kickOutbox delivers queued mail on its own', async () => {
+  const withMail = await startTestApp({ mailer: capture.mailer })
+  try {
+    await enqueueEmail(withMail.deps.db, email({ to: 'carol@example.com', subject: 'Welcome' }))
+    withMail.deps.kickOutbox?.()
+    assert.equal((await capture.waitFor({ to: 'carol@example.com' }, 20_000)).subject, 'Welcome')
+  } finally {
+    await withMail.close()
+  }
+})
+
 test('office routes: list with status filter and pagination, retry a failed email, system facts', async () => {
   const office = await loginHeaders(t.app, await t.addUser('office'))
   const tech = await loginHeaders(t.app, await t.addUser('technician'))
