@@ -173,16 +173,28 @@ function errorText(err: unknown): string {
 /** For logs: SMTP replies often quote the recipient ("550 <ann@example.com>: unknown user"). */
 const withoutAddresses = (text: string) => text.replace(/[^\s<>()"',;:]+@[^\s<>()"',;:]+/g, '<address>')
 
+/** Sends one claimed email and records the outcome; never throws (a round goes on with the rest). */
 async function deliverOne(deps: DeliveryDeps, row: ClaimedRow): Promise<'sent' | 'failed'> {
+  const meta = { emailId: row.id, kind: row.kind, attempt: row.attempts }
+  let messageId: string
   try {
-    const { messageId } = await deps.mailer.send({
+    ;({ messageId } = await deps.mailer.send({
       from: deps.from,
       to: row.toAddress,
       subject: row.subject,
       html: row.html,
       text: row.textBody,
       attachments: parseAttachments(row.attachments),
-    })
+    }))
+  } catch (err) {
+    const giveUp = row.attempts >= MAX_ATTEMPTS || isPermanentFailure(err)
+    const error = errorText(err)
+    deps.log?.[giveUp ? 'error' : 'warn']({ ...meta, error: withoutAddresses(error) }, giveUp ? 'email failed for good' : 'email will be retried')
+    // If this write fails too, the claim lease runs out and the email is simply tried again.
+    await recordFailure(deps, row, error, giveUp).catch((e: Error) => deps.log?.error({ ...meta, error: e.message }, 'could not record an email failure'))
+    return 'failed'
+  }
+  try {
     // Marked sent even if our lease ran out meanwhile: the mail did go out.
     await deps.db
       .updateTable('emailOutbox')
@@ -190,15 +202,11 @@ async function deliverOne(deps: DeliveryDeps, row: ClaimedRow): Promise<'sent' |
       .where('id', '=', row.id)
       .where('status', '=', 'pending')
       .execute()
-    deps.log?.info({ emailId: row.id, kind: row.kind, attempt: row.attempts, messageId }, 'email sent')
-    return 'sent'
+    deps.log?.info({ ...meta, messageId }, 'email sent')
   } catch (err) {
-    const giveUp = row.attempts >= MAX_ATTEMPTS || isPermanentFailure(err)
-    await recordFailure(deps, row, errorText(err), giveUp)
-    const level = giveUp ? 'error' : 'warn'
-    deps.log?.[level]({ emailId: row.id, kind: row.kind, attempt: row.attempts, error: withoutAddresses(errorText(err)) }, giveUp ? 'email failed for good' : 'email will be retried')
-    return 'failed'
+    deps.log?.error({ ...meta, messageId, error: (err as Error).message }, 'email sent but not recorded: it may be sent again after the claim lease')
   }
+  return 'sent'
 }
 
 /**
@@ -219,8 +227,8 @@ async function recordFailure(deps: DeliveryDeps, row: ClaimedRow, error: string,
       await notifyOffice(tx, {
         kind: 'email.failed',
         title: `An email to ${row.toAddress} could not be delivered`,
-        body: `"${row.subject}" (${row.kind}, ${row.attempts} attempt${row.attempts === 1 ? '' : 's'}): ${error}. Fix the cause, then retry it from the email outbox (POST /api/emails/${row.id}/retry).`,
-        link: null,
+        body: `"${row.subject}" (${row.kind}, ${row.attempts} attempt${row.attempts === 1 ? '' : 's'}): ${error}. Retry it under Settings → Emails once the cause is fixed; a wrong address needs the customer record corrected and the email sent again.`,
+        link: '/settings/emails',
       })
     }
   })
