@@ -24,7 +24,9 @@ test('bad values fail with one message naming each variable', () => {
     (err: Error) => {
       for (const name of ['SMTP_URL: must be an smtp://', 'MAIL_FROM: must be an address', 'OFFICE_NOTIFY_EMAIL: must be an email', 'MAILBOX_SMTP_PORT: must be a port'])
         assert.ok(err.message.includes(name), `${name} in ${err.message}`)
+      assert.ok(!err.message.includes('x.com\r\n'))
       return true
     },
   )
+  assert.throws(() => readEmailEnv({ SMTP_URL: 'smtp://[broken' }), /SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/)
 })

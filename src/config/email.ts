@@ -13,7 +13,7 @@ const EmailEnvSchema = z.object({
   /** A real SMTP server, e.g. `smtp://user:pass@smtp.example.com:587` (STARTTLS) or `smtps://…:465`. */
   SMTP_URL: z
     .string()
-    .regex(/^smtps?:\/\/[^/\s]+/, { error: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@smtp.example.com:587' })
+    .refine((v) => /^smtps?:\/\/[^/\s]+/.test(v) && URL.canParse(v), { error: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@smtp.example.com:587' })
     .optional(),
   MAIL_FROM: z
     .string()
