@@ -41,6 +41,7 @@ export function QuoteDetailPage({ id }: { id: string }) {
   const notice = useNotice()
   const [actionError, setActionError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  const [resending, setResending] = useState(false)
 
   if (!quote) return <Page title="Quote"><LoadState loading={loading} error={error} /></Page>
   const current = quote.revision.revision === quote.currentRevision
@@ -127,7 +128,17 @@ export function QuoteDetailPage({ id }: { id: string }) {
         )}
       </dl>
       {current && quote.status === 'draft' && <SendForm quote={quote} resend={false} onSent={sent} />}
-      {current && (quote.status === 'sent' || quote.status === 'viewed') && <SendForm quote={quote} resend onSent={sent} />}
+      {current && (quote.status === 'sent' || quote.status === 'viewed') &&
+        (resending ? (
+          <SendForm quote={quote} resend onSent={(q) => (setResending(false), sent(q))} />
+        ) : (
+          <p>
+            <button type="button" onClick={() => setResending(true)}>
+              Send a new link…
+            </button>{' '}
+            <span className="muted">The earlier link stops working.</span>
+          </p>
+        ))}
       <h2>{current ? 'What the customer sees' : `Revision ${quote.revision.revision} as sent`}</h2>
       <QuoteRevisionView revision={quote.revision} />
       <h2>History</h2>

@@ -12,6 +12,9 @@ import { LoadState, Page } from '../page.tsx'
 import { Link, navigate, useLocation } from '../router.tsx'
 import { FREQUENCY_LABELS, MONTHS } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
+import { optionTotals } from '../../../src/domain/quote-pricing.ts'
+import { perPeriodText, usd } from '../../../src/domain/quote-text.ts'
+import { FREQUENCY_MONTHS } from '../../../src/contracts/plans.ts'
 
 /** What the person typed, as text, until it is converted to the contract's numbers. */
 interface LineDraft {
@@ -163,6 +166,25 @@ function MonthBoxes({ name, value, onChange, error }: { name: string; value: num
   )
 }
 
+/** Live totals for an option as typed; nothing when a number is not readable yet. */
+function OptionPreview({ option: o, taxRate }: { option: OptionDraft; taxRate: string }) {
+  const price = parseDollars(o.price)
+  const bp = taxRate.trim() === '' ? 0 : parsePercent(taxRate)
+  const lines = o.extraLines.map((l) => ({ ...l, amountCents: parseDollars(l.amount) }))
+  const interval = o.billingFrequency === 'every_n_months' ? Number(o.interval) : FREQUENCY_MONTHS[o.billingFrequency]
+  const term = o.openEnded ? null : Number(o.term)
+  if (price === null || bp === null || lines.some((l) => l.amountCents === null) || !(interval >= 1) || (term !== null && !(term >= 1))) return null
+  const t = optionTotals({ name: o.name, priceCents: price, isTaxable: o.isTaxable, billingIntervalMonths: interval, termMonths: term, extraLines: lines.map((l) => ({ ...l, amountCents: l.amountCents! })) }, bp)
+  const per = perPeriodText({ billingFrequency: o.billingFrequency, billingIntervalMonths: interval })
+  return (
+    <p className="preview" aria-live="polite">
+      Each bill <strong>{usd(t.perPeriod.totalCents)}</strong> {per}
+      {t.firstPeriod.totalCents !== t.perPeriod.totalCents && <> · first bill {usd(t.firstPeriod.totalCents)}</>} ·{' '}
+      {t.perTermCents === null ? 'open-ended' : <>term total {usd(t.perTermCents)}</>}
+    </p>
+  )
+}
+
 interface OptionFieldsProps {
   index: number
   option: OptionDraft
@@ -171,9 +193,10 @@ interface OptionFieldsProps {
   onChange(o: OptionDraft): void
   onRemove?: () => void
   onPlan(plan: PlanDto): void
+  taxRate: string
 }
 
-function OptionFields({ index, option: o, plans, errors: e, onChange, onRemove, onPlan }: OptionFieldsProps) {
+function OptionFields({ index, option: o, plans, errors: e, onChange, onRemove, onPlan, taxRate }: OptionFieldsProps) {
   const p = `options.${index}`
   const set = <K extends keyof OptionDraft>(key: K) => (value: OptionDraft[K]) => onChange({ ...o, [key]: value })
   const setLine = (j: number, line: LineDraft) => set('extraLines')(o.extraLines.map((l, k) => (k === j ? line : l)))
@@ -223,6 +246,7 @@ function OptionFields({ index, option: o, plans, errors: e, onChange, onRemove, 
           Add line item
         </button>
       </div>
+      <OptionPreview option={o} taxRate={taxRate} />
       {onRemove && (
         <button type="button" className="link-button" onClick={onRemove}>
           Remove option {index + 1}
@@ -328,6 +352,7 @@ export function QuoteFormPage({ id }: { id?: string }) {
             errors={e}
             onChange={(next) => setOption(i, next)}
             onPlan={(plan) => usePlan(i, plan)}
+            taxRate={draft.taxRate}
             {...(draft.options.length > 1 ? { onRemove: () => setDraft({ ...draft, options: draft.options.filter((_, k) => k !== i) }) } : {})}
           />
         ))}
