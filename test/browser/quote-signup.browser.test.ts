@@ -2,7 +2,8 @@
 // it; the customer reads the email from the SMTP capture, opens the link on a phone-sized
 // screen, picks an option, types a card into the CardPointe sandbox's iFrame tokenizer, signs
 // and submits; the office sees the notification and approves; the agreement is active with
-// work orders. A second customer's card is declined and they see why, then succeed with another.
+// work orders. A second customer (with HTML in their name, shown as text) has a card declined,
+// sees why, then succeeds with another.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
@@ -37,7 +38,7 @@ before(async () => {
   })
   assert.equal(plan.statusCode, 201, plan.body)
   await createCustomer(t.app, h, 'Grace Hopper', 'grace@example.com')
-  await createCustomer(t.app, h, 'Alan Turing', 'alan@example.com')
+  await createCustomer(t.app, h, 'Alan <i>Turing</i>', 'alan@example.com')
 })
 
 after(async () => {
@@ -178,12 +179,15 @@ test('office quotes, customer signs up with a card on a phone, office approves: 
 test('a card the sandbox declines gets a plain message, and another card then goes through', async () => {
   const office = await newPage()
   await logIn(office.page)
-  await buildAndSendQuote(office.page, 'Alan Turing')
+  await buildAndSendQuote(office.page, 'Alan <i>Turing</i>')
   await office.context.close()
   const link = await signupLinkFor('alan@example.com')
 
   const { context, page } = await newPage({ width: 390, height: 844 })
   await page.goto(link)
+  // HTML typed into a name is shown as text, never run or rendered.
+  await page.getByText('Prepared for Alan <i>Turing</i>').waitFor()
+  assert.equal(await page.locator('.signup-header i').count(), 0)
   await page.getByRole('radio', { name: 'Option 1: Comfort Club', exact: true }).check()
   await typeCard(page, '4387751111111038')
   await page.getByLabel('Your full name').fill('Alan Turing')
@@ -195,7 +199,7 @@ test('a card the sandbox declines gets a plain message, and another card then go
   await page.getByRole('button', { name: 'Sign and submit' }).click()
   await page.getByRole('heading', { name: 'Thank you, you are signed up' }).waitFor()
   await context.close()
-  const agreements = await t.deps.db.selectFrom('agreements as a').innerJoin('customers as c', 'c.id', 'a.customerId').select(['a.status']).where('c.name', '=', 'Alan Turing').execute()
+  const agreements = await t.deps.db.selectFrom('agreements as a').innerJoin('customers as c', 'c.id', 'a.customerId').select(['a.status']).where('c.name', '=', 'Alan <i>Turing</i>').execute()
   assert.deepEqual(agreements, [{ status: 'pending_approval' }])
 })
 
