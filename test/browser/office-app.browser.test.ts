@@ -68,11 +68,12 @@ test("too many login attempts show the server's rate-limit message", async () =>
 test('a page that is not built yet says so, from the navigation and by URL', async () => {
   const page = await office.newPage()
   await office.logIn(page, office.officeEmail)
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Quotes' }).click()
-  await page.getByRole('heading', { name: 'Quotes', level: 1 }).waitFor()
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule' }).click()
+  await page.getByRole('heading', { name: 'Schedule', level: 1 }).waitFor()
   await page.getByText('This page is not built yet.').waitFor()
-  assert.equal(new URL(page.url()).pathname, '/quotes')
+  assert.equal(new URL(page.url()).pathname, '/schedule')
 
+  await page.goto(`${office.app.url}/plans`)
   await page.goto(`${office.app.url}/schedule`)
   await page.getByRole('heading', { name: 'Schedule', level: 1 }).waitFor()
   await page.getByText('This page is not built yet.').waitFor()
