@@ -4,7 +4,7 @@ import { cents } from '../../domain/money.ts'
 import type { ChargeOutcome, OrderLookup } from '../../ports/payment-gateway.ts'
 import type { ServiceDeps } from '../deps.ts'
 import type { BillingSettings } from './billing-settings.ts'
-import { recordApproved, recordDeclined, recordNoCharge, recordNoPaymentMethod } from './record-outcome.ts'
+import { recordApproved, recordDeclined, recordNoCharge, recordNoPaymentMethod, type KnownAttempt } from './record-outcome.ts'
 
 /**
  * Charging one invoice, exactly once whatever happens (PRODUCT.md "Exactly-once money"):
@@ -91,14 +91,21 @@ export async function chargeOnce(deps: ServiceDeps, target: ChargeTarget, ctx: C
     // The adapter classifies transport failures itself; anything thrown is unknown: resolve later.
     outcome = { status: 'indeterminate', orderId, message: (err as Error).message }
   }
-  return recordOutcome(deps, orderId, outcome, ctx, finalIfRetryable)
+  return recordOutcome(deps, orderId, outcome, ctx, finalIfRetryable, { invoiceId: target.invoiceId, paymentMethod: pm })
 }
 
 /** Records what the gateway answered for attempt `orderId`. */
-export async function recordOutcome(deps: ServiceDeps, orderId: string, outcome: ChargeOutcome, ctx: ChargeContext, finalIfRetryable = true): Promise<ChargeResult> {
+export async function recordOutcome(
+  deps: ServiceDeps,
+  orderId: string,
+  outcome: ChargeOutcome,
+  ctx: ChargeContext,
+  finalIfRetryable = true,
+  known?: KnownAttempt,
+): Promise<ChargeResult> {
   switch (outcome.status) {
     case 'approved':
-      return recordApproved(deps, orderId, outcome, 'response', ctx)
+      return recordApproved(deps, orderId, outcome, 'response', ctx, known)
     case 'declined':
       return recordDeclined(deps, orderId, outcome, 'response', ctx)
     case 'retryable':

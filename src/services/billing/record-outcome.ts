@@ -31,60 +31,71 @@ export const reasonText = (code: string) => REASON_TEXT[code] ?? 'the payment wa
 
 const today = (d: Date) => d.toISOString().slice(0, 10)
 
+/** What the caller already knows about the attempt (saves lookups on the hot path). */
+export interface KnownAttempt {
+  invoiceId: string
+  paymentMethod: { kind: 'card' | 'ach'; brand: string | null; last4: string } | null
+}
+
 /** An approval: the payment, the paid invoice, the receipt and the QuickBooks pushes. */
-export async function recordApproved(deps: ServiceDeps, orderId: string, a: Approved, via: 'response' | 'inquiry', _ctx: ChargeContext): Promise<ChargeResult> {
-  const attempt = await deps.db.selectFrom('chargeAttempts').select(['invoiceId', 'status', 'paymentMethodId']).where('id', '=', orderId).executeTakeFirst()
-  if (!attempt || attempt.status === 'approved') return { kind: 'skipped' }
+export async function recordApproved(
+  deps: ServiceDeps,
+  orderId: string,
+  a: Approved,
+  via: 'response' | 'inquiry',
+  _ctx: ChargeContext,
+  known?: KnownAttempt,
+): Promise<ChargeResult> {
+  const attempt = known ?? (await lookUpAttempt(deps.db, orderId))
+  if (!attempt) return { kind: 'skipped' }
   const invoice = await loadInvoiceContext(deps.db, attempt.invoiceId)
-  const pm = attempt.paymentMethodId
-    ? await deps.db.selectFrom('paymentMethods').select(['kind', 'brand', 'last4']).where('id', '=', attempt.paymentMethodId).executeTakeFirst()
-    : undefined
+  const pm = attempt.paymentMethod
   const now = deps.clock.now()
   const paidWith = pm ? `${pm.kind === 'ach' ? 'bank account' : (pm.brand ?? 'card')} ending ${pm.last4}` : 'card on file'
   const pdf = invoice ? await invoicePdf(invoice, `Paid ${fmt(a.amountCents)} with ${paidWith} on ${today(now)}`, today(now)) : null
+  const paymentId = newId('pay')
+  const amount = a.amountCents
   return deps.db.transaction().execute(async (tx) => {
-    // NOTE: the gateway is the truth: an approval overrides any earlier guess (pending, not_sent, …).
+    // One statement: the attempt (the gateway is the truth: an approval overrides any earlier
+    // guess such as pending or not_sent), the invoice, the payment and the QuickBooks pushes.
     const { rows } = await sql<{ id: string }>`
-      update charge_attempts set status = 'approved', resolved_by = ${via}, resolved_at = now(), gateway_ref = ${a.gatewayRef},
-        auth_code = ${a.authCode}, respstat = ${a.codes.respstat ?? null}, respcode = ${a.codes.respcode ?? null},
-        resptext = ${a.codes.resptext ?? null}, respproc = ${a.codes.respproc ?? null}, decline_reason = null, message = null
-      where id = ${orderId} and status <> 'approved' returning id`.execute(tx)
+      with att as (
+        update charge_attempts set status = 'approved', resolved_by = ${via}, resolved_at = now(), gateway_ref = ${a.gatewayRef},
+          auth_code = ${a.authCode}, respstat = ${a.codes.respstat ?? null}, respcode = ${a.codes.respcode ?? null},
+          resptext = ${a.codes.resptext ?? null}, respproc = ${a.codes.respproc ?? null}, decline_reason = null, message = null
+        where id = ${orderId} and status <> 'approved' returning invoice_id
+      ), inv as (
+        update invoices set paid_cents = paid_cents + ${amount}::bigint, paid_at = ${now}, next_retry_at = null, failure_message = null,
+          updated_at = ${now},
+          status = case when paid_cents + ${amount}::bigint >= total_cents then 'paid' else 'failed' end,
+          failure_code = case when paid_cents + ${amount}::bigint >= total_cents then null else 'partially_paid' end,
+          retry_state = case when paid_cents + ${amount}::bigint >= total_cents then null else 'needs_payment_method' end
+        where id = (select invoice_id from att) returning id, customer_id
+      ), pay as (
+        insert into payments (id, invoice_id, customer_id, attempt_id, method, amount_cents, gateway_ref, auth_code, received_at)
+        select ${paymentId}, inv.id, inv.customer_id, ${orderId}, ${pm?.kind === 'ach' ? 'ach' : 'card'}, ${amount}::bigint, ${a.gatewayRef}, ${a.authCode}, ${now}
+        from inv returning id, invoice_id
+      )
+      insert into quickbooks_queue (id, entity_type, entity_id)
+      select ${newId('qbo')}, 'invoice', invoice_id from pay union all select ${newId('qbo')}, 'payment', id from pay
+      on conflict (entity_type, entity_id) do nothing
+      returning id`.execute(tx)
+    // The payment's QuickBooks row is always new: no row back means the attempt was already approved.
     if (rows.length === 0) return { kind: 'skipped' } as const
-    const paymentId = newId('pay')
-    const inv = await tx
-      .updateTable('invoices')
-      .set({
-        paidCents: sql`paid_cents + ${a.amountCents}::bigint`,
-        status: sql`case when paid_cents + ${a.amountCents}::bigint >= total_cents then 'paid' else 'failed' end`,
-        paidAt: now,
-        failureCode: sql`case when paid_cents + ${a.amountCents}::bigint >= total_cents then null else 'partially_paid' end`,
-        failureMessage: null,
-        retryState: sql`case when paid_cents + ${a.amountCents}::bigint >= total_cents then null else 'needs_payment_method' end`,
-        nextRetryAt: null,
-        updatedAt: now,
-      })
-      .where('id', '=', attempt.invoiceId)
-      .returning(['customerId'])
-      .executeTakeFirstOrThrow()
-    await tx
-      .insertInto('payments')
-      .values({
-        id: paymentId,
-        invoiceId: attempt.invoiceId,
-        customerId: inv.customerId,
-        attemptId: orderId,
-        method: pm?.kind === 'ach' ? 'ach' : 'card',
-        amountCents: a.amountCents,
-        gatewayRef: a.gatewayRef,
-        authCode: a.authCode,
-        receivedAt: now,
-        recordedBy: null,
-      })
-      .execute()
-    await queueForQuickBooks(tx, attempt.invoiceId, paymentId)
-    if (invoice && pdf) await queueReceipt(tx, invoice, a.amountCents, paidWith, today(now), pdf)
-    return { kind: 'approved', amountCents: a.amountCents } as const
+    if (invoice && pdf) await queueReceipt(tx, invoice, amount, paidWith, today(now), pdf)
+    return { kind: 'approved', amountCents: amount } as const
   })
+}
+
+async function lookUpAttempt(db: Db, orderId: string): Promise<KnownAttempt | null> {
+  const row = await db
+    .selectFrom('chargeAttempts as ca')
+    .leftJoin('paymentMethods as pm', 'pm.id', 'ca.paymentMethodId')
+    .select(['ca.invoiceId', 'ca.status', 'pm.kind', 'pm.brand', 'pm.last4'])
+    .where('ca.id', '=', orderId)
+    .executeTakeFirst()
+  if (!row || row.status === 'approved') return null
+  return { invoiceId: row.invoiceId, paymentMethod: row.kind ? { kind: row.kind, brand: row.brand, last4: row.last4 ?? '' } : null }
 }
 
 /** Queues the invoice (if not yet) and the payment for QuickBooks. */

@@ -1,0 +1,113 @@
+/**
+ * Bill-all benchmark (issue 5): seeds N monthly agreements, then bills them in a separate
+ * process (the `bill` CLI) against the CardPointe sandbox, and checks the ledger afterwards.
+ *
+ *   npm run bench:billing                                  # PGlite, 10,000 agreements
+ *   npm run bench:billing -- --agreements 5000 --latency 500 --concurrency 64
+ *   BENCH_DATABASE_URL=postgres://… npm run bench:billing -- --db postgres   # database is wiped; 100,000 by default
+ *
+ * Ends with one line of key=value figures: agreements, invoices, seconds, agreements_per_second,
+ * peak_rss_mb (of the billing process), double_charges, missing_charges and, with a latency,
+ * ideal_seconds (N × latency ÷ concurrency) and wall_to_ideal.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { sql } from 'kysely'
+import { openDatabase } from '../src/db/database.ts'
+import { migrateToLatest } from '../src/db/migrate.ts'
+import { startHarness } from '../src/integrations/cardpointe/test-sandbox.ts'
+import { aCard, seedAgreements } from '../test/helpers/billing-fixtures.ts'
+
+const args = process.argv.slice(2)
+const opt = (name: string) => {
+  const i = args.indexOf(`--${name}`)
+  return i >= 0 ? args[i + 1] : undefined
+}
+const backend = (opt('db') ?? 'pglite') as 'pglite' | 'postgres'
+const url = process.env.BENCH_DATABASE_URL
+if (backend === 'postgres' && !url) throw new Error('--db postgres needs BENCH_DATABASE_URL (the database is wiped)')
+const total = Number(opt('agreements') ?? (backend === 'postgres' ? 100_000 : 10_000))
+const latency = Number(opt('latency') ?? 0)
+const concurrency = Number(opt('concurrency') ?? (latency > 0 ? 64 : 16))
+
+const h = await startHarness({ sandbox: { ledgerFile: null, uatNoise: false } })
+const dir = backend === 'pglite' ? mkdtempSync(join(tmpdir(), 'sb-bench-')) : ''
+const database = backend === 'postgres' ? await openDatabase({ kind: 'postgres', url: url!, poolSize: 4 }) : await openDatabase({ kind: 'pglite', dataDir: dir })
+if (backend === 'postgres') await sql`drop schema public cascade; create schema public`.execute(database.db)
+await migrateToLatest(database.db)
+await database.db.insertInto('customers').values({ id: 'cus_cards', name: 'Card holder', companyName: null, archivedAt: null }).execute()
+const methods = []
+for (const pan of ['4788250000121443', '5454545454545454']) methods.push({ id: await aCard(database.db, h.gateway, h.tokenize, 'cus_cards', pan), customerId: 'cus_cards' })
+const t0 = performance.now()
+await seedAgreements(database.db, { count: total, paymentMethods: methods, startDate: () => '2026-11-01', amountCents: (i) => 1000 + (i % 50_000) })
+process.stderr.write(`seeded ${total} agreements in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`)
+await database.close()
+if (latency > 0) await h.faults({ latencyMs: latency })
+
+const started = performance.now()
+let peakKb = 0
+const code = await new Promise<number>((resolve, reject) => {
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=.tmp/billing/prof2'] : []), '--import', 'tsx', 'src/cli.ts', 'bill', '--through', '2026-11-30', '--concurrency', String(concurrency)], {
+    cwd: new URL('../', import.meta.url).pathname,
+    env: { ...process.env, DATA_DIR: dir || './data', DATABASE_URL: backend === 'postgres' ? url : '', CARDPOINTE_URL: h.sandbox.url, DATABASE_POOL_SIZE: '20' },
+    stdio: ['ignore', 'inherit', 'pipe'],
+  })
+  let lastLine = ''
+  child.stderr.on('data', (d: Buffer) => (lastLine = d.toString().trim().split('\n').at(-1) ?? lastLine))
+  const poll = setInterval(() => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))
+      if (m) peakKb = Math.max(peakKb, Number(m[1]))
+    } catch {}
+    if (lastLine && process.stderr.isTTY) process.stderr.write(`\r${lastLine.slice(0, 110)}   `)
+  }, 200)
+  child.on('error', reject)
+  child.on('exit', (c) => {
+    clearInterval(poll)
+    process.stderr.write('\n')
+    resolve(c ?? 1)
+  })
+})
+const seconds = (performance.now() - started) / 1000
+await h.faults({ reset: true })
+
+const check = backend === 'postgres' ? await openDatabase({ kind: 'postgres', url: url!, poolSize: 2 }) : await openDatabase({ kind: 'pglite', dataDir: dir })
+const invoices = await check.db.selectFrom('invoices').select(['id', 'status']).execute()
+const attempts = await check.db.selectFrom('chargeAttempts').select(['id', 'invoiceId']).where('status', '=', 'approved').execute()
+await check.close()
+const ledger = (await h.ledger()).filter((r) => r.type === 'auth' && r.respstat === 'A' && r.amountCents > 0)
+const byInvoice = new Map<string, number>()
+const invoiceOf = new Map(attempts.map((a) => [a.id, a.invoiceId]))
+let unknown = 0
+for (const r of ledger) {
+  const inv = invoiceOf.get(r.orderid ?? '')
+  if (!inv) unknown++
+  else byInvoice.set(inv, (byInvoice.get(inv) ?? 0) + 1)
+}
+const doubles = [...byInvoice.values()].filter((n) => n > 1).length + unknown
+const missing = invoices.filter((i) => !byInvoice.has(i.id)).length
+await h.close()
+if (dir) rmSync(dir, { recursive: true, force: true })
+
+const figures: Record<string, string | number> = {
+  db: backend,
+  agreements: total,
+  invoices: invoices.length,
+  concurrency,
+  latency_ms: latency,
+  exit_code: code,
+  seconds: seconds.toFixed(1),
+  agreements_per_second: (total / seconds).toFixed(0),
+  peak_rss_mb: (peakKb / 1024).toFixed(0),
+  double_charges: doubles,
+  missing_charges: missing,
+}
+if (latency > 0) {
+  const ideal = (total * latency) / 1000 / concurrency
+  figures.ideal_seconds = ideal.toFixed(1)
+  figures.wall_to_ideal = (seconds / ideal).toFixed(2)
+}
+process.stdout.write(`${Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(' ')}\n`)
