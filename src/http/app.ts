@@ -11,6 +11,7 @@ import { findSession } from '../services/auth/sessions.ts'
 import { installErrorHandler } from './error-handler.ts'
 import { buildOpenApi } from './openapi.ts'
 import { registerRoutes, type AnyRoute } from './route.ts'
+import { requestLogSerializer } from './log-redaction.ts'
 import { authRoutes, SESSION_COOKIE, type AuthRouteOptions } from './routes/auth.routes.ts'
 import { customersRoutes } from './routes/customers.routes.ts'
 import { agreementsRoutes } from './routes/agreements.routes.ts'
@@ -56,6 +57,7 @@ export async function buildApp(deps: ServiceDeps, database: DatabaseHandle, opts
       level: opts.logLevel,
       // NOTE: never log bodies or cookies: they may hold passwords or payment tokens.
       redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+      serializers: { req: requestLogSerializer },
     },
     trustProxy: true,
     bodyLimit: 1024 * 1024,
