@@ -118,6 +118,12 @@ export function QuoteDetailPage({ id }: { id: string }) {
           )}
           {quote.revision.sentAt && ` · sent ${formatDateTime(quote.revision.sentAt)} to ${quote.revision.recipientEmail ?? ''}`}
         </dd>
+        {quote.acceptedOptionId && (
+          <>
+            <dt>Accepted option</dt>
+            <dd>{quote.revision.options.find((o) => o.id === quote.acceptedOptionId)?.name ?? `from revision ${quote.currentRevision}`}</dd>
+          </>
+        )}
         {quote.agreementId && (
           <>
             <dt>Agreement</dt>
