@@ -72,6 +72,10 @@ async function logIn(page: Page, path = '/') {
 async function buildAndSendQuote(page: Page, customer: string): Promise<void> {
   await page.getByRole('link', { name: 'Quotes' }).click()
   await page.getByRole('link', { name: 'New quote' }).click()
+  await page.getByRole('button', { name: 'Save draft' }).click()
+  await page.getByText('Customer is required').waitFor()
+  await page.getByText('Option name is required').waitFor()
+  await page.getByText('Price per bill (dollars) is required').waitFor()
   await page.getByLabel('Find customer').fill(customer.split(' ')[0])
   const customerSelect = page.getByLabel('Customer', { exact: true })
   await customerSelect.locator('option', { hasText: customer }).waitFor({ state: 'attached' })
