@@ -211,6 +211,12 @@ test('a declined card shows a plain reason and the link stays usable; an approve
   assert.match(sig.termsSha256, /^[0-9a-f]{64}$/)
   assert.match(sig.documentSha256, /^[0-9a-f]{64}$/)
 
+  const copy = await t.deps.db.selectFrom('emailOutbox').selectAll().where('relatedId', '=', id).where('kind', '=', 'quote.accepted').executeTakeFirstOrThrow()
+  assert.equal(copy.toAddress, 'evil@example.com')
+  assert.ok(copy.textBody.includes(sig.documentSha256), 'the customer gets the fingerprint of what they signed')
+  assert.ok(copy.html.includes('&lt;script&gt;') && !copy.html.includes('<script>'))
+  assert.equal((copy.attachments as Array<{ contentType: string }>)[0].contentType, 'application/pdf')
+
   const again = await accept(await card('4111111111111111'))
   assert.equal(again.statusCode, 200)
   assert.equal(again.json().state, 'accepted')

@@ -6,7 +6,7 @@ import { newId } from '../../domain/ids.ts'
 import { addMonthsIso } from '../../domain/iso-date.ts'
 import { optionLines } from '../../domain/quote-pricing.ts'
 import { assertQuoteAction } from '../../domain/quote-status.ts'
-import { quoteLabel } from '../../domain/quote-text.ts'
+import { perPeriodText, quoteLabel, usd } from '../../domain/quote-text.ts'
 import { sha256Hex, signedDocumentHash } from '../../domain/signup-token.ts'
 import type { Approved, ChargeOutcome, DeclineReason } from '../../ports/payment-gateway.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
@@ -16,8 +16,9 @@ import { notifyOffice } from '../notifications/notifications.ts'
 import { getSettings } from '../settings/company-settings.ts'
 import { lockQuote } from './manage-quotes.ts'
 import { publicView, resolveLink } from './public-signup.ts'
-import { officeAcceptedEmail } from './quote-emails.ts'
-import { loadRevision } from './quote-repository.ts'
+import { officeAcceptedEmail, signupReceivedEmail } from './quote-emails.ts'
+import { loadQuote, loadRevision } from './quote-repository.ts'
+import { quotePdf } from './send-quote.ts'
 
 /** How long one request may hold a link while the gateway verifies the payment method. */
 const PROCESSING_LEASE_MS = 90_000
@@ -165,6 +166,8 @@ async function recordAcceptance(deps: ServiceDeps, a: Acceptance): Promise<void>
   const settings = await getSettings(deps)
   const notifyTo = officeNotifyEmail()
   const now = deps.clock.now()
+  // The customer's copy of what they signed; rendered before the transaction (no I/O inside it).
+  const signedPdf = revision.recipientEmail ? await quotePdf(deps, await loadQuote(deps.db, link.quoteId, link.revision)) : null
   await deps.db.transaction().execute(async (tx) => {
     const q = await lockQuote(tx, link.quoteId)
     assertQuoteAction(q.status, 'accept')
@@ -189,6 +192,7 @@ async function recordAcceptance(deps: ServiceDeps, a: Acceptance): Promise<void>
       .execute()
     const signatureId = newId('sig')
     const { totals: _t, ...optionContent } = option
+    const documentHash = signedDocumentHash({ quoteId: q.id, revision: link.revision, optionJson: JSON.stringify(optionContent), termsText: revision.termsText })
     await tx
       .insertInto('quoteSignatures')
       .values({
@@ -203,7 +207,7 @@ async function recordAcceptance(deps: ServiceDeps, a: Acceptance): Promise<void>
         ipAddress: meta.ip,
         userAgent: meta.userAgent.slice(0, 500),
         termsSha256: sha256Hex(revision.termsText),
-        documentSha256: signedDocumentHash({ quoteId: q.id, revision: link.revision, optionJson: JSON.stringify(optionContent), termsText: revision.termsText }),
+        documentSha256: documentHash,
       })
       .execute()
     const agreementId = newId('agr')
@@ -246,6 +250,26 @@ async function recordAcceptance(deps: ServiceDeps, a: Acceptance): Promise<void>
       details: { status: 'pending_approval', quoteId: q.id, revision: link.revision, paymentMethodId, paymentKind: pm.kind, ...signer },
     })
     const number = Number(inserted.number)
+    if (revision.recipientEmail && signedPdf) {
+      const email = signupReceivedEmail({
+        companyName: settings.companyName,
+        customerName: customer.name,
+        quoteNumber: q.number,
+        optionName: option.name,
+        perBill: `${usd(option.totals.perPeriod.totalCents)} ${perPeriodText(option)}`,
+        signerName: input.signerName,
+        signedAt: now,
+        documentSha256: documentHash,
+      })
+      await enqueueEmail(tx, {
+        kind: 'quote.accepted',
+        to: revision.recipientEmail,
+        ...email,
+        attachments: [{ filename: `quote-${quoteLabel(q.number)}-signed.pdf`, contentType: 'application/pdf', content: signedPdf }],
+        relatedType: 'quote',
+        relatedId: q.id,
+      })
+    }
     await notifyOffice(tx, {
       kind: 'agreement.pending_approval',
       title: `${customer.name} signed up: agreement #${number} to approve`,

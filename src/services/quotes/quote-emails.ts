@@ -131,3 +131,38 @@ ${visit ? `<p>${esc(visit)}</p>` : ''}<p>Thank you for choosing ${esc(i.companyN
   const text = `Hello ${i.customerName},\n\nWe could not approve your sign-up for service agreement #${i.agreementNumber} (${i.agreementName}). Nothing will be charged.\n\nReason: ${reason}\n\nPlease contact us if you have questions.\n`
   return { subject, html, text }
 }
+
+export interface SignupReceivedEmailInput {
+  companyName: string
+  customerName: string
+  quoteNumber: number
+  optionName: string
+  perBill: string
+  signerName: string
+  signedAt: Date
+  documentSha256: string
+}
+
+/** The customer's copy of what they signed (the quote PDF goes as an attachment). */
+export function signupReceivedEmail(i: SignupReceivedEmailInput): BuiltEmail {
+  const label = quoteLabel(i.quoteNumber)
+  const subject = oneLine(`We received your sign-up for quote ${label}`)
+  const when = i.signedAt.toISOString().replace('T', ' ').slice(0, 16) + ' UTC'
+  const html = layout(
+    i.companyName,
+    `<p>Hello ${esc(i.customerName)},</p>
+<p>Thank you for signing up for <strong>${esc(i.optionName)}</strong> (${esc(i.perBill)}) from quote ${esc(label)}.
+${esc(i.companyName)} will review it and email you when your agreement is approved. Nothing is charged before then.</p>
+<p style="font-size:12px;color:#52606d">Signed by ${esc(i.signerName)} on ${esc(when)}. Document fingerprint (SHA-256): ${esc(i.documentSha256)}.<br>
+The quote you accepted, with its terms, is attached.</p>`,
+  )
+  const text = [
+    `Hello ${i.customerName},`,
+    '',
+    `Thank you for signing up for ${i.optionName} (${i.perBill}) from quote ${label}. ${i.companyName} will review it and email you when your agreement is approved. Nothing is charged before then.`,
+    '',
+    `Signed by ${i.signerName} on ${when}. Document fingerprint (SHA-256): ${i.documentSha256}.`,
+    'The quote you accepted, with its terms, is attached.',
+  ].join('\n')
+  return { subject, html, text }
+}
