@@ -1,14 +1,14 @@
 import type { AcceptQuoteInput, PublicQuoteView } from '../../contracts/signup.ts'
 import { officeNotifyEmail } from '../../config/office-notify.ts'
 import type { Db } from '../../db/database.ts'
-import { AppError, conflict, validationError } from '../../domain/errors.ts'
+import { conflict, validationError } from '../../domain/errors.ts'
 import { newId } from '../../domain/ids.ts'
 import { addMonthsIso } from '../../domain/iso-date.ts'
 import { optionLines } from '../../domain/quote-pricing.ts'
 import { assertQuoteAction } from '../../domain/quote-status.ts'
 import { perPeriodText, quoteLabel, usd } from '../../domain/quote-text.ts'
 import { sha256Hex, signedDocumentHash } from '../../domain/signup-token.ts'
-import type { Approved, ChargeOutcome, DeclineReason } from '../../ports/payment-gateway.ts'
+import type { Approved } from '../../ports/payment-gateway.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ServiceDeps } from '../deps.ts'
 import { enqueueEmail } from '../email/outbox.ts'
@@ -19,6 +19,7 @@ import { publicView, resolveLink } from './public-signup.ts'
 import { officeAcceptedEmail, signupReceivedEmail } from './quote-emails.ts'
 import { loadQuote, loadRevision } from './quote-repository.ts'
 import { quotePdf } from './send-quote.ts'
+import { brandFromToken, storePaymentMethod, toMmyy } from './store-payment-method.ts'
 
 /** How long one request may hold a link while the gateway verifies the payment method. */
 const PROCESSING_LEASE_MS = 90_000
@@ -29,38 +30,6 @@ export interface SignupMeta {
   ip: string
   userAgent: string
 }
-
-/** Plain words for a declined verification, for the customer. */
-const DECLINE_TEXT: Partial<Record<DeclineReason, string>> = {
-  insufficient_funds: 'Your bank declined the card (insufficient funds). Please try another card.',
-  expired_card: 'The card appears to be expired. Check the expiry date or use another card.',
-  do_not_honor: 'Your bank declined the card. Please try another card or call your bank.',
-  lost_or_stolen: 'Your bank declined the card. Please use another card.',
-  invalid_account: 'The card or account number was not accepted. Check the details or use another card or account.',
-  refer_to_issuer: 'Your bank asked to be called before approving this card. Please call them or use another card.',
-  cvv_mismatch: 'The security code (CVV) did not match. Check it and try again.',
-  avs_mismatch: 'The billing address did not match the card. Please try another card.',
-  stop_recurring: 'Your bank does not allow recurring payments on this card. Please use another card.',
-}
-
-function declineMessage(outcome: Extract<ChargeOutcome, { status: 'declined' }>, kind: 'card' | 'ach'): string {
-  return DECLINE_TEXT[outcome.reason] ?? (kind === 'card' ? 'Your card was declined. Please try another card.' : 'Your bank account was not accepted. Check the numbers or use a card.')
-}
-
-/** "VISA" from a CardSecure-style token (9 + first two card digits + … + last four). [doc: external-apis.md A13] */
-export function brandFromToken(token: string): string {
-  const two = token.slice(1, 3)
-  if (two.startsWith('4')) return 'VISA'
-  if (/^(5[1-5]|2[2-7])$/.test(two)) return 'MC'
-  if (two === '34' || two === '37') return 'AMEX'
-  if (/^(60|62|64|65)$/.test(two)) return 'DISC'
-  if (two === '35') return 'JCB'
-  if (/^(30|36|38)$/.test(two)) return 'DINERS'
-  return 'CARD'
-}
-
-/** YYYYMM or MMYY → MMYY. */
-const toMmyy = (expiry: string) => (expiry.length === 6 ? `${expiry.slice(4, 6)}${expiry.slice(2, 4)}` : expiry)
 
 /**
  * The customer accepts: verifies and stores the payment method at the gateway ($0 verification
@@ -128,28 +97,6 @@ async function waitForOther(deps: ServiceDeps, linkId: string, quoteId: string, 
     if (!l.processingUntil) throw conflict('signup_retry', 'Your other attempt did not go through. Please check your details and submit again.')
   }
   throw conflict('signup_in_progress', 'Your sign-up is still being processed. Please wait a moment and reload the page.')
-}
-
-async function storePaymentMethod(deps: ServiceDeps, input: AcceptQuoteInput): Promise<Approved> {
-  const pm = input.paymentMethod
-  const orderId = deps.gateway.newOrderId()
-  const outcome =
-    pm.kind === 'card'
-      ? await deps.gateway.verifyAndStoreCard({ token: pm.token, expiry: pm.expiry, orderId, cardholder: { name: input.signerName } })
-      : await deps.gateway.verifyAndStoreBankAccount({
-          kind: pm.accountType,
-          accountNumber: pm.accountNumber,
-          routingNumber: pm.routingNumber,
-          accountHolderName: pm.holderName,
-          orderId,
-        })
-  if (outcome.status === 'approved' && outcome.profileId && outcome.accountId) return outcome
-  if (outcome.status === 'declined') {
-    const message = declineMessage(outcome, pm.kind)
-    throw new AppError('validation', 'payment_declined', message, { fields: { paymentMethod: message }, reason: outcome.reason })
-  }
-  // Retryable, indeterminate, misconfigured, or an approval without a stored profile: nothing usable was stored.
-  throw new AppError('integration', 'gateway_unavailable', 'We could not reach the payment processor. Nothing was charged; please try again in a few minutes.')
 }
 
 interface Acceptance {
