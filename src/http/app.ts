@@ -21,6 +21,7 @@ import { signupRoutes } from './routes/signup.routes.ts'
 import { emailsRoutes, type SystemRouteOptions } from './routes/emails.routes.ts'
 import { plansRoutes } from './routes/plans.routes.ts'
 import { settingsRoutes } from './routes/settings.routes.ts'
+import { billingRoutes } from './routes/billing.routes.ts'
 import { usersRoutes } from './routes/users.routes.ts'
 
 export type ApiRouteOptions = AuthRouteOptions & SystemRouteOptions
@@ -45,6 +46,7 @@ export function apiRoutes(deps: ServiceDeps, opts: ApiRouteOptions): AnyRoute[] 
     ...agreementsRoutes(deps),
     ...notificationsRoutes(deps),
     ...emailsRoutes(deps, opts),
+    ...billingRoutes(deps),
   ] as AnyRoute[]
 }
 

@@ -1,0 +1,116 @@
+import { z } from 'zod'
+import { optionalText, PageQuery } from './common.ts'
+
+/** Shared by the API and the office web app's Billing page. */
+
+const isoDate = z
+  .string({ error: 'must be a date (YYYY-MM-DD)' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date (YYYY-MM-DD)' })
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s, {
+    error: 'is not a real date',
+  })
+
+export const BillingThroughQuery = z.object({ through: isoDate.optional() })
+export const StartRunInput = z.object({ through: isoDate.optional() })
+
+export const InvoiceListQuery = PageQuery.extend({
+  status: z.enum(['open', 'paid', 'failed', 'void', 'refunded']).optional(),
+  agreementId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, { error: 'is not a valid id' }).optional(),
+})
+export type InvoiceListQuery = z.infer<typeof InvoiceListQuery>
+
+const cents = z.number({ error: 'must be a whole number of cents' }).int({ error: 'must be a whole number of cents' })
+
+export const OfflinePaymentInput = z.object({
+  amountCents: cents.min(1, { error: 'must be more than zero' }).max(100_000_000, { error: 'is too large' }),
+  method: z.enum(['check', 'cash', 'bank_transfer', 'other'], { error: 'must be check, cash, bank_transfer or other' }),
+  reference: optionalText(100).default(''),
+  note: optionalText(1000).default(''),
+  receivedOn: isoDate,
+})
+export type OfflinePaymentInput = z.infer<typeof OfflinePaymentInput>
+
+export const RefundInput = z.object({
+  /** Omitted: everything not yet refunded. */
+  amountCents: cents.min(1, { error: 'must be more than zero' }).optional(),
+  reason: optionalText(500).default(''),
+})
+export type RefundInput = z.infer<typeof RefundInput>
+
+export const ReasonInput = z.object({ reason: optionalText(500).default('') })
+
+export const BillingSettingsInput = z.object({
+  suspendOnFailure: z.boolean({ error: 'must be true or false' }),
+  emailOnFailure: z.boolean({ error: 'must be true or false' }),
+  retryDays: z
+    .array(z.number().int().min(1, { error: 'must be 1 to 30 days' }).max(30, { error: 'must be 1 to 30 days' }), { error: 'must be a list of days' })
+    .max(6, { error: 'at most 6 retries' }),
+  maxSoonRetries: z.number().int().min(0, { error: 'must be 0 to 20' }).max(20, { error: 'must be 0 to 20' }),
+  concurrency: z.number().int().min(1, { error: 'must be 1 to 256' }).max(256, { error: 'must be 1 to 256' }),
+})
+
+export const PaymentUpdateParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, { error: 'is not a valid link' }) })
+export const PaymentUpdateInput = z.object({
+  token: z.string({ error: 'is required' }).regex(/^[0-9A-Za-z]{12,32}$/, { error: 'must be the tokenizer token' }),
+  expiry: z.string({ error: 'is required' }).regex(/^(\d{4}|\d{6})$/, { error: 'must be MMYY or YYYYMM' }),
+  name: optionalText(200).default(''),
+  postalCode: z.string().trim().regex(/^(\d{5}(-\d{4})?)?$/, { error: 'must be a ZIP code like 12345' }).default(''),
+})
+export type PaymentUpdateInput = z.infer<typeof PaymentUpdateInput>
+
+export interface RunDto {
+  id: string
+  throughDate: string
+  status: 'running' | 'completed' | 'failed' | 'interrupted'
+  phase: string
+  agreementsDue: number
+  invoicesCreated: number
+  invoicesToCharge: number
+  charged: number
+  approved: number
+  declined: number
+  errors: number
+  unresolved: number
+  recovered: number
+  billedCents: number
+  collectedCents: number
+  error: string | null
+  startedAt: string
+  finishedAt: string | null
+  startedByName: string | null
+}
+
+export interface InvoiceRowDto {
+  id: string
+  number: number
+  customerId: string
+  customerName: string
+  agreementId: string
+  agreementName: string
+  periodStart: string
+  periodLastDay: string
+  totalCents: number
+  paidCents: number
+  refundedCents: number
+  status: string
+  failureCode: string | null
+  createdAt: string
+}
+
+export interface FailedPaymentDto {
+  invoiceId: string
+  invoiceNumber: number
+  customerId: string
+  customerName: string
+  agreementId: string
+  agreementName: string
+  agreementStatus: string
+  amountCents: number
+  reason: string
+  reasonText: string
+  message: string | null
+  attempts: number
+  retryState: string | null
+  nextRetryAt: string | null
+  lastAttemptAt: string | null
+}

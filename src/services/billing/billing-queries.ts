@@ -1,0 +1,143 @@
+import { sql } from 'kysely'
+import type { FailedPaymentDto, InvoiceListQuery, InvoiceRowDto, RunDto } from '../../contracts/billing.ts'
+import type { Page } from '../../contracts/common.ts'
+import type { Db } from '../../db/database.ts'
+import { lastDayOf } from '../../domain/billing-calendar.ts'
+import { notFound } from '../../domain/errors.ts'
+import type { PricedLine } from '../../domain/pricing.ts'
+import { listAuditEvents } from '../audit/record-audit-event.ts'
+import type { ServiceDeps } from '../deps.ts'
+import { invoicePdf, loadInvoiceContext } from './billing-emails.ts'
+import { reasonText } from './record-outcome.ts'
+
+/** Read models for the office: runs, invoices, failed payments, the QuickBooks queue. */
+
+export async function listRuns(db: Db, page: number, pageSize: number): Promise<Page<RunDto>> {
+  const rows = await runQuery(db).orderBy('r.startedAt', 'desc').orderBy('r.id', 'desc').limit(pageSize).offset((page - 1) * pageSize).execute()
+  const total = await db.selectFrom('billingRuns').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return { items: rows.map(toRunDto), page, pageSize, total: Number(total.n) }
+}
+
+export async function getRun(db: Db, id: string): Promise<RunDto> {
+  const row = await runQuery(db).where('r.id', '=', id).executeTakeFirst()
+  if (!row) throw notFound('billing_run', id)
+  return toRunDto(row)
+}
+
+const runQuery = (db: Db) => db.selectFrom('billingRuns as r').leftJoin('users as u', 'u.id', 'r.startedBy').selectAll('r').select('u.name as startedByName')
+
+function toRunDto(r: Awaited<ReturnType<ReturnType<typeof runQuery>['executeTakeFirstOrThrow']>>): RunDto {
+  return {
+    id: r.id, throughDate: r.throughDate, status: r.status, phase: r.phase, agreementsDue: r.agreementsDue, invoicesCreated: r.invoicesCreated,
+    invoicesToCharge: r.invoicesToCharge, charged: r.charged, approved: r.approved, declined: r.declined, errors: r.errors, unresolved: r.unresolved,
+    recovered: r.recovered, billedCents: Number(r.billedCents), collectedCents: Number(r.collectedCents), error: r.error,
+    startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null, startedByName: r.startedByName,
+  }
+}
+
+export async function listInvoices(db: Db, q: InvoiceListQuery): Promise<Page<InvoiceRowDto>> {
+  let base = db.selectFrom('invoices as i')
+  if (q.status) base = base.where('i.status', '=', q.status)
+  if (q.agreementId) base = base.where('i.agreementId', '=', q.agreementId)
+  const rows = await base
+    .innerJoin('customers as c', 'c.id', 'i.customerId')
+    .innerJoin('agreements as a', 'a.id', 'i.agreementId')
+    .select(['i.id', 'i.number', 'i.customerId', 'c.name as customerName', 'i.agreementId', 'a.name as agreementName', 'i.periodStart', 'i.periodEnd'])
+    .select(['i.totalCents', 'i.paidCents', 'i.refundedCents', 'i.status', 'i.failureCode', 'i.createdAt'])
+    .orderBy('i.createdAt', 'desc')
+    .orderBy('i.id', 'desc')
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize)
+    .execute()
+  const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return {
+    items: rows.map((r) => ({ ...r, periodLastDay: lastDayOf({ end: r.periodEnd }), createdAt: r.createdAt.toISOString(), totalCents: Number(r.totalCents), paidCents: Number(r.paidCents), refundedCents: Number(r.refundedCents) })),
+    page: q.page,
+    pageSize: q.pageSize,
+    total: Number(total.n),
+  }
+}
+
+/** One invoice with its lines, charge attempts, payments and history. */
+export async function getInvoice(db: Db, id: string) {
+  const inv = await db
+    .selectFrom('invoices as i')
+    .innerJoin('customers as c', 'c.id', 'i.customerId')
+    .innerJoin('agreements as a', 'a.id', 'i.agreementId')
+    .selectAll('i')
+    .select(['c.name as customerName', 'a.name as agreementName', 'a.status as agreementStatus'])
+    .where('i.id', '=', id)
+    .executeTakeFirst()
+  if (!inv) throw notFound('invoice', id)
+  const attempts = await db
+    .selectFrom('chargeAttempts')
+    .select(['id', 'status', 'amountCents', 'declineReason', 'message', 'respcode', 'resptext', 'gatewayRef', 'resolvedBy', 'sentAt', 'resolvedAt'])
+    .where('invoiceId', '=', id)
+    .orderBy('sentAt')
+    .execute()
+  const payments = await db
+    .selectFrom('payments')
+    .select(['id', 'method', 'amountCents', 'refundedCents', 'status', 'reference', 'note', 'receivedAt', 'gatewayRef'])
+    .where('invoiceId', '=', id)
+    .orderBy('createdAt')
+    .execute()
+  const qbo = await db.selectFrom('quickbooksQueue').select(['entityType', 'entityId', 'status']).where('entityId', 'in', [id, ...payments.map((p) => p.id), '']).execute()
+  return {
+    id: inv.id, number: inv.number, status: inv.status, customerId: inv.customerId, customerName: inv.customerName, agreementId: inv.agreementId,
+    agreementName: inv.agreementName, agreementStatus: inv.agreementStatus, periodStart: inv.periodStart, periodLastDay: lastDayOf({ end: inv.periodEnd }),
+    lines: (typeof inv.lines === 'string' ? JSON.parse(inv.lines) : inv.lines) as PricedLine[],
+    subtotalCents: Number(inv.subtotalCents), taxCents: Number(inv.taxCents), totalCents: Number(inv.totalCents), paidCents: Number(inv.paidCents),
+    refundedCents: Number(inv.refundedCents), failureCode: inv.failureCode, failureMessage: inv.failureMessage, retryState: inv.retryState,
+    nextRetryAt: inv.nextRetryAt?.toISOString() ?? null, failedAttempts: inv.failedAttempts, createdAt: inv.createdAt.toISOString(),
+    attempts: attempts.map((a) => ({ ...a, amountCents: Number(a.amountCents), sentAt: a.sentAt.toISOString(), resolvedAt: a.resolvedAt?.toISOString() ?? null })),
+    payments: payments.map((p) => ({ ...p, amountCents: Number(p.amountCents), refundedCents: Number(p.refundedCents), receivedAt: p.receivedAt.toISOString() })),
+    quickbooks: qbo,
+    history: await listAuditEvents(db, 'invoice', id),
+  }
+}
+
+export async function invoicePdfFor(deps: ServiceDeps, id: string): Promise<{ number: number; pdf: Buffer }> {
+  const ctx = await loadInvoiceContext(deps.db, id)
+  if (!ctx) throw notFound('invoice', id)
+  const inv = await deps.db.selectFrom('invoices').select(['status', 'paidAt', 'createdAt']).where('id', '=', id).executeTakeFirstOrThrow()
+  const note = inv.status === 'paid' ? `Paid${inv.paidAt ? ` on ${inv.paidAt.toISOString().slice(0, 10)}` : ''}` : null
+  return { number: ctx.number, pdf: await invoicePdf(ctx, note, inv.createdAt.toISOString().slice(0, 10)) }
+}
+
+/** Unpaid invoices after a failed charge, oldest first: who, how much, why, how often, what next. */
+export async function listFailedPayments(db: Db, page: number, pageSize: number): Promise<Page<FailedPaymentDto>> {
+  const base = db.selectFrom('invoices as i').where('i.status', '=', 'failed')
+  const rows = await base
+    .innerJoin('customers as c', 'c.id', 'i.customerId')
+    .innerJoin('agreements as a', 'a.id', 'i.agreementId')
+    .select(['i.id as invoiceId', 'i.number as invoiceNumber', 'i.customerId', 'c.name as customerName', 'i.agreementId', 'a.name as agreementName'])
+    .select(['a.status as agreementStatus', sql<number>`i.total_cents - i.paid_cents`.as('amountCents'), 'i.failureCode', 'i.failureMessage', 'i.retryState', 'i.nextRetryAt'])
+    .select((eb) => [
+      eb.selectFrom('chargeAttempts as ca').select((e) => e.fn.countAll<number>().as('n')).whereRef('ca.invoiceId', '=', 'i.id').as('attempts'),
+      eb.selectFrom('chargeAttempts as ca').select((e) => e.fn.max('ca.sentAt').as('m')).whereRef('ca.invoiceId', '=', 'i.id').as('lastAttemptAt'),
+    ])
+    .orderBy('i.firstFailedAt')
+    .orderBy('i.id')
+    .limit(pageSize)
+    .offset((page - 1) * pageSize)
+    .execute()
+  const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return {
+    items: rows.map((r) => ({
+      invoiceId: r.invoiceId, invoiceNumber: r.invoiceNumber, customerId: r.customerId, customerName: r.customerName, agreementId: r.agreementId,
+      agreementName: r.agreementName, agreementStatus: r.agreementStatus, amountCents: Number(r.amountCents), reason: r.failureCode ?? 'other',
+      reasonText: reasonText(r.failureCode ?? 'other'), message: r.failureMessage, attempts: Number(r.attempts ?? 0), retryState: r.retryState,
+      nextRetryAt: r.nextRetryAt?.toISOString() ?? null, lastAttemptAt: r.lastAttemptAt ? new Date(r.lastAttemptAt as unknown as string).toISOString() : null,
+    })),
+    page,
+    pageSize,
+    total: Number(total.n),
+  }
+}
+
+/** What waits for QuickBooks (delivered by the QuickBooks integration; until then it is queued). */
+export async function quickBooksQueueSummary(db: Db): Promise<{ queued: number; sent: number; failed: number }> {
+  const rows = await db.selectFrom('quickbooksQueue').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute()
+  const by = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))
+  return { queued: by.queued ?? 0, sent: by.sent ?? 0, failed: by.failed ?? 0 }
+}

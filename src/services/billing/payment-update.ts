@@ -1,0 +1,82 @@
+import { notFound, validationError } from '../../domain/errors.ts'
+import { newId } from '../../domain/ids.ts'
+import type { PaymentUpdateInput } from '../../contracts/billing.ts'
+import { recordAuditEvent } from '../audit/record-audit-event.ts'
+import type { ServiceDeps } from '../deps.ts'
+import { loadInvoiceContext } from './billing-emails.ts'
+import { chargeInvoiceNow } from './office-actions.ts'
+import { findPaymentUpdateLink } from './payment-update-links.ts'
+import { reasonText } from './record-outcome.ts'
+
+/**
+ * The customer's hosted payment-update page (workflow 5): opened from the secure link in the
+ * "payment did not go through" email. The card goes from the browser to the gateway's iFrame
+ * tokenizer; we receive a token, store it as the agreement's new card, and charge the unpaid
+ * invoices of the agreement at once.
+ */
+export async function openPaymentUpdate(deps: ServiceDeps, token: string) {
+  const link = await findPaymentUpdateLink(deps.db, token, deps.clock.now())
+  if (!link) throw notFound('payment_link', 'this link')
+  const ctx = await loadInvoiceContext(deps.db, link.invoiceId)
+  const inv = await deps.db.selectFrom('invoices').select(['status', 'totalCents', 'paidCents', 'failureCode']).where('id', '=', link.invoiceId).executeTakeFirstOrThrow()
+  return {
+    companyName: ctx?.companyName ?? '',
+    customerName: ctx?.customerName ?? '',
+    agreementName: ctx?.agreementName ?? '',
+    invoiceNumber: ctx?.number ?? 0,
+    amountDueCents: Number(inv.totalCents) - Number(inv.paidCents),
+    paid: inv.status === 'paid',
+    reason: inv.failureCode ? reasonText(inv.failureCode) : null,
+    tokenizerUrl: `${deps.gatewayBrowserUrl.replace(/\/$/, '')}/itoke/ajax-tokenizer.html`,
+  }
+}
+
+export async function submitPaymentUpdate(deps: ServiceDeps, token: string, input: PaymentUpdateInput, meta: { ip: string }) {
+  const now = deps.clock.now()
+  const link = await findPaymentUpdateLink(deps.db, token, now)
+  if (!link) throw notFound('payment_link', 'this link')
+  const inv = await deps.db
+    .selectFrom('invoices as i')
+    .innerJoin('agreements as a', 'a.id', 'i.agreementId')
+    .select(['i.agreementId', 'i.customerId', 'a.paymentMethodId'])
+    .where('i.id', '=', link.invoiceId)
+    .executeTakeFirstOrThrow()
+  const stored = await deps.gateway.verifyAndStoreCard({
+    token: input.token,
+    expiry: input.expiry,
+    orderId: deps.gateway.newOrderId(),
+    cardholder: { ...(input.name ? { name: input.name } : {}), ...(input.postalCode ? { postalCode: input.postalCode } : {}) },
+  })
+  if (stored.status !== 'approved' || !stored.profileId || !stored.accountId) {
+    const why = stored.status === 'declined' ? reasonText(stored.reason) : 'the card could not be verified right now'
+    throw validationError({ token: `The card was not accepted: ${why}` }, 'The card was not accepted')
+  }
+  const pmId = newId('pm')
+  const expiry = stored.expiry ?? (input.expiry.length === 4 ? input.expiry : `${input.expiry.slice(4, 6)}${input.expiry.slice(2, 4)}`)
+  await deps.db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('paymentMethods')
+      .values({
+        id: pmId, customerId: inv.customerId, kind: 'card', profileId: stored.profileId!, acctId: stored.accountId!, token: stored.token ?? input.token,
+        last4: stored.lastFour ?? input.token.slice(-4), brand: null, accountType: null, expiry, holderName: input.name,
+      })
+      .execute()
+    if (inv.paymentMethodId) await tx.updateTable('paymentMethods').set({ isActive: false }).where('id', '=', inv.paymentMethodId).execute()
+    await tx.updateTable('agreements').set({ paymentMethodId: pmId, updatedAt: now }).where('id', '=', inv.agreementId).execute()
+    await tx.updateTable('paymentUpdateLinks').set({ usedAt: now }).where('invoiceId', '=', link.invoiceId).where('usedAt', 'is', null).execute()
+    await recordAuditEvent(tx, { entityType: 'agreement', entityId: inv.agreementId, action: 'agreement.payment_method_updated', actorUserId: null, details: { by: 'customer', paymentMethodId: pmId, ip: meta.ip } })
+  })
+  // A new card retries at once: every unpaid invoice of the agreement, oldest first.
+  const unpaid = await deps.db.selectFrom('invoices').select('id').where('agreementId', '=', inv.agreementId).where('status', 'in', ['failed', 'open']).orderBy('periodStart').execute()
+  const results: string[] = []
+  for (const u of unpaid) {
+    try {
+      results.push((await chargeInvoiceNow(deps, u.id, null, 'customer')).kind)
+    } catch {
+      results.push('error')
+    }
+  }
+  deps.kickOutbox?.()
+  const allPaid = results.every((r) => r === 'approved')
+  return { stored: true, charged: results.length, paid: allPaid, message: allPaid ? 'Thank you: your card is on file and the payment went through.' : 'Your card is on file, but the payment did not go through yet; we will contact you.' }
+}
