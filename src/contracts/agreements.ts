@@ -9,6 +9,7 @@ export type AgreementStatusName = (typeof AGREEMENT_STATUSES)[number]
 
 export const AgreementListQuery = PageQuery.extend({
   q: optionalText(200).optional(),
+  customerId: z.string().regex(/^cus_[0-9a-z]{26}$/, { error: 'is not a customer id' }).optional(),
   status: z.enum(AGREEMENT_STATUSES, { error: 'is not an agreement status' }).optional(),
 })
 

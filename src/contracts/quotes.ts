@@ -119,6 +119,7 @@ function monthsCovered(start: string, months: number): Set<number> {
 
 export const QuoteListQuery = PageQuery.extend({
   q: optionalText(200).optional(),
+  customerId: z.string().regex(/^cus_[0-9a-z]{26}$/, { error: 'is not a customer id' }).optional(),
   status: z.enum(QUOTE_STATUSES, { error: 'is not a quote status' }).optional(),
 })
 

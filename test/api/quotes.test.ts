@@ -365,4 +365,11 @@ test('quote and agreement lists filter by status, search and page', async () => 
   assert.equal(none.total, 0)
   const page2 = (await call('GET', '/api/agreements?pageSize=1&page=2')).json()
   assert.equal(page2.items.length, 1)
+  // The customer page lists that customer's quotes and agreements only.
+  const forOther = (await call('GET', `/api/quotes?customerId=${other.id}`)).json()
+  assert.deepEqual(forOther.items.map((q: { id: string }) => q.id), [created.id])
+  const agreementsOfFirst = (await call('GET', `/api/agreements?customerId=${customer.id}`)).json()
+  assert.ok(agreementsOfFirst.total >= 1 && agreementsOfFirst.items.every((a: { customerId: string }) => a.customerId === customer.id))
+  assert.equal((await call('GET', `/api/agreements?customerId=${other.id}`)).json().total, 0)
+  assert.equal((await call('GET', '/api/quotes?customerId=nope')).statusCode, 422)
 })

@@ -18,6 +18,7 @@ export const agreementsRoutes = (deps: ServiceDeps) => [
       const { items, total } = await searchAgreements(deps.db, {
         ...(query.q ? { q: query.q } : {}),
         ...(query.status ? { status: query.status } : {}),
+        ...(query.customerId ? { customerId: query.customerId } : {}),
         limit: query.pageSize,
         offset: (query.page - 1) * query.pageSize,
       })

@@ -21,6 +21,7 @@ export const quotesRoutes = (deps: ServiceDeps) => [
       const { items, total } = await searchQuotes(deps.db, {
         ...(query.q ? { q: query.q } : {}),
         ...(query.status ? { status: query.status } : {}),
+        ...(query.customerId ? { customerId: query.customerId } : {}),
         limit: query.pageSize,
         offset: (query.page - 1) * query.pageSize,
       })

@@ -81,10 +81,11 @@ const likeContains = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) =
 /** One page of agreements, newest first; search by customer name, agreement name or number. */
 export async function searchAgreements(
   db: Db,
-  opts: { q?: string; status?: AgreementDto['status']; limit: number; offset: number },
+  opts: { q?: string; status?: AgreementDto['status']; customerId?: string; limit: number; offset: number },
 ): Promise<{ items: AgreementSummaryDto[]; total: number }> {
   let base = db.selectFrom('agreements as a').innerJoin('customers as c', 'c.id', 'a.customerId')
   if (opts.status) base = base.where('a.status', '=', opts.status)
+  if (opts.customerId) base = base.where('a.customerId', '=', opts.customerId)
   if (opts.q) {
     const text = opts.q.trim()
     const asNumber = /^#?\d{1,12}$/.test(text) ? Number(text.replace('#', '')) : null

@@ -119,13 +119,14 @@ const likeContains = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) =
 /** One page of quotes, newest first, optionally by status and customer name/number search. */
 export async function searchQuotes(
   db: Db,
-  opts: { q?: string; status?: QuoteDto['status']; limit: number; offset: number },
+  opts: { q?: string; status?: QuoteDto['status']; customerId?: string; limit: number; offset: number },
 ): Promise<{ items: QuoteSummaryDto[]; total: number }> {
   let base = db
     .selectFrom('quotes as q')
     .innerJoin('customers as c', 'c.id', 'q.customerId')
     .innerJoin('quoteRevisions as r', (j) => j.onRef('r.quoteId', '=', 'q.id').onRef('r.revision', '=', 'q.currentRevision'))
   if (opts.status) base = base.where('q.status', '=', opts.status)
+  if (opts.customerId) base = base.where('q.customerId', '=', opts.customerId)
   if (opts.q) {
     const text = opts.q.trim()
     const asNumber = /^#?q?-?\d{1,12}$/i.test(text) ? Number(text.replace(/\D/g, '')) : null

@@ -8,12 +8,19 @@ import { Link } from '../router.tsx'
 import { formatDateTime } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
 import { History, type AuditEventView } from './history.tsx'
+import type { Page as ApiPage } from '../../../src/contracts/common.ts'
+import type { QuoteSummaryDto } from '../../../src/contracts/quotes.ts'
+import type { AgreementSummaryDto } from '../../../src/contracts/agreements.ts'
+import { formatUsd } from '../money.ts'
+import { AGREEMENT_STATUS_LABELS, QUOTE_STATUS_LABELS } from '../quote-strings.ts'
 
 /** One customer: details, service locations, contacts, history; edit and archive. */
 export function CustomerDetailPage({ id }: { id: string }) {
   const path = `/api/customers/${encodeURIComponent(id)}`
   const customer = useLoad<CustomerDto>(path)
   const history = useLoad<{ items: AuditEventView[] }>(`${path}/history`)
+  const quotes = useLoad<ApiPage<QuoteSummaryDto>>(`/api/quotes?customerId=${encodeURIComponent(id)}&pageSize=50`)
+  const agreements = useLoad<ApiPage<AgreementSummaryDto>>(`/api/agreements?customerId=${encodeURIComponent(id)}&pageSize=50`)
   const notice = useNotice()
   const [actionError, setActionError] = useState<string | null>(null)
   const c = customer.data
@@ -38,7 +45,12 @@ export function CustomerDetailPage({ id }: { id: string }) {
       title={c.name}
       actions={
         <>
-          <Link to={`/customers/${c.id}/edit`} className="button primary">
+          {!c.archivedAt && (
+            <Link to={`/quotes/new?customerId=${encodeURIComponent(c.id)}`} className="button primary">
+              New quote
+            </Link>
+          )}
+          <Link to={`/customers/${c.id}/edit`} className="button">
             Edit customer
           </Link>
           {c.archivedAt ? (
@@ -110,6 +122,54 @@ export function CustomerDetailPage({ id }: { id: string }) {
           </tbody>
         </table>
       )}
+
+      <h2>Agreements</h2>
+      <LoadState loading={agreements.loading && !agreements.data} error={agreements.error} />
+      {agreements.data && (agreements.data.items.length === 0 ? <p className="muted">No agreements yet.</p> : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Agreement</th>
+              <th scope="col">Status</th>
+              <th scope="col">Starts</th>
+              <th scope="col" className="num">Per bill</th>
+            </tr>
+          </thead>
+          <tbody>
+            {agreements.data.items.map((a) => (
+              <tr key={a.id}>
+                <td><Link to={`/agreements/${a.id}`}>#{a.number} {a.name}</Link></td>
+                <td>{AGREEMENT_STATUS_LABELS[a.status] ?? a.status}</td>
+                <td>{a.startDate}</td>
+                <td className="num">{formatUsd(a.perPeriodCents)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ))}
+
+      <h2>Quotes</h2>
+      <LoadState loading={quotes.loading && !quotes.data} error={quotes.error} />
+      {quotes.data && (quotes.data.items.length === 0 ? <p className="muted">No quotes yet.</p> : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Quote</th>
+              <th scope="col">Status</th>
+              <th scope="col">Offer expires</th>
+            </tr>
+          </thead>
+          <tbody>
+            {quotes.data.items.map((q) => (
+              <tr key={q.id}>
+                <td><Link to={`/quotes/${q.id}`}>#{q.number} {q.title}</Link></td>
+                <td>{QUOTE_STATUS_LABELS[q.status] ?? q.status}</td>
+                <td>{q.expiresOn}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ))}
 
       <h2>History</h2>
       <LoadState loading={history.loading && !history.data} error={history.error} />
