@@ -22,6 +22,7 @@ import { NotificationBell } from './notification-bell.tsx'
 import { SettingsPage } from './pages/settings-page.tsx'
 import { PasswordPage } from './pages/password-page.tsx'
 import { EmailsPage } from './pages/emails-page.tsx'
+import { BillingPage } from './pages/billing-page.tsx'
 import { UsersPage } from './pages/users-page.tsx'
 
 type Routes = [pattern: string, render: (params: Record<string, string>) => ReactNode][]
@@ -46,6 +47,7 @@ const ROUTES: Routes = [
   ['/settings/users', () => <UsersPage />],
   ['/settings/password', () => <PasswordPage />],
   ['/settings/emails', () => <EmailsPage />],
+  ['/billing', () => <BillingPage />],
   ...Object.keys(NOT_BUILT).map((path): Routes[number] => [path, () => <NotBuiltPage path={path} />]),
 ]
 

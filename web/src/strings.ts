@@ -13,10 +13,6 @@ export const NAV = [
 
 /** The parts of the product that have no page yet, and what each will do. */
 export const NOT_BUILT: Record<string, { title: string; purpose: string }> = {
-  '/billing': {
-    title: 'Billing',
-    purpose: 'It will preview and run "bill all" for every agreement that is due, and list declined and failed payments to follow up.',
-  },
   '/schedule': {
     title: 'Schedule',
     purpose: 'It will show work orders from agreement visits on a dispatch board by day and technician.',

@@ -6,6 +6,7 @@ import type { ServiceDeps } from '../deps.ts'
 import { loadInvoiceContext } from './billing-emails.ts'
 import { chargeInvoiceNow } from './office-actions.ts'
 import { findPaymentUpdateLink } from './payment-update-links.ts'
+import { tokenizerUrl } from '../quotes/public-signup.ts'
 import { reasonText } from './record-outcome.ts'
 
 /**
@@ -27,7 +28,8 @@ export async function openPaymentUpdate(deps: ServiceDeps, token: string) {
     amountDueCents: Number(inv.totalCents) - Number(inv.paidCents),
     paid: inv.status === 'paid',
     reason: inv.failureCode ? reasonText(inv.failureCode) : null,
-    tokenizerUrl: `${deps.gatewayBrowserUrl.replace(/\/$/, '')}/itoke/ajax-tokenizer.html`,
+    tokenizerUrl: tokenizerUrl(deps.gatewayBrowserUrl),
+    tokenizerOrigin: new URL(tokenizerUrl(deps.gatewayBrowserUrl)).origin,
   }
 }
 

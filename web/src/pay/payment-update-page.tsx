@@ -1,0 +1,126 @@
+import { useEffect, useState, type FormEvent } from 'react'
+import { api, errorMessage } from '../api.ts'
+import { formatUsd } from '../money.ts'
+
+interface PaymentUpdateView {
+  companyName: string
+  customerName: string
+  agreementName: string
+  invoiceNumber: number
+  amountDueCents: number
+  paid: boolean
+  reason: string | null
+  tokenizerUrl: string
+  tokenizerOrigin: string
+}
+
+/**
+ * The customer's page to verify or update their card after a failed payment (/pay/<token>).
+ * The card number goes into the gateway's iFrame tokenizer; we only receive its token. Saving
+ * puts the card on file and charges what is owed at once.
+ */
+export function PaymentUpdatePage({ token }: { token: string }) {
+  const [view, setView] = useState<PaymentUpdateView | null>(null)
+  const [failure, setFailure] = useState<string | null>(null)
+  const [card, setCard] = useState<{ token: string; expiry: string } | null>(null)
+  const [cardProblem, setCardProblem] = useState<string | null>(null)
+  const [name, setName] = useState('')
+  const [result, setResult] = useState<{ paid: boolean; message: string } | null>(null)
+  const [formError, setFormError] = useState<string | null>(null)
+  const [saving, setSaving] = useState(false)
+  const [frameKey, setFrameKey] = useState(0)
+
+  useEffect(() => {
+    api<PaymentUpdateView>('GET', `/api/pay/${encodeURIComponent(token)}`)
+      .then(setView)
+      .catch((err: unknown) => setFailure(errorMessage(err)))
+  }, [token])
+
+  useEffect(() => {
+    if (!view) return
+    const onMessage = (event: MessageEvent) => {
+      if (event.origin !== view.tokenizerOrigin || typeof event.data !== 'string') return
+      let data: Record<string, unknown>
+      try {
+        data = JSON.parse(event.data) as Record<string, unknown>
+      } catch {
+        return
+      }
+      if (typeof data.validationError === 'string' && data.validationError) {
+        setCard(null)
+        setCardProblem(`${data.validationError}. Check the number.`)
+        return
+      }
+      const value = typeof data.message === 'string' ? data.message : ''
+      if (value && typeof data.expiry === 'string' && data.expiry) {
+        setCard({ token: value, expiry: data.expiry })
+        setCardProblem(null)
+      }
+    }
+    window.addEventListener('message', onMessage)
+    return () => window.removeEventListener('message', onMessage)
+  }, [view])
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    if (saving) return
+    if (!card) {
+      setCardProblem('Enter the card number and expiry date.')
+      return
+    }
+    setSaving(true)
+    setFormError(null)
+    try {
+      setResult(await api<{ paid: boolean; message: string }>('POST', `/api/pay/${encodeURIComponent(token)}`, { token: card.token, expiry: card.expiry, name }))
+    } catch (err) {
+      setFormError(errorMessage(err))
+      setCard(null)
+      setFrameKey((k) => k + 1)
+    } finally {
+      setSaving(false)
+    }
+  }
+
+  if (failure)
+    return (
+      <main className="signup">
+        <h1>This link cannot be used</h1>
+        <p role="alert">{failure}</p>
+      </main>
+    )
+  if (!view) return <p className="muted boot">Loading…</p>
+  return (
+    <main className="signup">
+      <h1>{view.companyName}: update your payment details</h1>
+      {result ? (
+        <p role="status">{result.message}</p>
+      ) : view.paid ? (
+        <p role="status">Invoice {view.invoiceNumber} is paid. Thank you.</p>
+      ) : (
+        <form onSubmit={(e) => void submit(e)} noValidate>
+          <p>
+            Hello {view.customerName}. We could not collect {formatUsd(view.amountDueCents)} for invoice {view.invoiceNumber} ({view.agreementName})
+            {view.reason ? `: ${view.reason}` : ''}. Enter a card below; we will charge it right away and use it for your agreement from now on.
+          </p>
+          <label>
+            Name on the card <input value={name} onChange={(e) => setName(e.target.value)} autoComplete="cc-name" />
+          </label>
+          <iframe key={frameKey} title="Card details" src={view.tokenizerUrl} className="tokenizer" />
+          {cardProblem && (
+            <p className="form-error" role="alert">
+              {cardProblem}
+            </p>
+          )}
+          {formError && (
+            <p className="form-error" role="alert">
+              {formError}
+            </p>
+          )}
+          <button type="submit" className="primary" disabled={saving}>
+            {saving ? 'Saving…' : `Save card and pay ${formatUsd(view.amountDueCents)}`}
+          </button>
+        </form>
+      )}
+    </main>
+  )
+}
