@@ -23,5 +23,15 @@ export interface SettingsDto {
   timeZone: string
   email: string | null
   phone: string | null
+  /** True when a logo is set; the image itself is at GET /api/settings/logo. */
+  hasLogo: boolean
 }
+
+/** A logo upload as a data URL, as a browser's FileReader makes it. */
+export const LogoInput = z.object({
+  dataUrl: z
+    .string({ error: 'is required' })
+    .max(420_000, { error: 'must be an image of at most 300 KB' })
+    .regex(/^data:image\/(png|jpeg);base64,[A-Za-z0-9+/]+={0,2}$/, { error: 'must be a PNG or JPEG image' }),
+})
 

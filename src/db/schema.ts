@@ -40,6 +40,8 @@ export interface CompanySettingsTable {
   timeZone: string
   email: string | null
   phone: string | null
+  logoBase64: string | null
+  logoContentType: 'image/png' | 'image/jpeg' | null
   updatedAt: UpdatedAt
 }
 

@@ -187,3 +187,21 @@ test('a technician changes their own password: wrong current password is named i
   assert.equal(res.statusCode, 200)
   await page.context().close()
 })
+
+test('an admin uploads a company logo and sees it; a non-image is refused with a message', async () => {
+  const page = await office.newPage()
+  await office.logIn(page, office.adminEmail, '/settings')
+  await page.getByRole('heading', { name: 'Logo' }).waitFor()
+  await page.getByText('No logo yet.').waitFor()
+  const fileInput = page.locator('input[type=file]')
+  await fileInput.setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from('not really a png') })
+  await page.getByRole('alert').filter({ hasText: 'is not a readable PNG or JPEG image' }).waitFor()
+  // A real PNG (1×1, from the PNG spec's smallest valid form).
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC', 'base64')
+  await fileInput.setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: png })
+  await page.getByText('Logo saved.').waitFor()
+  const img = page.getByRole('img', { name: 'Company logo' })
+  await img.waitFor()
+  assert.ok(await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth === 1))
+  await page.context().close()
+})

@@ -3,6 +3,7 @@ import * as m0001 from './0001-platform.ts'
 import * as m0002 from './0002-agreements.ts'
 import * as m0003 from './0003-quotes.ts'
 import * as m0004 from './0004-billing.ts'
+import * as m0005 from './0005-company-logo.ts'
 
 /**
  * Forward-only, numbered migrations. Append new ones; never edit or reorder an applied one.
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0002-agreements': m0002,
   '0003-quotes': m0003,
   '0004-billing': m0004,
+  '0005-company-logo': m0005,
 }

@@ -1,7 +1,8 @@
 import { sql } from 'kysely'
-import { SettingsInput } from '../../contracts/settings.ts'
+import { LogoInput, SettingsInput } from '../../contracts/settings.ts'
 import type { ServiceDeps } from '../../services/deps.ts'
-import { getSettings, updateSettings } from '../../services/settings/company-settings.ts'
+import { notFound } from '../../domain/errors.ts'
+import { getCompanyLogo, getSettings, removeCompanyLogo, setCompanyLogo, updateSettings } from '../../services/settings/company-settings.ts'
 import { ADMIN, ANY_ROLE, defineRoute, OFFICE } from '../route.ts'
 
 export const settingsRoutes = (deps: ServiceDeps) => [
@@ -21,6 +22,35 @@ export const settingsRoutes = (deps: ServiceDeps) => [
     access: ADMIN,
     body: SettingsInput,
     handler: async ({ body, auth }) => updateSettings(deps, body, auth.user.id),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/settings/logo',
+    summary: 'The company logo image (PNG or JPEG); 404 when none is set',
+    tag: 'settings',
+    access: ANY_ROLE,
+    handler: async ({ reply }) => {
+      const logo = await getCompanyLogo(deps)
+      if (!logo) throw notFound('logo', 'company')
+      return reply.type(logo.contentType).header('cache-control', 'no-cache').send(logo.bytes)
+    },
+  }),
+  defineRoute({
+    method: 'PUT',
+    url: '/api/settings/logo',
+    summary: 'Set the company logo shown on quote PDFs (a PNG or JPEG data URL, at most 300 KB)',
+    tag: 'settings',
+    access: ADMIN,
+    body: LogoInput,
+    handler: async ({ body, auth }) => setCompanyLogo(deps, body.dataUrl, auth.user.id),
+  }),
+  defineRoute({
+    method: 'DELETE',
+    url: '/api/settings/logo',
+    summary: 'Remove the company logo',
+    tag: 'settings',
+    access: ADMIN,
+    handler: async ({ auth }) => removeCompanyLogo(deps, auth.user.id),
   }),
   defineRoute({
     method: 'GET',

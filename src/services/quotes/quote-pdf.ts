@@ -10,6 +10,8 @@ const FONT = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-t
 
 export interface QuotePdfInput {
   companyName: string
+  /** PNG or JPEG bytes, drawn above the company name when set. */
+  logo?: Buffer | null
   quoteNumber: number
   customerName: string
   revision: QuoteRevisionDto
@@ -29,6 +31,10 @@ export function renderQuotePdf(input: QuotePdfInput): Promise<Buffer> {
   doc.registerFont('body', FONT)
   doc.font('body')
   const r = input.revision
+  if (input.logo) {
+    doc.image(input.logo, { fit: [160, 60] })
+    doc.moveDown(0.5)
+  }
   doc.fontSize(20).text(input.companyName)
   doc.moveDown(0.3).fontSize(14).text(`Quote ${quoteLabel(input.quoteNumber)}${r.revision > 1 ? ` (revision ${r.revision})` : ''}`)
   if (r.title) doc.fontSize(12).text(r.title)

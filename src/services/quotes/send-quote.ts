@@ -9,7 +9,7 @@ import { notAllowed } from '../../domain/errors.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ActorId, ServiceDeps } from '../deps.ts'
 import { enqueueEmail } from '../email/outbox.ts'
-import { getSettings } from '../settings/company-settings.ts'
+import { getCompanyLogo, getSettings } from '../settings/company-settings.ts'
 import { companyToday, lockQuote } from './manage-quotes.ts'
 import { quoteSentEmail } from './quote-emails.ts'
 import { renderQuotePdf } from './quote-pdf.ts'
@@ -38,7 +38,8 @@ async function recipientFor(deps: ServiceDeps, quote: QuoteDto, to: string | und
 export async function quotePdf(deps: ServiceDeps, quote: QuoteDto): Promise<Buffer> {
   const settings = await getSettings(deps)
   const issuedOn = quote.revision.sentAt?.slice(0, 10) ?? (await companyToday(deps))
-  return renderQuotePdf({ companyName: settings.companyName, quoteNumber: quote.number, customerName: quote.customerName, revision: quote.revision, issuedOn })
+  const logo = await getCompanyLogo(deps)
+  return renderQuotePdf({ companyName: settings.companyName, logo: logo?.bytes ?? null, quoteNumber: quote.number, customerName: quote.customerName, revision: quote.revision, issuedOn })
 }
 
 /**

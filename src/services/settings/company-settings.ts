@@ -1,11 +1,17 @@
+import PDFDocument from 'pdfkit'
 import type { SettingsDto, SettingsInput } from '../../contracts/settings.ts'
+import { validationError } from '../../domain/errors.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ActorId, ServiceDeps } from '../deps.ts'
 
 /** The company's name, time zone (which decides "today" for billing) and contact details. */
 export async function getSettings(deps: ServiceDeps): Promise<SettingsDto> {
-  const s = await deps.db.selectFrom('companySettings').selectAll().where('id', '=', 1).executeTakeFirstOrThrow()
-  return { companyName: s.companyName, timeZone: s.timeZone, email: s.email, phone: s.phone }
+  const s = await deps.db
+    .selectFrom('companySettings')
+    .select(['companyName', 'timeZone', 'email', 'phone', 'logoContentType'])
+    .where('id', '=', 1)
+    .executeTakeFirstOrThrow()
+  return { companyName: s.companyName, timeZone: s.timeZone, email: s.email, phone: s.phone, hasLogo: s.logoContentType !== null }
 }
 
 /** Updates the company settings. */
@@ -17,6 +23,52 @@ export async function updateSettings(deps: ServiceDeps, input: SettingsInput, ac
       .where('id', '=', 1)
       .execute()
     await recordAuditEvent(tx, { entityType: 'settings', entityId: 'company', action: 'settings.updated', actorUserId: actor })
+  })
+  return getSettings(deps)
+}
+
+export interface CompanyLogo {
+  contentType: 'image/png' | 'image/jpeg'
+  bytes: Buffer
+}
+
+/** The logo for documents, or null when none is set. */
+export async function getCompanyLogo(deps: Pick<ServiceDeps, 'db'>): Promise<CompanyLogo | null> {
+  const s = await deps.db.selectFrom('companySettings').select(['logoBase64', 'logoContentType']).where('id', '=', 1).executeTakeFirstOrThrow()
+  return s.logoBase64 && s.logoContentType ? { contentType: s.logoContentType, bytes: Buffer.from(s.logoBase64, 'base64') } : null
+}
+
+/**
+ * Sets the logo from a data URL. The image must really be a PNG or JPEG that the PDF renderer can
+ * draw (checked by drawing it), so a bad upload is a 422 now rather than a broken PDF later.
+ */
+export async function setCompanyLogo(deps: ServiceDeps, dataUrl: string, actor: ActorId): Promise<SettingsDto> {
+  const [, type, base64] = /^data:(image\/(?:png|jpeg));base64,(.*)$/.exec(dataUrl) ?? []
+  const bytes = Buffer.from(base64 ?? '', 'base64')
+  const isPng = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+  const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff
+  if (bytes.length > 300 * 1024) throw validationError({ dataUrl: 'must be an image of at most 300 KB' })
+  if (!(type === 'image/png' ? isPng : isJpeg)) throw validationError({ dataUrl: 'is not a readable PNG or JPEG image' })
+  try {
+    new PDFDocument({ autoFirstPage: true }).image(bytes, { fit: [10, 10] })
+  } catch {
+    throw validationError({ dataUrl: 'is not a readable PNG or JPEG image' })
+  }
+  await deps.db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable('companySettings')
+      .set({ logoBase64: bytes.toString('base64'), logoContentType: type as CompanyLogo['contentType'], updatedAt: deps.clock.now() })
+      .where('id', '=', 1)
+      .execute()
+    await recordAuditEvent(tx, { entityType: 'settings', entityId: 'company', action: 'settings.logo_set', actorUserId: actor, details: { bytes: bytes.length } })
+  })
+  return getSettings(deps)
+}
+
+export async function removeCompanyLogo(deps: ServiceDeps, actor: ActorId): Promise<SettingsDto> {
+  await deps.db.transaction().execute(async (tx) => {
+    await tx.updateTable('companySettings').set({ logoBase64: null, logoContentType: null, updatedAt: deps.clock.now() }).where('id', '=', 1).execute()
+    await recordAuditEvent(tx, { entityType: 'settings', entityId: 'company', action: 'settings.logo_removed', actorUserId: actor })
   })
   return getSettings(deps)
 }

@@ -8,6 +8,7 @@ import { LoadState, Page } from '../page.tsx'
 import { useUser } from '../session.tsx'
 import { useLoad } from '../use-load.ts'
 import { SettingsNav } from './settings-nav.tsx'
+import { LogoField } from './logo-field.tsx'
 
 /** Company settings; only admins may change them, office users see them read-only. */
 export function SettingsPage() {
@@ -57,6 +58,7 @@ export function SettingsPage() {
           {canEdit && <div className="form-actions"><SubmitButton saving={form.saving}>Save settings</SubmitButton></div>}
         </form>
       )}
+      {loaded.data && <LogoField hasLogo={loaded.data.hasLogo} canEdit={canEdit} onChanged={loaded.reload} />}
     </Page>
   )
 }
