@@ -36,12 +36,14 @@ before(async () => {
     // the sandbox declines as "do not honor" (RPCT 100).
     const methods: { id: string; customerId: string }[] = []
     for (const pan of ['4788250000121443', '5454545454545454', '4111111111111111']) methods.push({ id: await aCard(db.db, h.gateway, h.tokenize, 'cus_cards', pan), customerId: 'cus_cards' })
-    const starts = ['2026-09-30', '2026-10-31', '2026-11-15', '2026-12-01', '2026-08-31', '2026-12-02']
+    // Mostly one period due by Dec 1 (and one more by Jan 1); every 50th agreement is three
+    // periods behind (catch-up), every 7th is quarterly; a few start after the date.
+    const starts = (i: number) => (i % 50 === 0 ? '2026-09-30' : i % 97 === 0 ? '2026-12-02' : `2026-11-${String(2 + (i % 29)).padStart(2, '0')}`)
     await seedAgreements(db.db, {
       count: AGREEMENTS,
       paymentMethods: methods,
       paymentMethod: (i) => (i % 40 === 39 ? methods[2]! : methods[i % 3]!),
-      startDate: (i) => starts[i % starts.length]!,
+      startDate: starts,
       amountCents: (i) => (i % 40 === 39 ? 110000 + (i % 99) : 1000 + ((i * 7919) % 89000)),
       intervalMonths: (i) => (i % 7 === 0 ? 3 : 1),
     })

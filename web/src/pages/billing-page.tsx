@@ -25,6 +25,8 @@ export function BillingPage() {
   const runs = useLoad<PageOf<RunDto>>('/api/billing/runs?pageSize=10')
   const [activeRunId, setActiveRunId] = useState<string | null>(null)
   const [expected, setExpected] = useState<number | null>(null)
+  // Bumped when a run ends, so the lists below show its results.
+  const [refresh, setRefresh] = useState(0)
   const running = runs.data?.items.find((r) => r.status === 'running')
   const watching = activeRunId ?? running?.id ?? null
   return (
@@ -42,6 +44,7 @@ export function BillingPage() {
           expected={expected}
           onFinished={() => {
             runs.reload()
+            setRefresh((n) => n + 1)
           }}
           onDismiss={() => {
             setActiveRunId(null)
@@ -50,7 +53,7 @@ export function BillingPage() {
           }}
         />
       )}
-      <FailedPayments />
+      <FailedPayments key={`f${refresh}`} />
       <section aria-labelledby="runs-heading">
         <h2 id="runs-heading">Past runs</h2>
         <LoadState loading={runs.loading && !runs.data} error={runs.error} />
@@ -92,7 +95,7 @@ export function BillingPage() {
           </table>
         )}
       </section>
-      <Invoices />
+      <Invoices key={`i${refresh}`} />
     </Page>
   )
 }

@@ -106,6 +106,7 @@ export function PaymentUpdatePage({ token }: { token: string }) {
             Name on the card <input value={name} onChange={(e) => setName(e.target.value)} autoComplete="cc-name" />
           </label>
           <iframe key={frameKey} title="Card details" src={view.tokenizerUrl} className="tokenizer" />
+          {card && <p role="status">Card details received (ending {card.token.slice(-4)})</p>}
           {cardProblem && (
             <p className="form-error" role="alert">
               {cardProblem}

@@ -1,0 +1,102 @@
+/**
+ * The Billing page in Chromium against the real server and the CardPointe sandbox:
+ * preview → confirm with the total → live progress → summary; the declined invoice in the
+ * failed payments list, marked paid by the office; the customer's payment-update page with the
+ * sandbox iFrame tokenizer charges a new card at once. Checked for CSP violations and page
+ * errors. Needs `npm run build:web` first.
+ */
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
+import type { Browser, Page } from 'playwright-core'
+import { startHarness, type SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
+import { launchBrowser } from '../helpers/browser.ts'
+import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/test-app.ts'
+import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
+
+let h: SandboxHarness
+let t: TestApp
+let browser: Browser
+const problems: string[] = []
+
+before(async () => {
+  assert.ok(existsSync(new URL('../../web/dist/index.html', import.meta.url)), 'web/dist is missing: run `npm run build:web` first')
+  h = await startHarness()
+  ;[t, browser] = await Promise.all([startTestApp({ listen: true, gateway: h.gateway, gatewayBrowserUrl: h.sandbox.url }), launchBrowser()])
+})
+after(async () => {
+  await browser?.close()
+  await t?.close()
+  await h?.close()
+  assert.deepEqual(problems, [], 'the pages raised errors or CSP violations')
+})
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  context.setDefaultTimeout(10_000)
+  const page = await context.newPage()
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) problems.push(msg.text())
+  })
+  return page
+}
+
+test('preview, confirm, watch the run, mark a failed payment paid; the customer updates a card through the link', async () => {
+  const deps = t.deps
+  const today = new Date().toISOString().slice(0, 10)
+  const good = await aCustomer(deps, 'Grace Paid', 'grace@example.com')
+  const goodCard = await aCard(deps.db, deps.gateway, h.tokenize, good.id)
+  await anAgreement(deps.db, { customerId: good.id, locationId: good.locationId, paymentMethodId: goodCard, startDate: today, lines: monthly(4200), name: 'Grace HVAC' })
+  const poor = await aCustomer(deps, 'Ned Declined', 'ned@example.com')
+  const plainVisa = await aCard(deps.db, deps.gateway, h.tokenize, poor.id, '4111111111111111')
+  // $1116.00 declines for insufficient funds; $1101.00 as an expired card.
+  await anAgreement(deps.db, { customerId: poor.id, locationId: poor.locationId, paymentMethodId: plainVisa, startDate: today, lines: monthly(111600), name: 'Ned Pool' })
+  const old = await aCustomer(deps, 'Olga Oldcard', 'olga@example.com')
+  const oldCard = await aCard(deps.db, deps.gateway, h.tokenize, old.id, '4111111111111111')
+  await anAgreement(deps.db, { customerId: old.id, locationId: old.locationId, paymentMethodId: oldCard, startDate: today, lines: monthly(110100), name: 'Olga Lawn' })
+
+  const page = await newPage()
+  await page.goto(`${t.url}/billing`)
+  await page.getByLabel('Email').fill(await t.addUser('office'))
+  await page.getByLabel('Password').fill(TEST_PASSWORD)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await page.getByRole('heading', { name: 'Bill all' }).waitFor()
+  await page.getByRole('button', { name: 'Preview' }).click()
+  const table = page.getByRole('table', { name: 'What the run would bill' })
+  await table.getByRole('link', { name: 'Grace HVAC' }).waitFor()
+  assert.equal(await table.getByRole('row').count(), 4)
+  assert.equal(await deps.db.selectFrom('invoices').select('id').execute().then((r) => r.length), 0, 'a preview creates nothing')
+  await page.getByRole('button', { name: 'Run billing…' }).click()
+  await page.getByText('Charge 3 invoices for a total of $2,259.00?').waitFor()
+  await page.getByRole('button', { name: 'Charge $2,259.00' }).click()
+  await page.getByRole('heading', { name: 'Billing run summary' }).waitFor()
+  const counts = page.locator('dl.counts')
+  assert.match((await counts.innerText()).replace(/\s+/g, ' '), /Approved 1 Declined 2 Errors 0 Collected \$42\.00/)
+
+  const failed = page.getByRole('region', { name: 'Failed payments' })
+  await failed.getByText('the bank reported insufficient funds').waitFor()
+  await failed.getByText('the card has expired').waitFor()
+  const nedRow = failed.getByRole('row', { name: /Ned Declined/ })
+  await nedRow.getByRole('button', { name: 'Mark paid' }).click()
+  await page.getByRole('button', { name: 'Record payment' }).click()
+  await nedRow.waitFor({ state: 'detached' })
+  await page.getByRole('region', { name: 'Past runs' }).getByRole('cell', { name: 'completed' }).waitFor()
+
+  // Olga follows the link in her email and enters a new card in the gateway's iFrame.
+  const mail = await deps.db.selectFrom('emailOutbox').select('textBody').where('toAddress', '=', 'olga@example.com').where('kind', '=', 'billing.payment_failed').executeTakeFirstOrThrow()
+  const path = /\/pay\/[A-Za-z0-9_-]{43}/.exec(mail.textBody)![0]
+  const customer = await newPage()
+  await customer.goto(`${t.url}${path}`)
+  await customer.getByText(/We could not collect \$1,101\.00/).waitFor()
+  const frame = customer.frameLocator('iframe[title="Card details"]')
+  await frame.locator('#ccnumfield').pressSequentially('5454545454545454')
+  await frame.locator('#ccexpirymonth').selectOption('12')
+  await frame.locator('#ccexpiryyear').selectOption(String(new Date().getFullYear() + 3))
+  await frame.locator('#cccvvfield').pressSequentially('123')
+  await customer.getByText('Card details received (ending 5454)').waitFor()
+  await customer.getByRole('button', { name: 'Save card and pay $1,101.00' }).click()
+  await customer.getByText('Thank you: your card is on file and the payment went through.').waitFor()
+  const paid = await deps.db.selectFrom('invoices').select('status').where('customerId', '=', old.id).executeTakeFirstOrThrow()
+  assert.equal(paid.status, 'paid')
+})
