@@ -80,7 +80,9 @@ async function main(argv: string[]): Promise<number> {
     )
     return s.status === 'completed' ? 0 : 1
   } catch (err) {
-    process.stderr.write(`${err instanceof AppError ? err.message : `bill failed: ${(err as Error).message}`}\n`)
+    const fields = err instanceof AppError ? (err.details as { fields?: Record<string, string> } | undefined)?.fields : undefined
+    const detail = fields ? `: ${Object.entries(fields).map(([k, v]) => `--${k} ${v}`).join('; ')}` : ''
+    process.stderr.write(`${err instanceof AppError ? `${err.message}${detail}` : `bill failed: ${(err as Error).message}`}\n`)
     return 1
   } finally {
     await database.close()
