@@ -4,6 +4,7 @@ import { businessDate, isIsoDate } from '../../domain/billing-calendar.ts'
 import { validationError } from '../../domain/errors.ts'
 import type { ActorId, ServiceDeps } from '../deps.ts'
 import { getSettings } from '../settings/company-settings.ts'
+import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import { getBillingSettings } from './billing-settings.ts'
 import { acquireRun, finishRun, saveProgress, zeroCounters, type RunCounters } from './billing-runs.ts'
 import { chargeOnce, resolveAttempt, type ChargeContext, type ChargeResult, type ChargeTarget } from './charge-invoice.ts'
@@ -53,6 +54,7 @@ export async function resolveThrough(deps: ServiceDeps, through: string | undefi
 export async function startBillingRun(deps: ServiceDeps, opts: RunOptions): Promise<{ runId: string; through: string; done: Promise<RunSummary> }> {
   const through = await resolveThrough(deps, opts.through)
   const runId = await acquireRun(deps.db, through, opts.actor)
+  await recordAuditEvent(deps.db, { entityType: 'billing_run', entityId: runId, action: 'billing_run.started', actorUserId: opts.actor, details: { through } })
   const done = executeRun(deps, runId, through, opts)
   return { runId, through, done }
 }
@@ -67,6 +69,8 @@ async function executeRun(deps: ServiceDeps, runId: string, through: string, opt
   let saving = Promise.resolve()
   const tick = () => {
     opts.onProgress?.(phase, { ...c })
+    // Receipts and notices queued since the last tick go out now rather than at the next poll.
+    deps.kickOutbox?.()
     saving = saving.then(() => saveProgress(deps.db, runId, phase, { ...c })).catch(() => {})
   }
   const timer = setInterval(tick, 1000)
