@@ -107,3 +107,31 @@ test('a decline marks the invoice failed with the reason and a retry plan', asyn
   assert.equal(notice.length, 1)
   assert.match(notice[0]!.textBody, /http:\/\/sb\.test\/pay\/[A-Za-z0-9_-]{43}/)
 })
+
+test('charging the same invoice from several places at once charges it once', async () => {
+  const { chargeInvoiceNow } = await import('../../src/services/billing/office-actions.ts')
+  const c = await aCustomer(deps, 'Race Case', 'race@example.com')
+  const pm = await aCard(deps.db, deps.gateway, h.tokenize, c.id)
+  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: null, startDate: '2026-03-20', lines: monthly(3300) })
+  await run('2026-03-31') // no card on file: the invoice waits
+  await deps.db.updateTable('agreements').set({ paymentMethodId: pm }).where('id', '=', agr).execute()
+  const inv = await deps.db.selectFrom('invoices').select('id').where('agreementId', '=', agr).executeTakeFirstOrThrow()
+  await h.faults({ latencyMs: 150, endpoints: ['auth'] })
+  try {
+    const results = await Promise.allSettled([
+      chargeInvoiceNow(deps, inv.id, null, 'office'),
+      chargeInvoiceNow(deps, inv.id, null, 'office'),
+      chargeInvoiceNow(deps, inv.id, null, 'customer'),
+      run('2026-03-31'),
+    ])
+    // The others are refused (409: in flight or already paid) or find nothing to do.
+    for (const r of results) if (r.status === 'rejected') assert.match(String(r.reason.message), /being charged|being confirmed|just paid|only unpaid/)
+  } finally {
+    await h.faults({ reset: true })
+  }
+  const attempts = await deps.db.selectFrom('chargeAttempts').select(['id', 'status']).where('invoiceId', '=', inv.id).execute()
+  assert.equal(attempts.filter((a) => a.status === 'approved').length, 1)
+  assert.equal((await approvedCharges(new Set(attempts.map((a) => a.id)))).length, 1)
+  const paid = await deps.db.selectFrom('invoices').select(['status', 'paidCents']).where('id', '=', inv.id).executeTakeFirstOrThrow()
+  assert.deepEqual([paid.status, paid.paidCents], ['paid', 3300])
+})
