@@ -83,6 +83,16 @@ test('preview, confirm, watch the run, mark a failed payment paid; the customer 
   await nedRow.waitFor({ state: 'detached' })
   await page.getByRole('region', { name: 'Past runs' }).getByRole('cell', { name: 'completed' }).waitFor()
 
+  // Grace's payment is not settled yet: the office voids it from the invoice's details.
+  const graceInvoice = await deps.db.selectFrom('invoices').select('number').where('customerId', '=', good.id).executeTakeFirstOrThrow()
+  await page.getByRole('button', { name: `${graceInvoice.number} details` }).click()
+  const detail = page.getByRole('region', { name: `Invoice ${graceInvoice.number}` })
+  await detail.getByText('approved $42.00').waitFor()
+  await detail.getByRole('button', { name: 'Void', exact: true }).click()
+  await page.getByRole('button', { name: 'Void payment' }).click()
+  await detail.getByRole('heading', { name: `Invoice ${graceInvoice.number}: void` }).waitFor()
+  assert.equal((await h.ledger()).filter((r) => r.type === 'void').length, 1)
+
   // Olga follows the link in her email and enters a new card in the gateway's iFrame.
   const mail = await deps.db.selectFrom('emailOutbox').select('textBody').where('toAddress', '=', 'olga@example.com').where('kind', '=', 'billing.payment_failed').executeTakeFirstOrThrow()
   const path = /\/pay\/[A-Za-z0-9_-]{43}/.exec(mail.textBody)![0]
