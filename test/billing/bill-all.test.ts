@@ -135,3 +135,35 @@ test('charging the same invoice from several places at once charges it once', as
   const paid = await deps.db.selectFrom('invoices').select(['status', 'paidCents']).where('id', '=', inv.id).executeTakeFirstOrThrow()
   assert.deepEqual([paid.status, paid.paidCents], ['paid', 3300])
 })
+
+test('two billing processes charging the same invoices at once charge each exactly once', async () => {
+  const { streamChargeTargets, pool } = await import('../../src/services/billing/run-billing.ts')
+  const { createDueInvoices, streamDueAgreements } = await import('../../src/services/billing/due-invoices.ts')
+  const { chargeOnce } = await import('../../src/services/billing/charge-invoice.ts')
+  const { getBillingSettings } = await import('../../src/services/billing/billing-settings.ts')
+  const c = await aCustomer(deps, 'Many Agreements', 'many@example.com')
+  const pm = await aCard(deps.db, deps.gateway, h.tokenize, c.id)
+  const ids: string[] = []
+  for (let i = 0; i < 30; i++) ids.push(await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: '2026-04-01', lines: monthly(1000 + i) }))
+  // The lease is what normally keeps runs apart; here two "runs" bypass it and work the same
+  // invoices at the same time, as two worker processes would: the per-invoice claim must hold.
+  for await (const batch of streamDueAgreements(deps.db, '2026-04-01')) await createDueInvoices(deps.db, batch, '2026-04-01', null)
+  const ctx = { runId: null, settings: await getBillingSettings(deps.db), settleWindowMs: 1000 }
+  await h.faults({ latencyMs: 30, endpoints: ['auth'] })
+  try {
+    const worker = () => pool(streamChargeTargets(deps.db, '2026-04-01', now, 7), 5, async (t) => void (await chargeOnce(deps, t, ctx)))
+    await Promise.all([worker(), worker(), worker()])
+  } finally {
+    await h.faults({ reset: true })
+  }
+  const invoices = await deps.db.selectFrom('invoices').select(['id', 'status', 'totalCents', 'paidCents']).where('agreementId', 'in', ids).execute()
+  assert.equal(invoices.length, 30)
+  const attempts = await deps.db.selectFrom('chargeAttempts').select(['id', 'invoiceId', 'status']).where('invoiceId', 'in', invoices.map((i) => i.id)).execute()
+  const ledger = await approvedCharges(new Set(attempts.map((a) => a.id)))
+  assert.equal(ledger.length, 30, 'one approved charge per invoice in the gateway ledger')
+  for (const inv of invoices) {
+    assert.equal(inv.status, 'paid')
+    assert.equal(inv.paidCents, inv.totalCents)
+    assert.equal(attempts.filter((a) => a.invoiceId === inv.id && a.status === 'approved').length, 1)
+  }
+})

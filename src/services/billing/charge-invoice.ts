@@ -55,13 +55,20 @@ export type ChargeResult =
   /** Nothing done: already paid, or another attempt is in flight. */
   | { kind: 'skipped' }
 
-/** Inserts the pending attempt; false when the invoice cannot be charged now. */
+/**
+ * Inserts the pending attempt; false when the invoice cannot be charged now.
+ * NOTE: `for update` locks the invoice row and re-reads it once a concurrent recording has
+ * committed; without it, on PostgreSQL, a claim racing an approval being recorded reads the
+ * invoice as still unpaid from its snapshot, finds no pending attempt any more, and charges it
+ * a second time (the concurrent-workers test caught exactly that).
+ */
 async function claimAttempt(db: Db, orderId: string, target: ChargeTarget, runId: string | null): Promise<boolean> {
   const { rows } = await sql<{ id: string }>`
     insert into charge_attempts (id, invoice_id, run_id, payment_method_id, amount_cents)
     select ${orderId}, i.id, ${runId}, ${target.paymentMethod!.id}, ${target.amountCents}::bigint
     from invoices i
     where i.id = ${target.invoiceId} and i.status in ('open', 'failed') and i.total_cents - i.paid_cents = ${target.amountCents}::bigint
+    for update of i
     on conflict (invoice_id) where status = 'pending' do nothing
     returning id`.execute(db)
   return rows.length === 1

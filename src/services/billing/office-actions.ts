@@ -71,6 +71,9 @@ export async function recordOfflinePayment(deps: ServiceDeps, invoiceId: string,
   const pdf = ctx ? await invoicePdf(ctx, `Paid by ${input.method.replace('_', ' ')} on ${input.receivedOn}`, input.receivedOn) : null
   const paymentId = newId('pay')
   await deps.db.transaction().execute(async (tx) => {
+    // Lock the invoice first: a charge claim locks it too, so either the claim waits and then
+    // sees the invoice paid, or its pending attempt is visible here.
+    await tx.selectFrom('invoices').select('id').where('id', '=', invoiceId).forUpdate().execute()
     // Refused while a gateway charge of the same invoice is in flight: it might be approved.
     const inFlight = await tx.selectFrom('chargeAttempts').select('id').where('invoiceId', '=', invoiceId).where('status', '=', 'pending').executeTakeFirst()
     if (inFlight) throw conflict('charge_in_flight', 'A card charge for this invoice is being confirmed; record the payment once it has failed')
