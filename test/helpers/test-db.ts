@@ -72,6 +72,14 @@ async function createPostgresDatabase(): Promise<DatabaseHandle> {
       await close()
       const c = new pg.Client({ connectionString: adminUrl })
       await c.connect()
+      // NOTE: pool.end() resolves before the server has seen every backend go; a forced drop of a
+      // backend still closing makes its pg client emit "terminating connection due to
+      // administrator command" as an uncaught error. Wait (briefly) for them to leave first.
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await c.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name])
+        if (rows[0].n === 0) break
+        await new Promise((r) => setTimeout(r, 20))
+      }
       await c.query(`drop database if exists ${name} with (force)`)
       await c.end()
     }
