@@ -1,0 +1,152 @@
+import { useState } from 'react'
+import type { FailedPaymentDto } from '../../../src/contracts/billing.ts'
+import type { Page as PageOf } from '../../../src/contracts/common.ts'
+import { api, errorMessage } from '../api.ts'
+import { ConfirmButton } from '../confirm-button.tsx'
+import { formatUsd } from '../money.ts'
+import { useNotice } from '../notice.tsx'
+import { LoadState, Pager } from '../page.tsx'
+import { Link } from '../router.tsx'
+import { formatDateTime } from '../strings.ts'
+import { useLoad } from '../use-load.ts'
+
+const RETRY_LABELS: Record<string, string> = {
+  scheduled: 'Retries on schedule',
+  soon: 'Retries at the next run',
+  needs_payment_method: 'Waits for new payment details',
+  exhausted: 'No more automatic retries',
+}
+
+/** Unpaid invoices after a failed charge, with retry and mark paid; suspended agreements to reactivate. */
+export function FailedPayments() {
+  const [page, setPage] = useState(1)
+  const list = useLoad<PageOf<FailedPaymentDto>>(`/api/billing/failed-payments?page=${page}&pageSize=25`)
+  const notice = useNotice()
+  const [error, setError] = useState<string | null>(null)
+  const act = async (what: string, fn: () => Promise<unknown>) => {
+    setError(null)
+    try {
+      await fn()
+      notice(what)
+    } catch (err) {
+      setError(errorMessage(err))
+    } finally {
+      list.reload()
+    }
+  }
+  const today = new Date().toISOString().slice(0, 10)
+  return (
+    <section aria-labelledby="failed-heading">
+      <h2 id="failed-heading">Failed payments</h2>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <LoadState loading={list.loading && !list.data} error={list.error} />
+      {list.data && list.data.items.length === 0 && <p className="muted">No failed payments.</p>}
+      {list.data && list.data.items.length > 0 && (
+        <>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Customer</th>
+                <th scope="col">Agreement</th>
+                <th scope="col">Invoice</th>
+                <th scope="col">Amount</th>
+                <th scope="col">Reason</th>
+                <th scope="col">Attempts</th>
+                <th scope="col">Next retry</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.items.map((f) => (
+                <tr key={f.invoiceId}>
+                  <td>
+                    <Link to={`/customers/${f.customerId}`}>{f.customerName}</Link>
+                  </td>
+                  <td>
+                    <Link to={`/agreements/${f.agreementId}`}>{f.agreementName}</Link>
+                    {f.agreementStatus === 'suspended' && <div className="muted">Suspended</div>}
+                  </td>
+                  <td>{f.invoiceNumber}</td>
+                  <td>{formatUsd(f.amountCents)}</td>
+                  <td>
+                    {f.reasonText}
+                    {f.message && <div className="muted">{f.message}</div>}
+                  </td>
+                  <td>{f.attempts}</td>
+                  <td>
+                    {f.nextRetryAt ? formatDateTime(f.nextRetryAt) : ''}
+                    <div className="muted">{RETRY_LABELS[f.retryState ?? ''] ?? ''}</div>
+                  </td>
+                  <td>
+                    <button type="button" onClick={() => void act(`Invoice ${f.invoiceNumber} was charged again.`, () => api('POST', `/api/billing/invoices/${f.invoiceId}/retry`))}>
+                      Retry<span className="visually-hidden"> invoice {f.invoiceNumber}</span>
+                    </button>{' '}
+                    <ConfirmButton
+                      label={`Mark paid`}
+                      question={`Record ${formatUsd(f.amountCents)} received by check today for invoice ${f.invoiceNumber}?`}
+                      confirmLabel="Record payment"
+                      onConfirm={() =>
+                        act(`Invoice ${f.invoiceNumber} is marked paid.`, () =>
+                          api('POST', `/api/billing/invoices/${f.invoiceId}/offline-payment`, { amountCents: f.amountCents, method: 'check', receivedOn: today }),
+                        )
+                      }
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager page={list.data.page} pageSize={list.data.pageSize} total={list.data.total} noun="failed payments" onPage={setPage} />
+        </>
+      )}
+      <SuspendedAgreements onChange={list.reload} />
+    </section>
+  )
+}
+
+/** Suspended agreements whose invoices are all paid again: one click brings them back. */
+function SuspendedAgreements({ onChange }: { onChange(): void }) {
+  const list = useLoad<{ items: { id: string; name: string; customerName: string; status: string }[] }>('/api/agreements?status=suspended&pageSize=50')
+  const notice = useNotice()
+  const [error, setError] = useState<string | null>(null)
+  const items = list.data?.items?.filter((a) => a.status === 'suspended') ?? []
+  if (items.length === 0) return null
+  return (
+    <div>
+      <h3>Suspended agreements</h3>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <ul>
+        {items.map((a) => (
+          <li key={a.id}>
+            <Link to={`/agreements/${a.id}`}>{a.name}</Link> ({a.customerName}){' '}
+            <button
+              type="button"
+              onClick={() =>
+                void api('POST', `/api/agreements/${a.id}/reactivate`)
+                  .then(() => notice(`${a.name} and its work orders are active again.`))
+                  .catch((err: unknown) => setError(errorMessage(err)))
+                  .finally(() => {
+                    list.reload()
+                    onChange()
+                  })
+              }
+            >
+              Reactivate<span className="visually-hidden"> {a.name}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  )
+}
+

@@ -1,0 +1,197 @@
+import { useState } from 'react'
+import type { InvoiceRowDto } from '../../../src/contracts/billing.ts'
+import type { Page as PageOf } from '../../../src/contracts/common.ts'
+import { api, errorMessage } from '../api.ts'
+import { ConfirmButton } from '../confirm-button.tsx'
+import { formatUsd } from '../money.ts'
+import { useNotice } from '../notice.tsx'
+import { LoadState, Pager } from '../page.tsx'
+import { Link } from '../router.tsx'
+import { formatDateTime } from '../strings.ts'
+import { useLoad } from '../use-load.ts'
+
+/** Invoices with their PDF; one opens to its attempts and payments, with void and refund. */
+export function Invoices() {
+  const [page, setPage] = useState(1)
+  const [status, setStatus] = useState('')
+  const [openId, setOpenId] = useState<string | null>(null)
+  const list = useLoad<PageOf<InvoiceRowDto>>(`/api/billing/invoices?page=${page}&pageSize=25${status ? `&status=${status}` : ''}`)
+  const qbo = useLoad<{ queued: number; sent: number; failed: number }>('/api/billing/quickbooks-queue')
+  return (
+    <section aria-labelledby="invoices-heading">
+      <h2 id="invoices-heading">Invoices</h2>
+      {qbo.data && (
+        <p className="muted">
+          QuickBooks: {qbo.data.queued} waiting to be sent, {qbo.data.sent} sent{qbo.data.failed ? `, ${qbo.data.failed} failed` : ''}.
+        </p>
+      )}
+      <label>
+        Show{' '}
+        <select
+          value={status}
+          onChange={(e) => {
+            setStatus(e.target.value)
+            setPage(1)
+          }}
+        >
+          <option value="">All</option>
+          <option value="open">Not yet charged</option>
+          <option value="paid">Paid</option>
+          <option value="failed">Unpaid after a failed charge</option>
+          <option value="void">Void</option>
+          <option value="refunded">Refunded</option>
+        </select>
+      </label>
+      <LoadState loading={list.loading && !list.data} error={list.error} />
+      {list.data && (
+        <>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Number</th>
+                <th scope="col">Customer</th>
+                <th scope="col">Agreement</th>
+                <th scope="col">Period</th>
+                <th scope="col">Total</th>
+                <th scope="col">Status</th>
+                <th scope="col">PDF</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.items.map((i) => (
+                <tr key={i.id}>
+                  <td>
+                    <button type="button" className="link-button" aria-expanded={openId === i.id} onClick={() => setOpenId(openId === i.id ? null : i.id)}>
+                      {i.number}
+                      <span className="visually-hidden"> details</span>
+                    </button>
+                  </td>
+                  <td>{i.customerName}</td>
+                  <td>
+                    <Link to={`/agreements/${i.agreementId}`}>{i.agreementName}</Link>
+                  </td>
+                  <td>
+                    {i.periodStart} – {i.periodLastDay}
+                  </td>
+                  <td>{formatUsd(i.totalCents)}</td>
+                  <td>
+                    {i.status}
+                    {i.failureCode && i.status === 'failed' && <div className="muted">{i.failureCode.replace(/_/g, ' ')}</div>}
+                  </td>
+                  <td>
+                    <a href={`/api/billing/invoices/${encodeURIComponent(i.id)}/pdf`}>
+                      PDF<span className="visually-hidden"> of invoice {i.number}</span>
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager page={list.data.page} pageSize={list.data.pageSize} total={list.data.total} noun="invoices" onPage={setPage} />
+        </>
+      )}
+      {openId && <InvoiceDetail key={openId} id={openId} onChange={list.reload} />}
+    </section>
+  )
+}
+
+interface InvoiceDetailDto {
+  id: string
+  number: number
+  status: string
+  customerName: string
+  agreementName: string
+  periodStart: string
+  periodLastDay: string
+  totalCents: number
+  paidCents: number
+  refundedCents: number
+  failureMessage: string | null
+  attempts: { id: string; status: string; amountCents: number; message: string | null; resptext: string | null; sentAt: string; resolvedBy: string | null }[]
+  payments: { id: string; method: string; amountCents: number; refundedCents: number; status: string; reference: string; receivedAt: string }[]
+  quickbooks: { entityType: string; entityId: string; status: string }[]
+}
+
+/** One invoice: its charge attempts and payments, with void and refund. */
+function InvoiceDetail({ id, onChange }: { id: string; onChange(): void }) {
+  const inv = useLoad<InvoiceDetailDto>(`/api/billing/invoices/${encodeURIComponent(id)}`)
+  const notice = useNotice()
+  const [error, setError] = useState<string | null>(null)
+  const act = async (what: string, path: string, body: unknown) => {
+    setError(null)
+    try {
+      await api('POST', path, body)
+      notice(what)
+    } catch (err) {
+      setError(errorMessage(err))
+    } finally {
+      inv.reload()
+      onChange()
+    }
+  }
+  if (!inv.data) return <LoadState loading={inv.loading} error={inv.error} />
+  const d = inv.data
+  return (
+    <section aria-label={`Invoice ${d.number}`} className="card">
+      <h3>
+        Invoice {d.number}: {d.status}
+      </h3>
+      <p>
+        {d.customerName} · {d.agreementName} · {d.periodStart} – {d.periodLastDay} · total {formatUsd(d.totalCents)}, paid {formatUsd(d.paidCents)}
+        {d.refundedCents > 0 && `, refunded ${formatUsd(d.refundedCents)}`}
+      </p>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <h4>Charge attempts</h4>
+      {d.attempts.length === 0 ? (
+        <p className="muted">None.</p>
+      ) : (
+        <ul>
+          {d.attempts.map((a) => (
+            <li key={a.id}>
+              {formatDateTime(a.sentAt)}: {a.status} {formatUsd(a.amountCents)}
+              {a.resptext && ` (${a.resptext})`} · order {a.id}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h4>Payments</h4>
+      {d.payments.length === 0 ? (
+        <p className="muted">None.</p>
+      ) : (
+        <ul>
+          {d.payments.map((p) => (
+            <li key={p.id}>
+              {formatDateTime(p.receivedAt)}: {formatUsd(p.amountCents)} by {p.method}
+              {p.reference && ` (${p.reference})`}, {p.status.replace('_', ' ')}
+              {p.refundedCents > 0 && `, ${formatUsd(p.refundedCents)} refunded`}{' '}
+              {p.status === 'approved' && p.refundedCents === 0 && (
+                <ConfirmButton
+                  label="Void"
+                  question={`Void this ${formatUsd(p.amountCents)} payment? The invoice will no longer be owed.`}
+                  confirmLabel="Void payment"
+                  danger
+                  onConfirm={() => act('The payment was voided.', `/api/billing/payments/${p.id}/void`, {})}
+                />
+              )}{' '}
+              {p.status !== 'voided' && p.status !== 'refunded' && (
+                <ConfirmButton
+                  label="Refund"
+                  question={`Refund ${formatUsd(p.amountCents - p.refundedCents)} to the customer?`}
+                  confirmLabel="Refund"
+                  danger
+                  onConfirm={() => act('The refund went through.', `/api/billing/payments/${p.id}/refund`, {})}
+                />
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <p className="muted">QuickBooks: {d.quickbooks.map((q) => `${q.entityType} ${q.status}`).join(', ') || 'nothing queued'}.</p>
+    </section>
+  )
+}
+

@@ -1,0 +1,98 @@
+import { useEffect, useState, type FormEvent } from 'react'
+import { api, errorMessage } from '../api.ts'
+import { useNotice } from '../notice.tsx'
+import { LoadState } from '../page.tsx'
+import { useSession } from '../session.tsx'
+import { useLoad } from '../use-load.ts'
+
+interface BillingSettingsDto {
+  suspendOnFailure: boolean
+  emailOnFailure: boolean
+  retryDays: number[]
+  maxSoonRetries: number
+  concurrency: number
+}
+
+/** The billing rules; admins change them, office staff see them. */
+export function BillingSettingsForm() {
+  const { user } = useSession()
+  const loaded = useLoad<BillingSettingsDto>('/api/billing/settings')
+  const notice = useNotice()
+  const [draft, setDraft] = useState<{ suspend: boolean; email: boolean; days: string; soon: string; concurrency: string } | null>(null)
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  const [formError, setFormError] = useState<string | null>(null)
+  useEffect(() => {
+    const d = loaded.data
+    if (d) setDraft({ suspend: d.suspendOnFailure, email: d.emailOnFailure, days: d.retryDays.join(', '), soon: String(d.maxSoonRetries), concurrency: String(d.concurrency) })
+  }, [loaded.data])
+  if (!draft) return <LoadState loading={loaded.loading} error={loaded.error} />
+  const admin = user?.role === 'admin'
+  const save = async (e: FormEvent) => {
+    e.preventDefault()
+    setErrors({})
+    setFormError(null)
+    const days = draft.days.split(',').map((x) => x.trim()).filter(Boolean)
+    if (days.some((x) => !/^\d+$/.test(x))) return setErrors({ retryDays: 'must be whole days separated by commas, e.g. 3, 7' })
+    try {
+      await api('PUT', '/api/billing/settings', {
+        suspendOnFailure: draft.suspend,
+        emailOnFailure: draft.email,
+        retryDays: days.map(Number),
+        maxSoonRetries: Number(draft.soon),
+        concurrency: Number(draft.concurrency),
+      })
+      notice('Billing settings saved.')
+      loaded.reload()
+    } catch (err) {
+      const fields = (err as { fields?: Record<string, string> }).fields ?? {}
+      if (Object.keys(fields).length) setErrors(fields)
+      else setFormError(errorMessage(err))
+    }
+  }
+  const errText = (name: string) => errors[name] ?? Object.entries(errors).find(([k]) => k.startsWith(`${name}.`))?.[1]
+  const err = (name: string) => {
+    const text = errText(name)
+    return text ? (
+      <span className="field-error" id={`${name}-error`}>
+        {text}
+      </span>
+    ) : null
+  }
+  return (
+    <section aria-labelledby="billing-settings-heading">
+      <h2 id="billing-settings-heading">Billing settings</h2>
+      {!admin && <p className="muted">Only an admin can change these.</p>}
+      <form onSubmit={(e) => void save(e)} noValidate>
+        <fieldset disabled={!admin}>
+          <label>
+            <input type="checkbox" checked={draft.suspend} onChange={(e) => setDraft({ ...draft, suspend: e.target.checked })} /> Suspend the agreement and its work orders when a payment fails
+          </label>
+          <label>
+            <input type="checkbox" checked={draft.email} onChange={(e) => setDraft({ ...draft, email: e.target.checked })} /> Email the customer a link to update their payment details when a payment fails
+          </label>
+          <label>
+            Retry declines after (days from the first failure){' '}
+            <input value={draft.days} onChange={(e) => setDraft({ ...draft, days: e.target.value })} aria-invalid={err('retryDays') ? true : undefined} aria-describedby="retryDays-error" />
+          </label>
+          {err('retryDays')}
+          <label>
+            Retries after gateway errors{' '}
+            <input type="number" value={draft.soon} onChange={(e) => setDraft({ ...draft, soon: e.target.value })} aria-invalid={err('maxSoonRetries') ? true : undefined} aria-describedby="maxSoonRetries-error" />
+          </label>
+          {err('maxSoonRetries')}
+          <label>
+            Charges at once during a run{' '}
+            <input type="number" value={draft.concurrency} onChange={(e) => setDraft({ ...draft, concurrency: e.target.value })} aria-invalid={err('concurrency') ? true : undefined} aria-describedby="concurrency-error" />
+          </label>
+          {err('concurrency')}
+          {formError && (
+            <p className="form-error" role="alert">
+              {formError}
+            </p>
+          )}
+          {admin && <button type="submit">Save billing settings</button>}
+        </fieldset>
+      </form>
+    </section>
+  )
+}
