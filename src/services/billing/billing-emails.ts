@@ -2,7 +2,7 @@ import type { Db } from '../../db/database.ts'
 import { lastDayOf } from '../../domain/billing-calendar.ts'
 import type { PricedLine } from '../../domain/pricing.ts'
 import { enqueueEmail } from '../email/outbox.ts'
-import { renderInvoicePdf } from './invoice-pdf.ts'
+import { renderInvoicePdfOffThread as renderInvoicePdf } from './invoice-pdf-pool.ts'
 
 /** Everything a receipt or a failure notice says about one invoice. */
 export interface InvoiceContext {

@@ -1,0 +1,54 @@
+import { Worker } from 'node:worker_threads'
+import { renderInvoicePdf, type InvoiceDocument } from './invoice-pdf.ts'
+
+/**
+ * Renders invoice PDFs on one worker thread, so a billing run's main thread keeps charging
+ * while receipts are drawn (~5 ms of CPU each). Falls back to rendering inline when a worker
+ * cannot start or fails.
+ */
+let worker: Worker | null | undefined
+let nextId = 0
+const waiting = new Map<number, { resolve(b: Buffer): void; reject(e: Error): void }>()
+
+function getWorker(): Worker | null {
+  if (worker !== undefined) return worker
+  try {
+    const w = new Worker(new URL('./pdf-worker.ts', import.meta.url))
+    w.unref()
+    w.on('message', (m: { id: number; pdf?: Uint8Array; error?: string }) => {
+      const p = waiting.get(m.id)
+      if (!p) return
+      waiting.delete(m.id)
+      if (m.pdf) p.resolve(Buffer.from(m.pdf.buffer, m.pdf.byteOffset, m.pdf.byteLength))
+      else p.reject(new Error(m.error ?? 'PDF worker failed'))
+    })
+    const fail = (err: Error) => {
+      worker = null
+      for (const p of waiting.values()) p.reject(err)
+      waiting.clear()
+    }
+    w.on('error', fail)
+    w.on('exit', (code) => code !== 0 && fail(new Error(`PDF worker exited with ${code}`)))
+    worker = w
+  } catch {
+    worker = null
+  }
+  return worker
+}
+
+export async function renderInvoicePdfOffThread(doc: InvoiceDocument): Promise<Buffer> {
+  const w = getWorker()
+  if (!w) return renderInvoicePdf(doc)
+  const id = nextId++
+  try {
+    return await new Promise<Buffer>((resolve, reject) => {
+      waiting.set(id, { resolve, reject })
+      w.ref()
+      w.postMessage({ id, doc })
+    }).finally(() => {
+      if (waiting.size === 0) w.unref()
+    })
+  } catch {
+    return renderInvoicePdf(doc)
+  }
+}
