@@ -94,3 +94,27 @@ function withDatabase(url: string, database: string): string {
   u.pathname = `/${database}`
   return u.toString()
 }
+
+/**
+ * For tests that run Servicebook in another process: on `TEST_DB=postgres` an empty database on
+ * the test server (its URL goes in the child's DATABASE_URL), otherwise null (use a PGlite folder).
+ */
+export async function createPostgresDatabaseUrl(): Promise<{ url: string; drop(): Promise<void> } | null> {
+  if (testBackend !== 'postgres') return null
+  const adminUrl = process.env.TEST_DATABASE_URL
+  if (!adminUrl) throw new Error('TEST_DB=postgres needs TEST_DATABASE_URL (npm test starts a server and sets it)')
+  const name = `sb_proc_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  await admin.end()
+  return {
+    url: withDatabase(adminUrl, name),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: adminUrl })
+      await c.connect()
+      await c.query(`drop database if exists ${name} with (force)`)
+      await c.end()
+    },
+  }
+}
