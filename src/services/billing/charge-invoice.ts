@@ -4,7 +4,7 @@ import { cents } from '../../domain/money.ts'
 import type { ChargeOutcome, OrderLookup } from '../../ports/payment-gateway.ts'
 import type { ServiceDeps } from '../deps.ts'
 import type { BillingSettings } from './billing-settings.ts'
-import { recordApproved, recordDeclined, recordNoCharge, recordNoPaymentMethod, type KnownAttempt } from './record-outcome.ts'
+import { prepareReceipt, recordApproved, recordDeclined, recordNoCharge, recordNoPaymentMethod, type KnownAttempt } from './record-outcome.ts'
 
 /**
  * Charging one invoice, exactly once whatever happens (PRODUCT.md "Exactly-once money"):
@@ -54,6 +54,8 @@ export type ChargeResult =
   | { kind: 'unresolved' }
   /** Nothing done: already paid, or another attempt is in flight. */
   | { kind: 'skipped' }
+  /** A pending attempt turned out never to have reached the gateway: the invoice may be charged again. */
+  | { kind: 'not_sent' }
 
 /**
  * Inserts the pending attempt; false when the invoice cannot be charged now.
@@ -84,6 +86,8 @@ export async function chargeOnce(deps: ServiceDeps, target: ChargeTarget, ctx: C
   if (target.amountCents <= 0) return { kind: 'skipped' }
   const orderId = deps.gateway.newOrderId()
   if (!(await claimAttempt(deps.db, orderId, target, ctx.runId))) return { kind: 'skipped' }
+  // Drawn while the gateway works; used only if the charge is approved for this amount.
+  const receipt = prepareReceipt(deps, target.invoiceId, pm, target.amountCents)
   let outcome: ChargeOutcome
   try {
     outcome = await deps.gateway.chargeProfile({
@@ -98,7 +102,7 @@ export async function chargeOnce(deps: ServiceDeps, target: ChargeTarget, ctx: C
     // The adapter classifies transport failures itself; anything thrown is unknown: resolve later.
     outcome = { status: 'indeterminate', orderId, message: (err as Error).message }
   }
-  return recordOutcome(deps, orderId, outcome, ctx, finalIfRetryable, { invoiceId: target.invoiceId, paymentMethod: pm })
+  return recordOutcome(deps, orderId, outcome, ctx, finalIfRetryable, { invoiceId: target.invoiceId, paymentMethod: pm, receipt })
 }
 
 /** Records what the gateway answered for attempt `orderId`. */
@@ -149,5 +153,5 @@ export async function resolveAttempt(deps: ServiceDeps, orderId: string, ctx: Ch
       message = 'The gateway has no record of this order id: it never arrived'
     where id = ${orderId} and status = 'pending' and sent_at < now() - make_interval(secs => ${ctx.settleWindowMs / 1000})
     returning id`.execute(deps.db)
-  return rows.length === 1 ? { kind: 'skipped' } : { kind: 'unresolved' }
+  return rows.length === 1 ? { kind: 'not_sent' } : { kind: 'unresolved' }
 }

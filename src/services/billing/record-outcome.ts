@@ -35,6 +35,35 @@ const today = (d: Date) => d.toISOString().slice(0, 10)
 export interface KnownAttempt {
   invoiceId: string
   paymentMethod: { kind: 'card' | 'ach'; brand: string | null; last4: string } | null
+  /** A receipt rendered while the charge was in flight, for this amount (see `prepareReceipt`). */
+  receipt?: Promise<PreparedReceipt | null>
+}
+
+export interface PreparedReceipt {
+  invoice: InvoiceContext
+  amountCents: number
+  paidWith: string
+  paidOn: string
+  pdf: Buffer
+}
+
+const paidWithText = (pm: KnownAttempt['paymentMethod']) =>
+  pm ? `${pm.kind === 'ach' ? 'bank account' : (pm.brand ?? 'card')} ending ${pm.last4}` : 'card on file'
+
+/**
+ * Renders the receipt for a charge of `amountCents` ahead of its answer, so the PDF (~5 ms of
+ * CPU) is drawn while the gateway works rather than after. Never rejects: null on any failure.
+ */
+export function prepareReceipt(deps: ServiceDeps, invoiceId: string, pm: KnownAttempt['paymentMethod'], amountCents: number): Promise<PreparedReceipt | null> {
+  const paidOn = today(deps.clock.now())
+  const paidWith = paidWithText(pm)
+  return loadInvoiceContext(deps.db, invoiceId)
+    .then(async (invoice) => {
+      if (!invoice) return null
+      const pdf = await invoicePdf(invoice, `Paid ${fmt(amountCents)} with ${paidWith} on ${paidOn}`, paidOn)
+      return { invoice, amountCents, paidWith, paidOn, pdf }
+    })
+    .catch(() => null)
 }
 
 /** An approval: the payment, the paid invoice, the receipt and the QuickBooks pushes. */
@@ -48,11 +77,14 @@ export async function recordApproved(
 ): Promise<ChargeResult> {
   const attempt = known ?? (await lookUpAttempt(deps.db, orderId))
   if (!attempt) return { kind: 'skipped' }
-  const invoice = await loadInvoiceContext(deps.db, attempt.invoiceId)
   const pm = attempt.paymentMethod
   const now = deps.clock.now()
-  const paidWith = pm ? `${pm.kind === 'ach' ? 'bank account' : (pm.brand ?? 'card')} ending ${pm.last4}` : 'card on file'
-  const pdf = invoice ? await invoicePdf(invoice, `Paid ${fmt(a.amountCents)} with ${paidWith} on ${today(now)}`, today(now)) : null
+  const early = attempt.receipt ? await attempt.receipt : null
+  // A partial approval or a new day changes the receipt: draw it again.
+  const receipt = early && early.amountCents === a.amountCents && early.paidOn === today(now) ? early : await prepareReceipt(deps, attempt.invoiceId, pm, a.amountCents)
+  const invoice = receipt?.invoice ?? null
+  const pdf = receipt?.pdf ?? null
+  const paidWith = paidWithText(pm)
   const paymentId = newId('pay')
   const amount = a.amountCents
   return deps.db.transaction().execute(async (tx) => {

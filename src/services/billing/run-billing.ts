@@ -79,7 +79,7 @@ async function executeRun(deps: ServiceDeps, runId: string, through: string, opt
     await pool(streamPendingAttempts(deps.db, batchSize), limit, async (orderId) => {
       const r = await resolveAttempt(deps, orderId, ctx)
       if (r.kind !== 'unresolved') c.recovered++
-      count(c, r)
+      if (r.kind === 'approved' || r.kind === 'declined') count(c, r)
     })
     phase = 'invoice'
     tick()
@@ -89,16 +89,22 @@ async function executeRun(deps: ServiceDeps, runId: string, through: string, opt
       c.invoicesCreated += made.created
       c.billedCents += made.billedCents
     }
-    phase = 'charge'
-    tick()
     const inRunRetries = opts.inRunRetries ?? 3
-    await pool(streamChargeTargets(deps.db, through, deps.clock.now(), batchSize), limit, async (target) => {
-      c.invoicesToCharge++
-      count(c, await chargeWithRetries(deps, target, ctx, inRunRetries))
-    })
-    phase = 'settle'
-    tick()
-    c.unresolved = await settleLeftovers(deps, ctx, runId, c)
+    // A charge pass, then settle what is still unknown; invoices whose attempt turned out never
+    // to have been sent get another pass (a few at most).
+    for (let pass = 0; pass < 3; pass++) {
+      phase = 'charge'
+      tick()
+      await pool(streamChargeTargets(deps.db, through, deps.clock.now(), batchSize), limit, async (target) => {
+        if (pass === 0) c.invoicesToCharge++
+        count(c, await chargeWithRetries(deps, target, ctx, inRunRetries))
+      })
+      phase = 'settle'
+      tick()
+      const settled = await settleLeftovers(deps, ctx, c)
+      c.unresolved = settled.unresolved
+      if (settled.freed === 0) break
+    }
     clearInterval(timer)
     await saving
     await finishRun(deps.db, runId, 'completed', c, null)
@@ -128,7 +134,7 @@ async function chargeWithRetries(deps: ServiceDeps, target: ChargeTarget, ctx: C
 }
 
 function count(c: RunCounters, r: ChargeResult): void {
-  if (r.kind === 'skipped') return
+  if (r.kind === 'skipped' || r.kind === 'not_sent') return
   c.charged++
   if (r.kind === 'approved') {
     c.approved++
@@ -137,26 +143,32 @@ function count(c: RunCounters, r: ChargeResult): void {
   else if (r.kind === 'error' || r.kind === 'retryable') c.errors++
 }
 
-/** Resolves this run's (and any) pending attempts until none is left or the window has passed twice. */
-async function settleLeftovers(deps: ServiceDeps, ctx: ChargeContext, runId: string, c: RunCounters): Promise<number> {
+/**
+ * Resolves every pending attempt (this run's and any left by others) until none is left or
+ * the settle window has passed; returns how many stay unknown and how many were freed (never
+ * sent: their invoices may be charged again).
+ */
+async function settleLeftovers(deps: ServiceDeps, ctx: ChargeContext, c: RunCounters): Promise<{ unresolved: number; freed: number }> {
   const deadline = Date.now() + ctx.settleWindowMs + 5_000
+  let freed = 0
   for (;;) {
-    const pending = await deps.db.selectFrom('chargeAttempts').select(['id']).where('status', '=', 'pending').where('runId', '=', runId).limit(1000).execute()
-    if (pending.length === 0) return 0
+    const pending = await deps.db.selectFrom('chargeAttempts').select(['id']).where('status', '=', 'pending').orderBy('id').limit(1000).execute()
+    if (pending.length === 0) return { unresolved: 0, freed }
     for (const p of pending) {
       const r = await resolveAttempt(deps, p.id, ctx)
       if (r.kind === 'approved') {
         c.approved++
         c.collectedCents += r.amountCents
       } else if (r.kind === 'declined') c.declined++
+      else if (r.kind === 'not_sent') freed++
     }
-    if (Date.now() > deadline) return (await countPending(deps.db, runId))
+    if (Date.now() > deadline) return { unresolved: await countPending(deps.db), freed }
     await sleep(Math.min(2_000, Math.max(200, ctx.settleWindowMs / 10)))
   }
 }
 
-async function countPending(db: Db, runId: string): Promise<number> {
-  const r = await db.selectFrom('chargeAttempts').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').where('runId', '=', runId).executeTakeFirstOrThrow()
+async function countPending(db: Db): Promise<number> {
+  const r = await db.selectFrom('chargeAttempts').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow()
   return Number(r.n)
 }
 
