@@ -17,6 +17,7 @@ import { migrateToLatest } from '../../src/db/migrate.ts'
 import { startHarness, type SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
 import { planInvoices, type BillableAgreement } from '../../src/services/billing/due-invoices.ts'
 import { aCard, seedAgreements } from '../helpers/billing-fixtures.ts'
+import { createPostgresDatabaseUrl } from '../helpers/test-db.ts'
 
 const AGREEMENTS = Number(process.env.CRASH_AGREEMENTS ?? 2000)
 const KILLS = Number(process.env.CRASH_KILLS ?? 8)
@@ -24,11 +25,16 @@ const ROOT = new URL('../../', import.meta.url).pathname
 
 let h: SandboxHarness
 let dir: string
+// TEST_DB=postgres: the billing process and the checks use a database on the test server;
+// otherwise a PGlite folder (which the CLI locks like the server does).
+let pgDatabase: Awaited<ReturnType<typeof createPostgresDatabaseUrl>> = null
+const openDb = () => (pgDatabase ? openDatabase({ kind: 'postgres', url: pgDatabase.url, poolSize: 2 }) : openDatabase({ kind: 'pglite', dataDir: dir }))
 
 before(async () => {
   h = await startHarness({ sandbox: { ledgerFile: null } })
   dir = mkdtempSync(join(tmpdir(), 'sb-crash-'))
-  const db = await openDatabase({ kind: 'pglite', dataDir: dir })
+  pgDatabase = await createPostgresDatabaseUrl()
+  const db = await openDb()
   try {
     await migrateToLatest(db.db)
     await db.db.insertInto('customers').values({ id: 'cus_cards', name: 'Card holder', companyName: null, archivedAt: null }).execute()
@@ -54,6 +60,7 @@ before(async () => {
 
 after(async () => {
   await h.close()
+  await pgDatabase?.drop()
   rmSync(dir, { recursive: true, force: true })
 })
 
@@ -72,7 +79,7 @@ function runCli(through: string, killAfterMs: number | null): Promise<ChildResul
       env: {
         ...process.env,
         DATA_DIR: dir,
-        DATABASE_URL: '',
+        DATABASE_URL: pgDatabase?.url ?? '',
         CARDPOINTE_URL: h.sandbox.url,
         CARDPOINTE_READ_TIMEOUT_MS: '1500',
         BILLING_SETTLE_WINDOW_MS: '2500',
@@ -118,7 +125,7 @@ async function verify(through: string): Promise<{ invoices: number; approved: nu
     assert.ok(!approvedLedger.has(r.orderid!), `order id ${r.orderid} approved twice`)
     approvedLedger.set(r.orderid!, r.amountCents)
   }
-  const db = await openDatabase({ kind: 'pglite', dataDir: dir })
+  const db = await openDb()
   try {
     const attempts = await db.db.selectFrom('chargeAttempts').select(['id', 'invoiceId', 'status', 'amountCents']).execute()
     const invoices = await db.db.selectFrom('invoices').select(['id', 'agreementId', 'periodStart', 'status', 'totalCents', 'paidCents']).execute()
