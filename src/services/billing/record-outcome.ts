@@ -88,6 +88,9 @@ export async function recordApproved(
   const paymentId = newId('pay')
   const amount = a.amountCents
   return deps.db.transaction().execute(async (tx) => {
+    // NOTE: lock order is invoice, then attempt, everywhere: a claim locks the invoice and then
+    // checks the pending-attempt index, so taking the attempt first here can deadlock with it.
+    await lockInvoice(tx, attempt.invoiceId)
     // One statement: the attempt (the gateway is the truth: an approval overrides any earlier
     // guess such as pending or not_sent), the invoice, the payment and the QuickBooks pushes.
     const { rows } = await sql<{ id: string }>`
@@ -145,15 +148,16 @@ export async function queueForQuickBooks(tx: Db, invoiceId: string, paymentId: s
 /** A decline: the invoice is unpaid with the reason and a retry plan; maybe suspend and tell the customer. */
 export async function recordDeclined(deps: ServiceDeps, orderId: string, d: Declined, via: 'response' | 'inquiry', ctx: ChargeContext): Promise<ChargeResult> {
   const now = deps.clock.now()
+  const invoiceId = await invoiceOfAttempt(deps.db, orderId)
+  if (!invoiceId) return { kind: 'skipped' }
   return deps.db.transaction().execute(async (tx) => {
+    const inv = await lockInvoice(tx, invoiceId)
     const { rows } = await sql<{ invoiceId: string }>`
       update charge_attempts set status = 'declined', resolved_by = ${via}, resolved_at = now(), gateway_ref = ${d.gatewayRef},
         respstat = ${d.codes.respstat ?? null}, respcode = ${d.codes.respcode ?? null}, resptext = ${d.codes.resptext ?? null},
         respproc = ${d.codes.respproc ?? null}, decline_reason = ${d.reason}, message = ${d.message}
       where id = ${orderId} and status in ('pending', 'not_sent') returning invoice_id`.execute(tx)
     if (rows.length === 0) return { kind: 'skipped' } as const
-    const invoiceId = rows[0]!.invoiceId
-    const inv = await lockInvoice(tx, invoiceId)
     if (inv.status === 'paid' || inv.status === 'void' || inv.status === 'refunded') return { kind: 'declined' } as const
     const decision = afterDecline(d.reason, d.retry, ctx.settings, inv.failedAttempts, inv.firstFailedAt ?? now, now)
     await markFailed(tx, invoiceId, d.reason, d.message, decision, now)
@@ -178,17 +182,19 @@ export async function recordNoCharge(
   via: 'response' | 'inquiry' = 'response',
 ): Promise<ChargeResult> {
   const now = deps.clock.now()
+  const invoiceId = await invoiceOfAttempt(deps.db, orderId)
+  if (!invoiceId) return { kind: 'skipped' }
   return deps.db.transaction().execute(async (tx) => {
+    const inv = await lockInvoice(tx, invoiceId)
     const { rows } = await sql<{ invoiceId: string }>`
       update charge_attempts set status = ${status}, resolved_by = ${via}, resolved_at = now(), respstat = ${codes.respstat ?? null},
         respcode = ${codes.respcode ?? null}, resptext = ${codes.resptext ?? null}, respproc = ${codes.respproc ?? null}, message = ${message}
       where id = ${orderId} and status = 'pending' returning invoice_id`.execute(tx)
     if (rows.length === 0) return { kind: 'skipped' } as const
     if (final) {
-      const inv = await lockInvoice(tx, rows[0]!.invoiceId)
       if (inv.status === 'open' || inv.status === 'failed') {
         const decision = afterGatewayError(ctx.settings, inv.failedAttempts, afterMs, now)
-        await markFailed(tx, rows[0]!.invoiceId, status === 'error' ? 'gateway_misconfigured' : 'gateway_error', message, decision, now)
+        await markFailed(tx, invoiceId, status === 'error' ? 'gateway_misconfigured' : 'gateway_error', message, decision, now)
       }
     }
     return status === 'retryable' && !final ? ({ kind: 'retryable', afterMs } as const) : ({ kind: 'error' } as const)
@@ -215,6 +221,11 @@ interface LockedInvoice {
   firstFailedAt: Date | null
   retryState: string | null
   agreementId: string
+}
+
+async function invoiceOfAttempt(db: Db, orderId: string): Promise<string | null> {
+  const row = await db.selectFrom('chargeAttempts').select('invoiceId').where('id', '=', orderId).executeTakeFirst()
+  return row?.invoiceId ?? null
 }
 
 async function lockInvoice(tx: Db, invoiceId: string): Promise<LockedInvoice> {
