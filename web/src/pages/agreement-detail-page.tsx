@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { RejectAgreementInput, type AgreementDto } from '../../../src/contracts/agreements.ts'
 import { dateText, percentText, quoteLabel, termText, usd } from '../../../src/domain/quote-text.ts'
 import { api, errorMessage } from '../api.ts'
+import { ConfirmButton } from '../confirm-button.tsx'
 import { TextAreaField } from '../fields.tsx'
 import { FormErrors, SubmitButton, useForm } from '../forms.tsx'
 import { useNotice } from '../notice.tsx'
@@ -59,13 +60,28 @@ export function AgreementDetailPage({ id }: { id: string }) {
       setBusy(false)
     }
   }
+  /** Suspend, reactivate or close (billing's office actions); the server checks the life cycle. */
+  const act = async (action: 'suspend' | 'reactivate' | 'close', text: string) => {
+    setBusy(true)
+    setActionError(null)
+    try {
+      await api('POST', `/api/agreements/${a.id}/${action}`, action === 'reactivate' ? undefined : { reason: '' })
+      notice(text)
+      reload()
+      history.reload()
+    } catch (err) {
+      setActionError(errorMessage(err))
+    } finally {
+      setBusy(false)
+    }
+  }
   const pm = a.paymentMethod
   const l = a.location
   return (
     <Page
       title={`Agreement #${a.number}`}
       actions={
-        a.status === 'pending_approval' && (
+        a.status === 'pending_approval' ? (
           <>
             <button type="button" className="primary" onClick={() => void approve()} disabled={busy}>
               Approve
@@ -73,6 +89,32 @@ export function AgreementDetailPage({ id }: { id: string }) {
             <button type="button" className="danger" onClick={() => setRejecting(true)} disabled={busy}>
               Reject…
             </button>
+          </>
+        ) : (
+          <>
+            {a.status === 'suspended' && (
+              <button type="button" className="primary" onClick={() => void act('reactivate', `Agreement #${a.number} reactivated with its work orders.`)} disabled={busy}>
+                Reactivate
+              </button>
+            )}
+            {a.status === 'active' && (
+              <ConfirmButton
+                label="Suspend"
+                question={`Suspend agreement #${a.number}? It is not billed and its work orders are suspended until you reactivate it.`}
+                confirmLabel="Yes, suspend"
+                danger
+                onConfirm={() => act('suspend', `Agreement #${a.number} suspended with its work orders.`)}
+              />
+            )}
+            {(a.status === 'active' || a.status === 'suspended') && (
+              <ConfirmButton
+                label="Close agreement"
+                question={`Close agreement #${a.number}? It is never billed again and its open work orders are cancelled. This cannot be undone.`}
+                confirmLabel="Yes, close it"
+                danger
+                onConfirm={() => act('close', `Agreement #${a.number} closed.`)}
+              />
+            )}
           </>
         )
       }
