@@ -12,6 +12,31 @@ export const FREQUENCY_MONTHS: Record<Exclude<BillingFrequency, 'every_n_months'
   annual: 12,
 }
 
+/** Field rules shared by plan templates and quote options (one wording of every error). */
+export const billingFrequencyField = z.enum(BILLING_FREQUENCIES, { error: 'must be monthly, quarterly, semiannual, annual or every_n_months' })
+export const billingIntervalMonthsField = z
+  .number({ error: 'must be a number of months' })
+  .int({ error: 'must be a whole number of months' })
+  .min(1, { error: 'must be at least 1 month' })
+  .max(60, { error: 'must be at most 60 months' })
+  .optional()
+export const termMonthsField = z
+  .number({ error: 'must be a number of months' })
+  .int({ error: 'must be a whole number of months' })
+  .min(1, { error: 'must be at least 1 month' })
+  .max(120, { error: 'must be at most 120 months (10 years)' })
+  .nullable()
+export const visitsPerTermField = z
+  .number({ error: 'must be a number' })
+  .int({ error: 'must be a whole number' })
+  .min(0, { error: 'cannot be negative' })
+  .max(52, { error: 'must be at most 52' })
+  .default(0)
+export const visitMonthsField = z
+  .array(z.number({ error: 'must be a month 1-12' }).int().min(1, { error: 'must be a month 1-12' }).max(12, { error: 'must be a month 1-12' }))
+  .max(12)
+  .default([])
+
 export const PlanInput = z
   .object({
     name: requiredText(200),
@@ -21,29 +46,11 @@ export const PlanInput = z
       .int({ error: 'must be a whole number of cents' })
       .min(0, { error: 'cannot be negative' })
       .max(10_000_000, { error: 'must be at most $100,000.00' }),
-    billingFrequency: z.enum(BILLING_FREQUENCIES, { error: 'must be monthly, quarterly, semiannual, annual or every_n_months' }),
-    billingIntervalMonths: z
-      .number({ error: 'must be a number of months' })
-      .int({ error: 'must be a whole number of months' })
-      .min(1, { error: 'must be at least 1 month' })
-      .max(60, { error: 'must be at most 60 months' })
-      .optional(),
-    termMonths: z
-      .number({ error: 'must be a number of months' })
-      .int({ error: 'must be a whole number of months' })
-      .min(1, { error: 'must be at least 1 month' })
-      .max(120, { error: 'must be at most 120 months (10 years)' })
-      .nullable(),
-    visitsPerTerm: z
-      .number({ error: 'must be a number' })
-      .int({ error: 'must be a whole number' })
-      .min(0, { error: 'cannot be negative' })
-      .max(52, { error: 'must be at most 52' })
-      .default(0),
-    visitMonths: z
-      .array(z.number().int().min(1, { error: 'must be a month 1-12' }).max(12, { error: 'must be a month 1-12' }))
-      .max(12)
-      .default([]),
+    billingFrequency: billingFrequencyField,
+    billingIntervalMonths: billingIntervalMonthsField,
+    termMonths: termMonthsField,
+    visitsPerTerm: visitsPerTermField,
+    visitMonths: visitMonthsField,
     termsText: optionalText(20000).default(''),
     isTaxable: z.boolean().default(false),
     taxRateBp: z

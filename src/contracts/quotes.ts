@@ -1,6 +1,14 @@
 import { z } from 'zod'
 import { email, optionalText, PageQuery, requiredText } from './common.ts'
-import { BILLING_FREQUENCIES, intervalMonths, type BillingFrequency } from './plans.ts'
+import {
+  billingFrequencyField,
+  billingIntervalMonthsField,
+  intervalMonths,
+  termMonthsField,
+  visitMonthsField,
+  visitsPerTermField,
+  type BillingFrequency,
+} from './plans.ts'
 
 /** Quote shapes shared by the API and the office web app (issue 4). */
 
@@ -40,29 +48,11 @@ export const QuoteOptionInput = z.object({
   planId: z.string().regex(/^pln_[0-9a-z]{26}$/, { error: 'is not a plan id' }).nullable().default(null),
   priceCents: moneyCents(),
   isTaxable: z.boolean({ error: 'must be true or false' }).default(false),
-  billingFrequency: z.enum(BILLING_FREQUENCIES, { error: 'must be monthly, quarterly, semiannual, annual or every_n_months' }),
-  billingIntervalMonths: z
-    .number({ error: 'must be a number of months' })
-    .int({ error: 'must be a whole number of months' })
-    .min(1, { error: 'must be at least 1 month' })
-    .max(60, { error: 'must be at most 60 months' })
-    .optional(),
-  termMonths: z
-    .number({ error: 'must be a number of months' })
-    .int({ error: 'must be a whole number of months' })
-    .min(1, { error: 'must be at least 1 month' })
-    .max(120, { error: 'must be at most 120 months (10 years)' })
-    .nullable(),
-  visitsPerTerm: z
-    .number({ error: 'must be a number' })
-    .int({ error: 'must be a whole number' })
-    .min(0, { error: 'cannot be negative' })
-    .max(52, { error: 'must be at most 52' })
-    .default(0),
-  visitMonths: z
-    .array(z.number({ error: 'must be a month 1-12' }).int().min(1, { error: 'must be a month 1-12' }).max(12, { error: 'must be a month 1-12' }))
-    .max(12)
-    .default([]),
+  billingFrequency: billingFrequencyField,
+  billingIntervalMonths: billingIntervalMonthsField,
+  termMonths: termMonthsField,
+  visitsPerTerm: visitsPerTermField,
+  visitMonths: visitMonthsField,
   extraLines: z.array(ExtraLineInput).max(MAX_EXTRA_LINES, { error: `must be at most ${MAX_EXTRA_LINES} lines` }).default([]),
 })
 export type QuoteOptionInput = z.infer<typeof QuoteOptionInput>
