@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { api, errorMessage } from '../api.ts'
 import { formatUsd } from '../money.ts'
+import { useTokenizer, type CardToken } from '../tokenizer.ts'
 
 interface PaymentUpdateView {
   companyName: string
@@ -22,7 +23,7 @@ interface PaymentUpdateView {
 export function PaymentUpdatePage({ token }: { token: string }) {
   const [view, setView] = useState<PaymentUpdateView | null>(null)
   const [failure, setFailure] = useState<string | null>(null)
-  const [card, setCard] = useState<{ token: string; expiry: string } | null>(null)
+  const [card, setCard] = useState<CardToken | null>(null)
   const [cardProblem, setCardProblem] = useState<string | null>(null)
   const [name, setName] = useState('')
   const [result, setResult] = useState<{ paid: boolean; message: string } | null>(null)
@@ -36,30 +37,7 @@ export function PaymentUpdatePage({ token }: { token: string }) {
       .catch((err: unknown) => setFailure(errorMessage(err)))
   }, [token])
 
-  useEffect(() => {
-    if (!view) return
-    const onMessage = (event: MessageEvent) => {
-      if (event.origin !== view.tokenizerOrigin || typeof event.data !== 'string') return
-      let data: Record<string, unknown>
-      try {
-        data = JSON.parse(event.data) as Record<string, unknown>
-      } catch {
-        return
-      }
-      if (typeof data.validationError === 'string' && data.validationError) {
-        setCard(null)
-        setCardProblem(`${data.validationError}. Check the number.`)
-        return
-      }
-      const value = typeof data.message === 'string' ? data.message : ''
-      if (value && typeof data.expiry === 'string' && data.expiry) {
-        setCard({ token: value, expiry: data.expiry })
-        setCardProblem(null)
-      }
-    }
-    window.addEventListener('message', onMessage)
-    return () => window.removeEventListener('message', onMessage)
-  }, [view])
+  useTokenizer(view?.tokenizerOrigin ?? null, setCard, setCardProblem)
 
   const submit = async (event: FormEvent) => {
     event.preventDefault()

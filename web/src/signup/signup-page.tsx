@@ -5,6 +5,7 @@ import { fieldErrors } from '../../../src/contracts/common.ts'
 import { api, ApiError, errorMessage, type FieldErrors } from '../api.ts'
 import { CheckboxField, SelectField, TextField } from '../fields.tsx'
 import { QuoteOptionCard, RevisionFacts } from '../pages/quote-view.tsx'
+import { useTokenizer, type CardToken } from '../tokenizer.ts'
 
 /**
  * The customer's hosted sign-up page at `/q/<token>`: review the quote, choose an option, read
@@ -76,10 +77,6 @@ function Accepted({ view }: { view: PublicQuoteView }) {
 }
 
 type Method = 'card' | 'ach'
-interface CardToken {
-  token: string
-  expiry: string
-}
 
 function SignupForm({ token, view, onDone }: { token: string; view: PublicQuoteView; onDone(v: PublicQuoteView): void }) {
   const options = view.revision.options
@@ -98,33 +95,7 @@ function SignupForm({ token, view, onDone }: { token: string; view: PublicQuoteV
   const formRef = useRef<HTMLFormElement>(null)
   const chosen = options.find((o) => o.id === optionId)
 
-  // The tokenizer posts a JSON string; trust only its origin. [doc: external-apis.md A14]
-  useEffect(() => {
-    const onMessage = (event: MessageEvent) => {
-      if (event.origin !== view.tokenizerOrigin || typeof event.data !== 'string') return
-      let data: Record<string, unknown>
-      try {
-        data = JSON.parse(event.data) as Record<string, unknown>
-      } catch {
-        return
-      }
-      if (typeof data.validationError === 'string' && data.validationError) {
-        setCard(null)
-        setCardProblem(`${data.validationError}. Check the number.`)
-        return
-      }
-      const tokenValue = typeof data.message === 'string' ? data.message : ''
-      if (tokenValue && typeof data.expiry === 'string' && data.expiry) {
-        setCard({ token: tokenValue, expiry: data.expiry })
-        setCardProblem(null)
-      } else if ('errorCode' in data && data.errorCode !== '0') {
-        setCard(null)
-        setCardProblem(typeof data.errorMessage === 'string' && data.errorMessage ? data.errorMessage : 'The card details could not be read. Please check them.')
-      }
-    }
-    window.addEventListener('message', onMessage)
-    return () => window.removeEventListener('message', onMessage)
-  }, [view.tokenizerOrigin])
+  useTokenizer(view.tokenizerOrigin, setCard, setCardProblem)
 
   useEffect(() => {
     if (formError || Object.keys(errors).length) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"], .form-error')?.focus()
