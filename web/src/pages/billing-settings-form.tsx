@@ -62,12 +62,12 @@ export function BillingSettingsForm() {
     <section aria-labelledby="billing-settings-heading">
       <h2 id="billing-settings-heading">Billing settings</h2>
       {!admin && <p className="muted">Only an admin can change these.</p>}
-      <form onSubmit={(e) => void save(e)} noValidate>
+      <form className="billing-settings" onSubmit={(e) => void save(e)} noValidate>
         <fieldset disabled={!admin}>
-          <label>
+          <label className="check">
             <input type="checkbox" checked={draft.suspend} onChange={(e) => setDraft({ ...draft, suspend: e.target.checked })} /> Suspend the agreement and its work orders when a payment fails
           </label>
-          <label>
+          <label className="check">
             <input type="checkbox" checked={draft.email} onChange={(e) => setDraft({ ...draft, email: e.target.checked })} /> Email the customer a link to update their payment details when a payment fails
           </label>
           <label>
