@@ -372,4 +372,11 @@ test('quote and agreement lists filter by status, search and page', async () => 
   assert.ok(agreementsOfFirst.total >= 1 && agreementsOfFirst.items.every((a: { customerId: string }) => a.customerId === customer.id))
   assert.equal((await call('GET', `/api/agreements?customerId=${other.id}`)).json().total, 0)
   assert.equal((await call('GET', '/api/quotes?customerId=nope')).statusCode, 422)
+  // The dashboard counts what needs the office's attention, from the same data.
+  const dashboard = (await call('GET', '/api/dashboard')).json()
+  assert.equal(dashboard.activeAgreements, active.total)
+  assert.equal(dashboard.pendingApprovals, (await call('GET', '/api/agreements?status=pending_approval')).json().total)
+  const sent = (await call('GET', '/api/quotes?status=sent')).json().total + (await call('GET', '/api/quotes?status=viewed')).json().total
+  assert.equal(dashboard.openQuotes, sent)
+  assert.equal(dashboard.failedInvoices, 0)
 })

@@ -59,14 +59,30 @@ export const settingsRoutes = (deps: ServiceDeps) => [
     tag: 'dashboard',
     access: OFFICE,
     handler: async () => {
-      const { rows } = await sql<{ customers: number; archivedCustomers: number; locations: number; plans: number; users: number }>`
+      const { rows } = await sql<{
+        customers: number
+        archivedCustomers: number
+        locations: number
+        plans: number
+        users: number
+        openQuotes: number
+        pendingApprovals: number
+        activeAgreements: number
+        suspendedAgreements: number
+        failedInvoices: number
+      }>`
         select
           (select count(*) from customers where archived_at is null)::int as customers,
           (select count(*) from customers where archived_at is not null)::int as archived_customers,
           (select count(*) from customer_locations l join customers c on c.id = l.customer_id
             where l.archived_at is null and c.archived_at is null)::int as locations,
           (select count(*) from plans where archived_at is null)::int as plans,
-          (select count(*) from users where is_active)::int as users`.execute(deps.db)
+          (select count(*) from users where is_active)::int as users,
+          (select count(*) from quotes where status in ('sent', 'viewed'))::int as open_quotes,
+          (select count(*) from agreements where status = 'pending_approval')::int as pending_approvals,
+          (select count(*) from agreements where status = 'active')::int as active_agreements,
+          (select count(*) from agreements where status = 'suspended')::int as suspended_agreements,
+          (select count(*) from invoices where status = 'failed')::int as failed_invoices`.execute(deps.db)
       return rows[0]
     },
   }),

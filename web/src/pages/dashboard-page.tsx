@@ -9,6 +9,11 @@ interface DashboardCounts {
   locations: number
   plans: number
   users: number
+  openQuotes: number
+  pendingApprovals: number
+  activeAgreements: number
+  suspendedAgreements: number
+  failedInvoices: number
 }
 
 /** The counts from `GET /api/dashboard`, each linking to where the things are. */
@@ -17,6 +22,11 @@ export function DashboardPage() {
   const { data, error, loading } = useLoad<DashboardCounts>('/api/dashboard')
   const tiles = data
     ? [
+        { label: 'Sign-ups awaiting approval', value: data.pendingApprovals, to: '/agreements?status=pending_approval' },
+        { label: 'Failed payments', value: data.failedInvoices, to: '/billing' },
+        { label: 'Quotes out with customers', value: data.openQuotes, to: '/quotes' },
+        { label: 'Active agreements', value: data.activeAgreements, to: '/agreements?status=active' },
+        { label: 'Suspended agreements', value: data.suspendedAgreements, to: '/agreements?status=suspended' },
         { label: 'Customers', value: data.customers, to: '/customers' },
         { label: 'Service locations', value: data.locations, to: '/customers' },
         { label: 'Archived customers', value: data.archivedCustomers, to: '/customers?archived=true' },
