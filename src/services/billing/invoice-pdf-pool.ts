@@ -13,7 +13,12 @@ const waiting = new Map<number, { resolve(b: Buffer): void; reject(e: Error): vo
 function getWorker(): Worker | null {
   if (worker !== undefined) return worker
   try {
-    const w = new Worker(new URL('./pdf-worker.ts', import.meta.url))
+    // NOTE: a worker does not inherit the tsx loader from `node --import tsx` (it failed with
+    // "Unknown file extension .ts" and every PDF silently fell back to the main thread), so the
+    // worker registers tsx itself before importing the TypeScript entry.
+    const entry = new URL('./pdf-worker.ts', import.meta.url).href
+    const tsx = import.meta.resolve('tsx/esm/api')
+    const w = new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}) })`, { eval: true })
     w.unref()
     w.on('message', (m: { id: number; pdf?: Uint8Array; error?: string }) => {
       const p = waiting.get(m.id)
