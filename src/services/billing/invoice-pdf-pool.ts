@@ -8,6 +8,8 @@ import { renderInvoicePdf, type InvoiceDocument } from './invoice-pdf.ts'
  */
 let worker: Worker | null | undefined
 let nextId = 0
+/** How many PDFs the worker drew (a test checks the worker really works, not only the fallback). */
+export let renderedOnWorker = 0
 const waiting = new Map<number, { resolve(b: Buffer): void; reject(e: Error): void }>()
 
 function getWorker(): Worker | null {
@@ -24,7 +26,10 @@ function getWorker(): Worker | null {
       const p = waiting.get(m.id)
       if (!p) return
       waiting.delete(m.id)
-      if (m.pdf) p.resolve(Buffer.from(m.pdf.buffer, m.pdf.byteOffset, m.pdf.byteLength))
+      if (m.pdf) {
+        renderedOnWorker++
+        p.resolve(Buffer.from(m.pdf.buffer, m.pdf.byteOffset, m.pdf.byteLength))
+      }
       else p.reject(new Error(m.error ?? 'PDF worker failed'))
     })
     const fail = (err: Error) => {
