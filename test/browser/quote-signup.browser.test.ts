@@ -70,7 +70,7 @@ async function logIn(page: Page, path = '/') {
 
 /** The office builds a quote for `customer` with the plan template and an ad hoc option, and sends it. */
 async function buildAndSendQuote(page: Page, customer: string): Promise<void> {
-  await page.getByRole('link', { name: 'Quotes' }).click()
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Quotes' }).click()
   await page.getByRole('link', { name: 'New quote' }).click()
   await page.getByRole('button', { name: 'Save draft' }).click()
   await page.getByText('Customer is required').waitFor()
