@@ -58,11 +58,8 @@ export const PaymentUpdateInput = z.object({
 })
 export type PaymentUpdateInput = z.infer<typeof PaymentUpdateInput>
 
-export interface RunDto {
-  id: string
-  throughDate: string
-  status: 'running' | 'completed' | 'failed' | 'interrupted'
-  phase: string
+/** What a billing run has done so far; kept on the run row and shown as its progress. */
+export interface RunCounters {
   agreementsDue: number
   invoicesCreated: number
   invoicesToCharge: number
@@ -74,6 +71,13 @@ export interface RunDto {
   recovered: number
   billedCents: number
   collectedCents: number
+}
+
+export interface RunDto extends RunCounters {
+  id: string
+  throughDate: string
+  status: 'running' | 'completed' | 'failed' | 'interrupted'
+  phase: string
   error: string | null
   startedAt: string
   finishedAt: string | null

@@ -1,3 +1,4 @@
+import type { RunCounters } from '../../contracts/billing.ts'
 import { hostname } from 'node:os'
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
@@ -56,19 +57,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-export interface RunCounters {
-  agreementsDue: number
-  invoicesCreated: number
-  invoicesToCharge: number
-  charged: number
-  approved: number
-  declined: number
-  errors: number
-  unresolved: number
-  recovered: number
-  billedCents: number
-  collectedCents: number
-}
+export type { RunCounters }
 
 export const zeroCounters = (): RunCounters => ({
   agreementsDue: 0, invoicesCreated: 0, invoicesToCharge: 0, charged: 0, approved: 0, declined: 0, errors: 0, unresolved: 0, recovered: 0, billedCents: 0, collectedCents: 0,
