@@ -63,3 +63,13 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
 export const IdParams = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, { error: 'is not a valid id' }),
 })
+
+/** One entry of an audit trail, as the `/history` endpoints return it. */
+export interface AuditEventDto {
+  id: string
+  action: string
+  actorUserId: string | null
+  actorName: string | null
+  details: unknown
+  createdAt: string
+}

@@ -35,3 +35,17 @@ export const LogoInput = z.object({
     .regex(/^data:image\/(png|jpeg);base64,[A-Za-z0-9+/]+={0,2}$/, { error: 'must be a PNG or JPEG image' }),
 })
 
+
+/** The counts on the office dashboard (`GET /api/dashboard`). */
+export interface DashboardDto {
+  customers: number
+  archivedCustomers: number
+  locations: number
+  plans: number
+  users: number
+  openQuotes: number
+  pendingApprovals: number
+  activeAgreements: number
+  suspendedAgreements: number
+  failedInvoices: number
+}

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { LogoInput, SettingsInput } from '../../contracts/settings.ts'
+import { LogoInput, SettingsInput, type DashboardDto } from '../../contracts/settings.ts'
 import type { ServiceDeps } from '../../services/deps.ts'
 import { notFound } from '../../domain/errors.ts'
 import { getCompanyLogo, getSettings, removeCompanyLogo, setCompanyLogo, updateSettings } from '../../services/settings/company-settings.ts'
@@ -59,18 +59,7 @@ export const settingsRoutes = (deps: ServiceDeps) => [
     tag: 'dashboard',
     access: OFFICE,
     handler: async () => {
-      const { rows } = await sql<{
-        customers: number
-        archivedCustomers: number
-        locations: number
-        plans: number
-        users: number
-        openQuotes: number
-        pendingApprovals: number
-        activeAgreements: number
-        suspendedAgreements: number
-        failedInvoices: number
-      }>`
+      const { rows } = await sql<DashboardDto>`
         select
           (select count(*) from customers where archived_at is null)::int as customers,
           (select count(*) from customers where archived_at is not null)::int as archived_customers,

@@ -1,3 +1,4 @@
+import type { AuditEventDto } from '../../contracts/common.ts'
 import type { Db } from '../../db/database.ts'
 import { newId } from '../../domain/ids.ts'
 import type { ActorId } from '../deps.ts'
@@ -25,14 +26,7 @@ export async function recordAuditEvent(db: Db, event: AuditEventInput): Promise<
     .execute()
 }
 
-export interface AuditEventDto {
-  id: string
-  action: string
-  actorUserId: string | null
-  actorName: string | null
-  details: unknown
-  createdAt: string
-}
+export type { AuditEventDto }
 
 /** The audit trail of one entity, oldest first. */
 export async function listAuditEvents(db: Db, entityType: string, entityId: string): Promise<AuditEventDto[]> {

@@ -1,25 +1,13 @@
+import type { DashboardDto } from '../../../src/contracts/settings.ts'
 import { LoadState, Page } from '../page.tsx'
 import { Link } from '../router.tsx'
 import { useUser } from '../session.tsx'
 import { useLoad } from '../use-load.ts'
 
-interface DashboardCounts {
-  customers: number
-  archivedCustomers: number
-  locations: number
-  plans: number
-  users: number
-  openQuotes: number
-  pendingApprovals: number
-  activeAgreements: number
-  suspendedAgreements: number
-  failedInvoices: number
-}
-
 /** The counts from `GET /api/dashboard`, each linking to where the things are. */
 export function DashboardPage() {
   const user = useUser()
-  const { data, error, loading } = useLoad<DashboardCounts>('/api/dashboard')
+  const { data, error, loading } = useLoad<DashboardDto>('/api/dashboard')
   const tiles = data
     ? [
         { label: 'Sign-ups awaiting approval', value: data.pendingApprovals, to: '/agreements?status=pending_approval' },

@@ -1,14 +1,8 @@
+import type { AuditEventDto } from '../../../src/contracts/common.ts'
 import { formatDateTime } from '../strings.ts'
 
-/** An audit event as `GET /api/customers/:id/history` returns it. */
-export interface AuditEventView {
-  id: string
-  action: string
-  actorUserId: string | null
-  actorName: string | null
-  details: unknown
-  createdAt: string
-}
+/** An audit event as the `/history` endpoints return it. */
+export type AuditEventView = AuditEventDto
 
 const ACTIONS: Record<string, string> = {
   'customer.created': 'Created',
