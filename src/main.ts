@@ -5,6 +5,7 @@ import { cardPointeClientSettings, readCardPointeEnv } from './config/cardpointe
 import { emailTransport, readEmailEnv } from './config/email.ts'
 import { createSmtpMailer } from './integrations/email/smtp-mailer.ts'
 import { startOutboxWorker, type OutboxWorker } from './services/email/outbox.ts'
+import { billingAttachmentRenderers } from './services/billing/billing-emails.ts'
 import { CardPointeGateway } from './integrations/cardpointe/cardpointe-gateway.ts'
 import { openDatabase } from './db/database.ts'
 import { migrateToLatest } from './db/migrate.ts'
@@ -68,7 +69,7 @@ async function main(argv: string[]) {
   await purgeExpiredSessions(deps)
 
   const mailer = createSmtpMailer({ url: mail.smtpUrl })
-  outbox = startOutboxWorker({ db: deps.db, clock: deps.clock, mailer, from: emailEnv.MAIL_FROM, log }, { intervalMs: emailEnv.EMAIL_POLL_INTERVAL_MS })
+  outbox = startOutboxWorker({ db: deps.db, clock: deps.clock, mailer, from: emailEnv.MAIL_FROM, log, renderers: billingAttachmentRenderers }, { intervalMs: emailEnv.EMAIL_POLL_INTERVAL_MS })
   // NOTE: the host only: SMTP_URL may carry a password.
   log.info({ smtpHost: new URL(mail.smtpUrl).host, mailbox: mail.mailboxUrl }, mail.mailboxUrl ? 'email goes to the local capture' : 'email goes to SMTP_URL')
 

@@ -22,7 +22,8 @@ export interface EmailDto {
   createdAt: string
   relatedType: string | null
   relatedId: string | null
-  attachments: { filename: string; contentType: string; size: number }[]
+  /** `size` in bytes; null for a document drawn when the email is sent (e.g. an invoice PDF). */
+  attachments: { filename: string; contentType: string; size: number | null }[]
 }
 
 /** `GET /api/system`: what the office app needs to know about this installation. */

@@ -11,6 +11,10 @@ import { startHarness, type SandboxHarness } from '../../src/integrations/cardpo
 import type { ServiceDeps } from '../../src/services/deps.ts'
 import { startBillingRun } from '../../src/services/billing/run-billing.ts'
 import { createTestDatabase } from '../helpers/test-db.ts'
+import { startMailCapture } from '../helpers/mail-capture.ts'
+import { pdfText } from '../helpers/pdf-text.ts'
+import { deliverDueEmails } from '../../src/services/email/outbox.ts'
+import { billingAttachmentRenderers } from '../../src/services/billing/billing-emails.ts'
 import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
 
 let h: SandboxHarness
@@ -53,9 +57,23 @@ test('bills each due period once, charges it once, queues receipt and QuickBooks
   const emails = await deps.db.selectFrom('emailOutbox').selectAll().where('kind', '=', 'billing.receipt').execute()
   assert.equal(emails.length, 3)
   assert.equal(emails[0]!.toAddress, 'ana@example.com')
-  const att = (emails[0]!.attachments as { filename: string; contentBase64: string }[])[0]!
+  // The PDF is drawn when the receipt is sent, not inside the run: the row keeps what renders it.
+  const att = (emails[0]!.attachments as { filename: string; renderer: string; contentBase64?: string }[])[0]!
   assert.match(att.filename, /^invoice-\d+\.pdf$/)
-  assert.equal(Buffer.from(att.contentBase64, 'base64').subarray(0, 5).toString(), '%PDF-')
+  assert.equal(att.contentBase64, undefined)
+  const mail = await startMailCapture()
+  try {
+    const sent = await deliverDueEmails({ db: deps.db, clock: deps.clock, mailer: mail.mailer, from: 'office@example.com', renderers: billingAttachmentRenderers })
+    assert.equal(sent.sent, emails.length)
+    const receipt = await mail.waitFor({ to: 'ana@example.com', subject: `Receipt for invoice ${/\d+/.exec(att.filename)![0]} ` })
+    const pdf = await mail.attachment(receipt)
+    assert.equal(pdf.filename, att.filename)
+    const text = pdfText(pdf.content)
+    assert.match(text, /Paid \$54\.11 with .* ending \d{4} on 2026-03-15/)
+    assert.match(text, /Total\s+\$54\.11/)
+  } finally {
+    await mail.close()
+  }
   const qbo = await deps.db.selectFrom('quickbooksQueue').select(['entityType']).execute()
   assert.equal(qbo.filter((q) => q.entityType === 'invoice').length, 3)
   assert.equal(qbo.filter((q) => q.entityType === 'payment').length, 3)

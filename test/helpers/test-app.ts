@@ -5,6 +5,7 @@ import type { Clock } from '../../src/ports/clock.ts'
 import type { PaymentGateway } from '../../src/ports/payment-gateway.ts'
 import type { Mailer } from '../../src/ports/mailer.ts'
 import { startOutboxWorker, type OutboxWorker } from '../../src/services/email/outbox.ts'
+import { billingAttachmentRenderers } from '../../src/services/billing/billing-emails.ts'
 import { CardPointeGateway } from '../../src/integrations/cardpointe/cardpointe-gateway.ts'
 import type { ServiceDeps } from '../../src/services/deps.ts'
 import { createUser } from '../../src/services/users/manage-users.ts'
@@ -44,7 +45,7 @@ export async function startTestApp(
   }
   let outbox: OutboxWorker | undefined
   if (opts.mailer) {
-    outbox = startOutboxWorker({ db: deps.db, clock: deps.clock, mailer: opts.mailer, from: '"Servicebook" <no-reply@servicebook.local>' }, { intervalMs: 200 })
+    outbox = startOutboxWorker({ db: deps.db, clock: deps.clock, mailer: opts.mailer, from: '"Servicebook" <no-reply@servicebook.local>', renderers: billingAttachmentRenderers }, { intervalMs: 200 })
     deps.kickOutbox = () => outbox?.kick()
   }
   const app = await buildApp(deps, database, {

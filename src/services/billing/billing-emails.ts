@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.ts'
 import { lastDayOf } from '../../domain/billing-calendar.ts'
 import type { PricedLine } from '../../domain/pricing.ts'
-import { enqueueEmail } from '../email/outbox.ts'
+import { enqueueEmail, type AttachmentRenderers, type RenderedAttachment } from '../email/outbox.ts'
 import { renderInvoicePdfOffThread as renderInvoicePdf } from './invoice-pdf-pool.ts'
 
 /** Everything a receipt or a failure notice says about one invoice. */
@@ -73,11 +73,27 @@ export function invoicePdf(ctx: InvoiceContext, paidNote: string | null, issuedO
   })
 }
 
+const INVOICE_PDF = 'invoice.pdf'
+
+/** The invoice PDF as an attachment drawn when the email is sent (an issued invoice does not change). */
+export function invoicePdfAttachment(ctx: Pick<InvoiceContext, 'invoiceId' | 'number'>, paidNote: string | null, issuedOn: string): RenderedAttachment {
+  return { filename: `invoice-${ctx.number}.pdf`, contentType: 'application/pdf', renderer: INVOICE_PDF, params: { invoiceId: ctx.invoiceId, paidNote, issuedOn } }
+}
+
+/** What the email outbox needs to draw billing's attachments (wired in the composition root). */
+export const billingAttachmentRenderers: AttachmentRenderers = {
+  [INVOICE_PDF]: async (db, p) => {
+    const ctx = await loadInvoiceContext(db, String(p.invoiceId))
+    if (!ctx) throw new Error(`invoice ${String(p.invoiceId)} not found`)
+    return invoicePdf(ctx, p.paidNote === null ? null : String(p.paidNote), String(p.issuedOn))
+  },
+}
+
 /**
- * Queues the receipt (with the invoice PDF) in the caller's transaction: the same one that
- * records the payment. No email on file: nothing to queue.
+ * Queues the receipt (with the invoice PDF, drawn when it is sent) in the caller's
+ * transaction: the same one that records the payment. No email on file: nothing to queue.
  */
-export async function queueReceipt(tx: Db, ctx: InvoiceContext, amountCents: number, paidWith: string, paidOn: string, pdf: Buffer): Promise<void> {
+export async function queueReceipt(tx: Db, ctx: InvoiceContext, amountCents: number, paidWith: string, paidOn: string, paidNote = `Paid ${money(amountCents)} with ${paidWith} on ${paidOn}`): Promise<void> {
   if (!ctx.customerEmail) return
   const period = `${ctx.periodStart} to ${lastDayOf({ end: ctx.periodEnd })}`
   await enqueueEmail(tx, {
@@ -86,7 +102,7 @@ export async function queueReceipt(tx: Db, ctx: InvoiceContext, amountCents: num
     subject: `Receipt for invoice ${ctx.number} from ${ctx.companyName}`.replace(/[\r\n]+/g, ' '),
     text: `Hello ${ctx.customerName},\n\nThank you: we received ${money(amountCents)} for invoice ${ctx.number} (${ctx.agreementName}, ${period}), paid with ${paidWith} on ${paidOn}.\nThe invoice is attached.\n\n${ctx.companyName}\n`,
     html: `<p>Hello ${esc(ctx.customerName)},</p><p>Thank you: we received <strong>${money(amountCents)}</strong> for invoice ${ctx.number} (${esc(ctx.agreementName)}, ${period}), paid with ${esc(paidWith)} on ${paidOn}.</p><p>The invoice is attached.</p><p>${esc(ctx.companyName)}</p>`,
-    attachments: [{ filename: `invoice-${ctx.number}.pdf`, contentType: 'application/pdf', content: pdf }],
+    attachments: [invoicePdfAttachment(ctx, paidNote, paidOn)],
     relatedType: 'invoice',
     relatedId: ctx.invoiceId,
   })

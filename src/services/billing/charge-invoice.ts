@@ -4,7 +4,7 @@ import { cents } from '../../domain/money.ts'
 import type { ChargeOutcome, OrderLookup } from '../../ports/payment-gateway.ts'
 import type { ServiceDeps } from '../deps.ts'
 import type { BillingSettings } from './billing-settings.ts'
-import { prepareReceipt, recordApproved, recordDeclined, recordNoCharge, recordNoPaymentMethod, type KnownAttempt } from './record-outcome.ts'
+import { loadReceiptContext, recordApproved, recordDeclined, recordNoCharge, recordNoPaymentMethod, type KnownAttempt } from './record-outcome.ts'
 
 /**
  * Charging one invoice, exactly once whatever happens (PRODUCT.md "Exactly-once money"):
@@ -86,8 +86,8 @@ export async function chargeOnce(deps: ServiceDeps, target: ChargeTarget, ctx: C
   if (target.amountCents <= 0) return { kind: 'skipped' }
   const orderId = deps.gateway.newOrderId()
   if (!(await claimAttempt(deps.db, orderId, target, ctx.runId))) return { kind: 'skipped' }
-  // Drawn while the gateway works; used only if the charge is approved for this amount.
-  const receipt = prepareReceipt(deps, target.invoiceId, pm, target.amountCents)
+  // Loaded while the gateway works; used only if the charge is approved.
+  const invoice = loadReceiptContext(deps, target.invoiceId)
   let outcome: ChargeOutcome
   try {
     outcome = await deps.gateway.chargeProfile({
@@ -102,7 +102,7 @@ export async function chargeOnce(deps: ServiceDeps, target: ChargeTarget, ctx: C
     // The adapter classifies transport failures itself; anything thrown is unknown: resolve later.
     outcome = { status: 'indeterminate', orderId, message: (err as Error).message }
   }
-  return recordOutcome(deps, orderId, outcome, ctx, finalIfRetryable, { invoiceId: target.invoiceId, paymentMethod: pm, receipt })
+  return recordOutcome(deps, orderId, outcome, ctx, finalIfRetryable, { invoiceId: target.invoiceId, paymentMethod: pm, invoice })
 }
 
 /** Records what the gateway answered for attempt `orderId`. */

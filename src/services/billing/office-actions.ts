@@ -9,7 +9,7 @@ import { cents } from '../../domain/money.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ActorId, ServiceDeps } from '../deps.ts'
 import { getSettings } from '../settings/company-settings.ts'
-import { invoicePdf, loadInvoiceContext, queueReceipt } from './billing-emails.ts'
+import { loadInvoiceContext, queueReceipt } from './billing-emails.ts'
 import { getBillingSettings } from './billing-settings.ts'
 import { chargeOnce, resolveAttempt, type ChargeContext, type ChargeResult, type ChargeTarget } from './charge-invoice.ts'
 import { DEFAULT_SETTLE_WINDOW_MS } from './run-billing.ts'
@@ -68,7 +68,6 @@ export async function recordOfflinePayment(deps: ServiceDeps, invoiceId: string,
   if (input.amountCents > target.amountCents) throw validationError({ amountCents: `must be at most the ${target.amountCents} cents still owed` })
   const ctx = await loadInvoiceContext(deps.db, invoiceId)
   const now = deps.clock.now()
-  const pdf = ctx ? await invoicePdf(ctx, `Paid by ${input.method.replace('_', ' ')} on ${input.receivedOn}`, input.receivedOn) : null
   const paymentId = newId('pay')
   await deps.db.transaction().execute(async (tx) => {
     // Lock the invoice first: a charge claim locks it too, so either the claim waits and then
@@ -103,7 +102,7 @@ export async function recordOfflinePayment(deps: ServiceDeps, invoiceId: string,
       .execute()
     await tx.insertInto('quickbooksQueue').values({ id: newId('qbo'), entityType: 'payment', entityId: paymentId }).onConflict((oc) => oc.doNothing()).execute()
     await recordAuditEvent(tx, { entityType: 'invoice', entityId: invoiceId, action: 'invoice.paid_offline', actorUserId: actor, details: { paymentId, amountCents: input.amountCents, method: input.method } })
-    if (ctx && pdf) await queueReceipt(tx, ctx, input.amountCents, input.method.replace('_', ' '), input.receivedOn, pdf)
+    if (ctx) await queueReceipt(tx, ctx, input.amountCents, input.method.replace('_', ' '), input.receivedOn, `Paid by ${input.method.replace('_', ' ')} on ${input.receivedOn}`)
   })
   deps.kickOutbox?.()
   return { paymentId }

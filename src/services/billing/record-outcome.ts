@@ -5,7 +5,7 @@ import { afterDecline, afterGatewayError, type RetryDecision } from '../../domai
 import type { Approved, Declined, GatewayCodes } from '../../ports/payment-gateway.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ServiceDeps } from '../deps.ts'
-import { invoicePdf, loadInvoiceContext, queueFailureNotice, queueReceipt, type InvoiceContext } from './billing-emails.ts'
+import { loadInvoiceContext, queueFailureNotice, queueReceipt, type InvoiceContext } from './billing-emails.ts'
 import type { ChargeContext, ChargeResult } from './charge-invoice.ts'
 import { createPaymentUpdateLink } from './payment-update-links.ts'
 import { suspendAgreementTx } from './suspension.ts'
@@ -35,35 +35,19 @@ const today = (d: Date) => d.toISOString().slice(0, 10)
 export interface KnownAttempt {
   invoiceId: string
   paymentMethod: { kind: 'card' | 'ach'; brand: string | null; last4: string } | null
-  /** A receipt rendered while the charge was in flight, for this amount (see `prepareReceipt`). */
-  receipt?: Promise<PreparedReceipt | null>
-}
-
-export interface PreparedReceipt {
-  invoice: InvoiceContext
-  amountCents: number
-  paidWith: string
-  paidOn: string
-  pdf: Buffer
+  /** The invoice's context, loaded while the charge was in flight (see `loadReceiptContext`). */
+  invoice?: Promise<InvoiceContext | null>
 }
 
 const paidWithText = (pm: KnownAttempt['paymentMethod']) =>
   pm ? `${pm.kind === 'ach' ? 'bank account' : (pm.brand ?? 'card')} ending ${pm.last4}` : 'card on file'
 
 /**
- * Renders the receipt for a charge of `amountCents` ahead of its answer, so the PDF (~5 ms of
- * CPU) is drawn while the gateway works rather than after. Never rejects: null on any failure.
+ * Loads what the receipt says about the invoice ahead of the gateway's answer, so the lookup
+ * overlaps the charge. Never rejects: null on any failure (the approval then loads it again).
  */
-export function prepareReceipt(deps: ServiceDeps, invoiceId: string, pm: KnownAttempt['paymentMethod'], amountCents: number): Promise<PreparedReceipt | null> {
-  const paidOn = today(deps.clock.now())
-  const paidWith = paidWithText(pm)
-  return loadInvoiceContext(deps.db, invoiceId)
-    .then(async (invoice) => {
-      if (!invoice) return null
-      const pdf = await invoicePdf(invoice, `Paid ${fmt(amountCents)} with ${paidWith} on ${paidOn}`, paidOn)
-      return { invoice, amountCents, paidWith, paidOn, pdf }
-    })
-    .catch(() => null)
+export function loadReceiptContext(deps: ServiceDeps, invoiceId: string): Promise<InvoiceContext | null> {
+  return loadInvoiceContext(deps.db, invoiceId).catch(() => null)
 }
 
 /** An approval: the payment, the paid invoice, the receipt and the QuickBooks pushes. */
@@ -79,11 +63,7 @@ export async function recordApproved(
   if (!attempt) return { kind: 'skipped' }
   const pm = attempt.paymentMethod
   const now = deps.clock.now()
-  const early = attempt.receipt ? await attempt.receipt : null
-  // A partial approval or a new day changes the receipt: draw it again.
-  const receipt = early && early.amountCents === a.amountCents && early.paidOn === today(now) ? early : await prepareReceipt(deps, attempt.invoiceId, pm, a.amountCents)
-  const invoice = receipt?.invoice ?? null
-  const pdf = receipt?.pdf ?? null
+  const invoice = (attempt.invoice ? await attempt.invoice : null) ?? (await loadReceiptContext(deps, attempt.invoiceId))
   const paidWith = paidWithText(pm)
   const paymentId = newId('pay')
   const amount = a.amountCents
@@ -117,7 +97,7 @@ export async function recordApproved(
       returning id`.execute(tx)
     // The payment's QuickBooks row is always new: no row back means the attempt was already approved.
     if (rows.length === 0) return { kind: 'skipped' } as const
-    if (invoice && pdf) await queueReceipt(tx, invoice, amount, paidWith, today(now), pdf)
+    if (invoice) await queueReceipt(tx, invoice, amount, paidWith, today(now))
     return { kind: 'approved', amountCents: amount } as const
   })
 }
@@ -287,6 +267,3 @@ async function afterFailure(
     }
   }
 }
-
-const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' })
-const fmt = (c: number) => usd.format(c / 100)

@@ -22,8 +22,8 @@ export async function listOutbox(
   const rows = await q
     .select([
       'id', 'kind', 'toAddress', 'subject', 'status', 'attempts', 'nextAttemptAt', 'lastError', 'sentAt', 'createdAt', 'relatedType', 'relatedId',
-      // Names and sizes only: the base64 contents stay in the database.
-      sql<{ filename: string; contentType: string; size: number }[]>`(
+      // Names and sizes only: the base64 contents stay in the database (no size for attachments drawn at delivery).
+      sql<{ filename: string; contentType: string; size: number | null }[]>`(
         select coalesce(jsonb_agg(jsonb_build_object('filename', a->>'filename', 'contentType', a->>'contentType',
           'size', length(a->>'contentBase64') * 3 / 4 - (length(a->>'contentBase64') - length(rtrim(a->>'contentBase64', '='))))), '[]'::jsonb)
         from jsonb_array_elements(attachments) a)`.as('attachmentList'),

@@ -21,18 +21,34 @@ export interface OutboxEmail {
   subject: string
   html: string
   text: string
-  attachments?: MailAttachment[]
+  attachments?: (MailAttachment | RenderedAttachment)[]
   /** The record it is about, e.g. `{ relatedType: 'quote', relatedId: 'quo_…' }`. */
   relatedType?: string
   relatedId?: string
 }
 
-/** How attachments are kept in the `attachments` jsonb column. */
-interface StoredAttachment {
+/**
+ * An attachment drawn when the email is sent rather than when it is queued: a renderer named
+ * `renderer` (see `AttachmentRenderers`) makes the bytes from `params` and the database. For
+ * documents built from records that no longer change (an issued invoice), so a billing run
+ * queues 100,000 receipts without drawing 100,000 PDFs inside its transactions.
+ */
+export interface RenderedAttachment {
   filename: string
   contentType: string
-  contentBase64: string
+  renderer: string
+  params: Record<string, string | number | null>
 }
+
+/** Renderers by name; the composition root passes them to the delivery worker. */
+export type AttachmentRenderers = Record<string, (db: Db, params: Record<string, string | number | null>) => Promise<Buffer>>
+
+/** How attachments are kept in the `attachments` jsonb column: the bytes, or what renders them. */
+type StoredAttachment =
+  | { filename: string; contentType: string; contentBase64: string }
+  | { filename: string; contentType: string; renderer: string; params: Record<string, string | number | null> }
+
+const isRendered = (a: MailAttachment | RenderedAttachment): a is RenderedAttachment => 'renderer' in a
 
 /** Delay before attempt n+1 after n failed attempts (index n-1); the last value repeats. */
 // NOTE: 8 attempts over about 45 hours; after that a person must look (GET /api/emails?status=failed).
@@ -60,7 +76,9 @@ function checkEmail(email: OutboxEmail): void {
   for (const [i, a] of (email.attachments ?? []).entries()) {
     if (!a.filename || hasLineBreak(a.filename)) fields[`attachments.${i}.filename`] = 'is required, one line'
     if (!/^[\w.+-]+\/[\w.+-]+$/.test(a.contentType ?? '')) fields[`attachments.${i}.contentType`] = 'must be a MIME type'
-    if (!Buffer.isBuffer(a.content)) fields[`attachments.${i}.content`] = 'must be a Buffer'
+    if (isRendered(a)) {
+      if (!a.renderer) fields[`attachments.${i}.renderer`] = 'is required'
+    } else if (!Buffer.isBuffer(a.content)) fields[`attachments.${i}.content`] = 'must be a Buffer'
   }
   if (Object.keys(fields).length) throw validationError(fields, 'The email cannot be queued')
 }
@@ -79,11 +97,11 @@ function checkEmail(email: OutboxEmail): void {
 export async function enqueueEmail(db: Db, email: OutboxEmail): Promise<string> {
   checkEmail(email)
   const id = newId('eml')
-  const attachments: StoredAttachment[] = (email.attachments ?? []).map((a) => ({
-    filename: a.filename,
-    contentType: a.contentType,
-    contentBase64: a.content.toString('base64'),
-  }))
+  const attachments: StoredAttachment[] = (email.attachments ?? []).map((a) =>
+    isRendered(a)
+      ? { filename: a.filename, contentType: a.contentType, renderer: a.renderer, params: a.params }
+      : { filename: a.filename, contentType: a.contentType, contentBase64: a.content.toString('base64') },
+  )
   await db
     .insertInto('emailOutbox')
     .values({
@@ -107,6 +125,8 @@ export interface DeliveryDeps {
   mailer: Mailer
   /** The From header, e.g. `"Servicebook" <no-reply@servicebook.local>`. */
   from: string
+  /** Renderers for attachments drawn at delivery; an email needing a missing one fails its attempt (and is retried). */
+  renderers?: AttachmentRenderers
   /** Optional structured logger (pino-like). Bodies and addresses are never logged. */
   log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
 }
@@ -158,9 +178,16 @@ async function claimDue(db: Db, now: Date, limit: number): Promise<ClaimedRow[]>
   return rows
 }
 
-function parseAttachments(value: unknown): MailAttachment[] {
+async function loadAttachments(deps: DeliveryDeps, value: unknown): Promise<MailAttachment[]> {
   const list = (typeof value === 'string' ? JSON.parse(value) : value) as StoredAttachment[]
-  return list.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.contentBase64, 'base64') }))
+  return Promise.all(
+    list.map(async (a) => {
+      if ('contentBase64' in a) return { filename: a.filename, contentType: a.contentType, content: Buffer.from(a.contentBase64, 'base64') }
+      const render = deps.renderers?.[a.renderer]
+      if (!render) throw new Error(`no renderer for the attachment ${a.filename} (${a.renderer})`)
+      return { filename: a.filename, contentType: a.contentType, content: await render(deps.db, a.params) }
+    }),
+  )
 }
 
 /** Short, single-line error text for `last_error` (SMTP replies are useful; bodies never appear in them). */
@@ -184,7 +211,7 @@ async function deliverOne(deps: DeliveryDeps, row: ClaimedRow): Promise<'sent' |
       subject: row.subject,
       html: row.html,
       text: row.textBody,
-      attachments: parseAttachments(row.attachments),
+      attachments: await loadAttachments(deps, row.attachments),
     }))
   } catch (err) {
     const giveUp = row.attempts >= MAX_ATTEMPTS || isPermanentFailure(err)
