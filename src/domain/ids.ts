@@ -1,7 +1,20 @@
+import { randomFillSync } from 'node:crypto'
 import { monotonicFactory } from 'ulid'
 
+// NOTE: ulid's default generator asks the OS for one random byte per character (16 calls per
+// id: 4% of a billing run's CPU). The same cryptographic source, drawn 4 KiB at a time.
+const pool = new Uint8Array(4096)
+let used = pool.length
+function random(): number {
+  if (used === pool.length) {
+    randomFillSync(pool)
+    used = 0
+  }
+  return pool[used++]! / 256
+}
+
 // Monotonic: ids made in the same millisecond (e.g. the locations of one customer) still sort in creation order.
-const ulid = monotonicFactory()
+const ulid = monotonicFactory(random)
 
 /** Entity prefixes: they make logs, gateway order ids and QuickBooks memos self-describing. */
 export type IdPrefix =

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.ts'
 import { lastDayOf } from '../../domain/billing-calendar.ts'
 import type { PricedLine } from '../../domain/pricing.ts'
-import { enqueueEmail, type AttachmentRenderers, type RenderedAttachment } from '../email/outbox.ts'
+import { enqueueEmail, type AttachmentRenderers, type OutboxEmail, type RenderedAttachment } from '../email/outbox.ts'
 import { renderInvoicePdfOffThread as renderInvoicePdf } from './invoice-pdf-pool.ts'
 
 /** Everything a receipt or a failure notice says about one invoice. */
@@ -29,7 +29,13 @@ const money = (cents: number) => usd.format(cents / 100)
 
 /** Loads the invoice's context (customer, primary email, agreement, company). */
 export async function loadInvoiceContext(db: Db, invoiceId: string): Promise<InvoiceContext | null> {
-  const row = await db
+  return (await loadInvoiceContexts(db, [invoiceId])).get(invoiceId) ?? null
+}
+
+/** The contexts of several invoices in one query, by invoice id (missing ids are left out). */
+export async function loadInvoiceContexts(db: Db, invoiceIds: string[]): Promise<Map<string, InvoiceContext>> {
+  if (invoiceIds.length === 0) return new Map()
+  const rows = await db
     .selectFrom('invoices as i')
     .innerJoin('agreements as a', 'a.id', 'i.agreementId')
     .innerJoin('customers as c', 'c.id', 'i.customerId')
@@ -49,11 +55,14 @@ export async function loadInvoiceContext(db: Db, invoiceId: string): Promise<Inv
         .as('customerEmail'),
     )
     .select((eb) => eb.selectFrom('companySettings').select('companyName').where('id', '=', 1).as('companyName'))
-    .where('i.id', '=', invoiceId)
-    .executeTakeFirst()
-  if (!row) return null
-  const lines = (typeof row.lines === 'string' ? JSON.parse(row.lines) : row.lines) as PricedLine[]
-  return { ...row, lines, customerEmail: row.customerEmail ?? null, companyName: row.companyName ?? 'Servicebook' }
+    .where('i.id', 'in', invoiceIds)
+    .execute()
+  return new Map(
+    rows.map((row) => {
+      const lines = (typeof row.lines === 'string' ? JSON.parse(row.lines) : row.lines) as PricedLine[]
+      return [row.invoiceId, { ...row, lines, customerEmail: row.customerEmail ?? null, companyName: row.companyName ?? 'Servicebook' }]
+    }),
+  )
 }
 
 export function invoicePdf(ctx: InvoiceContext, paidNote: string | null, issuedOn: string): Promise<Buffer> {
@@ -90,13 +99,13 @@ export const billingAttachmentRenderers: AttachmentRenderers = {
 }
 
 /**
- * Queues the receipt (with the invoice PDF, drawn when it is sent) in the caller's
- * transaction: the same one that records the payment. No email on file: nothing to queue.
+ * The receipt for a payment, with the invoice PDF (drawn when it is sent); null when the
+ * customer has no email on file. Queue it in the transaction that records the payment.
  */
-export async function queueReceipt(tx: Db, ctx: InvoiceContext, amountCents: number, paidWith: string, paidOn: string, paidNote = `Paid ${money(amountCents)} with ${paidWith} on ${paidOn}`): Promise<void> {
-  if (!ctx.customerEmail) return
+export function receiptEmail(ctx: InvoiceContext, amountCents: number, paidWith: string, paidOn: string, paidNote = `Paid ${money(amountCents)} with ${paidWith} on ${paidOn}`): OutboxEmail | null {
+  if (!ctx.customerEmail) return null
   const period = `${ctx.periodStart} to ${lastDayOf({ end: ctx.periodEnd })}`
-  await enqueueEmail(tx, {
+  return {
     kind: 'billing.receipt',
     to: ctx.customerEmail,
     subject: `Receipt for invoice ${ctx.number} from ${ctx.companyName}`.replace(/[\r\n]+/g, ' '),
@@ -105,7 +114,13 @@ export async function queueReceipt(tx: Db, ctx: InvoiceContext, amountCents: num
     attachments: [invoicePdfAttachment(ctx, paidNote, paidOn)],
     relatedType: 'invoice',
     relatedId: ctx.invoiceId,
-  })
+  }
+}
+
+/** Queues the receipt (see `receiptEmail`) in the caller's transaction. */
+export async function queueReceipt(tx: Db, ctx: InvoiceContext, amountCents: number, paidWith: string, paidOn: string, paidNote?: string): Promise<void> {
+  const email = receiptEmail(ctx, amountCents, paidWith, paidOn, paidNote)
+  if (email) await enqueueEmail(tx, email)
 }
 
 /** Queues the "your payment did not go through" email with the secure update link. */

@@ -5,7 +5,8 @@ import { afterDecline, afterGatewayError, type RetryDecision } from '../../domai
 import type { Approved, Declined, GatewayCodes } from '../../ports/payment-gateway.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ServiceDeps } from '../deps.ts'
-import { loadInvoiceContext, queueFailureNotice, queueReceipt, type InvoiceContext } from './billing-emails.ts'
+import { loadInvoiceContext, queueFailureNotice, receiptEmail, type InvoiceContext } from './billing-emails.ts'
+import { enqueueEmails } from '../email/outbox.ts'
 import type { ChargeContext, ChargeResult } from './charge-invoice.ts'
 import { createPaymentUpdateLink } from './payment-update-links.ts'
 import { suspendAgreementTx } from './suspension.ts'
@@ -61,45 +62,100 @@ export async function recordApproved(
 ): Promise<ChargeResult> {
   const attempt = known ?? (await lookUpAttempt(deps.db, orderId))
   if (!attempt) return { kind: 'skipped' }
-  const pm = attempt.paymentMethod
-  const now = deps.clock.now()
   const invoice = (attempt.invoice ? await attempt.invoice : null) ?? (await loadReceiptContext(deps, attempt.invoiceId))
-  const paidWith = paidWithText(pm)
-  const paymentId = newId('pay')
-  const amount = a.amountCents
-  return deps.db.transaction().execute(async (tx) => {
+  const [result] = await recordApprovals(deps, [{ orderId, approved: a, via, invoiceId: attempt.invoiceId, paymentMethod: attempt.paymentMethod, invoice }])
+  return result!
+}
+
+/** One approval to record (see `recordApprovals`). */
+export interface ApprovalToRecord {
+  orderId: string
+  approved: Approved
+  via: 'response' | 'inquiry'
+  invoiceId: string
+  paymentMethod: KnownAttempt['paymentMethod']
+  /** For the receipt; null: no receipt (the invoice could not be loaded). */
+  invoice: InvoiceContext | null
+}
+
+/**
+ * Records approvals, many in one transaction (a billing run groups the answers that arrive
+ * together): for each, the attempt, the invoice, the payment, the QuickBooks pushes and the
+ * receipt. The gateway is the truth: an approval overrides any earlier guess such as pending
+ * or not_sent; an attempt already approved is left alone (`skipped`). Results are in order.
+ */
+export async function recordApprovals(deps: ServiceDeps, items: ApprovalToRecord[]): Promise<ChargeResult[]> {
+  // One approval per invoice per statement (two in one UPDATE … FROM would be applied once).
+  const seen = new Set<string>()
+  const first: ApprovalToRecord[] = []
+  const later: ApprovalToRecord[] = []
+  for (const it of items) {
+    if (seen.has(it.invoiceId)) later.push(it)
+    else {
+      seen.add(it.invoiceId)
+      first.push(it)
+    }
+  }
+  const results = new Map<ApprovalToRecord, ChargeResult>()
+  for (const [i, r] of (await recordApprovalWave(deps, first)).entries()) results.set(first[i]!, r)
+  if (later.length) for (const [i, r] of (await recordApprovals(deps, later)).entries()) results.set(later[i]!, r)
+  return items.map((it) => results.get(it)!)
+}
+
+async function recordApprovalWave(deps: ServiceDeps, items: ApprovalToRecord[]): Promise<ChargeResult[]> {
+  if (items.length === 0) return []
+  const now = deps.clock.now()
+  const paidOn = today(now)
+  const col = <T>(f: (it: ApprovalToRecord) => T) => items.map(f)
+  const orderIds = col((it) => it.orderId)
+  const recorded = await deps.db.transaction().execute(async (tx) => {
     // NOTE: lock order is invoice, then attempt, everywhere: a claim locks the invoice and then
     // checks the pending-attempt index, so taking the attempt first here can deadlock with it.
-    await lockInvoice(tx, attempt.invoiceId)
-    // One statement: the attempt (the gateway is the truth: an approval overrides any earlier
-    // guess such as pending or not_sent), the invoice, the payment and the QuickBooks pushes.
-    const { rows } = await sql<{ id: string }>`
-      with att as (
-        update charge_attempts set status = 'approved', resolved_by = ${via}, resolved_at = now(), gateway_ref = ${a.gatewayRef},
-          auth_code = ${a.authCode}, respstat = ${a.codes.respstat ?? null}, respcode = ${a.codes.respcode ?? null},
-          resptext = ${a.codes.resptext ?? null}, respproc = ${a.codes.respproc ?? null}, decline_reason = null, message = null
-        where id = ${orderId} and status <> 'approved' returning invoice_id
+    // Sorted, so two recorders lock in the same order.
+    await sql`select id from invoices where id = any(${[...new Set(col((it) => it.invoiceId))].sort()}::text[]) order by id for update`.execute(tx)
+    // One statement: attempts, invoices, payments and QuickBooks pushes.
+    const { rows } = await sql<{ orderId: string }>`
+      with v as (
+        select * from unnest(${orderIds}::text[], ${col((it) => it.approved.amountCents)}::bigint[], ${col((it) => it.approved.gatewayRef)}::text[],
+          ${col((it) => it.approved.authCode)}::text[], ${col((it) => it.approved.codes.respstat ?? null)}::text[], ${col((it) => it.approved.codes.respcode ?? null)}::text[],
+          ${col((it) => it.approved.codes.resptext ?? null)}::text[], ${col((it) => it.approved.codes.respproc ?? null)}::text[], ${col((it) => it.via)}::text[],
+          ${col(() => newId('pay'))}::text[], ${col((it) => (it.paymentMethod?.kind === 'ach' ? 'ach' : 'card'))}::text[], ${col(() => newId('qbo'))}::text[], ${col(() => newId('qbo'))}::text[])
+          as v(order_id, amount, gateway_ref, auth_code, respstat, respcode, resptext, respproc, via, payment_id, method, qbo_invoice, qbo_payment)
+      ), att as (
+        update charge_attempts ca set status = 'approved', resolved_by = v.via, resolved_at = now(), gateway_ref = v.gateway_ref, auth_code = v.auth_code,
+          respstat = v.respstat, respcode = v.respcode, resptext = v.resptext, respproc = v.respproc, decline_reason = null, message = null
+        from v where ca.id = v.order_id and ca.status <> 'approved'
+        returning ca.id, ca.invoice_id
       ), inv as (
-        update invoices set paid_cents = paid_cents + ${amount}::bigint, paid_at = ${now}, next_retry_at = null, failure_message = null,
-          updated_at = ${now},
-          status = case when paid_cents + ${amount}::bigint >= total_cents then 'paid' else 'failed' end,
-          failure_code = case when paid_cents + ${amount}::bigint >= total_cents then null else 'partially_paid' end,
-          retry_state = case when paid_cents + ${amount}::bigint >= total_cents then null else 'needs_payment_method' end
-        where id = (select invoice_id from att) returning id, customer_id
+        update invoices i set paid_cents = i.paid_cents + v.amount, paid_at = ${now}, next_retry_at = null, failure_message = null, updated_at = ${now},
+          status = case when i.paid_cents + v.amount >= i.total_cents then 'paid' else 'failed' end,
+          failure_code = case when i.paid_cents + v.amount >= i.total_cents then null else 'partially_paid' end,
+          retry_state = case when i.paid_cents + v.amount >= i.total_cents then null else 'needs_payment_method' end
+        from att join v on v.order_id = att.id
+        where i.id = att.invoice_id
+        returning i.id, i.customer_id, att.id as order_id
       ), pay as (
         insert into payments (id, invoice_id, customer_id, attempt_id, method, amount_cents, gateway_ref, auth_code, received_at)
-        select ${paymentId}, inv.id, inv.customer_id, ${orderId}, ${pm?.kind === 'ach' ? 'ach' : 'card'}, ${amount}::bigint, ${a.gatewayRef}, ${a.authCode}, ${now}
-        from inv returning id, invoice_id
+        select v.payment_id, inv.id, inv.customer_id, v.order_id, v.method, v.amount, v.gateway_ref, v.auth_code, ${now}
+        from inv join v on v.order_id = inv.order_id
+        returning id, invoice_id, attempt_id
+      ), qbo as (
+        insert into quickbooks_queue (id, entity_type, entity_id)
+        select v.qbo_invoice, 'invoice', pay.invoice_id from pay join v on v.order_id = pay.attempt_id
+        union all
+        select v.qbo_payment, 'payment', pay.id from pay join v on v.order_id = pay.attempt_id
+        on conflict (entity_type, entity_id) do nothing
       )
-      insert into quickbooks_queue (id, entity_type, entity_id)
-      select ${newId('qbo')}, 'invoice', invoice_id from pay union all select ${newId('qbo')}, 'payment', id from pay
-      on conflict (entity_type, entity_id) do nothing
-      returning id`.execute(tx)
-    // The payment's QuickBooks row is always new: no row back means the attempt was already approved.
-    if (rows.length === 0) return { kind: 'skipped' } as const
-    if (invoice) await queueReceipt(tx, invoice, amount, paidWith, today(now))
-    return { kind: 'approved', amountCents: amount } as const
+      select attempt_id as "orderId" from pay`.execute(tx)
+    const done = new Set(rows.map((r) => r.orderId))
+    const receipts = items
+      .filter((it) => done.has(it.orderId) && it.invoice)
+      .map((it) => receiptEmail(it.invoice!, it.approved.amountCents, paidWithText(it.paymentMethod), paidOn))
+      .filter((e) => e !== null)
+    await enqueueEmails(tx, receipts)
+    return done
   })
+  return items.map((it) => (recorded.has(it.orderId) ? { kind: 'approved', amountCents: it.approved.amountCents } : { kind: 'skipped' }))
 }
 
 async function lookUpAttempt(db: Db, orderId: string): Promise<KnownAttempt | null> {

@@ -95,17 +95,22 @@ function checkEmail(email: OutboxEmail): void {
  * deps.kickOutbox?.() // optional: deliver now instead of at the next poll
  */
 export async function enqueueEmail(db: Db, email: OutboxEmail): Promise<string> {
-  checkEmail(email)
-  const id = newId('eml')
-  const attachments: StoredAttachment[] = (email.attachments ?? []).map((a) =>
-    isRendered(a)
-      ? { filename: a.filename, contentType: a.contentType, renderer: a.renderer, params: a.params }
-      : { filename: a.filename, contentType: a.contentType, contentBase64: a.content.toString('base64') },
-  )
-  await db
-    .insertInto('emailOutbox')
-    .values({
-      id,
+  const [id] = await enqueueEmails(db, [email])
+  return id!
+}
+
+/** Queues several emails in one statement (same rules as `enqueueEmail`); returns their ids in order. */
+export async function enqueueEmails(db: Db, emails: OutboxEmail[]): Promise<string[]> {
+  if (emails.length === 0) return []
+  const rows = emails.map((email) => {
+    checkEmail(email)
+    const attachments: StoredAttachment[] = (email.attachments ?? []).map((a) =>
+      isRendered(a)
+        ? { filename: a.filename, contentType: a.contentType, renderer: a.renderer, params: a.params }
+        : { filename: a.filename, contentType: a.contentType, contentBase64: a.content.toString('base64') },
+    )
+    return {
+      id: newId('eml'),
       kind: email.kind.trim(),
       toAddress: email.to.trim(),
       subject: email.subject,
@@ -114,9 +119,10 @@ export async function enqueueEmail(db: Db, email: OutboxEmail): Promise<string> 
       attachments: JSON.stringify(attachments),
       relatedType: email.relatedType ?? null,
       relatedId: email.relatedId ?? null,
-    })
-    .execute()
-  return id
+    }
+  })
+  await db.insertInto('emailOutbox').values(rows).execute()
+  return rows.map((r) => r.id)
 }
 
 export interface DeliveryDeps {
