@@ -57,23 +57,40 @@ export type ChargeResult =
   /** A pending attempt turned out never to have reached the gateway: the invoice may be charged again. */
   | { kind: 'not_sent' }
 
+/** A target whose pending attempt was inserted: charge it with this order id. */
+export interface ClaimedCharge {
+  orderId: string
+  target: ChargeTarget & { paymentMethod: PaymentMethodOnFile }
+}
+
 /**
- * Inserts the pending attempt; false when the invoice cannot be charged now.
- * NOTE: `for update` locks the invoice row and re-reads it once a concurrent recording has
- * committed; without it, on PostgreSQL, a claim racing an approval being recorded reads the
- * invoice as still unpaid from its snapshot, finds no pending attempt any more, and charges it
- * a second time (the concurrent-workers test caught exactly that).
+ * Inserts the pending attempts of several targets in one statement (committed before any
+ * gateway call); returns those claimed. A target is refused while another attempt of its
+ * invoice is pending (unique partial index) or when the invoice is no longer unpaid for that
+ * amount. Targets need an active payment method.
+ * NOTE: `for update` locks the invoice rows (in id order, so concurrent claimers cannot
+ * deadlock) and re-reads them once a concurrent recording has committed; without it, on
+ * PostgreSQL, a claim racing an approval being recorded reads the invoice as still unpaid
+ * from its snapshot, finds no pending attempt any more, and charges it a second time (the
+ * concurrent-workers test caught exactly that).
  */
-async function claimAttempt(db: Db, orderId: string, target: ChargeTarget, runId: string | null): Promise<boolean> {
+export async function claimAttempts(deps: ServiceDeps, targets: ChargeTarget[], runId: string | null): Promise<ClaimedCharge[]> {
+  const usable = targets.filter((t): t is ClaimedCharge['target'] => t.paymentMethod !== null && t.paymentMethod.isActive && t.amountCents > 0)
+  if (usable.length === 0) return []
+  const orderIds = usable.map(() => deps.gateway.newOrderId())
   const { rows } = await sql<{ id: string }>`
     insert into charge_attempts (id, invoice_id, run_id, payment_method_id, amount_cents)
-    select ${orderId}, i.id, ${runId}, ${target.paymentMethod!.id}, ${target.amountCents}::bigint
-    from invoices i
-    where i.id = ${target.invoiceId} and i.status in ('open', 'failed') and i.total_cents - i.paid_cents = ${target.amountCents}::bigint
+    select t.order_id, i.id, ${runId}, t.pm_id, t.amount
+    from unnest(${orderIds}::text[], ${usable.map((t) => t.invoiceId)}::text[], ${usable.map((t) => t.paymentMethod.id)}::text[],
+      ${usable.map((t) => t.amountCents)}::bigint[]) as t(order_id, invoice_id, pm_id, amount)
+    join invoices i on i.id = t.invoice_id
+    where i.status in ('open', 'failed') and i.total_cents - i.paid_cents = t.amount
+    order by i.id
     for update of i
     on conflict (invoice_id) where status = 'pending' do nothing
-    returning id`.execute(db)
-  return rows.length === 1
+    returning id`.execute(deps.db)
+  const claimed = new Set(rows.map((r) => r.id))
+  return usable.flatMap((target, i) => (claimed.has(orderIds[i]!) ? [{ orderId: orderIds[i]!, target }] : []))
 }
 
 /**
@@ -84,25 +101,33 @@ export async function chargeOnce(deps: ServiceDeps, target: ChargeTarget, ctx: C
   const pm = target.paymentMethod
   if (!pm || !pm.isActive) return recordNoPaymentMethod(deps, target.invoiceId, ctx)
   if (target.amountCents <= 0) return { kind: 'skipped' }
-  const orderId = deps.gateway.newOrderId()
-  if (!(await claimAttempt(deps.db, orderId, target, ctx.runId))) return { kind: 'skipped' }
+  const [claim] = await claimAttempts(deps, [target], ctx.runId)
+  if (!claim) return { kind: 'skipped' }
+  const orderId = claim.orderId
   // Loaded while the gateway works; used only if the charge is approved.
   const invoice = loadReceiptContext(deps, target.invoiceId)
-  let outcome: ChargeOutcome
+  const outcome = await sendCharge(deps, orderId, pm, target.amountCents)
+  return recordOutcome(deps, orderId, outcome, ctx, finalIfRetryable, { invoiceId: target.invoiceId, paymentMethod: pm, invoice })
+}
+
+/**
+ * The gateway call for a claimed attempt: the stored profile with the recurring
+ * stored-credential indicators. Never throws: the adapter classifies transport failures
+ * itself, and anything thrown is unknown (indeterminate: resolve later by inquiry).
+ */
+export async function sendCharge(deps: ServiceDeps, orderId: string, pm: PaymentMethodOnFile, amountCents: number): Promise<ChargeOutcome> {
   try {
-    outcome = await deps.gateway.chargeProfile({
+    return await deps.gateway.chargeProfile({
       profileId: pm.profileId,
       accountId: pm.acctId,
       method: pm.kind === 'ach' ? 'bank_account' : 'card',
-      amountCents: cents(target.amountCents),
+      amountCents: cents(amountCents),
       orderId,
       initiator: 'scheduled_recurring',
     })
   } catch (err) {
-    // The adapter classifies transport failures itself; anything thrown is unknown: resolve later.
-    outcome = { status: 'indeterminate', orderId, message: (err as Error).message }
+    return { status: 'indeterminate', orderId, message: (err as Error).message }
   }
-  return recordOutcome(deps, orderId, outcome, ctx, finalIfRetryable, { invoiceId: target.invoiceId, paymentMethod: pm, invoice })
 }
 
 /** Records what the gateway answered for attempt `orderId`. */

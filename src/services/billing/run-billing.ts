@@ -7,7 +7,8 @@ import { getSettings } from '../settings/company-settings.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import { getBillingSettings } from './billing-settings.ts'
 import { acquireRun, finishRun, saveProgress, zeroCounters, type RunCounters } from './billing-runs.ts'
-import { chargeOnce, resolveAttempt, type ChargeContext, type ChargeResult, type ChargeTarget } from './charge-invoice.ts'
+import { approvalWriter, chargeWork, claimedWork } from './charge-batch.ts'
+import { resolveAttempt, type ChargeContext, type ChargeResult, type ChargeTarget } from './charge-invoice.ts'
 import { createDueInvoices, streamDueAgreements } from './due-invoices.ts'
 
 /**
@@ -18,7 +19,7 @@ import { createDueInvoices, streamDueAgreements } from './due-invoices.ts'
  *   1. recover — settle attempts left pending by a crash or a timeout (inquire by order id);
  *   2. invoice — stream due agreements in batches and create their invoices (idempotent);
  *   3. charge  — stream unpaid invoices (new ones, gateway-error retries, scheduled retries
- *                that are due) and charge each exactly once;
+ *                that are due) and charge each exactly once (in batches: charge-batch.ts);
  *   4. settle  — resolve what is still pending, waiting up to the settle window.
  */
 export interface RunOptions {
@@ -90,14 +91,17 @@ async function executeRun(deps: ServiceDeps, runId: string, through: string, opt
       c.billedCents += made.billedCents
     }
     const inRunRetries = opts.inRunRetries ?? 3
+    const writeApproval = approvalWriter(deps)
+    // Claims go out a chunk at a time, never more than the concurrency limit (see charge-batch.ts).
+    const chunk = Math.max(1, Math.min(limit, 200))
     // A charge pass, then settle what is still unknown; invoices whose attempt turned out never
     // to have been sent get another pass (a few at most).
     for (let pass = 0; pass < 3; pass++) {
       phase = 'charge'
       tick()
-      await pool(streamChargeTargets(deps.db, through, deps.clock.now(), batchSize), limit, async (target) => {
+      await pool(claimedWork(deps, streamChargeTargets(deps.db, through, deps.clock.now(), batchSize), chunk, runId), limit, async (work) => {
         if (pass === 0) c.invoicesToCharge++
-        count(c, await chargeWithRetries(deps, target, ctx, inRunRetries))
+        count(c, await chargeWork(deps, work, ctx, writeApproval, inRunRetries))
       })
       phase = 'settle'
       tick()
@@ -116,20 +120,6 @@ async function executeRun(deps: ServiceDeps, runId: string, through: string, opt
     const message = (err as Error).message ?? String(err)
     await finishRun(deps.db, runId, 'failed', c, message.slice(0, 1000)).catch(() => {})
     return { runId, through, status: 'failed', error: message, ...c }
-  }
-}
-
-async function chargeWithRetries(deps: ServiceDeps, target: ChargeTarget, ctx: ChargeContext, retries: number): Promise<ChargeResult> {
-  for (let i = 0; ; i++) {
-    let r: ChargeResult
-    try {
-      r = await chargeOnce(deps, target, ctx, i >= retries)
-    } catch {
-      // A database error after the claim leaves the attempt pending: the settle phase or the next run resolves it.
-      return { kind: 'unresolved' }
-    }
-    if (r.kind !== 'retryable') return r
-    await sleep(Math.min(Math.max(r.afterMs, 100 * 2 ** i), 2000))
   }
 }
 
