@@ -56,7 +56,11 @@ const code = await new Promise<number>((resolve, reject) => {
     stdio: ['ignore', 'inherit', 'pipe'],
   })
   let lastLine = ''
-  child.stderr.on('data', (d: Buffer) => (lastLine = d.toString().trim().split('\n').at(-1) ?? lastLine))
+  child.stderr.on('data', (d: Buffer) => {
+    lastLine = d.toString().trim().split('\n').at(-1) ?? lastLine
+    // BENCH_VERBOSE=1: every progress line with the seconds since the billing process started.
+    if (process.env.BENCH_VERBOSE) process.stderr.write(`${((performance.now() - started) / 1000).toFixed(2)}s ${d.toString()}`)
+  })
   const poll = setInterval(() => {
     try {
       const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))
