@@ -6,7 +6,7 @@ import type { Approved, Declined, GatewayCodes } from '../../ports/payment-gatew
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ServiceDeps } from '../deps.ts'
 import { loadInvoiceContext, queueFailureNotice, receiptEmail, type InvoiceContext } from './billing-emails.ts'
-import { enqueueEmails } from '../email/outbox.ts'
+import { outboxRows, type OutboxRow } from '../email/outbox.ts'
 import type { ChargeContext, ChargeResult } from './charge-invoice.ts'
 import { createPaymentUpdateLink } from './payment-update-links.ts'
 import { suspendAgreementTx } from './suspension.ts'
@@ -102,59 +102,67 @@ export async function recordApprovals(deps: ServiceDeps, items: ApprovalToRecord
   return items.map((it) => results.get(it)!)
 }
 
+/**
+ * One statement, so no transaction is needed around it (a statement is atomic) and a batch
+ * costs one round trip. The invoices are locked first, in id order, by an InitPlan in the
+ * first CTE: every later step reads that CTE, so no row is changed before the locks are held.
+ * NOTE: lock order is invoice, then attempt, everywhere: a claim locks the invoice and then
+ * checks the pending-attempt index, so taking the attempt first here could deadlock with it.
+ */
 async function recordApprovalWave(deps: ServiceDeps, items: ApprovalToRecord[]): Promise<ChargeResult[]> {
   if (items.length === 0) return []
   const now = deps.clock.now()
   const paidOn = today(now)
   const col = <T>(f: (it: ApprovalToRecord) => T) => items.map(f)
-  const orderIds = col((it) => it.orderId)
-  const recorded = await deps.db.transaction().execute(async (tx) => {
-    // NOTE: lock order is invoice, then attempt, everywhere: a claim locks the invoice and then
-    // checks the pending-attempt index, so taking the attempt first here can deadlock with it.
-    // Sorted, so two recorders lock in the same order.
-    await sql`select id from invoices where id = any(${[...new Set(col((it) => it.invoiceId))].sort()}::text[]) order by id for update`.execute(tx)
-    // One statement: attempts, invoices, payments and QuickBooks pushes.
-    const { rows } = await sql<{ orderId: string }>`
-      with v as (
-        select * from unnest(${orderIds}::text[], ${col((it) => it.approved.amountCents)}::bigint[], ${col((it) => it.approved.gatewayRef)}::text[],
-          ${col((it) => it.approved.authCode)}::text[], ${col((it) => it.approved.codes.respstat ?? null)}::text[], ${col((it) => it.approved.codes.respcode ?? null)}::text[],
-          ${col((it) => it.approved.codes.resptext ?? null)}::text[], ${col((it) => it.approved.codes.respproc ?? null)}::text[], ${col((it) => it.via)}::text[],
-          ${col(() => newId('pay'))}::text[], ${col((it) => (it.paymentMethod?.kind === 'ach' ? 'ach' : 'card'))}::text[], ${col(() => newId('qbo'))}::text[], ${col(() => newId('qbo'))}::text[])
-          as v(order_id, amount, gateway_ref, auth_code, respstat, respcode, resptext, respproc, via, payment_id, method, qbo_invoice, qbo_payment)
-      ), att as (
-        update charge_attempts ca set status = 'approved', resolved_by = v.via, resolved_at = now(), gateway_ref = v.gateway_ref, auth_code = v.auth_code,
-          respstat = v.respstat, respcode = v.respcode, resptext = v.resptext, respproc = v.respproc, decline_reason = null, message = null
-        from v where ca.id = v.order_id and ca.status <> 'approved'
-        returning ca.id, ca.invoice_id
-      ), inv as (
-        update invoices i set paid_cents = i.paid_cents + v.amount, paid_at = ${now}, next_retry_at = null, failure_message = null, updated_at = ${now},
-          status = case when i.paid_cents + v.amount >= i.total_cents then 'paid' else 'failed' end,
-          failure_code = case when i.paid_cents + v.amount >= i.total_cents then null else 'partially_paid' end,
-          retry_state = case when i.paid_cents + v.amount >= i.total_cents then null else 'needs_payment_method' end
-        from att join v on v.order_id = att.id
-        where i.id = att.invoice_id
-        returning i.id, i.customer_id, att.id as order_id
-      ), pay as (
-        insert into payments (id, invoice_id, customer_id, attempt_id, method, amount_cents, gateway_ref, auth_code, received_at)
-        select v.payment_id, inv.id, inv.customer_id, v.order_id, v.method, v.amount, v.gateway_ref, v.auth_code, ${now}
-        from inv join v on v.order_id = inv.order_id
-        returning id, invoice_id, attempt_id
-      ), qbo as (
-        insert into quickbooks_queue (id, entity_type, entity_id)
-        select v.qbo_invoice, 'invoice', pay.invoice_id from pay join v on v.order_id = pay.attempt_id
-        union all
-        select v.qbo_payment, 'payment', pay.id from pay join v on v.order_id = pay.attempt_id
-        on conflict (entity_type, entity_id) do nothing
-      )
-      select attempt_id as "orderId" from pay`.execute(tx)
-    const done = new Set(rows.map((r) => r.orderId))
-    const receipts = items
-      .filter((it) => done.has(it.orderId) && it.invoice)
-      .map((it) => receiptEmail(it.invoice!, it.approved.amountCents, paidWithText(it.paymentMethod), paidOn))
-      .filter((e) => e !== null)
-    await enqueueEmails(tx, receipts)
-    return done
+  // Receipts are built for every item and inserted only for the approvals recorded now.
+  const receipts = items.flatMap((it) => {
+    const email = it.invoice ? receiptEmail(it.invoice, it.approved.amountCents, paidWithText(it.paymentMethod), paidOn) : null
+    return email ? [{ orderId: it.orderId, row: outboxRows([email])[0]! }] : []
   })
+  const r = (f: (row: OutboxRow) => string | null) => receipts.map((e) => f(e.row))
+  const { rows } = await sql<{ orderId: string }>`
+    with v as (
+      select * from unnest(${col((it) => it.orderId)}::text[], ${col((it) => it.approved.amountCents)}::bigint[], ${col((it) => it.approved.gatewayRef)}::text[],
+        ${col((it) => it.approved.authCode)}::text[], ${col((it) => it.approved.codes.respstat ?? null)}::text[], ${col((it) => it.approved.codes.respcode ?? null)}::text[],
+        ${col((it) => it.approved.codes.resptext ?? null)}::text[], ${col((it) => it.approved.codes.respproc ?? null)}::text[], ${col((it) => it.via)}::text[],
+        ${col(() => newId('pay'))}::text[], ${col((it) => (it.paymentMethod?.kind === 'ach' ? 'ach' : 'card'))}::text[], ${col(() => newId('qbo'))}::text[], ${col(() => newId('qbo'))}::text[])
+        as v(order_id, amount, gateway_ref, auth_code, respstat, respcode, resptext, respproc, via, payment_id, method, qbo_invoice, qbo_payment)
+      where (select count(*) from (select 1 from invoices where id = any(${[...new Set(col((it) => it.invoiceId))].sort()}::text[]) order by id for update) locked) >= 0
+    ), att as (
+      update charge_attempts ca set status = 'approved', resolved_by = v.via, resolved_at = now(), gateway_ref = v.gateway_ref, auth_code = v.auth_code,
+        respstat = v.respstat, respcode = v.respcode, resptext = v.resptext, respproc = v.respproc, decline_reason = null, message = null
+      from v where ca.id = v.order_id and ca.status <> 'approved'
+      returning ca.id, ca.invoice_id
+    ), inv as (
+      update invoices i set paid_cents = i.paid_cents + v.amount, paid_at = ${now}, next_retry_at = null, failure_message = null, updated_at = ${now},
+        status = case when i.paid_cents + v.amount >= i.total_cents then 'paid' else 'failed' end,
+        failure_code = case when i.paid_cents + v.amount >= i.total_cents then null else 'partially_paid' end,
+        retry_state = case when i.paid_cents + v.amount >= i.total_cents then null else 'needs_payment_method' end
+      from att join v on v.order_id = att.id
+      where i.id = att.invoice_id
+      returning i.id, i.customer_id, att.id as order_id
+    ), pay as (
+      insert into payments (id, invoice_id, customer_id, attempt_id, method, amount_cents, gateway_ref, auth_code, received_at)
+      select v.payment_id, inv.id, inv.customer_id, v.order_id, v.method, v.amount, v.gateway_ref, v.auth_code, ${now}
+      from inv join v on v.order_id = inv.order_id
+      returning id, invoice_id, attempt_id
+    ), qbo as (
+      insert into quickbooks_queue (id, entity_type, entity_id)
+      select v.qbo_invoice, 'invoice', pay.invoice_id from pay join v on v.order_id = pay.attempt_id
+      union all
+      select v.qbo_payment, 'payment', pay.id from pay join v on v.order_id = pay.attempt_id
+      on conflict (entity_type, entity_id) do nothing
+    ), receipt as (
+      insert into email_outbox (id, kind, to_address, subject, html, text_body, attachments, related_type, related_id)
+      select e.id, e.kind, e.to_address, e.subject, e.html, e.text_body, e.attachments::jsonb, e.related_type, e.related_id
+      from unnest(${receipts.map((e) => e.orderId)}::text[], ${r((x) => x.id)}::text[], ${r((x) => x.kind)}::text[], ${r((x) => x.toAddress)}::text[],
+        ${r((x) => x.subject)}::text[], ${r((x) => x.html)}::text[], ${r((x) => x.textBody)}::text[], ${r((x) => x.attachments)}::text[],
+        ${r((x) => x.relatedType)}::text[], ${r((x) => x.relatedId)}::text[])
+        as e(order_id, id, kind, to_address, subject, html, text_body, attachments, related_type, related_id)
+      where e.order_id in (select attempt_id from pay)
+    )
+    select attempt_id as "orderId" from pay`.execute(deps.db)
+  const recorded = new Set(rows.map((row) => row.orderId))
   return items.map((it) => (recorded.has(it.orderId) ? { kind: 'approved', amountCents: it.approved.amountCents } : { kind: 'skipped' }))
 }
 

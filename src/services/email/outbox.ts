@@ -102,7 +102,31 @@ export async function enqueueEmail(db: Db, email: OutboxEmail): Promise<string> 
 /** Queues several emails in one statement (same rules as `enqueueEmail`); returns their ids in order. */
 export async function enqueueEmails(db: Db, emails: OutboxEmail[]): Promise<string[]> {
   if (emails.length === 0) return []
-  const rows = emails.map((email) => {
+  const rows = outboxRows(emails)
+  await db.insertInto('emailOutbox').values(rows).execute()
+  return rows.map((r) => r.id)
+}
+
+/** An `email_outbox` row ready to insert (validated, attachments serialized), with its new id. */
+export interface OutboxRow {
+  id: string
+  kind: string
+  toAddress: string
+  subject: string
+  html: string
+  textBody: string
+  /** JSON text. */
+  attachments: string
+  relatedType: string | null
+  relatedId: string | null
+}
+
+/**
+ * The rows `enqueueEmails` inserts, for a caller that writes them inside a larger statement
+ * (billing records a batch of payments and their receipts in one). Throws like `enqueueEmail`.
+ */
+export function outboxRows(emails: OutboxEmail[]): OutboxRow[] {
+  return emails.map((email) => {
     checkEmail(email)
     const attachments: StoredAttachment[] = (email.attachments ?? []).map((a) =>
       isRendered(a)
@@ -121,8 +145,6 @@ export async function enqueueEmails(db: Db, emails: OutboxEmail[]): Promise<stri
       relatedId: email.relatedId ?? null,
     }
   })
-  await db.insertInto('emailOutbox').values(rows).execute()
-  return rows.map((r) => r.id)
 }
 
 export interface DeliveryDeps {
