@@ -1,5 +1,8 @@
 import { Worker } from 'node:worker_threads'
-import { renderInvoicePdf, type InvoiceDocument } from './invoice-pdf.ts'
+import type { InvoiceDocument } from './invoice-pdf.ts'
+
+// pdfkit and its fonts (~20 MB) load only when a PDF is drawn inline, not with every billing process.
+const renderInline = async (doc: InvoiceDocument) => (await import('./invoice-pdf.ts')).renderInvoicePdf(doc)
 
 /**
  * Renders invoice PDFs on one worker thread, so a billing run's main thread keeps charging
@@ -48,7 +51,7 @@ function getWorker(): Worker | null {
 
 export async function renderInvoicePdfOffThread(doc: InvoiceDocument): Promise<Buffer> {
   const w = getWorker()
-  if (!w) return renderInvoicePdf(doc)
+  if (!w) return renderInline(doc)
   const id = nextId++
   try {
     return await new Promise<Buffer>((resolve, reject) => {
@@ -59,6 +62,6 @@ export async function renderInvoicePdfOffThread(doc: InvoiceDocument): Promise<B
       if (waiting.size === 0) w.unref()
     })
   } catch {
-    return renderInvoicePdf(doc)
+    return renderInline(doc)
   }
 }
