@@ -318,6 +318,11 @@ export interface Database {
   paymentUpdateLinks: PaymentUpdateLinksTable
 }
 
+// Voids and refunds (migration 0006). Merged into `Database` above.
+export interface Database {
+  paymentReversals: PaymentReversalsTable
+}
+
 export interface AgreementsTable {
   /** How many periods have been invoiced (the billing calendar's cursor). */
   billedPeriods: Generated<number>
@@ -453,4 +458,23 @@ export interface PaymentUpdateLinksTable {
   expiresAt: Date
   usedAt: Date | null
   createdAt: CreatedAt
+}
+
+export type PaymentReversalStatus = 'pending' | 'approved' | 'declined' | 'failed'
+
+export interface PaymentReversalsTable {
+  /** Refunds: the order id sent to the gateway. */
+  id: string
+  paymentId: string
+  invoiceId: string
+  kind: 'void' | 'refund'
+  amountCents: number
+  status: Generated<PaymentReversalStatus>
+  /** Refunds: the refund's own retref; voids: the payment's. */
+  gatewayRef: string | null
+  message: string | null
+  reason: Generated<string>
+  requestedBy: string | null
+  createdAt: Generated<Date>
+  resolvedAt: Date | null
 }

@@ -1,11 +1,13 @@
-import { sql } from 'kysely'
+import { sql, type Selectable } from 'kysely'
 import type { OfflinePaymentInput, RefundInput } from '../../contracts/billing.ts'
 import type { Db } from '../../db/database.ts'
+import type { PaymentReversalStatus, PaymentReversalsTable } from '../../db/schema.ts'
 import { businessDate } from '../../domain/billing-calendar.ts'
 import { assertTransition } from '../../domain/agreement-status.ts'
 import { AppError, conflict, notAllowed, notFound, validationError } from '../../domain/errors.ts'
 import { newId } from '../../domain/ids.ts'
-import { cents } from '../../domain/money.ts'
+import { cents, formatUsd } from '../../domain/money.ts'
+import type { ChargeOutcome } from '../../ports/payment-gateway.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ActorId, ServiceDeps } from '../deps.ts'
 import { getSettings } from '../settings/company-settings.ts'
@@ -114,50 +116,219 @@ async function loadPayment(db: Db, paymentId: string) {
   return p
 }
 
+/*
+ * Voids and refunds, exactly once like charges: (1) the reversal is inserted `pending` in its
+ * own committed statement (a refund's id is the order id the gateway gets); (2) the gateway is
+ * called with no transaction open; (3) the outcome is recorded in one transaction, every update
+ * conditional on the reversal still being pending. An unknown outcome stays pending and is
+ * settled from the gateway's records (`resolveReversal`) before the payment may be reversed
+ * again; the unique pending index lets one reversal per payment be in flight.
+ */
+
+type Reversal = Pick<Selectable<PaymentReversalsTable>, 'id' | 'paymentId' | 'invoiceId' | 'kind' | 'amountCents' | 'reason' | 'requestedBy'>
+
 /** Voids a payment (card: through the gateway, while unsettled); the invoice is void: nothing is owed. */
 export async function voidPayment(deps: ServiceDeps, paymentId: string, reason: string, actor: ActorId) {
+  await settlePendingReversals(deps, paymentId)
   const p = await loadPayment(deps.db, paymentId)
   if (p.status !== 'approved' || Number(p.refundedCents) > 0) throw notAllowed('payment_not_voidable', `A ${p.status.replace('_', ' ')} payment cannot be voided`)
-  if (p.method !== 'offline') {
-    const out = await deps.gateway.void({ gatewayRef: p.gatewayRef! })
-    if (out.status !== 'approved') throw gatewayRefused('void', out)
+  // Ids come from the gateway's order-id generator for every kind (unique, never card-like).
+  const r: Reversal = { id: deps.gateway.newOrderId(), paymentId, invoiceId: p.invoiceId, kind: 'void', amountCents: Number(p.amountCents), reason, requestedBy: actor }
+  if (p.method === 'offline') await recordOfflineReversal(deps, r)
+  else {
+    await claimReversal(deps, r)
+    await finishReversal(deps, r, await sendReversal(() => deps.gateway.void({ gatewayRef: p.gatewayRef! })), p.gatewayRef)
   }
-  const now = deps.clock.now()
-  await deps.db.transaction().execute(async (tx) => {
-    await tx.updateTable('payments').set({ status: 'voided' }).where('id', '=', paymentId).execute()
-    await tx.updateTable('invoices').set({ status: 'void', paidCents: sql`paid_cents - ${p.amountCents}::bigint`, retryState: null, nextRetryAt: null, updatedAt: now }).where('id', '=', p.invoiceId).execute()
-    await tx.insertInto('quickbooksQueue').values({ id: newId('qbo'), entityType: 'void', entityId: paymentId }).onConflict((oc) => oc.doNothing()).execute()
-    await recordAuditEvent(tx, { entityType: 'invoice', entityId: p.invoiceId, action: 'payment.voided', actorUserId: actor, details: { paymentId, amountCents: p.amountCents, reason } })
-  })
   return { paymentId, status: 'voided' as const }
 }
 
 /** Refunds all or part of a settled card payment through the gateway (offline ones are just recorded). */
 export async function refundPayment(deps: ServiceDeps, paymentId: string, input: RefundInput, actor: ActorId) {
+  await settlePendingReversals(deps, paymentId)
   const p = await loadPayment(deps.db, paymentId)
   const left = Number(p.amountCents) - Number(p.refundedCents)
   if (p.status === 'voided' || left <= 0) throw notAllowed('payment_not_refundable', 'Nothing is left to refund on this payment')
   const amount = input.amountCents ?? left
   if (amount > left) throw validationError({ amountCents: `must be at most the ${left} cents not yet refunded` })
-  let refundRef = newId('qbo')
-  if (p.method !== 'offline') {
-    const out = await deps.gateway.refund({ gatewayRef: p.gatewayRef!, amountCents: cents(amount), orderId: deps.gateway.newOrderId() })
-    if (out.status !== 'approved') throw gatewayRefused('refund', out)
-    refundRef = out.gatewayRef ?? refundRef
+  const r: Reversal = { id: deps.gateway.newOrderId(), paymentId, invoiceId: p.invoiceId, kind: 'refund', amountCents: amount, reason: input.reason, requestedBy: actor }
+  if (p.method === 'offline') await recordOfflineReversal(deps, r)
+  else {
+    await claimReversal(deps, r)
+    const out = await sendReversal(() => deps.gateway.refund({ gatewayRef: p.gatewayRef!, amountCents: cents(amount), orderId: r.id }))
+    await finishReversal(deps, r, out, out.status === 'approved' ? out.gatewayRef : null)
   }
-  const now = deps.clock.now()
-  await deps.db.transaction().execute(async (tx) => {
-    const full = amount === left
-    await tx.updateTable('payments').set({ refundedCents: sql`refunded_cents + ${amount}::bigint`, status: full ? 'refunded' : 'partially_refunded' }).where('id', '=', paymentId).execute()
-    await tx
-      .updateTable('invoices')
-      .set({ refundedCents: sql`refunded_cents + ${amount}::bigint`, status: sql`case when refunded_cents + ${amount}::bigint >= paid_cents then 'refunded' else status end`, updatedAt: now })
-      .where('id', '=', p.invoiceId)
-      .execute()
-    await tx.insertInto('quickbooksQueue').values({ id: newId('qbo'), entityType: 'refund', entityId: `${paymentId}:${refundRef}` }).onConflict((oc) => oc.doNothing()).execute()
-    await recordAuditEvent(tx, { entityType: 'invoice', entityId: p.invoiceId, action: 'payment.refunded', actorUserId: actor, details: { paymentId, amountCents: amount, reason: input.reason, gatewayRef: refundRef } })
-  })
   return { paymentId, refundedCents: amount }
+}
+
+/**
+ * Settles a pending void or refund from the gateway's records: a refund by its order id, a void
+ * by the payment's own order id (voided there or not). Seen approved or declined → recorded as
+ * such; never seen (or not voided) and older than the settle window → `failed`, nothing
+ * happened; otherwise it stays pending. Returns the reversal's status afterwards.
+ */
+export async function resolveReversal(deps: ServiceDeps, reversalId: string, settleWindowMs = DEFAULT_SETTLE_WINDOW_MS): Promise<PaymentReversalStatus> {
+  const r = await deps.db.selectFrom('paymentReversals').selectAll().where('id', '=', reversalId).executeTakeFirst()
+  if (!r) throw notFound('payment_reversal', reversalId)
+  if (r.status !== 'pending') return r.status
+  const seen = r.kind === 'refund' ? await lookUpRefund(deps, r.id) : await lookUpVoid(deps, r.paymentId)
+  if (seen.kind === 'unknown') return 'pending'
+  if (seen.kind === 'approved') await recordApprovedReversal(deps, r, seen.gatewayRef)
+  else if (seen.kind === 'declined' || seen.kind === 'failed') await closeReversal(deps.db, r.id, seen.kind, seen.message)
+  else {
+    await sql`
+      update payment_reversals set status = 'failed', resolved_at = now(), message = ${seen.message}
+      where id = ${r.id} and status = 'pending' and created_at < now() - make_interval(secs => ${settleWindowMs / 1000})`.execute(deps.db)
+  }
+  const after = await deps.db.selectFrom('paymentReversals').select('status').where('id', '=', r.id).executeTakeFirstOrThrow()
+  return after.status
+}
+
+/** Every pending void and refund (e.g. after a crash), oldest first. */
+export async function resolvePendingReversals(deps: ServiceDeps, settleWindowMs = DEFAULT_SETTLE_WINDOW_MS): Promise<number> {
+  const pending = await deps.db.selectFrom('paymentReversals').select('id').where('status', '=', 'pending').orderBy('createdAt').execute()
+  let resolved = 0
+  for (const p of pending) if ((await resolveReversal(deps, p.id, settleWindowMs)) !== 'pending') resolved += 1
+  return resolved
+}
+
+type Seen =
+  | { kind: 'approved'; gatewayRef: string | null }
+  | { kind: 'declined' | 'failed' | 'absent'; message: string }
+  | { kind: 'unknown' }
+
+async function lookUpRefund(deps: ServiceDeps, orderId: string): Promise<Seen> {
+  const lookup = await deps.gateway.inquireByOrderId({ orderId }).catch(() => null)
+  if (!lookup || lookup.status === 'unavailable') return { kind: 'unknown' }
+  if (lookup.status === 'not_found') return { kind: 'absent', message: 'The gateway has no record of this refund: it never arrived' }
+  const c = lookup.charge
+  if (c.status === 'approved') return { kind: 'approved', gatewayRef: c.gatewayRef }
+  // A decline, or "retry" (nothing refunded): either way the refund did not happen.
+  return { kind: c.status === 'declined' ? 'declined' : 'failed', message: c.message }
+}
+
+/** A void has no order id of its own: the original charge's settlement state tells. */
+async function lookUpVoid(deps: ServiceDeps, paymentId: string): Promise<Seen> {
+  const p = await loadPayment(deps.db, paymentId)
+  if (!p.attemptId || !p.gatewayRef) return { kind: 'unknown' }
+  const lookup = await deps.gateway.inquireByOrderId({ orderId: p.attemptId }).catch(() => null)
+  if (!lookup || lookup.status === 'unavailable') return { kind: 'unknown' }
+  const txn = lookup.status === 'found' ? lookup.transactions.find((t) => t.gatewayRef === p.gatewayRef) : undefined
+  if (txn && /^voided$/i.test(txn.settlementStatus ?? '')) return { kind: 'approved', gatewayRef: p.gatewayRef }
+  return { kind: 'absent', message: `The gateway shows the payment ${txn?.settlementStatus ?? 'unknown'}, not voided: the void did not happen` }
+}
+
+/** Resolves any pending reversal of the payment first; refuses (409) while one stays in flight. */
+async function settlePendingReversals(deps: ServiceDeps, paymentId: string): Promise<void> {
+  const pending = await deps.db.selectFrom('paymentReversals').select('id').where('paymentId', '=', paymentId).where('status', '=', 'pending').execute()
+  for (const r of pending) await resolveReversal(deps, r.id)
+  await refuseIfInFlight(deps.db, paymentId)
+}
+
+async function refuseIfInFlight(db: Db, paymentId: string): Promise<void> {
+  const r = await db.selectFrom('paymentReversals').select(['kind', 'amountCents']).where('paymentId', '=', paymentId).where('status', '=', 'pending').executeTakeFirst()
+  if (r) throw conflict(`${r.kind}_in_flight`, `A ${r.kind} of ${formatUsd(Number(r.amountCents))} of this payment is still being confirmed with the gateway; try again in a minute`)
+}
+
+/**
+ * Inserts the reversal (one statement). Refused while another of the payment is pending (unique
+ * partial index) or when the payment no longer allows it.
+ * NOTE: `for update` locks the payment and re-reads it once a concurrent recording commits, so a
+ * claim racing a refund being recorded sees what is left after it, not its snapshot.
+ */
+async function insertReversal(db: Db, r: Reversal, status: 'pending' | 'approved'): Promise<boolean> {
+  const allowed =
+    r.kind === 'void'
+      ? sql`p.status = 'approved' and p.refunded_cents = 0`
+      : sql`p.status <> 'voided' and p.amount_cents - p.refunded_cents >= ${r.amountCents}::bigint`
+  const { rows } = await sql<{ id: string }>`
+    insert into payment_reversals (id, payment_id, invoice_id, kind, amount_cents, status, reason, requested_by, resolved_at)
+    select ${r.id}, p.id, p.invoice_id, ${r.kind}, ${r.amountCents}::bigint, ${status}, ${r.reason}, ${r.requestedBy}, ${status === 'approved' ? sql`now()` : sql`null::timestamptz`}
+    from payments p
+    where p.id = ${r.paymentId} and ${allowed}
+    for update of p
+    on conflict (payment_id) where status = 'pending' do nothing
+    returning id`.execute(db)
+  return rows.length === 1
+}
+
+/** The pending reversal, committed before the gateway call. */
+async function claimReversal(deps: ServiceDeps, r: Reversal): Promise<void> {
+  if (await insertReversal(deps.db, r, 'pending')) return
+  // Another click got there first: its call is on its way, so there is nothing to resolve yet.
+  await refuseIfInFlight(deps.db, r.paymentId)
+  throw conflict('payment_changed', 'The payment changed meanwhile; reload it')
+}
+
+/** Offline payments have no gateway: the reversal is recorded approved with its effects. */
+async function recordOfflineReversal(deps: ServiceDeps, r: Reversal): Promise<void> {
+  await deps.db.transaction().execute(async (tx) => {
+    if (!(await insertReversal(tx, r, 'approved'))) throw conflict('payment_changed', 'The payment changed meanwhile; reload it')
+    await applyReversal(tx, r, null, deps.clock.now())
+  })
+}
+
+/** The gateway call; anything thrown is an unknown outcome (resolve by inquiry, never by sending again). */
+async function sendReversal(call: () => Promise<ChargeOutcome>): Promise<ChargeOutcome> {
+  try {
+    return await call()
+  } catch (err) {
+    return { status: 'indeterminate', orderId: null, message: (err as Error).message }
+  }
+}
+
+async function finishReversal(deps: ServiceDeps, r: Reversal, out: ChargeOutcome, gatewayRef: string | null): Promise<void> {
+  if (out.status === 'approved') return void (await recordApprovedReversal(deps, r, gatewayRef))
+  if (out.status === 'indeterminate') {
+    throw new AppError('integration', `${r.kind}_unconfirmed`, `The gateway's answer to the ${r.kind} was lost (${out.message}); its outcome is being confirmed from the gateway's records: check the payment in a minute before trying again`)
+  }
+  // Declined, or nothing done (retry later, misconfigured): the same refusal as ever.
+  await closeReversal(deps.db, r.id, out.status === 'declined' ? 'declined' : 'failed', out.message)
+  throw gatewayRefused(r.kind, out)
+}
+
+async function closeReversal(db: Db, id: string, status: 'declined' | 'failed', message: string): Promise<void> {
+  await db.updateTable('paymentReversals').set({ status, message, resolvedAt: sql`now()` }).where('id', '=', id).where('status', '=', 'pending').execute()
+}
+
+/** The approval and its effects in one transaction; a second recording changes nothing. */
+async function recordApprovedReversal(deps: ServiceDeps, r: Reversal, gatewayRef: string | null): Promise<boolean> {
+  return deps.db.transaction().execute(async (tx) => {
+    const won = await tx
+      .updateTable('paymentReversals')
+      .set({ status: 'approved', gatewayRef, resolvedAt: sql`now()` })
+      .where('id', '=', r.id)
+      .where('status', '=', 'pending')
+      .returning('id')
+      .executeTakeFirst()
+    if (!won) return false
+    await applyReversal(tx, r, gatewayRef, deps.clock.now())
+    return true
+  })
+}
+
+/** Payment, invoice, QuickBooks queue and audit trail for an approved reversal (inside its transaction). */
+async function applyReversal(tx: Db, r: Reversal, gatewayRef: string | null, now: Date): Promise<void> {
+  const amount = Number(r.amountCents)
+  if (r.kind === 'void') {
+    await tx.updateTable('payments').set({ status: 'voided' }).where('id', '=', r.paymentId).execute()
+    await tx.updateTable('invoices').set({ status: 'void', paidCents: sql`paid_cents - ${amount}::bigint`, retryState: null, nextRetryAt: null, updatedAt: now }).where('id', '=', r.invoiceId).execute()
+    await tx.insertInto('quickbooksQueue').values({ id: newId('qbo'), entityType: 'void', entityId: r.paymentId }).onConflict((oc) => oc.doNothing()).execute()
+    await recordAuditEvent(tx, { entityType: 'invoice', entityId: r.invoiceId, action: 'payment.voided', actorUserId: r.requestedBy, details: { paymentId: r.paymentId, amountCents: amount, reason: r.reason } })
+    return
+  }
+  const refundRef = gatewayRef ?? r.id
+  await tx
+    .updateTable('payments')
+    .set({ refundedCents: sql`refunded_cents + ${amount}::bigint`, status: sql`case when refunded_cents + ${amount}::bigint >= amount_cents then 'refunded' else 'partially_refunded' end` })
+    .where('id', '=', r.paymentId)
+    .execute()
+  await tx
+    .updateTable('invoices')
+    .set({ refundedCents: sql`refunded_cents + ${amount}::bigint`, status: sql`case when refunded_cents + ${amount}::bigint >= paid_cents then 'refunded' else status end`, updatedAt: now })
+    .where('id', '=', r.invoiceId)
+    .execute()
+  await tx.insertInto('quickbooksQueue').values({ id: newId('qbo'), entityType: 'refund', entityId: `${r.paymentId}:${refundRef}` }).onConflict((oc) => oc.doNothing()).execute()
+  await recordAuditEvent(tx, { entityType: 'invoice', entityId: r.invoiceId, action: 'payment.refunded', actorUserId: r.requestedBy, details: { paymentId: r.paymentId, amountCents: amount, reason: r.reason, gatewayRef: refundRef } })
 }
 
 function gatewayRefused(what: 'void' | 'refund', out: { status: string; message?: string }): AppError {

@@ -1,0 +1,208 @@
+/**
+ * Voids and refunds exactly once, against the CardPointe sandbox: the reversal is persisted
+ * before the gateway call, so an approval whose answer is dropped is found again by inquiry and
+ * recorded once; two refunds at once send one; a decline changes nothing but its own row; a
+ * reversal that never arrived is failed only after the settle window; the sandbox ledger and the
+ * database agree to the cent.
+ */
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import type { DatabaseHandle } from '../../src/db/database.ts'
+import { AppError } from '../../src/domain/errors.ts'
+import { startHarness, type SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
+import type { ServiceDeps } from '../../src/services/deps.ts'
+import { startBillingRun } from '../../src/services/billing/run-billing.ts'
+import { recordOfflinePayment, refundPayment, resolveReversal, voidPayment } from '../../src/services/billing/office-actions.ts'
+import { createTestDatabase } from '../helpers/test-db.ts'
+import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
+
+let h: SandboxHarness
+let database: DatabaseHandle
+let deps: ServiceDeps
+const now = new Date('2026-03-15T15:00:00Z')
+
+before(async () => {
+  h = await startHarness()
+  database = await createTestDatabase()
+  deps = { db: database.db, clock: { now: () => now }, gateway: h.gateway, gatewayBrowserUrl: h.sandbox.url, publicUrl: 'http://sb.test' }
+})
+after(async () => {
+  await database.close()
+  await h.close()
+})
+
+/** A card payment of `amountCents` (one billed period, charged by a run); settled unless told. */
+async function aCardPayment(name: string, amountCents: number, settled = true) {
+  const c = await aCustomer(deps, name, null)
+  const pm = await aCard(deps.db, deps.gateway, h.tokenize, c.id)
+  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: '2026-03-01', lines: monthly(amountCents) })
+  await (await startBillingRun(deps, { through: '2026-03-15', actor: null, settleWindowMs: 1000 })).done
+  const inv = await deps.db.selectFrom('invoices').selectAll().where('agreementId', '=', agr).executeTakeFirstOrThrow()
+  const pay = await deps.db.selectFrom('payments').selectAll().where('invoiceId', '=', inv.id).executeTakeFirstOrThrow()
+  if (settled) await h.settle()
+  return pay
+}
+
+const paymentRow = (id: string) => deps.db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+const invoiceRow = (id: string) => deps.db.selectFrom('invoices').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+const reversalsOf = (paymentId: string) => deps.db.selectFrom('paymentReversals').selectAll().where('paymentId', '=', paymentId).orderBy('createdAt').orderBy('id').execute()
+const auditCount = async (invoiceId: string, action: string) =>
+  (await deps.db.selectFrom('auditEvents').select('id').where('entityId', '=', invoiceId).where('action', '=', action).execute()).length
+const queued = async (entityType: 'refund' | 'void', paymentId: string) =>
+  (await deps.db.selectFrom('quickbooksQueue').select('entityId').where('entityType', '=', entityType).where('entityId', 'like', `${paymentId}%`).execute()).length
+/** Approved refunds in the sandbox ledger with these order ids. */
+const ledgerRefunds = async (orderIds: string[]) => (await h.ledger()).filter((r) => r.type === 'refund' && r.respstat === 'A' && orderIds.includes(r.orderid ?? ''))
+const withFaults = async <T>(faults: Record<string, unknown>, fn: () => Promise<T>): Promise<T> => {
+  await h.faults(faults)
+  try {
+    return await fn()
+  } finally {
+    await h.faults({ reset: true })
+  }
+}
+const isError = (kind: string, code: RegExp | string, message?: RegExp) => (e: unknown) => {
+  assert.ok(e instanceof AppError, String(e))
+  assert.equal(e.kind, kind)
+  if (typeof code === 'string') assert.equal(e.code, code)
+  else assert.match(e.code, code)
+  if (message) assert.match(e.message, message)
+  return true
+}
+
+test('a refund approved whose answer is dropped is confirmed by the next attempt and recorded once', async () => {
+  const pay = await aCardPayment('Dropped Refund', 5000)
+  await withFaults({ dropApprovedRate: 1, endpoints: ['refund'] }, () =>
+    assert.rejects(refundPayment(deps, pay.id, { amountCents: 1500, reason: 'Goodwill' }, null), isError('integration', 'refund_unconfirmed', /being confirmed/)),
+  )
+  const [pending] = await reversalsOf(pay.id)
+  assert.deepEqual([pending!.kind, pending!.status, Number(pending!.amountCents)], ['refund', 'pending', 1500])
+  assert.equal(Number((await paymentRow(pay.id)).refundedCents), 0, 'nothing recorded while unknown')
+  assert.equal((await ledgerRefunds([pending!.id])).length, 1, 'the gateway did refund')
+
+  // The next refund settles the pending one from the gateway's records first, then does its own.
+  assert.deepEqual(await refundPayment(deps, pay.id, { amountCents: 1000, reason: 'More goodwill' }, null), { paymentId: pay.id, refundedCents: 1000 })
+  const reversals = await reversalsOf(pay.id)
+  assert.deepEqual(reversals.map((r) => [r.status, Number(r.amountCents)]), [['approved', 1500], ['approved', 1000]])
+  assert.ok(reversals.every((r) => r.gatewayRef))
+  // Recording it again changes nothing.
+  assert.equal(await resolveReversal(deps, pending!.id), 'approved')
+  const p = await paymentRow(pay.id)
+  assert.deepEqual([p.status, Number(p.refundedCents)], ['partially_refunded', 2500])
+  assert.equal(Number((await invoiceRow(pay.invoiceId)).refundedCents), 2500)
+  assert.equal(await auditCount(pay.invoiceId, 'payment.refunded'), 2)
+  assert.equal(await queued('refund', pay.id), 2)
+  const ledger = await ledgerRefunds(reversals.map((r) => r.id))
+  assert.deepEqual(ledger.map((r) => r.amountCents), [1500, 1000])
+  assert.deepEqual(ledger.map((r) => r.retref).sort(), reversals.map((r) => r.gatewayRef).sort())
+})
+
+test('two refunds of the same payment at once: one reaches the gateway, the other is refused', async () => {
+  const pay = await aCardPayment('Double Click', 4000)
+  const before = (await h.ledger()).filter((r) => r.type === 'refund').length
+  // The gateway is slow, so both requests are surely in flight together.
+  const results = await withFaults({ latencyMs: 200, endpoints: ['refund'] }, () =>
+    Promise.allSettled([refundPayment(deps, pay.id, { reason: 'first click' }, null), refundPayment(deps, pay.id, { reason: 'second click' }, null)]),
+  )
+  const ok = results.filter((r) => r.status === 'fulfilled')
+  const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+  assert.equal(ok.length, 1, JSON.stringify(results))
+  assert.equal(refused.length, 1)
+  isError('conflict', 'refund_in_flight', /refund of \$40\.00 .* still being confirmed/)(refused[0]!.reason)
+  assert.equal((await h.ledger()).filter((r) => r.type === 'refund').length - before, 1, 'one refund sent')
+  const p = await paymentRow(pay.id)
+  assert.deepEqual([p.status, Number(p.refundedCents)], ['refunded', 4000])
+  assert.deepEqual((await reversalsOf(pay.id)).map((r) => r.status), ['approved'])
+  assert.equal(await auditCount(pay.invoiceId, 'payment.refunded'), 1)
+})
+
+test('a declined refund changes nothing but its declined reversal row', async () => {
+  // Refunds of $1000–$1999 against a capture of $2000 or more get the amount-driven code: $1116 → insufficient funds.
+  const pay = await aCardPayment('Declined Refund', 250000)
+  const [p0, i0] = [await paymentRow(pay.id), await invoiceRow(pay.invoiceId)]
+  const [audit0, qbo0] = [await auditCount(pay.invoiceId, 'payment.refunded'), await queued('refund', pay.id)]
+  await assert.rejects(refundPayment(deps, pay.id, { amountCents: 111600, reason: 'Declined' }, null), isError('not_allowed', 'refund_declined', /refused the refund/))
+  assert.deepEqual(await paymentRow(pay.id), p0)
+  assert.deepEqual(await invoiceRow(pay.invoiceId), i0)
+  assert.equal(await auditCount(pay.invoiceId, 'payment.refunded'), audit0)
+  assert.equal(await queued('refund', pay.id), qbo0)
+  const [r] = await reversalsOf(pay.id)
+  assert.deepEqual([r!.status, Number(r!.amountCents)], ['declined', 111600])
+  assert.ok(r!.message && r!.resolvedAt)
+  const sent = (await h.ledger()).filter((l) => l.type === 'refund' && l.orderid === r!.id)
+  assert.deepEqual(sent.map((l) => l.respstat), ['C'])
+  // A decline is final: another refund may be tried at once.
+  assert.equal((await refundPayment(deps, pay.id, { amountCents: 500, reason: '' }, null)).refundedCents, 500)
+})
+
+test('a void approved whose answer is dropped is recorded once when resolved', async () => {
+  const pay = await aCardPayment('Dropped Void', 3000, false)
+  await withFaults({ dropApprovedRate: 1, endpoints: ['void'] }, () =>
+    assert.rejects(voidPayment(deps, pay.id, 'Billed by mistake', null), isError('integration', 'void_unconfirmed', /being confirmed/)),
+  )
+  const [pending] = await reversalsOf(pay.id)
+  assert.deepEqual([pending!.kind, pending!.status, Number(pending!.amountCents)], ['void', 'pending', 3000])
+  assert.equal((await paymentRow(pay.id)).status, 'approved')
+  assert.equal((await invoiceRow(pay.invoiceId)).status, 'paid')
+  // A refund asked meanwhile first settles the void from the gateway's records, then finds nothing to refund.
+  await assert.rejects(refundPayment(deps, pay.id, { reason: '' }, null), isError('not_allowed', 'payment_not_refundable'))
+  assert.equal((await reversalsOf(pay.id))[0]!.status, 'approved')
+  assert.equal(await resolveReversal(deps, pending!.id), 'approved')
+  assert.equal(await resolveReversal(deps, pending!.id), 'approved')
+  const inv = await invoiceRow(pay.invoiceId)
+  assert.deepEqual([(await paymentRow(pay.id)).status, inv.status, Number(inv.paidCents)], ['voided', 'void', 0])
+  assert.equal(await auditCount(pay.invoiceId, 'payment.voided'), 1)
+  assert.equal(await queued('void', pay.id), 1)
+  assert.equal((await h.ledger()).filter((l) => l.type === 'void' && l.retref === pay.gatewayRef).length, 1)
+  await assert.rejects(voidPayment(deps, pay.id, '', null), isError('not_allowed', 'payment_not_voidable'))
+})
+
+test('a reversal that never reached the gateway fails only after the settle window; then it may be tried again', async () => {
+  const pay = await aCardPayment('Lost Refund', 2000)
+  // HTTP 500 on a write: unknown to us, but the sandbox did not process it.
+  await withFaults({ errorRate: 1, endpoints: ['refund'] }, () => assert.rejects(refundPayment(deps, pay.id, { reason: '' }, null), isError('integration', 'refund_unconfirmed')))
+  const [lost] = await reversalsOf(pay.id)
+  assert.equal(await resolveReversal(deps, lost!.id), 'pending', '"not found" may still be on its way')
+  await assert.rejects(refundPayment(deps, pay.id, { reason: '' }, null), isError('conflict', 'refund_in_flight'))
+  assert.equal(await resolveReversal(deps, lost!.id, 0), 'failed')
+  assert.equal((await refundPayment(deps, pay.id, { reason: '' }, null)).refundedCents, 2000)
+  assert.deepEqual((await reversalsOf(pay.id)).map((r) => r.status), ['failed', 'approved'])
+  assert.equal((await ledgerRefunds((await reversalsOf(pay.id)).map((r) => r.id))).length, 1)
+
+  const unsettled = await aCardPayment('Lost Void', 2100, false)
+  await withFaults({ errorRate: 1, endpoints: ['void'] }, () => assert.rejects(voidPayment(deps, unsettled.id, '', null), isError('integration', 'void_unconfirmed')))
+  const [lostVoid] = await reversalsOf(unsettled.id)
+  assert.equal(await resolveReversal(deps, lostVoid!.id), 'pending')
+  await assert.rejects(voidPayment(deps, unsettled.id, '', null), isError('conflict', 'void_in_flight', /void of \$21\.00 of this payment is still being confirmed/))
+  assert.equal(await resolveReversal(deps, lostVoid!.id, 0), 'failed')
+  assert.equal((await paymentRow(unsettled.id)).status, 'approved')
+  assert.equal((await voidPayment(deps, unsettled.id, '', null)).status, 'voided')
+  assert.deepEqual((await reversalsOf(unsettled.id)).map((r) => r.status), ['failed', 'approved'])
+})
+
+test('offline payments are refunded and voided without the gateway, reversal rows approved', async () => {
+  const c = await aCustomer(deps, 'Pays By Check', null)
+  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: null, startDate: '2026-03-02', lines: monthly(6000) })
+  await (await startBillingRun(deps, { through: '2026-03-15', actor: null, settleWindowMs: 1000 })).done
+  const inv = await deps.db.selectFrom('invoices').selectAll().where('agreementId', '=', agr).executeTakeFirstOrThrow()
+  const { paymentId } = await recordOfflinePayment(deps, inv.id, { amountCents: 6000, method: 'check', reference: '77', note: '', receivedOn: '2026-03-14' }, null)
+  const ledgerBefore = (await h.ledger()).length
+  await refundPayment(deps, paymentId, { amountCents: 1000, reason: 'Overpaid' }, null)
+  await assert.rejects(voidPayment(deps, paymentId, '', null), isError('not_allowed', 'payment_not_voidable'))
+  await refundPayment(deps, paymentId, { reason: '' }, null)
+  assert.deepEqual((await reversalsOf(paymentId)).map((r) => [r.kind, r.status, Number(r.amountCents)]), [['refund', 'approved', 1000], ['refund', 'approved', 5000]])
+  const after = await invoiceRow(inv.id)
+  assert.deepEqual([after.status, Number(after.refundedCents)], ['refunded', 6000])
+  assert.equal(await queued('refund', paymentId), 2)
+  assert.equal((await h.ledger()).length, ledgerBefore, 'the gateway was not called')
+})
+
+test('the sandbox ledger and the database agree to the cent', async () => {
+  const ledger = await h.ledger()
+  const card = await deps.db.selectFrom('payments').selectAll().where('method', '<>', 'offline').execute()
+  const refunded = ledger.filter((r) => r.type === 'refund' && r.respstat === 'A').reduce((s, r) => s + r.amountCents, 0)
+  assert.equal(card.reduce((s, p) => s + Number(p.refundedCents), 0), refunded)
+  const voided = new Set(ledger.filter((r) => r.type === 'void').map((r) => r.retref))
+  assert.deepEqual(card.filter((p) => p.status === 'voided').map((p) => p.gatewayRef).sort(), [...voided].sort())
+  const approved = await deps.db.selectFrom('paymentReversals').selectAll().where('status', '=', 'approved').where('kind', '=', 'refund').execute()
+  assert.equal(approved.filter((r) => card.some((p) => p.id === r.paymentId)).reduce((s, r) => s + Number(r.amountCents), 0), refunded)
+})
