@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { DatabaseHandle } from '../../src/db/database.ts'
 import { startHarness, type SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
+import { CardPointeGateway } from '../../src/integrations/cardpointe/cardpointe-gateway.ts'
 import type { ServiceDeps } from '../../src/services/deps.ts'
 import { startBillingRun } from '../../src/services/billing/run-billing.ts'
 import { createTestDatabase } from '../helpers/test-db.ts'
@@ -183,5 +184,27 @@ test('two billing processes charging the same invoices at once charge each exact
     assert.equal(inv.status, 'paid')
     assert.equal(inv.paidCents, inv.totalCents)
     assert.equal(attempts.filter((a) => a.invoiceId === inv.id && a.status === 'approved').length, 1)
+  }
+})
+
+test('wrong gateway credentials stop the run after the first refusal instead of failing every invoice', async () => {
+  const own = await createTestDatabase()
+  try {
+    const good: ServiceDeps = { ...deps, db: own.db }
+    const c = await aCustomer(good, 'Cred Check', 'cred@example.com')
+    const pm = await aCard(own.db, h.gateway, h.tokenize, c.id)
+    for (let i = 0; i < 5; i++) await anAgreement(own.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: '2026-03-01', lines: monthly(1000 + i) })
+    const bad: ServiceDeps = { ...good, gateway: new CardPointeGateway({ ...h.config, password: 'not-the-password' }) }
+    const failed = await (await startBillingRun(bad, { through: '2026-03-31', actor: null, settleWindowMs: 1000, concurrency: 1 })).done
+    assert.equal(failed.status, 'failed')
+    assert.match(failed.error ?? '', /refused our credentials/)
+    const attempts = await own.db.selectFrom('chargeAttempts').select(['status']).execute()
+    assert.deepEqual(attempts.map((a) => a.status), ['error'])
+    const again = await (await startBillingRun(good, { through: '2026-03-31', actor: null, settleWindowMs: 1000 })).done
+    assert.equal(again.status, 'completed')
+    const invoices = await own.db.selectFrom('invoices').select(['status']).execute()
+    assert.deepEqual(invoices.map((i) => i.status), ['paid', 'paid', 'paid', 'paid', 'paid'])
+  } finally {
+    await own.close()
   }
 })

@@ -31,9 +31,16 @@ export type ChargeWork =
   | { kind: 'skipped' }
 
 /** Claims the targets in chunks of `chunk`, lazily: the next chunk is claimed when the consumer asks for it. */
-export async function* claimedWork(deps: ServiceDeps, source: AsyncIterable<ChargeTarget[]>, chunk: number, runId: string | null): AsyncGenerator<ChargeWork[]> {
+export async function* claimedWork(
+  deps: ServiceDeps,
+  source: AsyncIterable<ChargeTarget[]>,
+  chunk: number,
+  runId: string | null,
+  stopped: () => boolean = () => false,
+): AsyncGenerator<ChargeWork[]> {
   for await (const batch of source) {
     for (let i = 0; i < batch.length; i += chunk) {
+      if (stopped()) return
       const targets = batch.slice(i, i + chunk)
       const claims = await claimAttempts(deps, targets, runId)
       const byInvoice = new Map(claims.map((c) => [c.target.invoiceId, c]))
@@ -76,6 +83,7 @@ export async function chargeWork(
       const invoice = (await work.invoices).get(target.invoiceId) ?? (await loadReceiptContext(deps, target.invoiceId))
       return await writeApproval({ orderId, approved: outcome, via: 'response', invoiceId: target.invoiceId, paymentMethod: pm, invoice })
     }
+    if (outcome.status === 'misconfigured') ctx.halt?.(outcome.message)
     const r = await recordOutcome(deps, orderId, outcome, ctx, retries === 0, { invoiceId: target.invoiceId, paymentMethod: pm })
     if (r.kind !== 'retryable') return r
     await sleep(backoff(r.afterMs, 0))

@@ -38,11 +38,19 @@ export interface ChargeTarget {
   paymentMethod: PaymentMethodOnFile | null
 }
 
+/** Default: the client read timeout plus a margin: after this long, "not found" at the gateway means never sent. */
+export const DEFAULT_SETTLE_WINDOW_MS = 45_000
+
 export interface ChargeContext {
   runId: string | null
   settings: BillingSettings
   /** After this long a "not found" inquiry means the charge never reached the gateway. */
   settleWindowMs: number
+  /**
+   * Called when the gateway refuses our credentials or merchant account: every further charge
+   * would fail the same way, so a run stops claiming instead of failing invoices one by one.
+   */
+  halt?: (reason: string) => void
 }
 
 /** How one charge (or resolution) ended, for the run's counters. */

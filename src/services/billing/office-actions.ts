@@ -13,8 +13,7 @@ import type { ActorId, ServiceDeps } from '../deps.ts'
 import { getSettings } from '../settings/company-settings.ts'
 import { loadInvoiceContext, queueReceipt } from './billing-emails.ts'
 import { getBillingSettings } from './billing-settings.ts'
-import { chargeOnce, resolveAttempt, type ChargeContext, type ChargeResult, type ChargeTarget } from './charge-invoice.ts'
-import { DEFAULT_SETTLE_WINDOW_MS } from './run-billing.ts'
+import { chargeOnce, DEFAULT_SETTLE_WINDOW_MS, resolveAttempt, type ChargeContext, type ChargeResult, type ChargeTarget } from './charge-invoice.ts'
 import { reactivateAgreementTx, suspendAgreementTx } from './suspension.ts'
 
 /**

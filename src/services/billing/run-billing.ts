@@ -8,8 +8,9 @@ import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import { getBillingSettings } from './billing-settings.ts'
 import { acquireRun, finishRun, saveProgress, zeroCounters, type RunCounters } from './billing-runs.ts'
 import { approvalWriter, chargeWork, claimedWork } from './charge-batch.ts'
-import { resolveAttempt, type ChargeContext, type ChargeResult, type ChargeTarget } from './charge-invoice.ts'
+import { DEFAULT_SETTLE_WINDOW_MS, resolveAttempt, type ChargeContext, type ChargeResult, type ChargeTarget } from './charge-invoice.ts'
 import { createDueInvoices, streamDueAgreements } from './due-invoices.ts'
+import { resolvePendingReversals } from './office-actions.ts'
 
 /**
  * Bill all (workflow 4): one run bills every active agreement for every period due by the
@@ -42,7 +43,7 @@ export interface RunSummary extends RunCounters {
   error: string | null
 }
 
-export const DEFAULT_SETTLE_WINDOW_MS = 45_000
+export { DEFAULT_SETTLE_WINDOW_MS }
 
 /** The through date: given (validated) or today in the company's time zone. */
 export async function resolveThrough(deps: ServiceDeps, through: string | undefined): Promise<string> {
@@ -64,7 +65,13 @@ async function executeRun(deps: ServiceDeps, runId: string, through: string, opt
   const c = zeroCounters()
   let phase = 'recover'
   const settings = await getBillingSettings(deps.db)
-  const ctx: ChargeContext = { runId, settings, settleWindowMs: opts.settleWindowMs ?? DEFAULT_SETTLE_WINDOW_MS }
+  let halted: string | null = null
+  const ctx: ChargeContext = {
+    runId,
+    settings,
+    settleWindowMs: opts.settleWindowMs ?? DEFAULT_SETTLE_WINDOW_MS,
+    halt: (reason) => void (halted ??= reason),
+  }
   const limit = Math.max(1, opts.concurrency ?? settings.concurrency)
   const batchSize = opts.batchSize ?? 500
   let saving = Promise.resolve()
@@ -82,6 +89,8 @@ async function executeRun(deps: ServiceDeps, runId: string, through: string, opt
       if (r.kind !== 'unresolved') c.recovered++
       if (r.kind === 'approved' || r.kind === 'declined') count(c, r)
     })
+    // Voids and refunds whose answer was lost (see office-actions.ts) are settled here too.
+    await resolvePendingReversals(deps, ctx.settleWindowMs)
     phase = 'invoice'
     tick()
     for await (const batch of streamDueAgreements(deps.db, through, batchSize)) {
@@ -99,10 +108,16 @@ async function executeRun(deps: ServiceDeps, runId: string, through: string, opt
     for (let pass = 0; pass < 3; pass++) {
       phase = 'charge'
       tick()
-      await pool(claimedWork(deps, streamChargeTargets(deps.db, through, deps.clock.now(), batchSize), chunk, runId), limit, async (work) => {
+      const targets = streamChargeTargets(deps.db, through, deps.clock.now(), batchSize)
+      await pool(claimedWork(deps, targets, chunk, runId, () => halted !== null), limit, async (work) => {
         if (pass === 0) c.invoicesToCharge++
         count(c, await chargeWork(deps, work, ctx, writeApproval, inRunRetries))
       })
+      if (halted) {
+        throw new Error(
+          `The gateway refused our credentials or merchant account (${halted}); the run stopped after ${c.charged} charge(s). Check the CardPointe settings (CARDPOINTE_*), then run Bill all again: the failed invoices are retried.`,
+        )
+      }
       phase = 'settle'
       tick()
       const settled = await settleLeftovers(deps, ctx, c)
