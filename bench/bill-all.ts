@@ -4,6 +4,7 @@
  *
  *   npm run bench:billing                                  # PGlite, 10,000 agreements
  *   npm run bench:billing -- --agreements 5000 --latency 500 --concurrency 64
+ *   BENCH_VERBOSE=1 npm run bench:billing                   # every progress line, with timings
  *   BENCH_DATABASE_URL=postgres://… npm run bench:billing -- --db postgres   # database is wiped; 100,000 by default
  *
  * Ends with one line of key=value figures: agreements, invoices, seconds, agreements_per_second,
@@ -31,7 +32,8 @@ const url = process.env.BENCH_DATABASE_URL
 if (backend === 'postgres' && !url) throw new Error('--db postgres needs BENCH_DATABASE_URL (the database is wiped)')
 const total = Number(opt('agreements') ?? (backend === 'postgres' ? 100_000 : 10_000))
 const latency = Number(opt('latency') ?? 0)
-const concurrency = Number(opt('concurrency') ?? (latency > 0 ? 64 : 16))
+// 64 in flight: enough for the 500 ms latency case, and big enough batches for the instant one.
+const concurrency = Number(opt('concurrency') ?? 64)
 
 const h = await startHarness({ sandbox: { ledgerFile: null, uatNoise: false } })
 const dir = backend === 'pglite' ? mkdtempSync(join(tmpdir(), 'sb-bench-')) : ''

@@ -202,7 +202,7 @@ export interface EmailOutboxTable {
   subject: string
   html: string
   textBody: string
-  /** JSON array of { filename, contentType, contentBase64 }. */
+  /** JSON array of { filename, contentType, contentBase64 } or { filename, contentType, renderer, params } (drawn when sent). */
   attachments: Json
   relatedType: string | null
   relatedId: string | null

@@ -1,4 +1,5 @@
-import { sql } from 'kysely'
+import { sql, type Selectable } from 'kysely'
+import type { EmailOutboxTable } from '../../db/schema.ts'
 import type { Db } from '../../db/database.ts'
 import { validationError, type FieldErrors } from '../../domain/errors.ts'
 import { newId } from '../../domain/ids.ts'
@@ -108,18 +109,12 @@ export async function enqueueEmails(db: Db, emails: OutboxEmail[]): Promise<stri
 }
 
 /** An `email_outbox` row ready to insert (validated, attachments serialized), with its new id. */
-export interface OutboxRow {
-  id: string
-  kind: string
-  toAddress: string
-  subject: string
-  html: string
-  textBody: string
+export type OutboxRow = Pick<Selectable<EmailOutboxTable>, OutboxText | 'relatedType' | 'relatedId'> & {
   /** JSON text. */
   attachments: string
-  relatedType: string | null
-  relatedId: string | null
 }
+
+type OutboxText = 'id' | 'kind' | 'toAddress' | 'subject' | 'html' | 'textBody'
 
 /**
  * The rows `enqueueEmails` inserts, for a caller that writes them inside a larger statement
@@ -159,16 +154,7 @@ export interface DeliveryDeps {
   log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
 }
 
-interface ClaimedRow {
-  id: string
-  kind: string
-  toAddress: string
-  subject: string
-  html: string
-  textBody: string
-  attachments: unknown
-  attempts: number
-}
+type ClaimedRow = Pick<Selectable<EmailOutboxTable>, OutboxText | 'attempts'> & { attachments: unknown }
 
 /** Delay before the next attempt after `attempts` failed ones. */
 export function retryDelayMs(attempts: number): number {
