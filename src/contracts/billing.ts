@@ -118,3 +118,24 @@ export interface FailedPaymentDto {
   nextRetryAt: string | null
   lastAttemptAt: string | null
 }
+
+/** A void or refund of one of the invoice's payments, as the invoice detail lists it (newest first). */
+export interface PaymentReversalDto {
+  id: string
+  paymentId: string
+  kind: 'void' | 'refund'
+  amountCents: number
+  /** `pending`: the gateway's answer was lost and is being confirmed from its records. */
+  status: 'pending' | 'approved' | 'declined' | 'failed'
+  /** Why it was declined or failed (the gateway's words); null while pending or once approved. */
+  message: string | null
+  reason: string
+  createdAt: string
+  resolvedAt: string | null
+}
+
+/** The answer of `POST /api/billing/reversals/:id/confirm`. */
+export interface ReversalConfirmDto {
+  id: string
+  status: PaymentReversalDto['status']
+}

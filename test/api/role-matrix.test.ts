@@ -73,6 +73,7 @@ const EXPECTED: Record<string, readonly Who[]> = {
   'POST /api/billing/invoices/:id/offline-payment': ['office', 'admin'],
   'POST /api/billing/payments/:id/void': ['office', 'admin'],
   'POST /api/billing/payments/:id/refund': ['office', 'admin'],
+  'POST /api/billing/reversals/:id/confirm': ['office', 'admin'],
   'GET /api/billing/quickbooks-queue': ['office', 'admin'],
   'GET /api/billing/settings': ['office', 'admin'],
   'PUT /api/billing/settings': ['admin'],

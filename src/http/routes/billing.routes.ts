@@ -9,12 +9,13 @@ import {
   ReasonInput,
   RefundInput,
   StartRunInput,
+  type ReversalConfirmDto,
 } from '../../contracts/billing.ts'
 import { IdParams, PageQuery } from '../../contracts/common.ts'
 import type { ServiceDeps } from '../../services/deps.ts'
 import { getBillingSettings, updateBillingSettings } from '../../services/billing/billing-settings.ts'
 import { getInvoice, getRun, invoicePdfFor, listFailedPayments, listInvoices, listRuns, quickBooksQueueSummary } from '../../services/billing/billing-queries.ts'
-import { chargeInvoiceNow, closeAgreement, reactivateAgreement, recordOfflinePayment, refundPayment, suspendAgreement, voidPayment } from '../../services/billing/office-actions.ts'
+import { chargeInvoiceNow, closeAgreement, reactivateAgreement, recordOfflinePayment, refundPayment, resolveReversal, suspendAgreement, voidPayment } from '../../services/billing/office-actions.ts'
 import { openPaymentUpdate, submitPaymentUpdate } from '../../services/billing/payment-update.ts'
 import { previewBilling } from '../../services/billing/preview-billing.ts'
 import { startBillingRun } from '../../services/billing/run-billing.ts'
@@ -150,6 +151,15 @@ export const billingRoutes = (deps: ServiceDeps) => [
     params: IdParams,
     body: RefundInput,
     handler: async ({ params, body, auth }) => refundPayment(deps, params.id, body, auth.user.id),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/billing/reversals/:id/confirm',
+    summary: "Check a void or refund whose gateway answer was lost against the gateway's records now; answers its status (still pending if the gateway cannot tell yet)",
+    tag: 'billing',
+    access: OFFICE,
+    params: IdParams,
+    handler: async ({ params }): Promise<ReversalConfirmDto> => ({ id: params.id, status: await resolveReversal(deps, params.id) }),
   }),
   defineRoute({
     method: 'GET',

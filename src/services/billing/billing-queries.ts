@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { FailedPaymentDto, InvoiceListQuery, InvoiceRowDto, RunDto } from '../../contracts/billing.ts'
+import type { FailedPaymentDto, InvoiceListQuery, InvoiceRowDto, PaymentReversalDto, RunDto } from '../../contracts/billing.ts'
 import type { Page } from '../../contracts/common.ts'
 import type { Db } from '../../db/database.ts'
 import { lastDayOf } from '../../domain/billing-calendar.ts'
@@ -58,7 +58,7 @@ export async function listInvoices(db: Db, q: InvoiceListQuery): Promise<Page<In
   }
 }
 
-/** One invoice with its lines, charge attempts, payments and history. */
+/** One invoice with its lines, charge attempts, payments, their voids and refunds, and history. */
 export async function getInvoice(db: Db, id: string) {
   const inv = await db
     .selectFrom('invoices as i')
@@ -81,6 +81,7 @@ export async function getInvoice(db: Db, id: string) {
     .where('invoiceId', '=', id)
     .orderBy('createdAt')
     .execute()
+  const reversals = await listReversals(db, payments.map((p) => p.id))
   const qbo = await db.selectFrom('quickbooksQueue').select(['entityType', 'entityId', 'status']).where('entityId', 'in', [id, ...payments.map((p) => p.id), '']).execute()
   return {
     id: inv.id, number: inv.number, status: inv.status, customerId: inv.customerId, customerName: inv.customerName, agreementId: inv.agreementId,
@@ -91,9 +92,29 @@ export async function getInvoice(db: Db, id: string) {
     nextRetryAt: inv.nextRetryAt?.toISOString() ?? null, failedAttempts: inv.failedAttempts, createdAt: inv.createdAt.toISOString(),
     attempts: attempts.map((a) => ({ ...a, amountCents: Number(a.amountCents), sentAt: a.sentAt.toISOString(), resolvedAt: a.resolvedAt?.toISOString() ?? null })),
     payments: payments.map((p) => ({ ...p, amountCents: Number(p.amountCents), refundedCents: Number(p.refundedCents), receivedAt: p.receivedAt.toISOString() })),
+    reversals,
     quickbooks: qbo,
     history: await listAuditEvents(db, 'invoice', id),
   }
+}
+
+/**
+ * Voids and refunds of these payments (an invoice's), pending ones included, newest first. By
+ * payment id: payment_reversals is indexed on (payment_id, created_at), not on invoice_id.
+ */
+async function listReversals(db: Db, paymentIds: string[]): Promise<PaymentReversalDto[]> {
+  if (paymentIds.length === 0) return []
+  const rows = await db
+    .selectFrom('paymentReversals')
+    .select(['id', 'paymentId', 'kind', 'amountCents', 'status', 'message', 'reason', 'createdAt', 'resolvedAt'])
+    .where('paymentId', 'in', paymentIds)
+    .orderBy('createdAt', 'desc')
+    .orderBy('id', 'desc')
+    .execute()
+  return rows.map((r) => ({
+    id: r.id, paymentId: r.paymentId, kind: r.kind, amountCents: Number(r.amountCents), status: r.status, message: r.message, reason: r.reason,
+    createdAt: r.createdAt.toISOString(), resolvedAt: r.resolvedAt?.toISOString() ?? null,
+  }))
 }
 
 export async function invoicePdfFor(deps: ServiceDeps, id: string): Promise<{ number: number; pdf: Buffer }> {

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import type { InvoiceRowDto } from '../../../src/contracts/billing.ts'
+import type { InvoiceRowDto, PaymentReversalDto, ReversalConfirmDto } from '../../../src/contracts/billing.ts'
 import type { Page as PageOf } from '../../../src/contracts/common.ts'
 import { api, errorMessage } from '../api.ts'
 import { ConfirmButton } from '../confirm-button.tsx'
@@ -10,7 +10,7 @@ import { Link } from '../router.tsx'
 import { formatDateTime } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
 
-/** Invoices with their PDF; one opens to its attempts and payments, with void and refund. */
+/** Invoices with their PDF; one opens to its attempts, payments and their voids and refunds, with void and refund. */
 export function Invoices() {
   const [page, setPage] = useState(1)
   const [status, setStatus] = useState('')
@@ -109,6 +109,8 @@ interface InvoiceDetailDto {
   failureMessage: string | null
   attempts: { id: string; status: string; amountCents: number; message: string | null; resptext: string | null; sentAt: string; resolvedBy: string | null }[]
   payments: { id: string; method: string; amountCents: number; refundedCents: number; status: string; reference: string; receivedAt: string }[]
+  /** Newest first. */
+  reversals: PaymentReversalDto[]
   quickbooks: { entityType: string; entityId: string; status: string }[]
 }
 
@@ -129,8 +131,24 @@ function InvoiceDetail({ id, onChange }: { id: string; onChange(): void }) {
       onChange()
     }
   }
+  /** "Check now": asks the gateway about a void or refund whose answer was lost. */
+  const check = async (r: PaymentReversalDto) => {
+    setError(null)
+    try {
+      const { status } = await api<ReversalConfirmDto>('POST', `/api/billing/reversals/${encodeURIComponent(r.id)}/confirm`)
+      if (status === 'approved') notice(`The ${r.kind} went through.`)
+      else if (status === 'pending') notice(`The gateway cannot tell yet whether the ${r.kind} went through; check again in a minute.`)
+      else notice(`The ${r.kind} did not go through.`)
+    } catch (err) {
+      setError(errorMessage(err))
+    } finally {
+      inv.reload()
+      onChange()
+    }
+  }
   if (!inv.data) return <LoadState loading={inv.loading} error={inv.error} />
   const d = inv.data
+  const inFlight = new Set(d.reversals.filter((r) => r.status === 'pending').map((r) => r.paymentId))
   return (
     <section aria-label={`Invoice ${d.number}`} className="card">
       <h3>
@@ -168,7 +186,8 @@ function InvoiceDetail({ id, onChange }: { id: string; onChange(): void }) {
               {formatDateTime(p.receivedAt)}: {formatUsd(p.amountCents)} by {p.method}
               {p.reference && ` (${p.reference})`}, {p.status.replace('_', ' ')}
               {p.refundedCents > 0 && `, ${formatUsd(p.refundedCents)} refunded`}{' '}
-              {p.status === 'approved' && p.refundedCents === 0 && (
+              {inFlight.has(p.id) && <span className="muted">(a void or refund is being confirmed, below)</span>}
+              {!inFlight.has(p.id) && p.status === 'approved' && p.refundedCents === 0 && (
                 <ConfirmButton
                   label="Void"
                   question={`Void this ${formatUsd(p.amountCents)} payment? The invoice will no longer be owed.`}
@@ -177,7 +196,7 @@ function InvoiceDetail({ id, onChange }: { id: string; onChange(): void }) {
                   onConfirm={() => act('The payment was voided.', `/api/billing/payments/${p.id}/void`, {})}
                 />
               )}{' '}
-              {p.status !== 'voided' && p.status !== 'refunded' && (
+              {!inFlight.has(p.id) && p.status !== 'voided' && p.status !== 'refunded' && (
                 <ConfirmButton
                   label="Refund"
                   question={`Refund ${formatUsd(p.amountCents - p.refundedCents)} to the customer?`}
@@ -190,8 +209,44 @@ function InvoiceDetail({ id, onChange }: { id: string; onChange(): void }) {
           ))}
         </ul>
       )}
+      {d.reversals.length > 0 && (
+        <>
+          <h4>Voids and refunds</h4>
+          <ul>
+            {d.reversals.map((r) => (
+              <li key={r.id}>
+                {formatDateTime(r.createdAt)}: {r.kind} of {formatUsd(r.amountCents)}, {r.status}
+                {r.reason && ` · reason: ${r.reason}`}
+                {r.status === 'pending' && (
+                  <div>
+                    <span className="muted">Being confirmed with the gateway.</span> <CheckNow onCheck={() => check(r)} what={`the ${r.kind} of ${formatUsd(r.amountCents)}`} />
+                  </div>
+                )}
+                {(r.status === 'declined' || r.status === 'failed') && r.message && <div className="muted">{r.message}</div>}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <p className="muted">QuickBooks: {d.quickbooks.map((q) => `${q.entityType} ${q.status}`).join(', ') || 'nothing queued'}.</p>
     </section>
   )
 }
 
+/** "Check now", disabled while the gateway is being asked. */
+function CheckNow({ onCheck, what }: { onCheck(): Promise<void>; what: string }) {
+  const [busy, setBusy] = useState(false)
+  return (
+    <button
+      type="button"
+      disabled={busy}
+      onClick={() => {
+        setBusy(true)
+        void onCheck().finally(() => setBusy(false))
+      }}
+    >
+      {busy ? 'Checking…' : 'Check now'}
+      <span className="visually-hidden">: {what}</span>
+    </button>
+  )
+}

@@ -1,0 +1,129 @@
+/**
+ * Voids and refunds as the office sees them through the API, against the CardPointe sandbox:
+ * a refund whose approved answer is dropped is listed pending on the invoice, the confirm route
+ * ("Check now") settles it from the gateway's records and the invoice's refunded amount follows;
+ * a refund that never reached the gateway stays pending within the settle window; a declined
+ * one shows the gateway's message; unknown and malformed reversal ids are 404 and 422.
+ */
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import type { PaymentReversalDto } from '../../src/contracts/billing.ts'
+import { startHarness, type SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
+import { startBillingRun } from '../../src/services/billing/run-billing.ts'
+import { loginHeaders, startTestApp, type TestApp } from '../helpers/test-app.ts'
+import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
+
+let h: SandboxHarness
+let t: TestApp
+let office: Record<string, string>
+const now = new Date('2026-03-15T15:00:00Z')
+
+before(async () => {
+  h = await startHarness()
+  t = await startTestApp({ clock: { now: () => now }, gateway: h.gateway, gatewayBrowserUrl: h.sandbox.url })
+  office = await loginHeaders(t.app, await t.addUser('office'))
+})
+after(async () => {
+  await t.close()
+  await h.close()
+})
+
+const api = async (method: 'GET' | 'POST', url: string, payload?: object): Promise<{ status: number; body: any }> => {
+  const res = await t.app.inject({ method, url, headers: office, ...(payload !== undefined ? { payload } : {}) })
+  return { status: res.statusCode, body: res.json() }
+}
+const invoice = async (id: string) => {
+  const res = await api('GET', `/api/billing/invoices/${id}`)
+  assert.equal(res.status, 200, JSON.stringify(res.body))
+  return res.body as { refundedCents: number; payments: { id: string; status: string; refundedCents: number }[]; reversals: PaymentReversalDto[] }
+}
+const confirm = (id: string) => api('POST', `/api/billing/reversals/${id}/confirm`, {})
+const withFaults = async <T>(faults: Record<string, unknown>, fn: () => Promise<T>): Promise<T> => {
+  await h.faults(faults)
+  try {
+    return await fn()
+  } finally {
+    await h.faults({ reset: true })
+  }
+}
+
+/** A settled card payment of `amountCents` (one monthly period charged by a run). */
+async function aCardPayment(name: string, amountCents: number) {
+  const deps = t.deps
+  const c = await aCustomer(deps, name, null)
+  const pm = await aCard(deps.db, deps.gateway, h.tokenize, c.id)
+  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: '2026-03-01', lines: monthly(amountCents) })
+  await (await startBillingRun(deps, { through: '2026-03-15', actor: null, settleWindowMs: 1000 })).done
+  const inv = await deps.db.selectFrom('invoices').select('id').where('agreementId', '=', agr).executeTakeFirstOrThrow()
+  const pay = await deps.db.selectFrom('payments').select(['id', 'invoiceId']).where('invoiceId', '=', inv.id).executeTakeFirstOrThrow()
+  await h.settle()
+  return pay
+}
+
+test('a refund whose answer was dropped shows pending on the invoice; confirming settles it once', async () => {
+  const pay = await aCardPayment('Dropped Refund Api', 5000)
+  assert.deepEqual((await invoice(pay.invoiceId)).reversals, [])
+  const lost = await withFaults({ dropApprovedRate: 1, endpoints: ['refund'] }, () => api('POST', `/api/billing/payments/${pay.id}/refund`, { amountCents: 1500, reason: 'Goodwill' }))
+  assert.equal(lost.status, 502, JSON.stringify(lost.body))
+  assert.equal(lost.body.error.code, 'refund_unconfirmed')
+
+  const pendingView = await invoice(pay.invoiceId)
+  assert.equal(pendingView.refundedCents, 0, 'nothing recorded while unknown')
+  assert.equal(pendingView.reversals.length, 1)
+  const pending = pendingView.reversals[0]!
+  assert.deepEqual(
+    { ...pending, id: '', createdAt: '' },
+    { id: '', paymentId: pay.id, kind: 'refund', amountCents: 1500, status: 'pending', message: null, reason: 'Goodwill', createdAt: '', resolvedAt: null },
+  )
+  assert.ok(!Number.isNaN(Date.parse(pending.createdAt)))
+
+  const confirmed = await confirm(pending.id)
+  assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body))
+  assert.deepEqual(confirmed.body, { id: pending.id, status: 'approved' })
+  const after = await invoice(pay.invoiceId)
+  assert.equal(after.refundedCents, 1500)
+  assert.deepEqual([after.payments[0]!.status, after.payments[0]!.refundedCents], ['partially_refunded', 1500])
+  assert.equal(after.reversals[0]!.status, 'approved')
+  assert.ok(after.reversals[0]!.resolvedAt)
+
+  // Asking again changes nothing; the gateway refunded once.
+  assert.deepEqual((await confirm(pending.id)).body, { id: pending.id, status: 'approved' })
+  assert.equal((await invoice(pay.invoiceId)).refundedCents, 1500)
+  assert.equal((await h.ledger()).filter((r) => r.type === 'refund' && r.respstat === 'A' && r.orderid === pending.id).length, 1)
+
+  // A refund that never reached the gateway stays pending within the settle window; newest listed first.
+  const unsent = await withFaults({ errorRate: 1, endpoints: ['refund'] }, () => api('POST', `/api/billing/payments/${pay.id}/refund`, { amountCents: 500, reason: 'Second' }))
+  assert.equal(unsent.status, 502, JSON.stringify(unsent.body))
+  const two = (await invoice(pay.invoiceId)).reversals
+  assert.deepEqual(two.map((r) => [r.status, r.amountCents, r.reason]), [['pending', 500, 'Second'], ['approved', 1500, 'Goodwill']])
+  assert.deepEqual((await confirm(two[0]!.id)).body, { id: two[0]!.id, status: 'pending' })
+  assert.equal((await invoice(pay.invoiceId)).refundedCents, 1500)
+})
+
+test('a declined refund is listed with the gateway message', async () => {
+  // Refunds of $1000–$1999 against a capture of $2000 or more get the amount-driven code: $1116 → insufficient funds.
+  const pay = await aCardPayment('Declined Refund Api', 250000)
+  const res = await api('POST', `/api/billing/payments/${pay.id}/refund`, { amountCents: 111600, reason: 'Declined' })
+  assert.equal(res.status, 409, JSON.stringify(res.body))
+  const view = await invoice(pay.invoiceId)
+  assert.equal(view.refundedCents, 0)
+  const [r] = view.reversals
+  assert.deepEqual([r!.kind, r!.status, r!.amountCents, r!.reason], ['refund', 'declined', 111600, 'Declined'])
+  assert.ok(r!.message && r!.resolvedAt, JSON.stringify(r))
+  assert.deepEqual((await confirm(r!.id)).body, { id: r!.id, status: 'declined' })
+})
+
+test('confirm: an unknown reversal id is 404, a malformed one 422 naming the id', async () => {
+  const missing = await confirm('rev_nope')
+  assert.equal(missing.status, 404)
+  assert.equal(missing.body.error.code, 'payment_reversal_not_found')
+  for (const bad of ['bad%20id', 'a.b', '%00', 'rev%2Fx']) {
+    const res = await confirm(bad)
+    assert.equal(res.status, 422, `${bad}: ${JSON.stringify(res.body)}`)
+    assert.equal(res.body.error.code, 'validation_failed')
+    assert.equal(res.body.error.details.fields.id, 'is not a valid id')
+  }
+  // Longer than any id: refused by the router before the route (414), still a 4xx with the error shape.
+  const long = await confirm('x'.repeat(101))
+  assert.ok(long.status >= 400 && long.status < 500 && long.body.error.code, JSON.stringify(long.body))
+})
