@@ -4,6 +4,7 @@ import { listAuditEvents } from '../../services/audit/record-audit-event.ts'
 import { loadAgreement, searchAgreements } from '../../services/agreements/agreement-repository.ts'
 import { approveAgreement, rejectAgreement } from '../../services/agreements/approve-agreement.ts'
 import type { ServiceDeps } from '../../services/deps.ts'
+import { pageOf } from '../paging.ts'
 import { defineRoute, OFFICE } from '../route.ts'
 
 export const agreementsRoutes = (deps: ServiceDeps) => [
@@ -14,16 +15,8 @@ export const agreementsRoutes = (deps: ServiceDeps) => [
     tag: 'agreements',
     access: OFFICE,
     query: AgreementListQuery,
-    handler: async ({ query }) => {
-      const { items, total } = await searchAgreements(deps.db, {
-        ...(query.q ? { q: query.q } : {}),
-        ...(query.status ? { status: query.status } : {}),
-        ...(query.customerId ? { customerId: query.customerId } : {}),
-        limit: query.pageSize,
-        offset: (query.page - 1) * query.pageSize,
-      })
-      return { items, total, page: query.page, pageSize: query.pageSize }
-    },
+    // q, status and customerId pass straight through: the search skips the empty ones.
+    handler: async ({ query }) => pageOf(query, (opts) => searchAgreements(deps.db, opts)),
   }),
   defineRoute({
     method: 'GET',

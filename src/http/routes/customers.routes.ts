@@ -5,6 +5,7 @@ import { listAuditEvents } from '../../services/audit/record-audit-event.ts'
 import { customerRepository } from '../../services/customers/customer-repository.ts'
 import { createCustomer, setCustomerArchived, updateCustomer } from '../../services/customers/manage-customers.ts'
 import type { ServiceDeps } from '../../services/deps.ts'
+import { pageOf } from '../paging.ts'
 import { defineRoute, OFFICE } from '../route.ts'
 import { IdParams } from '../../contracts/common.ts'
 
@@ -18,15 +19,7 @@ export const customersRoutes = (deps: ServiceDeps) => [
     tag: 'customers',
     access: OFFICE,
     query: CustomerListQuery,
-    handler: async ({ query }) => {
-      const { items, total } = await customerRepository.search(deps.db, {
-        ...(query.q ? { q: query.q } : {}),
-        archived: query.archived === 'true',
-        limit: query.pageSize,
-        offset: (query.page - 1) * query.pageSize,
-      })
-      return { items, total, page: query.page, pageSize: query.pageSize }
-    },
+    handler: async ({ query }) => pageOf(query, (opts) => customerRepository.search(deps.db, { ...opts, archived: query.archived === 'true' })),
   }),
   defineRoute({
     method: 'GET',

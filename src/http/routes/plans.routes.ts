@@ -1,6 +1,7 @@
 import { PlanInput, PlanListQuery } from '../../contracts/plans.ts'
 import type { ServiceDeps } from '../../services/deps.ts'
 import { createPlan, getPlan, listPlans, setPlanArchived, updatePlan } from '../../services/plans/manage-plans.ts'
+import { pageOf } from '../paging.ts'
 import { defineRoute, OFFICE } from '../route.ts'
 import { ArchiveInput } from './customers.routes.ts'
 import { IdParams } from '../../contracts/common.ts'
@@ -13,11 +14,8 @@ export const plansRoutes = (deps: ServiceDeps) => [
     tag: 'plans',
     access: OFFICE,
     query: PlanListQuery,
-    handler: async ({ query }) => ({
-      ...(await listPlans(deps, { ...(query.q ? { q: query.q } : {}), archived: query.archived === 'true', page: query.page, pageSize: query.pageSize })),
-      page: query.page,
-      pageSize: query.pageSize,
-    }),
+    // listPlans takes the page number itself rather than limit/offset.
+    handler: async ({ query }) => pageOf(query, ({ q }) => listPlans(deps, { q, archived: query.archived === 'true', page: query.page, pageSize: query.pageSize })),
   }),
   defineRoute({
     method: 'GET',

@@ -6,6 +6,7 @@ import type { ServiceDeps } from '../../services/deps.ts'
 import { createQuote, expireDueQuotes, reviseQuote, updateQuote } from '../../services/quotes/manage-quotes.ts'
 import { loadQuote, searchQuotes } from '../../services/quotes/quote-repository.ts'
 import { quotePdf, sendQuote } from '../../services/quotes/send-quote.ts'
+import { pageOf } from '../paging.ts'
 import { defineRoute, OFFICE } from '../route.ts'
 
 export const quotesRoutes = (deps: ServiceDeps) => [
@@ -18,14 +19,7 @@ export const quotesRoutes = (deps: ServiceDeps) => [
     query: QuoteListQuery,
     handler: async ({ query }) => {
       await expireDueQuotes(deps)
-      const { items, total } = await searchQuotes(deps.db, {
-        ...(query.q ? { q: query.q } : {}),
-        ...(query.status ? { status: query.status } : {}),
-        ...(query.customerId ? { customerId: query.customerId } : {}),
-        limit: query.pageSize,
-        offset: (query.page - 1) * query.pageSize,
-      })
-      return { items, total, page: query.page, pageSize: query.pageSize }
+      return pageOf(query, (opts) => searchQuotes(deps.db, opts))
     },
   }),
   defineRoute({
