@@ -85,6 +85,10 @@ test('a refund whose answer was dropped shows pending on the invoice; confirming
   assert.deepEqual([after.payments[0]!.status, after.payments[0]!.refundedCents], ['partially_refunded', 1500])
   assert.equal(after.reversals[0]!.status, 'approved')
   assert.ok(after.reversals[0]!.resolvedAt)
+  // The trail says who asked for the check.
+  const checked = after.history.filter((e: { action: string }) => e.action === 'payment.reversal_checked')
+  assert.equal(checked.length, 1)
+  assert.ok(checked[0].actorUserId, JSON.stringify(checked[0]))
 
   // Asking again changes nothing; the gateway refunded once.
   assert.deepEqual((await confirm(pending.id)).body, { id: pending.id, status: 'approved' })

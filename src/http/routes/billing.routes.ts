@@ -15,7 +15,7 @@ import { IdParams, PageQuery } from '../../contracts/common.ts'
 import type { ServiceDeps } from '../../services/deps.ts'
 import { getBillingSettings, updateBillingSettings } from '../../services/billing/billing-settings.ts'
 import { getInvoice, getRun, invoicePdfFor, listFailedPayments, listInvoices, listRuns, quickBooksQueueSummary } from '../../services/billing/billing-queries.ts'
-import { chargeInvoiceNow, closeAgreement, reactivateAgreement, recordOfflinePayment, refundPayment, resolveReversal, suspendAgreement, voidPayment } from '../../services/billing/office-actions.ts'
+import { chargeInvoiceNow, closeAgreement, reactivateAgreement, recordOfflinePayment, refundPayment, confirmReversal, suspendAgreement, voidPayment } from '../../services/billing/office-actions.ts'
 import { openPaymentUpdate, submitPaymentUpdate } from '../../services/billing/payment-update.ts'
 import { previewBilling } from '../../services/billing/preview-billing.ts'
 import { startBillingRun } from '../../services/billing/run-billing.ts'
@@ -159,7 +159,7 @@ export const billingRoutes = (deps: ServiceDeps) => [
     tag: 'billing',
     access: OFFICE,
     params: IdParams,
-    handler: async ({ params }): Promise<ReversalConfirmDto> => ({ id: params.id, status: await resolveReversal(deps, params.id) }),
+    handler: async ({ params, auth }): Promise<ReversalConfirmDto> => ({ id: params.id, status: await confirmReversal(deps, params.id, auth.user.id) }),
   }),
   defineRoute({
     method: 'GET',

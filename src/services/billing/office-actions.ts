@@ -182,6 +182,14 @@ export async function resolveReversal(deps: ServiceDeps, reversalId: string, set
   return after.status
 }
 
+/** The office's "Check now" on a pending reversal: settles it if the gateway can tell, and says who asked. */
+export async function confirmReversal(deps: ServiceDeps, reversalId: string, actor: ActorId): Promise<PaymentReversalStatus> {
+  const status = await resolveReversal(deps, reversalId)
+  const r = await deps.db.selectFrom('paymentReversals').select(['invoiceId', 'paymentId', 'kind']).where('id', '=', reversalId).executeTakeFirstOrThrow()
+  await recordAuditEvent(deps.db, { entityType: 'invoice', entityId: r.invoiceId, action: 'payment.reversal_checked', actorUserId: actor, details: { reversalId, paymentId: r.paymentId, kind: r.kind, status } })
+  return status
+}
+
 /** Every pending void and refund (e.g. after a crash), oldest first. */
 export async function resolvePendingReversals(deps: ServiceDeps, settleWindowMs = DEFAULT_SETTLE_WINDOW_MS): Promise<number> {
   const pending = await deps.db.selectFrom('paymentReversals').select('id').where('status', '=', 'pending').orderBy('createdAt').execute()
