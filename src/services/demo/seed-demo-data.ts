@@ -1,8 +1,9 @@
-import type { CustomerInput } from '../../contracts/customers.ts'
-import type { PlanInput } from '../../contracts/plans.ts'
+import type { CustomerDto, CustomerInput } from '../../contracts/customers.ts'
+import type { PlanDto, PlanInput } from '../../contracts/plans.ts'
 import { createCustomer } from '../customers/manage-customers.ts'
 import type { ServiceDeps } from '../deps.ts'
 import { createPlan } from '../plans/manage-plans.ts'
+import { seedDemoWorkflow, type DemoWorkflowCounts } from './demo-workflow.ts'
 
 const FIRST = ['Maria', 'James', 'Linda', 'Robert', 'Patricia', 'Michael', 'Jennifer', 'David', 'Susan', 'Carlos', 'Aisha', 'Tom', 'Grace', 'Kevin', 'Nora', 'Omar']
 const LAST = ['Alvarez', 'Brooks', 'Chen', 'Dawson', 'Edwards', 'Fischer', 'Garcia', 'Hughes', 'Iverson', 'Jackson', 'Kowalski', 'Lopez', 'Murphy', 'Nguyen', "O'Brien", 'Patel']
@@ -23,12 +24,23 @@ const PLANS: PlanInput[] = [
   { name: 'Annual Water Heater Flush', description: 'Yearly flush and anode inspection.', priceCents: 14900, billingFrequency: 'annual', termMonths: 12, visitsPerTerm: 1, visitMonths: [9], termsText: 'One flush and inspection per year.', isTaxable: true, taxRateBp: 725 },
 ].map((p) => ({ ...p, billingFrequency: p.billingFrequency as PlanInput['billingFrequency'] }))
 
-/** Fills an empty database with believable customers and plan templates; does nothing if customers exist. */
-export async function seedDemoData(deps: ServiceDeps): Promise<{ customers: number; plans: number } | undefined> {
+export interface DemoSeedResult extends DemoWorkflowCounts {
+  customers: number
+  plans: number
+}
+
+/**
+ * Fills an empty database with believable customers and plan templates, quotes in each state
+ * and, when the payment gateway answers, active agreements with cards on file whose past
+ * periods are due (see `demo-workflow.ts`); does nothing if customers exist. Never fails on
+ * the workflow part: what was skipped is returned with the reason.
+ */
+export async function seedDemoData(deps: ServiceDeps): Promise<DemoSeedResult | undefined> {
   const existing = await deps.db.selectFrom('customers').select('id').limit(1).execute()
   if (existing.length) return undefined
-  for (const plan of PLANS) await createPlan(deps, plan, null)
-  let count = 0
+  const plans: PlanDto[] = []
+  for (const plan of PLANS) plans.push(await createPlan(deps, plan, null))
+  const customers: CustomerDto[] = []
   for (let i = 0; i < 48; i++) {
     const first = FIRST[i % FIRST.length]
     const last = LAST[(i * 7) % LAST.length]
@@ -46,8 +58,8 @@ export async function seedDemoData(deps: ServiceDeps): Promise<{ customers: numb
         { name: `${first} ${last}`, email: `${first}.${last}`.toLowerCase().replace(/[^a-z.]/g, '') + `${i}@example.com`, phone: `(614) 555-${String(1000 + i).padStart(4, '0')}`, isPrimary: true },
       ],
     }
-    await createCustomer(deps, input, null)
-    count++
+    customers.push(await createCustomer(deps, input, null))
   }
-  return { customers: count, plans: PLANS.length }
+  const workflow = await seedDemoWorkflow(deps, customers, plans)
+  return { customers: customers.length, plans: plans.length, ...workflow }
 }
