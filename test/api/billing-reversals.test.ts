@@ -8,6 +8,7 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { PaymentReversalDto } from '../../src/contracts/billing.ts'
+import type { AuditEventDto } from '../../src/contracts/common.ts'
 import { startHarness, type SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
 import { startBillingRun } from '../../src/services/billing/run-billing.ts'
 import { loginHeaders, startTestApp, type TestApp } from '../helpers/test-app.ts'
@@ -35,7 +36,7 @@ const api = async (method: 'GET' | 'POST', url: string, payload?: object): Promi
 const invoice = async (id: string) => {
   const res = await api('GET', `/api/billing/invoices/${id}`)
   assert.equal(res.status, 200, JSON.stringify(res.body))
-  return res.body as { refundedCents: number; payments: { id: string; status: string; refundedCents: number }[]; reversals: PaymentReversalDto[] }
+  return res.body as { refundedCents: number; payments: { id: string; status: string; refundedCents: number }[]; reversals: PaymentReversalDto[]; history: AuditEventDto[] }
 }
 const confirm = (id: string) => api('POST', `/api/billing/reversals/${id}/confirm`, {})
 const withFaults = async <T>(faults: Record<string, unknown>, fn: () => Promise<T>): Promise<T> => {
@@ -86,9 +87,9 @@ test('a refund whose answer was dropped shows pending on the invoice; confirming
   assert.equal(after.reversals[0]!.status, 'approved')
   assert.ok(after.reversals[0]!.resolvedAt)
   // The trail says who asked for the check.
-  const checked = after.history.filter((e: { action: string }) => e.action === 'payment.reversal_checked')
+  const checked = after.history.filter((e) => e.action === 'payment.reversal_checked')
   assert.equal(checked.length, 1)
-  assert.ok(checked[0].actorUserId, JSON.stringify(checked[0]))
+  assert.ok(checked[0]!.actorUserId, JSON.stringify(checked[0]))
 
   // Asking again changes nothing; the gateway refunded once.
   assert.deepEqual((await confirm(pending.id)).body, { id: pending.id, status: 'approved' })
