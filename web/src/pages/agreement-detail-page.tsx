@@ -12,6 +12,7 @@ import { Link } from '../router.tsx'
 import { formatDateTime, MONTHS } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
 import type { AuditEventView } from './history.tsx'
+import { LinesTable } from './quote-view.tsx'
 
 const every = (months: number) => (months === 1 ? 'per month' : months === 12 ? 'per year' : `every ${months} months`)
 
@@ -159,27 +160,7 @@ export function AgreementDetailPage({ id }: { id: string }) {
         </dd>
       </dl>
       <h2>Lines and totals</h2>
-      <table className="lines">
-        <thead>
-          <tr>
-            <th scope="col">Item</th>
-            <th scope="col">Billed</th>
-            <th scope="col" className="num">Amount</th>
-          </tr>
-        </thead>
-        <tbody>
-          {a.lines.map((line, i) => (
-            <tr key={i}>
-              <td>{line.description}</td>
-              <td>
-                {line.recurring ? every(a.billingIntervalMonths) : 'once (first bill)'}
-                {line.taxable ? ', taxable' : ''}
-              </td>
-              <td className="num">{usd(line.amountCents)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <LinesTable lines={a.lines} recurringText={every(a.billingIntervalMonths)} onceText="once (first bill)" />
       <dl className="facts totals">
         <dt>Each bill</dt>
         <dd>

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react'
-import type { QuoteOptionDto, QuoteRevisionDto } from '../../../src/contracts/quotes.ts'
+import type { PricedLineDto, QuoteOptionDto, QuoteRevisionDto } from '../../../src/contracts/quotes.ts'
 import { dateText, percentText, perPeriodText, termText, usd, visitsText } from '../../../src/domain/quote-text.ts'
 
 /** One option: its lines, the bill per period, the first bill and the term total. */
@@ -12,28 +12,7 @@ export function QuoteOptionCard({ option, count, header }: { option: QuoteOption
       <p className="muted">
         Billed {perPeriodText(option)} · Term: {termText(option.termMonths)} · {visitsText(option)}
       </p>
-      <table className="lines">
-        <caption className="visually-hidden">Items of {option.name}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Item</th>
-            <th scope="col">Billed</th>
-            <th scope="col" className="num">Amount</th>
-          </tr>
-        </thead>
-        <tbody>
-          {option.lines.map((l, i) => (
-            <tr key={i}>
-              <td>{l.description}</td>
-              <td>
-                {l.recurring ? perPeriodText(option) : 'one-time'}
-                {l.taxable ? ', taxable' : ''}
-              </td>
-              <td className="num">{usd(l.amountCents)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <LinesTable caption={`Items of ${option.name}`} lines={option.lines} recurringText={perPeriodText(option)} onceText="one-time" />
       <dl className="facts totals">
         <dt>Each bill</dt>
         <dd>
@@ -50,6 +29,34 @@ export function QuoteOptionCard({ option, count, header }: { option: QuoteOption
         <dd>{t.perTermCents === null ? 'Open-ended: billed until cancelled' : `${usd(t.perTermCents)} over ${t.periodsPerTerm} bills`}</dd>
       </dl>
     </article>
+  )
+}
+
+/** Priced lines as the customer and the office read them (quote options, agreements). */
+export function LinesTable({ lines, caption, recurringText, onceText }: { lines: PricedLineDto[]; caption?: string; recurringText: string; onceText: string }) {
+  return (
+    <table className="lines">
+      {caption && <caption className="visually-hidden">{caption}</caption>}
+      <thead>
+        <tr>
+          <th scope="col">Item</th>
+          <th scope="col">Billed</th>
+          <th scope="col" className="num">Amount</th>
+        </tr>
+      </thead>
+      <tbody>
+        {lines.map((l, i) => (
+          <tr key={i}>
+            <td>{l.description}</td>
+            <td>
+              {l.recurring ? recurringText : onceText}
+              {l.taxable ? ', taxable' : ''}
+            </td>
+            <td className="num">{usd(l.amountCents)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   )
 }
 
