@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { DatabaseHandle } from '../../src/db/database.ts'
-import { startHarness, type SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
+import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
 import { CardPointeGateway } from '../../src/integrations/cardpointe/cardpointe-gateway.ts'
 import type { ServiceDeps } from '../../src/services/deps.ts'
 import { startBillingRun } from '../../src/services/billing/run-billing.ts'
@@ -16,22 +16,16 @@ import { startMailCapture } from '../helpers/mail-capture.ts'
 import { pdfText } from '../helpers/pdf-text.ts'
 import { deliverDueEmails } from '../../src/services/email/outbox.ts'
 import { billingAttachmentRenderers } from '../../src/services/billing/billing-emails.ts'
-import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
+import { aCard, aCustomer, anAgreement, monthly, startBillingServices, type BillingServices } from '../helpers/billing-fixtures.ts'
 
 let h: SandboxHarness
 let database: DatabaseHandle
 let deps: ServiceDeps
+let s: BillingServices
 let now = new Date('2026-03-15T15:00:00Z')
 
-before(async () => {
-  h = await startHarness()
-  database = await createTestDatabase()
-  deps = { db: database.db, clock: { now: () => now }, gateway: h.gateway, gatewayBrowserUrl: h.sandbox.url, publicUrl: 'http://sb.test' }
-})
-after(async () => {
-  await database.close()
-  await h.close()
-})
+before(async () => void ({ h, database, deps } = s = await startBillingServices(() => now)))
+after(() => s.close())
 
 const run = async (through: string) => (await (await startBillingRun(deps, { through, actor: null, settleWindowMs: 1000 })).done)
 const approvedCharges = async (orderIds: Set<string>) => (await h.ledger()).filter((r) => r.type === 'auth' && r.respstat === 'A' && orderIds.has(r.orderid ?? ''))

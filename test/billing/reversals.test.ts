@@ -9,27 +9,20 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { DatabaseHandle } from '../../src/db/database.ts'
 import { AppError } from '../../src/domain/errors.ts'
-import { startHarness, type SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
+import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
 import type { ServiceDeps } from '../../src/services/deps.ts'
 import { startBillingRun } from '../../src/services/billing/run-billing.ts'
 import { recordOfflinePayment, refundPayment, resolveReversal, voidPayment } from '../../src/services/billing/office-actions.ts'
-import { createTestDatabase } from '../helpers/test-db.ts'
-import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
+import { aCard, aCustomer, anAgreement, monthly, startBillingServices, type BillingServices } from '../helpers/billing-fixtures.ts'
 
 let h: SandboxHarness
 let database: DatabaseHandle
 let deps: ServiceDeps
+let s: BillingServices
 const now = new Date('2026-03-15T15:00:00Z')
 
-before(async () => {
-  h = await startHarness()
-  database = await createTestDatabase()
-  deps = { db: database.db, clock: { now: () => now }, gateway: h.gateway, gatewayBrowserUrl: h.sandbox.url, publicUrl: 'http://sb.test' }
-})
-after(async () => {
-  await database.close()
-  await h.close()
-})
+before(async () => void ({ h, database, deps } = s = await startBillingServices(() => now)))
+after(() => s.close())
 
 /** A card payment of `amountCents` (one billed period, charged by a run); settled unless told. */
 async function aCardPayment(name: string, amountCents: number, settled = true) {
