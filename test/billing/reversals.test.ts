@@ -7,7 +7,6 @@
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import type { DatabaseHandle } from '../../src/db/database.ts'
 import { AppError } from '../../src/domain/errors.ts'
 import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
 import type { ServiceDeps } from '../../src/services/deps.ts'
@@ -16,12 +15,11 @@ import { recordOfflinePayment, refundPayment, resolveReversal, voidPayment } fro
 import { aCard, aCustomer, anAgreement, monthly, startBillingServices, type BillingServices } from '../helpers/billing-fixtures.ts'
 
 let h: SandboxHarness
-let database: DatabaseHandle
 let deps: ServiceDeps
 let s: BillingServices
 const now = new Date('2026-03-15T15:00:00Z')
 
-before(async () => void ({ h, database, deps } = s = await startBillingServices(() => now)))
+before(async () => void ({ h, deps } = s = await startBillingServices(() => now)))
 after(() => s.close())
 
 /** A card payment of `amountCents` (one billed period, charged by a run); settled unless told. */
