@@ -3,7 +3,8 @@
  * preview → confirm with the total → live progress → summary; the declined invoice in the
  * failed payments list, marked paid by the office; the customer's payment-update page with the
  * sandbox iFrame tokenizer charges a new card at once. Checked for CSP violations and page
- * errors. Needs `npm run build:web` first.
+ * errors. A refund whose answer is lost is shown as being confirmed and settled by Check now.
+ * Needs `npm run build:web` first.
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -13,6 +14,8 @@ import { startHarness, type SandboxHarness } from '../../src/integrations/cardpo
 import { launchBrowser } from '../helpers/browser.ts'
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/test-app.ts'
 import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
+import { startBillingRun } from '../../src/services/billing/run-billing.ts'
+import { formatUsd } from '../../src/domain/money.ts'
 
 let h: SandboxHarness
 let t: TestApp
@@ -109,4 +112,41 @@ test('preview, confirm, watch the run, mark a failed payment paid; the customer 
   await customer.getByText('Thank you: your card is on file and the payment went through.').waitFor()
   const paid = await deps.db.selectFrom('invoices').select('status').where('customerId', '=', old.id).executeTakeFirstOrThrow()
   assert.equal(paid.status, 'paid')
+})
+
+test('a refund whose answer is lost shows as being confirmed; Check now records it once', async () => {
+  const deps = t.deps
+  const today = new Date().toISOString().slice(0, 10)
+  const c = await aCustomer(deps, 'Rita Refund', 'rita@example.com')
+  const card = await aCard(deps.db, deps.gateway, h.tokenize, c.id)
+  await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: card, startDate: today, lines: monthly(3000), name: 'Rita Gutters' })
+  await (await startBillingRun(deps, { through: today, actor: null, settleWindowMs: 1000 })).done
+  await h.settle()
+  const inv = await deps.db.selectFrom('invoices').select(['number', 'totalCents']).where('customerId', '=', c.id).executeTakeFirstOrThrow()
+  const amount = formatUsd(Number(inv.totalCents))
+
+  const page = await newPage()
+  await page.goto(`${t.url}/billing`)
+  await page.getByLabel('Email').fill(await t.addUser('office'))
+  await page.getByLabel('Password').fill(TEST_PASSWORD)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await page.getByRole('button', { name: `${inv.number} details` }).click()
+  const detail = page.getByRole('region', { name: `Invoice ${inv.number}` })
+  await detail.getByRole('button', { name: 'Refund', exact: true }).click()
+  // The gateway refunds, but its answer never reaches us.
+  await h.faults({ dropApprovedRate: 1, endpoints: ['refund'] })
+  try {
+    await page.getByRole('button', { name: 'Refund', exact: true }).last().click()
+    await detail.getByText('Being confirmed with the gateway.').waitFor()
+  } finally {
+    await h.faults({ reset: true })
+  }
+  assert.equal(await detail.getByRole('button', { name: /^Void|^Refund$/ }).count(), 0, 'no second reversal offered while one is in flight')
+  await detail.getByRole('button', { name: /^Check now\b.*the refund of/ }).click()
+  await detail.getByText(`refund of ${amount}, approved`).waitFor()
+  await detail.getByRole('heading', { name: `Invoice ${inv.number}: refunded` }).waitFor()
+  const refunds = (await h.ledger()).filter((r) => r.type === 'refund' && r.respstat === 'A' && r.amountCents === Number(inv.totalCents))
+  assert.equal(refunds.length, 1)
+  const payments = await deps.db.selectFrom('payments').select(['status', 'refundedCents']).where('customerId', '=', c.id).execute()
+  assert.deepEqual(payments.map((p) => [p.status, Number(p.refundedCents)]), [['refunded', Number(inv.totalCents)]])
 })
