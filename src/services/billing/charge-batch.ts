@@ -1,6 +1,6 @@
 import type { ServiceDeps } from '../deps.ts'
 import { loadInvoiceContexts, type InvoiceContext } from './billing-emails.ts'
-import { chargeOnce, claimAttempts, recordOutcome, sendCharge, type ChargeContext, type ChargeResult, type ChargeTarget, type ClaimedCharge } from './charge-invoice.ts'
+import { chargeOnce, claimAttempts, isChargeable, recordOutcome, sendCharge, type ChargeContext, type ChargeResult, type ChargeTarget, type ClaimedCharge } from './charge-invoice.ts'
 import { groupCommit } from './group-commit.ts'
 import { loadReceiptContext, recordApprovals, type ApprovalToRecord } from './record-outcome.ts'
 
@@ -49,8 +49,7 @@ export async function* claimedWork(
       yield targets.map((t): ChargeWork => {
         const claim = byInvoice.get(t.invoiceId)
         if (claim) return { kind: 'claimed', claim, invoices }
-        const usable = t.paymentMethod !== null && t.paymentMethod.isActive && t.amountCents > 0
-        return usable ? { kind: 'skipped' } : { kind: 'single', target: t }
+        return isChargeable(t) ? { kind: 'skipped' } : { kind: 'single', target: t }
       })
     }
   }
@@ -94,7 +93,7 @@ export async function chargeWork(
 }
 
 /** `chargeOnce`, tried again after a retryable answer (tries `from`..`retries`; the last records the failure). */
-export async function chargeWithRetries(deps: ServiceDeps, target: ChargeTarget, ctx: ChargeContext, retries: number, from = 0): Promise<ChargeResult> {
+async function chargeWithRetries(deps: ServiceDeps, target: ChargeTarget, ctx: ChargeContext, retries: number, from = 0): Promise<ChargeResult> {
   for (let i = from; ; i++) {
     let r: ChargeResult
     try {

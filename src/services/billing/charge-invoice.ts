@@ -71,6 +71,9 @@ export interface ClaimedCharge {
   target: ChargeTarget & { paymentMethod: PaymentMethodOnFile }
 }
 
+/** A target the gateway can be asked to charge: an active payment method and something owed. */
+export const isChargeable = (t: ChargeTarget): t is ClaimedCharge['target'] => t.paymentMethod !== null && t.paymentMethod.isActive && t.amountCents > 0
+
 /**
  * Inserts the pending attempts of several targets in one statement (committed before any
  * gateway call); returns those claimed. A target is refused while another attempt of its
@@ -83,7 +86,7 @@ export interface ClaimedCharge {
  * concurrent-workers test caught exactly that).
  */
 export async function claimAttempts(deps: ServiceDeps, targets: ChargeTarget[], runId: string | null): Promise<ClaimedCharge[]> {
-  const usable = targets.filter((t): t is ClaimedCharge['target'] => t.paymentMethod !== null && t.paymentMethod.isActive && t.amountCents > 0)
+  const usable = targets.filter(isChargeable)
   if (usable.length === 0) return []
   const orderIds = usable.map(() => deps.gateway.newOrderId())
   const { rows } = await sql<{ id: string }>`

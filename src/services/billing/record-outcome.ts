@@ -177,18 +177,6 @@ async function lookUpAttempt(db: Db, orderId: string): Promise<KnownAttempt | nu
   return { invoiceId: row.invoiceId, paymentMethod: row.kind ? { kind: row.kind, brand: row.brand, last4: row.last4 ?? '' } : null }
 }
 
-/** Queues the invoice (if not yet) and the payment for QuickBooks. */
-export async function queueForQuickBooks(tx: Db, invoiceId: string, paymentId: string): Promise<void> {
-  await tx
-    .insertInto('quickbooksQueue')
-    .values([
-      { id: newId('qbo'), entityType: 'invoice', entityId: invoiceId },
-      { id: newId('qbo'), entityType: 'payment', entityId: paymentId },
-    ])
-    .onConflict((oc) => oc.columns(['entityType', 'entityId']).doNothing())
-    .execute()
-}
-
 /** A decline: the invoice is unpaid with the reason and a retry plan; maybe suspend and tell the customer. */
 export async function recordDeclined(deps: ServiceDeps, orderId: string, d: Declined, via: 'response' | 'inquiry', ctx: ChargeContext): Promise<ChargeResult> {
   const now = deps.clock.now()
