@@ -58,7 +58,9 @@ export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
 
 # 4. The tests. Test files end in .test.ts; browser tests in .browser.test.ts.
 mapfile -t all_tests < <(find src sandbox test -name '*.test.ts' -not -name '*.browser.test.ts' -not -path '*/node_modules/*' | sort)
-mapfile -t db_tests < <(grep -l -E "helpers/test-(db|app)\.ts" "${all_tests[@]}" || true)
+# Data-touching: files that open the test database (directly, through the test app, or through
+# startBillingServices); they run a second time on PostgreSQL.
+mapfile -t db_tests < <(grep -l -E "helpers/test-(db|app)\.ts|startBillingServices" "${all_tests[@]}" || true)
 mapfile -t browser_tests < <(find src sandbox test -name '*.browser.test.ts' -not -path '*/node_modules/*' | sort)
 
 run_node_tests() {
