@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { optionalText, PageQuery, requiredText } from './common.ts'
 import type { PricedLineDto, TotalsDto } from './quotes.ts'
+import type { PaymentMethodSummary } from '../domain/payment-method.ts'
 
 /** Agreement shapes shared by the API and the office web app. */
 
@@ -59,7 +60,7 @@ export interface AgreementDto {
   taxRateBp: number
   termsText: string
   totals: { perPeriod: TotalsDto; firstPeriod: TotalsDto; perTermCents: number | null }
-  paymentMethod: { kind: 'card' | 'ach'; brand: string | null; accountType: string | null; last4: string; expiry: string | null; holderName: string } | null
+  paymentMethod: PaymentMethodSummary | null
   signature: {
     signerName: string
     signedAt: string

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { RejectAgreementInput, type AgreementDto } from '../../../src/contracts/agreements.ts'
+import { paymentMethodText } from '../../../src/domain/payment-method.ts'
 import { dateText, percentText, quoteLabel, termText, usd } from '../../../src/domain/quote-text.ts'
 import { api, errorMessage } from '../api.ts'
 import { ConfirmButton } from '../confirm-button.tsx'
@@ -156,7 +157,7 @@ export function AgreementDetailPage({ id }: { id: string }) {
         </dd>
         <dt>Payment method</dt>
         <dd>
-          {pm ? (pm.kind === 'card' ? `${pm.brand ?? 'Card'} ending ${pm.last4}${pm.expiry ? `, expires ${pm.expiry.slice(0, 2)}/${pm.expiry.slice(2)}` : ''}` : `${pm.accountType === 'ESAV' ? 'Savings' : 'Checking'} account ending ${pm.last4} (${pm.holderName})`) : 'None on file'}
+          {paymentMethodText(pm)}
         </dd>
       </dl>
       <h2>Lines and totals</h2>

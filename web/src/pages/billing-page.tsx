@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react'
+import { paymentMethodText } from '../../../src/domain/payment-method.ts'
 import type { BillingPreview } from '../../../src/services/billing/preview-billing.ts'
 import type { RunDto } from '../../../src/contracts/billing.ts'
 import type { Page as PageOf } from '../../../src/contracts/common.ts'
@@ -172,13 +173,26 @@ function BillAll({ busy, onStarted }: { busy: boolean; onStarted(runId: string, 
             )}
             .
           </p>
+          {(preview.warnings.no_payment_method > 0 || preview.warnings.card_expired > 0) && (
+            <p className="form-error" role="status">
+              {[
+                preview.warnings.no_payment_method > 0 && `${preview.warnings.no_payment_method} agreement${preview.warnings.no_payment_method === 1 ? ' has' : 's have'} no payment method on file`,
+                preview.warnings.card_expired > 0 && `${preview.warnings.card_expired} card${preview.warnings.card_expired === 1 ? ' has' : 's have'} expired`,
+              ]
+                .filter(Boolean)
+                .join('; ')}
+              : those charges will fail and go to Failed payments, where the customer can be asked for new details.
+            </p>
+          )}
           {preview.rows.length > 0 && (
             <table>
               <caption className="visually-hidden">What the run would bill</caption>
               <thead>
                 <tr>
+                  <th scope="col">Customer</th>
                   <th scope="col">Agreement</th>
                   <th scope="col">Period</th>
+                  <th scope="col">Pays with</th>
                   <th scope="col">Subtotal</th>
                   <th scope="col">Tax</th>
                   <th scope="col">Total</th>
@@ -188,10 +202,17 @@ function BillAll({ busy, onStarted }: { busy: boolean; onStarted(runId: string, 
                 {preview.rows.map((r) => (
                   <tr key={`${r.agreementId}|${r.periodStart}`}>
                     <td>
+                      <Link to={`/customers/${r.customerId}`}>{r.customerName}</Link>
+                    </td>
+                    <td>
                       <Link to={`/agreements/${r.agreementId}`}>{r.agreementName}</Link>
                     </td>
                     <td>
                       {r.periodStart} – {r.periodLastDay}
+                    </td>
+                    <td className={r.warning ? 'form-error' : undefined}>
+                      {paymentMethodText(r.paymentMethod)}
+                      {r.warning === 'card_expired' && ' (expired)'}
                     </td>
                     <td>{formatUsd(r.subtotalCents)}</td>
                     <td>{formatUsd(r.taxCents)}</td>

@@ -1,0 +1,32 @@
+/** What the office sees of a payment method on file: never more than the last four digits. */
+export interface PaymentMethodSummary {
+  kind: 'card' | 'ach'
+  brand: string | null
+  accountType: string | null
+  last4: string
+  /** MMYY for cards. */
+  expiry: string | null
+  holderName: string
+}
+
+/**
+ * Whether a card with expiry `MMYY` can no longer be charged on `date` (`YYYY-MM-DD`). Cards are
+ * good through the last day of their expiry month; bank accounts and unknown expiries never expire.
+ */
+export function cardExpiredOn(expiry: string | null, date: string): boolean {
+  if (!expiry || !/^\d{4}$/.test(expiry)) return false
+  const month = Number(expiry.slice(0, 2))
+  const year = 2000 + Number(expiry.slice(2))
+  const [y, m] = date.split('-').map(Number)
+  return y * 12 + m > year * 12 + month
+}
+
+// CardPointe's card brands as a person writes them; anything else is shown as the gateway sent it.
+const BRAND_NAMES: Record<string, string> = { VISA: 'Visa', MC: 'Mastercard', AMEX: 'American Express', DISC: 'Discover', DINERS: 'Diners Club', JCB: 'JCB' }
+
+/** "Visa ending 1111, expires 12/29" or "Checking account ending 6789 (Dana Reyes)". */
+export function paymentMethodText(pm: PaymentMethodSummary | null): string {
+  if (!pm) return 'None on file'
+  if (pm.kind === 'card') return `${(pm.brand && BRAND_NAMES[pm.brand.toUpperCase()]) ?? pm.brand ?? 'Card'} ending ${pm.last4}${pm.expiry ? `, expires ${pm.expiry.slice(0, 2)}/${pm.expiry.slice(2)}` : ''}`
+  return `${pm.accountType === 'ESAV' ? 'Savings' : 'Checking'} account ending ${pm.last4} (${pm.holderName})`
+}

@@ -1,0 +1,58 @@
+// The Bill all preview as the office reads it: who is billed, for what, and with what — and which
+// charges will fail as things stand (no payment method on file, a card that has expired).
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { startHarness, type SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
+import { loginHeaders, startTestApp, type TestApp } from '../helpers/test-app.ts'
+import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
+
+let h: SandboxHarness
+let t: TestApp
+let office: Record<string, string>
+const now = new Date('2026-11-25T17:00:00Z')
+
+before(async () => {
+  h = await startHarness()
+  t = await startTestApp({ clock: { now: () => now }, gateway: h.gateway, gatewayBrowserUrl: h.sandbox.url })
+  office = await loginHeaders(t.app, await t.addUser('office'))
+})
+after(async () => {
+  await t.close()
+  await h.close()
+})
+
+test('the preview names customer and payment method, and warns of charges that will fail', async () => {
+  const { db } = t.deps
+  const good = await aCustomer(t.deps, 'Ada Good', 'ada@example.com')
+  const goodCard = await aCard(db, t.deps.gateway, h.tokenize, good.id, '4788250000121443', '1230')
+  await anAgreement(db, { customerId: good.id, locationId: good.locationId, paymentMethodId: goodCard, startDate: '2026-11-01', lines: monthly(2500), name: 'Comfort Club' })
+  const stale = await aCustomer(t.deps, 'Bo Stale', 'bo@example.com')
+  const staleCard = await aCard(db, t.deps.gateway, h.tokenize, stale.id, '4788250000121443', '1230')
+  // Stored while it was good; it ran out at the end of October 2026.
+  await db.updateTable('paymentMethods').set({ expiry: '1026' }).where('id', '=', staleCard).execute()
+  await anAgreement(db, { customerId: stale.id, locationId: stale.locationId, paymentMethodId: staleCard, startDate: '2026-11-10', lines: monthly(4000), name: 'Pest Shield' })
+  const none = await aCustomer(t.deps, 'Cy None', 'cy@example.com')
+  await anAgreement(db, { customerId: none.id, locationId: none.locationId, paymentMethodId: null, startDate: '2026-10-20', lines: monthly(1000), name: 'Lawn Care' })
+
+  const before = await db.selectFrom('invoices').select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const res = await t.app.inject({ method: 'GET', url: '/api/billing/preview', headers: office })
+  assert.equal(res.statusCode, 200)
+  const p = res.json()
+  assert.equal(p.through, '2026-11-25')
+  assert.equal(p.agreements, 3)
+  assert.equal(p.invoices, 4, 'Lawn Care owes Oct 20 and Nov 20')
+  assert.equal(p.totalCents, 2500 + 4000 + 1000 * 2)
+  assert.deepEqual(p.warnings, { no_payment_method: 1, card_expired: 1 })
+  const byCustomer = (name: string) => p.rows.filter((r: { customerName: string }) => r.customerName === name)
+  assert.deepEqual(
+    byCustomer('Ada Good').map((r: any) => [r.agreementName, r.periodStart, r.totalCents, r.warning, r.paymentMethod.last4, r.paymentMethod.expiry]),
+    [['Comfort Club', '2026-11-01', 2500, null, '1443', '1230']],
+  )
+  assert.deepEqual(byCustomer('Bo Stale').map((r: any) => [r.warning, r.paymentMethod.expiry]), [['card_expired', '1026']])
+  assert.deepEqual(byCustomer('Cy None').map((r: any) => [r.periodStart, r.warning, r.paymentMethod]), [['2026-10-20', 'no_payment_method', null], ['2026-11-20', 'no_payment_method', null]])
+  for (const r of p.rows) assert.equal(JSON.stringify(r.paymentMethod ?? {}).includes('token'), false, 'no token or profile reaches the office')
+
+  const after = await db.selectFrom('invoices').select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  assert.equal(Number(after.n), Number(before.n), 'a preview bills nothing')
+  assert.equal((await h.ledger()).filter((x) => x.type === 'auth' && x.amountCents > 0).length, 0, 'and charges nothing')
+})
