@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { paymentMethodText } from '../../../src/domain/payment-method.ts'
 import type { BillingPreview } from '../../../src/services/billing/preview-billing.ts'
 import type { RunDto } from '../../../src/contracts/billing.ts'
@@ -22,6 +22,7 @@ const PHASES: Record<string, string> = {
   settle: 'Confirming the last charges',
   done: 'Finished',
 }
+const RUN_STATUS: Record<string, string> = { completed: 'Completed', failed: 'Stopped with an error', running: 'Running' }
 
 /** Bill all (preview → confirm → live progress → summary), failed payments, past runs, invoices. */
 export function BillingPage() {
@@ -246,6 +247,13 @@ function BillAll({ busy, onStarted }: { busy: boolean; onStarted(runId: string, 
 function RunProgress({ runId, expected, onFinished, onDismiss }: { runId: string; expected: number | null; onFinished(): void; onDismiss(): void }) {
   const [run, setRun] = useState<RunDto | null>(null)
   const [error, setError] = useState<string | null>(null)
+  // The preview above goes away when a run starts: bring the progress into view once.
+  const shown = useRef(false)
+  const showOnce = (el: HTMLElement | null) => {
+    if (!el || shown.current) return
+    shown.current = true
+    el.scrollIntoView({ block: 'nearest' })
+  }
   useEffect(() => {
     let stop = false
     let timer: ReturnType<typeof setTimeout> | undefined
@@ -274,38 +282,27 @@ function RunProgress({ runId, expected, onFinished, onDismiss }: { runId: string
   const max = Math.max(expected ?? 0, run.invoicesToCharge, run.charged)
   const done = run.status !== 'running'
   return (
-    <section aria-labelledby="progress-heading" className="card">
+    <section aria-labelledby="progress-heading" className="card" ref={showOnce}>
       <h2 id="progress-heading">{done ? 'Billing run summary' : 'Billing in progress'}</h2>
       <p>
-        Through {run.throughDate} · {PHASES[run.phase] ?? run.phase} · {run.status}
+        Through {run.throughDate} · {done ? (RUN_STATUS[run.status] ?? run.status) : (PHASES[run.phase] ?? run.phase)}
       </p>
       {!done && (
-        <progress max={max || undefined} value={max ? run.charged : undefined} aria-label="Charges done">
-          {run.charged} of {max}
-        </progress>
+        <div className="run-progress">
+          <progress max={max || undefined} value={max ? run.charged : undefined} aria-label="Charges done">
+            {run.charged} of {max}
+          </progress>
+          <span>{max ? `${Math.floor((run.charged / max) * 100)}%` : '…'}</span>
+        </div>
       )}
       <dl className="counts" aria-live="polite">
-        <dt>Invoices created</dt>
-        <dd>{run.invoicesCreated}</dd>
-        <dt>Charged</dt>
-        <dd>
-          {run.charged}
-          {max > 0 && ` of ${max}`}
-        </dd>
-        <dt>Approved</dt>
-        <dd>{run.approved}</dd>
-        <dt>Declined</dt>
-        <dd>{run.declined}</dd>
-        <dt>Errors</dt>
-        <dd>{run.errors}</dd>
-        <dt>Collected</dt>
-        <dd>{formatUsd(run.collectedCents)}</dd>
-        {run.unresolved > 0 && (
-          <>
-            <dt>Still being confirmed with the gateway</dt>
-            <dd>{run.unresolved}</dd>
-          </>
-        )}
+        <Count label="Invoices created" value={run.invoicesCreated} />
+        <Count label="Charged" value={max > 0 ? `${run.charged} of ${max}` : run.charged} />
+        <Count label="Approved" value={run.approved} />
+        <Count label="Declined" value={run.declined} />
+        <Count label="Errors" value={run.errors} />
+        <Count label="Collected" value={formatUsd(run.collectedCents)} />
+        {run.unresolved > 0 && <Count label="Still being confirmed with the gateway" value={run.unresolved} />}
       </dl>
       {run.error && (
         <p className="form-error" role="alert">
@@ -321,3 +318,12 @@ function RunProgress({ runId, expected, onFinished, onDismiss }: { runId: string
   )
 }
 
+
+function Count({ label, value }: { label: string; value: string | number }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </div>
+  )
+}
