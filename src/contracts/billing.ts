@@ -14,6 +14,8 @@ export const BillingThroughQuery = z.object({ through: isoDate.optional() })
 export const StartRunInput = z.object({ through: isoDate.optional() })
 
 export const InvoiceListQuery = PageQuery.extend({
+  /** Invoice number, customer name or agreement name. */
+  q: optionalText(200).optional(),
   status: z.enum(['open', 'paid', 'failed', 'void', 'refunded']).optional(),
   agreementId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, { error: 'is not a valid id' }).optional(),
 })

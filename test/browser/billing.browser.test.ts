@@ -96,6 +96,16 @@ test('preview, confirm, watch the run, mark a failed payment paid; the customer 
   await detail.getByRole('heading', { name: `Invoice ${graceInvoice.number}: void` }).waitFor()
   assert.equal((await h.ledger()).filter((r) => r.type === 'void').length, 1)
 
+  // The invoice list narrows to a search, after a pause in typing.
+  const invoices = page.getByRole('region', { name: 'Invoices' })
+  assert.equal(await invoices.getByRole('row').count(), 4)
+  await invoices.getByLabel('Search invoices').fill('olga')
+  await invoices.getByText('1–1 of 1').waitFor()
+  await invoices.getByRole('cell', { name: 'Olga Lawn' }).waitFor()
+  await invoices.getByLabel('Search invoices').fill('nobody at all')
+  await invoices.getByText('No invoices match.').waitFor()
+  await invoices.getByLabel('Search invoices').fill('')
+
   // Olga follows the link in her email and enters a new card in the gateway's iFrame.
   const mail = await deps.db.selectFrom('emailOutbox').select('textBody').where('toAddress', '=', 'olga@example.com').where('kind', '=', 'billing.payment_failed').executeTakeFirstOrThrow()
   const path = /\/pay\/[A-Za-z0-9_-]{43}/.exec(mail.textBody)![0]

@@ -3,6 +3,7 @@ import type { AgreementDto, AgreementSummaryDto } from '../../contracts/agreemen
 import type { Db } from '../../db/database.ts'
 import { notFound } from '../../domain/errors.ts'
 import { periodAndTermTotals, type PricedLine } from '../../domain/pricing.ts'
+import { asNumberSearch, likeContains } from '../../db/like.ts'
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 const parseLines = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as PricedLine[]
@@ -76,7 +77,6 @@ export async function loadAgreement(db: Db, id: string): Promise<AgreementDto> {
   }
 }
 
-const likeContains = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
 /** One page of agreements, newest first; search by customer name, agreement name or number. */
 export async function searchAgreements(
@@ -88,7 +88,7 @@ export async function searchAgreements(
   if (opts.customerId) base = base.where('a.customerId', '=', opts.customerId)
   if (opts.q) {
     const text = opts.q.trim()
-    const asNumber = /^#?\d{1,12}$/.test(text) ? Number(text.replace('#', '')) : null
+    const asNumber = asNumberSearch(text)
     base = base.where((eb) =>
       eb.or([
         eb(sql<string>`lower(c.name)`, 'like', likeContains(text)),

@@ -9,6 +9,7 @@ import { listAuditEvents } from '../audit/record-audit-event.ts'
 import type { ServiceDeps } from '../deps.ts'
 import { invoicePdf, loadInvoiceContext } from './billing-emails.ts'
 import { reasonText } from './record-outcome.ts'
+import { asNumberSearch, likeContains } from '../../db/like.ts'
 
 /** Read models for the office: runs, invoices, failed payments, the QuickBooks queue. */
 
@@ -36,12 +37,21 @@ function toRunDto(r: Awaited<ReturnType<ReturnType<typeof runQuery>['executeTake
 }
 
 export async function listInvoices(db: Db, q: InvoiceListQuery): Promise<Page<InvoiceRowDto>> {
-  let base = db.selectFrom('invoices as i')
+  let base = db.selectFrom('invoices as i').innerJoin('customers as c', 'c.id', 'i.customerId').innerJoin('agreements as a', 'a.id', 'i.agreementId')
   if (q.status) base = base.where('i.status', '=', q.status)
   if (q.agreementId) base = base.where('i.agreementId', '=', q.agreementId)
+  const text = q.q?.trim()
+  if (text) {
+    const asNumber = asNumberSearch(text)
+    base = base.where((eb) =>
+      eb.or([
+        eb(sql<string>`lower(c.name)`, 'like', likeContains(text)),
+        eb(sql<string>`lower(a.name)`, 'like', likeContains(text)),
+        ...(asNumber !== null ? [eb('i.number', '=', asNumber)] : []),
+      ]),
+    )
+  }
   const rows = await base
-    .innerJoin('customers as c', 'c.id', 'i.customerId')
-    .innerJoin('agreements as a', 'a.id', 'i.agreementId')
     .select(['i.id', 'i.number', 'i.customerId', 'c.name as customerName', 'i.agreementId', 'a.name as agreementName', 'i.periodStart', 'i.periodEnd'])
     .select(['i.totalCents', 'i.paidCents', 'i.refundedCents', 'i.status', 'i.failureCode', 'i.createdAt'])
     .orderBy('i.createdAt', 'desc')

@@ -1,11 +1,11 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import type { ContactDto, CustomerDto, CustomerSummaryDto, LocationDto } from '../../contracts/customers.ts'
+import { likeContains } from '../../db/like.ts'
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
 /** Escapes LIKE wildcards so a search for "50%" means the text "50%". */
-const likeContains = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
 export const customerRepository = {
   async findById(db: Db, id: string): Promise<CustomerDto | undefined> {

@@ -4,6 +4,7 @@ import type { QuoteDto, QuoteOptionDto, QuoteRevisionDto, QuoteSummaryDto } from
 import { notFound } from '../../domain/errors.ts'
 import type { PricedLine } from '../../domain/pricing.ts'
 import { optionLines, optionTotals } from '../../domain/quote-pricing.ts'
+import { likeContains } from '../../db/like.ts'
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
@@ -114,7 +115,6 @@ export async function loadQuote(db: Db, id: string, revision?: number): Promise<
   }
 }
 
-const likeContains = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
 /** One page of quotes, newest first, optionally by status and customer name/number search. */
 export async function searchQuotes(

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import type { InvoiceRowDto, PaymentReversalDto, ReversalConfirmDto } from '../../../src/contracts/billing.ts'
 import type { Page as PageOf } from '../../../src/contracts/common.ts'
 import { api, errorMessage } from '../api.ts'
@@ -6,7 +6,8 @@ import { ConfirmButton } from '../confirm-button.tsx'
 import { formatUsd } from '../money.ts'
 import { useNotice } from '../notice.tsx'
 import { LoadState, Pager } from '../page.tsx'
-import { Link } from '../router.tsx'
+import { SearchToolbar } from '../list-page.tsx'
+import { Link, withQuery } from '../router.tsx'
 import { formatDateTime } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
 
@@ -14,8 +15,19 @@ import { useLoad } from '../use-load.ts'
 export function Invoices() {
   const [page, setPage] = useState(1)
   const [status, setStatus] = useState('')
+  const [text, setText] = useState('')
+  const [q, setQ] = useState('')
+  // Search after a pause in typing, from the first page.
+  useEffect(() => {
+    if (text.trim() === q) return
+    const timer = setTimeout(() => {
+      setQ(text.trim())
+      setPage(1)
+    }, 300)
+    return () => clearTimeout(timer)
+  }, [text, q])
   const [openId, setOpenId] = useState<string | null>(null)
-  const list = useLoad<PageOf<InvoiceRowDto>>(`/api/billing/invoices?page=${page}&pageSize=25${status ? `&status=${status}` : ''}`)
+  const list = useLoad<PageOf<InvoiceRowDto>>(withQuery('/api/billing/invoices', { page, pageSize: 25, status, q }))
   const qbo = useLoad<{ queued: number; sent: number; failed: number }>('/api/billing/quickbooks-queue')
   return (
     <section aria-labelledby="invoices-heading">
@@ -25,9 +37,10 @@ export function Invoices() {
           QuickBooks: {qbo.data.queued} waiting to be sent, {qbo.data.sent} sent{qbo.data.failed ? `, ${qbo.data.failed} failed` : ''}.
         </p>
       )}
-      <label>
-        Show{' '}
+      <SearchToolbar id="invoice-search" label="Search invoices" placeholder="Number, customer or agreement" text={text} onText={setText}>
+        <label htmlFor="invoice-status">Show</label>
         <select
+          id="invoice-status"
           value={status}
           onChange={(e) => {
             setStatus(e.target.value)
@@ -41,11 +54,12 @@ export function Invoices() {
           <option value="void">Void</option>
           <option value="refunded">Refunded</option>
         </select>
-      </label>
+      </SearchToolbar>
       <LoadState loading={list.loading && !list.data} error={list.error} />
       {list.data && (
         <>
-          <table>
+          {list.data.total === 0 && <p className="muted">{q || status ? 'No invoices match.' : 'No invoices yet: Bill all creates them.'}</p>}
+          <table hidden={list.data.items.length === 0}>
             <thead>
               <tr>
                 <th scope="col">Number</th>
@@ -87,7 +101,7 @@ export function Invoices() {
               ))}
             </tbody>
           </table>
-          <Pager page={list.data.page} pageSize={list.data.pageSize} total={list.data.total} noun="invoices" onPage={setPage} />
+          {list.data.total > 0 && <Pager page={list.data.page} pageSize={list.data.pageSize} total={list.data.total} noun="invoices" onPage={setPage} />}
         </>
       )}
       {openId && <InvoiceDetail key={openId} id={openId} onChange={list.reload} />}

@@ -1,9 +1,10 @@
-// The Bill all preview as the office reads it: who is billed, for what, and with what — and which
-// charges will fail as things stand (no payment method on file, a card that has expired).
+// What the office reads on the Billing page: the Bill all preview (who is billed, for what, with
+// what, and which charges will fail as things stand) and the invoice list's search.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { startHarness, type SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
 import { loginHeaders, startTestApp, type TestApp } from '../helpers/test-app.ts'
+import { startBillingRun } from '../../src/services/billing/run-billing.ts'
 import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
 
 let h: SandboxHarness
@@ -55,4 +56,29 @@ test('the preview names customer and payment method, and warns of charges that w
   const after = await db.selectFrom('invoices').select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
   assert.equal(Number(after.n), Number(before.n), 'a preview bills nothing')
   assert.equal((await h.ledger()).filter((x) => x.type === 'auth' && x.amountCents > 0).length, 0, 'and charges nothing')
+})
+
+test('invoices are found by number, customer name or agreement name; odd searches are safe', async () => {
+  const run = await startBillingRun(t.deps, { actor: null, settleWindowMs: 0 })
+  await run.done
+  const search = async (query: string) => {
+    const res = await t.app.inject({ method: 'GET', url: `/api/billing/invoices?pageSize=100&${query}`, headers: office })
+    assert.equal(res.statusCode, 200, res.body)
+    return res.json() as { total: number; items: Array<{ number: number; customerName: string; agreementName: string; status: string }> }
+  }
+  const all = await search('')
+  assert.equal(all.total, 4)
+  const lawn = all.items.filter((i) => i.agreementName === 'Lawn Care')
+  assert.equal(lawn.length, 2)
+
+  assert.deepEqual((await search(`q=${lawn[0]!.number}`)).items.map((i) => i.number), [lawn[0]!.number], 'by number')
+  assert.deepEqual((await search(`q=%23${lawn[1]!.number}`)).items.map((i) => i.number), [lawn[1]!.number], 'by #number')
+  assert.deepEqual((await search('q=bo%20sta')).items.map((i) => i.customerName), ['Bo Stale'], 'by part of the customer name, any case')
+  assert.equal((await search('q=LAWN')).total, 2, 'by agreement name')
+  assert.equal((await search('q=lawn&status=paid')).total, 0, 'with the status filter: no card, not paid')
+  assert.equal((await search('q=lawn&status=failed')).total, 2)
+  for (const odd of ['%25', '_', '%5C', "'%3B drop table invoices", '999999999999']) assert.equal((await search(`q=${odd}`)).total, 0, odd)
+  const tooLong = await t.app.inject({ method: 'GET', url: `/api/billing/invoices?q=${'x'.repeat(201)}`, headers: office })
+  assert.equal(tooLong.statusCode, 422)
+  assert.ok(tooLong.json().error.details.fields.q)
 })
