@@ -6,6 +6,7 @@ import { openDatabase } from './db/database.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { systemClock } from './ports/clock.ts'
 import type { ServiceDeps } from './services/deps.ts'
+import { paymentMethodText } from './domain/payment-method.ts'
 import { previewBilling } from './services/billing/preview-billing.ts'
 import { startBillingRun } from './services/billing/run-billing.ts'
 import { AppError } from './domain/errors.ts'
@@ -56,10 +57,13 @@ async function main(argv: string[]): Promise<number> {
     const through = option(argv, '--through')
     if (argv.includes('--preview')) {
       const p = await previewBilling(deps, { ...(through ? { through } : {}), limit: 50 })
-      for (const r of p.rows) process.stdout.write(`${r.periodStart}..${r.periodLastDay}  ${r.agreementName}  ${(r.totalCents / 100).toFixed(2)}\n`)
+      for (const r of p.rows)
+        process.stdout.write(
+          `${r.periodStart}..${r.periodLastDay}  ${r.customerName}  ${r.agreementName}  ${(r.totalCents / 100).toFixed(2)}  ${paymentMethodText(r.paymentMethod)}${r.warning === 'card_expired' ? ' (expired)' : ''}\n`,
+        )
       if (p.truncated) process.stdout.write('…\n')
       process.stdout.write(
-        `preview through=${p.through} agreements=${p.agreements} invoices=${p.invoices} total_cents=${p.totalCents} already_invoiced=${p.alreadyInvoiced.invoices} already_invoiced_cents=${p.alreadyInvoiced.totalCents}\n`,
+        `preview through=${p.through} agreements=${p.agreements} invoices=${p.invoices} total_cents=${p.totalCents} already_invoiced=${p.alreadyInvoiced.invoices} already_invoiced_cents=${p.alreadyInvoiced.totalCents} no_payment_method=${p.warnings.no_payment_method} card_expired=${p.warnings.card_expired}\n`,
       )
       return 0
     }

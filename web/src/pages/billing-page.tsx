@@ -152,6 +152,11 @@ function BillAll({ busy, onStarted }: { busy: boolean; onStarted(runId: string, 
           Preview
         </button>
       </div>
+      {loading && (
+        <p className="muted" role="status">
+          Working out what is due…
+        </p>
+      )}
       {fieldError && (
         <p className="form-error" role="alert">
           {fieldError}
