@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import { assertTransition } from '../../domain/agreement-status.ts'
 import { notFound } from '../../domain/errors.ts'
+import { workOrdersThatCan } from '../../domain/work-order-status.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ActorId } from '../deps.ts'
 
@@ -19,7 +20,7 @@ export async function suspendAgreementTx(tx: Db, agreementId: string, reason: st
     .updateTable('workOrders')
     .set({ statusBeforeSuspension: sql`status`, status: 'suspended', updatedAt: now })
     .where('agreementId', '=', agreementId)
-    .where('status', 'in', ['open', 'scheduled', 'dispatched'])
+    .where('status', 'in', workOrdersThatCan('suspend'))
     .executeTakeFirst()
   const workOrders = Number(moved.numUpdatedRows)
   await recordAuditEvent(tx, { entityType: 'agreement', entityId: agreementId, action: 'agreement.suspended', actorUserId: actor, details: { reason, workOrders } })
@@ -35,7 +36,7 @@ export async function reactivateAgreementTx(tx: Db, agreementId: string, actor: 
     .updateTable('workOrders')
     .set({ status: sql`coalesce(status_before_suspension, 'open')`, statusBeforeSuspension: null, updatedAt: now })
     .where('agreementId', '=', agreementId)
-    .where('status', '=', 'suspended')
+    .where('status', 'in', workOrdersThatCan('resume'))
     .executeTakeFirst()
   const workOrders = Number(moved.numUpdatedRows)
   await recordAuditEvent(tx, { entityType: 'agreement', entityId: agreementId, action: 'agreement.reactivated', actorUserId: actor, details: { workOrders } })
