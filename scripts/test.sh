@@ -58,9 +58,9 @@ export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
 
 # 4. The tests. Test files end in .test.ts; browser tests in .browser.test.ts.
 mapfile -t all_tests < <(find src sandbox test -name '*.test.ts' -not -name '*.browser.test.ts' -not -path '*/node_modules/*' | sort)
-# Data-touching: files that open the test database (directly, through the test app, or through
-# startBillingServices); they run a second time on PostgreSQL.
-mapfile -t db_tests < <(grep -l -E "helpers/test-(db|app)\.ts|startBillingServices" "${all_tests[@]}" || true)
+# Data-touching: files whose imports reach test/helpers/test-db.ts (directly or through any
+# helper); they run a second time on PostgreSQL.
+mapfile -t db_tests < <(node scripts/db-test-files.mjs "${all_tests[@]}")
 mapfile -t browser_tests < <(find src sandbox test -name '*.browser.test.ts' -not -path '*/node_modules/*' | sort)
 
 run_node_tests() {
@@ -70,9 +70,13 @@ run_node_tests() {
 status=0
 log "unit and API tests on PGlite (${#all_tests[@]} files)"
 TEST_DB=pglite run_node_tests "${all_tests[@]}" || status=1
+# A PostgreSQL pass with nothing in it means the selection broke, not that there is nothing to run.
 if ((${#db_tests[@]})); then
   log "data-touching tests on PostgreSQL (${#db_tests[@]} files)"
   TEST_DB=postgres run_node_tests "${db_tests[@]}" || status=1
+else
+  log "no data-touching test files found for the PostgreSQL pass (scripts/db-test-files.mjs)"
+  status=1
 fi
 if ((${#browser_tests[@]})); then
   log "browser tests in Chromium (${#browser_tests[@]} files)"

@@ -2,25 +2,20 @@
 // what, and which charges will fail as things stand) and the invoice list's search.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startHarness, type SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
-import { loginHeaders, startTestApp, type TestApp } from '../helpers/test-app.ts'
+import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
+import type { TestApp } from '../helpers/test-app.ts'
+import { startBillingApi, type BillingApi } from '../helpers/billing-services.ts'
 import { startBillingRun } from '../../src/services/billing/run-billing.ts'
 import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
 
 let h: SandboxHarness
 let t: TestApp
 let office: Record<string, string>
+let s: BillingApi
 const now = new Date('2026-11-25T17:00:00Z')
 
-before(async () => {
-  h = await startHarness()
-  t = await startTestApp({ clock: { now: () => now }, gateway: h.gateway, gatewayBrowserUrl: h.sandbox.url })
-  office = await loginHeaders(t.app, await t.addUser('office'))
-})
-after(async () => {
-  await t.close()
-  await h.close()
-})
+before(async () => void ({ h, t, office } = s = await startBillingApi(() => now)))
+after(() => s.close())
 
 test('the preview names customer and payment method, and warns of charges that will fail', async () => {
   const { db } = t.deps

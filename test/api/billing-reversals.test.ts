@@ -9,25 +9,20 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { PaymentReversalDto } from '../../src/contracts/billing.ts'
 import type { AuditEventDto } from '../../src/contracts/common.ts'
-import { startHarness, type SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
+import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
 import { startBillingRun } from '../../src/services/billing/run-billing.ts'
-import { loginHeaders, startTestApp, type TestApp } from '../helpers/test-app.ts'
+import type { TestApp } from '../helpers/test-app.ts'
+import { startBillingApi, type BillingApi } from '../helpers/billing-services.ts'
 import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
 
 let h: SandboxHarness
 let t: TestApp
 let office: Record<string, string>
+let s: BillingApi
 const now = new Date('2026-03-15T15:00:00Z')
 
-before(async () => {
-  h = await startHarness()
-  t = await startTestApp({ clock: { now: () => now }, gateway: h.gateway, gatewayBrowserUrl: h.sandbox.url })
-  office = await loginHeaders(t.app, await t.addUser('office'))
-})
-after(async () => {
-  await t.close()
-  await h.close()
-})
+before(async () => void ({ h, t, office } = s = await startBillingApi(() => now)))
+after(() => s.close())
 
 const api = async (method: 'GET' | 'POST', url: string, payload?: object): Promise<{ status: number; body: any }> => {
   const res = await t.app.inject({ method, url, headers: office, ...(payload !== undefined ? { payload } : {}) })

@@ -16,7 +16,8 @@ import { startMailCapture } from '../helpers/mail-capture.ts'
 import { pdfText } from '../helpers/pdf-text.ts'
 import { deliverDueEmails } from '../../src/services/email/outbox.ts'
 import { billingAttachmentRenderers } from '../../src/services/billing/billing-emails.ts'
-import { aCard, aCustomer, anAgreement, monthly, startBillingServices, type BillingServices } from '../helpers/billing-fixtures.ts'
+import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
+import { startBillingServices, type BillingServices } from '../helpers/billing-services.ts'
 
 let h: SandboxHarness
 let database: DatabaseHandle

@@ -12,7 +12,8 @@ import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sand
 import type { ServiceDeps } from '../../src/services/deps.ts'
 import { startBillingRun } from '../../src/services/billing/run-billing.ts'
 import { recordOfflinePayment, refundPayment, resolveReversal, voidPayment } from '../../src/services/billing/office-actions.ts'
-import { aCard, aCustomer, anAgreement, monthly, startBillingServices, type BillingServices } from '../helpers/billing-fixtures.ts'
+import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
+import { startBillingServices, type BillingServices } from '../helpers/billing-services.ts'
 
 let h: SandboxHarness
 let deps: ServiceDeps

@@ -5,43 +5,11 @@ import type { PricedLine } from '../../src/domain/pricing.ts'
 import type { PaymentGateway } from '../../src/ports/payment-gateway.ts'
 import type { ServiceDeps } from '../../src/services/deps.ts'
 import { createCustomer } from '../../src/services/customers/manage-customers.ts'
-import type { DatabaseHandle } from '../../src/db/database.ts'
-import { startHarness, type SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
-import { createTestDatabase } from './test-db.ts'
 
 /**
  * Builders for billing tests: customers, cards stored at the (sandbox) gateway, and agreements
  * inserted directly (the quote/sign-up flow is another issue's; billing only needs the rows).
  */
-
-/** The CardPointe sandbox, a fresh test database and the service deps on them, with a clock you control. */
-export interface BillingServices {
-  h: SandboxHarness
-  database: DatabaseHandle
-  deps: ServiceDeps
-  close(): Promise<void>
-}
-
-/**
- * @example
- * let h: SandboxHarness, deps: ServiceDeps, s: BillingServices
- * before(async () => void ({ h, deps } = s = await startBillingServices(() => now)))
- * after(() => s.close())
- */
-export async function startBillingServices(now: () => Date): Promise<BillingServices> {
-  const h = await startHarness()
-  const database = await createTestDatabase()
-  const deps: ServiceDeps = { db: database.db, clock: { now }, gateway: h.gateway, gatewayBrowserUrl: h.sandbox.url, publicUrl: 'http://sb.test' }
-  return {
-    h,
-    database,
-    deps,
-    close: async () => {
-      await database.close()
-      await h.close()
-    },
-  }
-}
 
 export async function aCustomer(deps: ServiceDeps, name = 'Pat Customer', email: string | null = 'pat@example.com') {
   const c = await createCustomer(

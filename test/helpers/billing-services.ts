@@ -1,0 +1,65 @@
+import type { DatabaseHandle } from '../../src/db/database.ts'
+import { startHarness, type SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
+import type { ServiceDeps } from '../../src/services/deps.ts'
+import { createTestDatabase } from './test-db.ts'
+import { loginHeaders, startTestApp, type TestApp } from './test-app.ts'
+
+/**
+ * Billing tests' setups: the CardPointe sandbox with a fresh test database, either as service
+ * deps or as the office's HTTP API. (Kept apart from billing-fixtures.ts, whose builders the
+ * benchmark and PGlite-only tests use too: npm test reruns on PostgreSQL the files that reach
+ * test-db.ts.)
+ */
+
+/** The CardPointe sandbox, a fresh test database and the service deps on them, with a clock you control. */
+export interface BillingServices {
+  h: SandboxHarness
+  database: DatabaseHandle
+  deps: ServiceDeps
+  close(): Promise<void>
+}
+
+/**
+ * @example
+ * let h: SandboxHarness, deps: ServiceDeps, s: BillingServices
+ * before(async () => void ({ h, deps } = s = await startBillingServices(() => now)))
+ * after(() => s.close())
+ */
+export async function startBillingServices(now: () => Date): Promise<BillingServices> {
+  const h = await startHarness()
+  const database = await createTestDatabase()
+  const deps: ServiceDeps = { db: database.db, clock: { now }, gateway: h.gateway, gatewayBrowserUrl: h.sandbox.url, publicUrl: 'http://sb.test' }
+  return {
+    h,
+    database,
+    deps,
+    close: async () => {
+      await database.close()
+      await h.close()
+    },
+  }
+}
+
+/** The sandbox and the test app on it, with an office user logged in. */
+export interface BillingApi {
+  h: SandboxHarness
+  t: TestApp
+  /** Request headers of the logged-in office user (session cookie and CSRF token). */
+  office: Record<string, string>
+  close(): Promise<void>
+}
+
+export async function startBillingApi(now: () => Date): Promise<BillingApi> {
+  const h = await startHarness()
+  const t = await startTestApp({ clock: { now }, gateway: h.gateway, gatewayBrowserUrl: h.sandbox.url })
+  const office = await loginHeaders(t.app, await t.addUser('office'))
+  return {
+    h,
+    t,
+    office,
+    close: async () => {
+      await t.close()
+      await h.close()
+    },
+  }
+}
