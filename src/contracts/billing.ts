@@ -18,6 +18,7 @@ export const InvoiceListQuery = PageQuery.extend({
   q: optionalText(200).optional(),
   status: z.enum(['open', 'paid', 'failed', 'void', 'refunded']).optional(),
   agreementId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, { error: 'is not a valid id' }).optional(),
+  customerId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, { error: 'is not a valid id' }).optional(),
 })
 export type InvoiceListQuery = z.infer<typeof InvoiceListQuery>
 

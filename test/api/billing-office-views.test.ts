@@ -59,7 +59,7 @@ test('invoices are found by number, customer name or agreement name; odd searche
   const search = async (query: string) => {
     const res = await t.app.inject({ method: 'GET', url: `/api/billing/invoices?pageSize=100&${query}`, headers: office })
     assert.equal(res.statusCode, 200, res.body)
-    return res.json() as { total: number; items: Array<{ number: number; customerName: string; agreementName: string; status: string }> }
+    return res.json() as { total: number; items: Array<{ number: number; customerId: string; customerName: string; agreementName: string; status: string }> }
   }
   const all = await search('')
   assert.equal(all.total, 4)
@@ -72,7 +72,15 @@ test('invoices are found by number, customer name or agreement name; odd searche
   assert.equal((await search('q=LAWN')).total, 2, 'by agreement name')
   assert.equal((await search('q=lawn&status=paid')).total, 0, 'with the status filter: no card, not paid')
   assert.equal((await search('q=lawn&status=failed')).total, 2)
+  const mine = await search(`customerId=${lawn[0]!.customerId}`)
+  assert.deepEqual(mine.items.map((i) => i.agreementName), ['Lawn Care', 'Lawn Care'], "a customer's page lists only theirs")
+  assert.equal((await search('customerId=cus_nobody')).total, 0)
+  assert.equal((await t.app.inject({ method: 'GET', url: '/api/billing/invoices?customerId=%27%3B', headers: office })).statusCode, 422)
   for (const odd of ['%25', '_', '%5C', "'%3B drop table invoices", '999999999999']) assert.equal((await search(`q=${odd}`)).total, 0, odd)
+  const lawnId = (await t.deps.db.selectFrom('invoices').select('id').where('number', '=', lawn[0]!.number).executeTakeFirstOrThrow()).id
+  const overpaid = await t.app.inject({ method: 'POST', url: `/api/billing/invoices/${lawnId}/offline-payment`, headers: office, payload: { amountCents: 1001, method: 'cash', receivedOn: '2026-11-25' } })
+  assert.equal(overpaid.statusCode, 422)
+  assert.equal(overpaid.json().error.details.fields.amountCents, 'must be at most $10.00, what is still owed', 'in dollars, as the office typed it')
   const tooLong = await t.app.inject({ method: 'GET', url: `/api/billing/invoices?q=${'x'.repeat(201)}`, headers: office })
   assert.equal(tooLong.statusCode, 422)
   assert.ok(tooLong.json().error.details.fields.q)

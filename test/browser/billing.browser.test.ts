@@ -82,8 +82,17 @@ test('preview, confirm, watch the run, mark a failed payment paid; the customer 
   await failed.getByText('the card has expired').waitFor()
   const nedRow = failed.getByRole('row', { name: /Ned Declined/ })
   await nedRow.getByRole('button', { name: 'Mark paid' }).click()
-  await page.getByRole('button', { name: 'Record payment' }).click()
+  const payForm = failed.getByRole('form', { name: /^Record a payment for invoice/ })
+  await payForm.getByLabel('Amount').fill('12.345')
+  await payForm.getByRole('button', { name: 'Record payment' }).click()
+  await payForm.getByText(/Amount must be a dollar amount/).waitFor()
+  await payForm.getByLabel('Amount').fill('1116')
+  await payForm.getByLabel('Method').selectOption('cash')
+  await payForm.getByLabel('Reference').fill('Receipt 100')
+  await payForm.getByRole('button', { name: 'Record payment' }).click()
   await nedRow.waitFor({ state: 'detached' })
+  const nedPayment = await deps.db.selectFrom('payments').select(['reference', 'amountCents']).where('customerId', '=', poor.id).executeTakeFirstOrThrow()
+  assert.deepEqual([nedPayment.reference, Number(nedPayment.amountCents)], ['cash: Receipt 100', 111600])
   await page.getByRole('region', { name: 'Past runs' }).getByRole('cell', { name: 'completed' }).waitFor()
 
   // Grace's payment is not settled yet: the office voids it from the invoice's details.
@@ -105,6 +114,13 @@ test('preview, confirm, watch the run, mark a failed payment paid; the customer 
   await invoices.getByLabel('Search invoices').fill('nobody at all')
   await invoices.getByText('No invoices match.').waitFor()
   await invoices.getByLabel('Search invoices').fill('')
+
+  // Grace's agreement page lists her invoice, voided.
+  await page.getByRole('link', { name: 'Grace HVAC' }).first().click()
+  const agreementInvoices = page.getByRole('region', { name: 'Invoices' })
+  await agreementInvoices.getByRole('cell', { name: 'void' }).waitFor()
+  assert.equal(await agreementInvoices.getByRole('row').count(), 2, 'only her invoice, under its header')
+  await page.goBack()
 
   // Olga follows the link in her email and enters a new card in the gateway's iFrame.
   const mail = await deps.db.selectFrom('emailOutbox').select('textBody').where('toAddress', '=', 'olga@example.com').where('kind', '=', 'billing.payment_failed').executeTakeFirstOrThrow()
@@ -143,10 +159,17 @@ test('a refund whose answer is lost shows as being confirmed; Check now records 
   await page.getByRole('button', { name: `${inv.number} details` }).click()
   const detail = page.getByRole('region', { name: `Invoice ${inv.number}` })
   await detail.getByRole('button', { name: 'Refund', exact: true }).click()
+  const refundForm = detail.getByRole('form', { name: 'Refund this payment' })
+  await refundForm.getByLabel('Refund amount').fill('9999')
+  await refundForm.getByRole('button', { name: 'Send refund' }).click()
+  await refundForm.getByText(`Refund amount must be at most ${amount}, what is left to refund`).waitFor()
+  assert.equal((await h.ledger()).filter((r) => r.type === 'refund').length, 0, 'nothing reaches the gateway')
+  await refundForm.getByLabel('Refund amount').fill(String(Number(inv.totalCents) / 100))
+  await refundForm.getByLabel('Reason').fill('Moved away')
   // The gateway refunds, but its answer never reaches us.
   await h.faults({ dropApprovedRate: 1, endpoints: ['refund'] })
   try {
-    await page.getByRole('button', { name: 'Refund', exact: true }).last().click()
+    await refundForm.getByRole('button', { name: 'Send refund' }).click()
     await detail.getByText('Being confirmed with the gateway.').waitFor()
   } finally {
     await h.faults({ reset: true })

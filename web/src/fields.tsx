@@ -52,7 +52,7 @@ interface TextFieldProps {
   value: string
   onChange(value: string): void
   errors: FieldErrors
-  type?: 'text' | 'email' | 'tel' | 'password' | 'number' | 'search'
+  type?: 'text' | 'email' | 'tel' | 'password' | 'number' | 'search' | 'date'
   hint?: string
   required?: boolean
   autoComplete?: string

@@ -40,6 +40,7 @@ export async function listInvoices(db: Db, q: InvoiceListQuery): Promise<Page<In
   let base = db.selectFrom('invoices as i').innerJoin('customers as c', 'c.id', 'i.customerId').innerJoin('agreements as a', 'a.id', 'i.agreementId')
   if (q.status) base = base.where('i.status', '=', q.status)
   if (q.agreementId) base = base.where('i.agreementId', '=', q.agreementId)
+  if (q.customerId) base = base.where('i.customerId', '=', q.customerId)
   const text = q.q?.trim()
   if (text) {
     const asNumber = asNumberSearch(text)

@@ -1,3 +1,4 @@
+import { usd } from '../../domain/quote-text.ts'
 import { sql, type Selectable } from 'kysely'
 import type { OfflinePaymentInput, RefundInput } from '../../contracts/billing.ts'
 import type { Db } from '../../db/database.ts'
@@ -66,7 +67,7 @@ export async function chargeInvoiceNow(deps: ServiceDeps, invoiceId: string, act
 export async function recordOfflinePayment(deps: ServiceDeps, invoiceId: string, input: OfflinePaymentInput, actor: ActorId) {
   const target = await targetFor(deps.db, invoiceId)
   if (target.status !== 'open' && target.status !== 'failed') throw notAllowed('invoice_not_unpaid', `Invoice is ${target.status}; only unpaid invoices take payments`)
-  if (input.amountCents > target.amountCents) throw validationError({ amountCents: `must be at most the ${target.amountCents} cents still owed` })
+  if (input.amountCents > target.amountCents) throw validationError({ amountCents: `must be at most ${usd(target.amountCents)}, what is still owed` })
   const ctx = await loadInvoiceContext(deps.db, invoiceId)
   const now = deps.clock.now()
   const paymentId = newId('pay')
@@ -148,7 +149,7 @@ export async function refundPayment(deps: ServiceDeps, paymentId: string, input:
   const left = Number(p.amountCents) - Number(p.refundedCents)
   if (p.status === 'voided' || left <= 0) throw notAllowed('payment_not_refundable', 'Nothing is left to refund on this payment')
   const amount = input.amountCents ?? left
-  if (amount > left) throw validationError({ amountCents: `must be at most the ${left} cents not yet refunded` })
+  if (amount > left) throw validationError({ amountCents: `must be at most ${usd(left)}, what is left to refund` })
   const r: Reversal = { id: deps.gateway.newOrderId(), paymentId, invoiceId: p.invoiceId, kind: 'refund', amountCents: amount, reason: input.reason, requestedBy: actor }
   if (p.method === 'offline') await recordOfflineReversal(deps, r)
   else {

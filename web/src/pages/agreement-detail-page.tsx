@@ -14,6 +14,7 @@ import { formatDateTime, MONTHS } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
 import type { AuditEventView } from './history.tsx'
 import { LinesTable } from './quote-view.tsx'
+import { Invoices } from './billing-invoices.tsx'
 
 const every = (months: number) => (months === 1 ? 'per month' : months === 12 ? 'per year' : `every ${months} months`)
 
@@ -221,6 +222,7 @@ export function AgreementDetailPage({ id }: { id: string }) {
           </tbody>
         </table>
       )}
+      {a.status !== 'pending_approval' && a.status !== 'rejected' && <Invoices agreementId={a.id} />}
       <h2>Terms and conditions</h2>
       <div className="terms pre">{a.termsText || 'No additional terms.'}</div>
       <h2>Audit trail</h2>

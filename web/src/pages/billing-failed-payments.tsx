@@ -2,13 +2,13 @@ import { useState } from 'react'
 import type { FailedPaymentDto } from '../../../src/contracts/billing.ts'
 import type { Page as PageOf } from '../../../src/contracts/common.ts'
 import { api, errorMessage } from '../api.ts'
-import { ConfirmButton } from '../confirm-button.tsx'
 import { formatUsd } from '../money.ts'
 import { useNotice } from '../notice.tsx'
 import { LoadState, Pager } from '../page.tsx'
 import { Link } from '../router.tsx'
 import { formatDateTime } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
+import { RecordPaymentForm } from './payment-forms.tsx'
 
 const RETRY_LABELS: Record<string, string> = {
   scheduled: 'Retries on schedule',
@@ -34,7 +34,8 @@ export function FailedPayments() {
       list.reload()
     }
   }
-  const today = new Date().toISOString().slice(0, 10)
+  /** The invoice whose payment form is open. */
+  const [paying, setPaying] = useState<string | null>(null)
   return (
     <section aria-labelledby="failed-heading">
       <h2 id="failed-heading">Failed payments</h2>
@@ -63,7 +64,7 @@ export function FailedPayments() {
               </tr>
             </thead>
             <tbody>
-              {list.data.items.map((f) => (
+              {list.data.items.map((f) => [
                 <tr key={f.invoiceId}>
                   <td>
                     <Link to={`/customers/${f.customerId}`}>{f.customerName}</Link>
@@ -87,19 +88,28 @@ export function FailedPayments() {
                     <button type="button" onClick={() => void act(`Invoice ${f.invoiceNumber} was charged again.`, () => api('POST', `/api/billing/invoices/${f.invoiceId}/retry`))}>
                       Retry<span className="visually-hidden"> invoice {f.invoiceNumber}</span>
                     </button>{' '}
-                    <ConfirmButton
-                      label={`Mark paid`}
-                      question={`Record ${formatUsd(f.amountCents)} received by check today for invoice ${f.invoiceNumber}?`}
-                      confirmLabel="Record payment"
-                      onConfirm={() =>
-                        act(`Invoice ${f.invoiceNumber} is marked paid.`, () =>
-                          api('POST', `/api/billing/invoices/${f.invoiceId}/offline-payment`, { amountCents: f.amountCents, method: 'check', receivedOn: today }),
-                        )
-                      }
-                    />
+                    <button type="button" aria-expanded={paying === f.invoiceId} onClick={() => setPaying(paying === f.invoiceId ? null : f.invoiceId)}>
+                      Mark paid<span className="visually-hidden"> invoice {f.invoiceNumber}</span>
+                    </button>
                   </td>
-                </tr>
-              ))}
+                </tr>,
+                paying === f.invoiceId && (
+                  <tr key={`${f.invoiceId}-pay`}>
+                    <td colSpan={8}>
+                      <RecordPaymentForm
+                        invoiceId={f.invoiceId}
+                        invoiceNumber={f.invoiceNumber}
+                        owedCents={f.amountCents}
+                        onCancel={() => setPaying(null)}
+                        onDone={() => {
+                          setPaying(null)
+                          list.reload()
+                        }}
+                      />
+                    </td>
+                  </tr>
+                ),
+              ])}
             </tbody>
           </table>
           <Pager page={list.data.page} pageSize={list.data.pageSize} total={list.data.total} noun="failed payments" onPage={setPage} />

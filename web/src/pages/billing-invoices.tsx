@@ -10,9 +10,15 @@ import { SearchToolbar } from '../list-page.tsx'
 import { Link, withQuery } from '../router.tsx'
 import { formatDateTime } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
+import { RecordPaymentForm, RefundForm } from './payment-forms.tsx'
 
-/** Invoices with their PDF; one opens to its attempts, payments and their voids and refunds, with void and refund. */
-export function Invoices() {
+/**
+ * Invoices with their PDF; one opens to its attempts, payments and their voids and refunds, with
+ * void and refund. On the Billing page all of them, searchable; on an agreement's or a customer's
+ * page only theirs.
+ */
+export function Invoices({ agreementId, customerId }: { agreementId?: string; customerId?: string } = {}) {
+  const scoped = Boolean(agreementId || customerId)
   const [page, setPage] = useState(1)
   const [status, setStatus] = useState('')
   const [text, setText] = useState('')
@@ -27,44 +33,55 @@ export function Invoices() {
     return () => clearTimeout(timer)
   }, [text, q])
   const [openId, setOpenId] = useState<string | null>(null)
-  const list = useLoad<PageOf<InvoiceRowDto>>(withQuery('/api/billing/invoices', { page, pageSize: 25, status, q }))
-  const qbo = useLoad<{ queued: number; sent: number; failed: number }>('/api/billing/quickbooks-queue')
+  const list = useLoad<PageOf<InvoiceRowDto>>(withQuery('/api/billing/invoices', { page, pageSize: scoped ? 10 : 25, status, q, agreementId, customerId }))
+  const qbo = useLoad<{ queued: number; sent: number; failed: number }>(scoped ? null : '/api/billing/quickbooks-queue')
+  const statusFilter = (
+    <>
+      <label htmlFor="invoice-status">Show</label>
+      <select
+        id="invoice-status"
+        value={status}
+        onChange={(e) => {
+          setStatus(e.target.value)
+          setPage(1)
+        }}
+      >
+        <option value="">All</option>
+        <option value="open">Not yet charged</option>
+        <option value="paid">Paid</option>
+        <option value="failed">Unpaid after a failed charge</option>
+        <option value="void">Void</option>
+        <option value="refunded">Refunded</option>
+      </select>
+    </>
+  )
   return (
     <section aria-labelledby="invoices-heading">
       <h2 id="invoices-heading">Invoices</h2>
-      {qbo.data && (
+      {!scoped && qbo.data && (
         <p className="muted">
           QuickBooks: {qbo.data.queued} waiting to be sent, {qbo.data.sent} sent{qbo.data.failed ? `, ${qbo.data.failed} failed` : ''}.
         </p>
       )}
-      <SearchToolbar id="invoice-search" label="Search invoices" placeholder="Number, customer or agreement" text={text} onText={setText}>
-        <label htmlFor="invoice-status">Show</label>
-        <select
-          id="invoice-status"
-          value={status}
-          onChange={(e) => {
-            setStatus(e.target.value)
-            setPage(1)
-          }}
-        >
-          <option value="">All</option>
-          <option value="open">Not yet charged</option>
-          <option value="paid">Paid</option>
-          <option value="failed">Unpaid after a failed charge</option>
-          <option value="void">Void</option>
-          <option value="refunded">Refunded</option>
-        </select>
-      </SearchToolbar>
+      {scoped ? (
+        <form className="toolbar" onSubmit={(e) => e.preventDefault()}>
+          {statusFilter}
+        </form>
+      ) : (
+        <SearchToolbar id="invoice-search" label="Search invoices" placeholder="Number, customer or agreement" text={text} onText={setText}>
+          {statusFilter}
+        </SearchToolbar>
+      )}
       <LoadState loading={list.loading && !list.data} error={list.error} />
       {list.data && (
         <>
-          {list.data.total === 0 && <p className="muted">{q || status ? 'No invoices match.' : 'No invoices yet: Bill all creates them.'}</p>}
+          {list.data.total === 0 && <p className="muted">{q || status ? 'No invoices match.' : scoped ? 'No invoices yet.' : 'No invoices yet: Bill all creates them.'}</p>}
           <table hidden={list.data.items.length === 0}>
             <thead>
               <tr>
                 <th scope="col">Number</th>
-                <th scope="col">Customer</th>
-                <th scope="col">Agreement</th>
+                {!customerId && <th scope="col">Customer</th>}
+                {!agreementId && <th scope="col">Agreement</th>}
                 <th scope="col">Period</th>
                 <th scope="col">Total</th>
                 <th scope="col">Status</th>
@@ -80,10 +97,16 @@ export function Invoices() {
                       <span className="visually-hidden"> details</span>
                     </button>
                   </td>
-                  <td>{i.customerName}</td>
-                  <td>
-                    <Link to={`/agreements/${i.agreementId}`}>{i.agreementName}</Link>
-                  </td>
+                  {!customerId && (
+                    <td>
+                      <Link to={`/customers/${i.customerId}`}>{i.customerName}</Link>
+                    </td>
+                  )}
+                  {!agreementId && (
+                    <td>
+                      <Link to={`/agreements/${i.agreementId}`}>{i.agreementName}</Link>
+                    </td>
+                  )}
                   <td>
                     {i.periodStart} – {i.periodLastDay}
                   </td>
@@ -133,6 +156,8 @@ function InvoiceDetail({ id, onChange }: { id: string; onChange(): void }) {
   const inv = useLoad<InvoiceDetailDto>(`/api/billing/invoices/${encodeURIComponent(id)}`)
   const notice = useNotice()
   const [error, setError] = useState<string | null>(null)
+  const [refunding, setRefunding] = useState<string | null>(null)
+  const [paying, setPaying] = useState(false)
   const act = async (what: string, path: string, body: unknown) => {
     setError(null)
     try {
@@ -210,18 +235,48 @@ function InvoiceDetail({ id, onChange }: { id: string; onChange(): void }) {
                   onConfirm={() => act('The payment was voided.', `/api/billing/payments/${p.id}/void`, {})}
                 />
               )}{' '}
-              {!inFlight.has(p.id) && p.status !== 'voided' && p.status !== 'refunded' && (
-                <ConfirmButton
-                  label="Refund"
-                  question={`Refund ${formatUsd(p.amountCents - p.refundedCents)} to the customer?`}
-                  confirmLabel="Refund"
-                  danger
-                  onConfirm={() => act('The refund went through.', `/api/billing/payments/${p.id}/refund`, {})}
+              {!inFlight.has(p.id) && p.status !== 'voided' && p.status !== 'refunded' && refunding !== p.id && (
+                <button type="button" className="danger" onClick={() => setRefunding(p.id)}>
+                  Refund
+                </button>
+              )}
+              {refunding === p.id && (
+                <RefundForm
+                  paymentId={p.id}
+                  refundableCents={p.amountCents - p.refundedCents}
+                  onCancel={() => setRefunding(null)}
+                  onFinished={(message) => {
+                    setRefunding(null)
+                    setError(message)
+                    inv.reload()
+                    onChange()
+                  }}
                 />
               )}
             </li>
           ))}
         </ul>
+      )}
+      {(d.status === 'open' || d.status === 'failed') && d.totalCents > d.paidCents && (
+        <>
+          {paying ? (
+            <RecordPaymentForm
+              invoiceId={d.id}
+              invoiceNumber={d.number}
+              owedCents={d.totalCents - d.paidCents}
+              onCancel={() => setPaying(false)}
+              onDone={() => {
+                setPaying(false)
+                inv.reload()
+                onChange()
+              }}
+            />
+          ) : (
+            <button type="button" onClick={() => setPaying(true)}>
+              Record a payment
+            </button>
+          )}
+        </>
       )}
       {d.reversals.length > 0 && (
         <>

@@ -8,6 +8,7 @@ import { Link } from '../router.tsx'
 import { formatDateTime } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
 import { History, type AuditEventView } from './history.tsx'
+import { Invoices } from './billing-invoices.tsx'
 import type { Page as ApiPage } from '../../../src/contracts/common.ts'
 import type { QuoteSummaryDto } from '../../../src/contracts/quotes.ts'
 import type { AgreementSummaryDto } from '../../../src/contracts/agreements.ts'
@@ -170,6 +171,8 @@ export function CustomerDetailPage({ id }: { id: string }) {
           </tbody>
         </table>
       ))}
+
+      <Invoices customerId={c.id} />
 
       <h2>History</h2>
       <LoadState loading={history.loading && !history.data} error={history.error} />
