@@ -102,7 +102,7 @@ test('preview, confirm, watch the run, mark a failed payment paid; the customer 
   await detail.getByText('approved $42.00').waitFor()
   await detail.getByRole('button', { name: 'Void', exact: true }).click()
   await page.getByRole('button', { name: 'Void payment' }).click()
-  await detail.getByRole('heading', { name: `Invoice ${graceInvoice.number}: void` }).waitFor()
+  await detail.getByRole('heading', { name: `Invoice ${graceInvoice.number}: Void` }).waitFor()
   assert.equal((await h.ledger()).filter((r) => r.type === 'void').length, 1)
 
   // The invoice list narrows to a search, after a pause in typing.
@@ -118,7 +118,7 @@ test('preview, confirm, watch the run, mark a failed payment paid; the customer 
   // Grace's agreement page lists her invoice, voided.
   await page.getByRole('link', { name: 'Grace HVAC' }).first().click()
   const agreementInvoices = page.getByRole('region', { name: 'Invoices' })
-  await agreementInvoices.getByRole('cell', { name: 'void' }).waitFor()
+  await agreementInvoices.getByRole('cell', { name: 'Void' }).waitFor()
   assert.equal(await agreementInvoices.getByRole('row').count(), 2, 'only her invoice, under its header')
   await page.goBack()
 
@@ -177,7 +177,7 @@ test('a refund whose answer is lost shows as being confirmed; Check now records 
   assert.equal(await detail.getByRole('button', { name: /^Void|^Refund$/ }).count(), 0, 'no second reversal offered while one is in flight')
   await detail.getByRole('button', { name: /^Check now\b.*the refund of/ }).click()
   await detail.getByText(`refund of ${amount}, approved`).waitFor()
-  await detail.getByRole('heading', { name: `Invoice ${inv.number}: refunded` }).waitFor()
+  await detail.getByRole('heading', { name: `Invoice ${inv.number}: Refunded` }).waitFor()
   const refunds = (await h.ledger()).filter((r) => r.type === 'refund' && r.respstat === 'A' && r.amountCents === Number(inv.totalCents))
   assert.equal(refunds.length, 1)
   const payments = await deps.db.selectFrom('payments').select(['status', 'refundedCents']).where('customerId', '=', c.id).execute()

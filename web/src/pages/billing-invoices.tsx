@@ -12,6 +12,14 @@ import { formatDateTime } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
 import { RecordPaymentForm, RefundForm } from './payment-forms.tsx'
 
+export const INVOICE_STATUS_LABELS: Record<string, string> = {
+  open: 'Not yet charged',
+  paid: 'Paid',
+  failed: 'Unpaid',
+  void: 'Void',
+  refunded: 'Refunded',
+}
+
 /**
  * Invoices with their PDF; one opens to its attempts, payments and their voids and refunds, with
  * void and refund. On the Billing page all of them, searchable; on an agreement's or a customer's
@@ -80,7 +88,7 @@ export function Invoices({ agreementId, customerId }: { agreementId?: string; cu
             <thead>
               <tr>
                 <th scope="col">Number</th>
-                {!customerId && <th scope="col">Customer</th>}
+                {!scoped && <th scope="col">Customer</th>}
                 {!agreementId && <th scope="col">Agreement</th>}
                 <th scope="col">Period</th>
                 <th scope="col">Total</th>
@@ -97,7 +105,7 @@ export function Invoices({ agreementId, customerId }: { agreementId?: string; cu
                       <span className="visually-hidden"> details</span>
                     </button>
                   </td>
-                  {!customerId && (
+                  {!scoped && (
                     <td>
                       <Link to={`/customers/${i.customerId}`}>{i.customerName}</Link>
                     </td>
@@ -112,7 +120,7 @@ export function Invoices({ agreementId, customerId }: { agreementId?: string; cu
                   </td>
                   <td>{formatUsd(i.totalCents)}</td>
                   <td>
-                    {i.status}
+                    {INVOICE_STATUS_LABELS[i.status] ?? i.status}
                     {i.failureCode && i.status === 'failed' && <div className="muted">{i.failureCode.replace(/_/g, ' ')}</div>}
                   </td>
                   <td>
@@ -191,7 +199,7 @@ function InvoiceDetail({ id, onChange }: { id: string; onChange(): void }) {
   return (
     <section aria-label={`Invoice ${d.number}`} className="card">
       <h3>
-        Invoice {d.number}: {d.status}
+        Invoice {d.number}: {INVOICE_STATUS_LABELS[d.status] ?? d.status}
       </h3>
       <p>
         {d.customerName} · {d.agreementName} · {d.periodStart} – {d.periodLastDay} · total {formatUsd(d.totalCents)}, paid {formatUsd(d.paidCents)}
