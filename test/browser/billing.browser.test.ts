@@ -80,6 +80,10 @@ test('preview, confirm, watch the run, mark a failed payment paid; the customer 
   const failed = page.getByRole('region', { name: 'Failed payments' })
   await failed.getByText('the bank reported insufficient funds').waitFor()
   await failed.getByText('the card has expired').waitFor()
+  // Each failure opens to its history: the attempt, the gateway's answer.
+  await failed.getByRole('row', { name: /Olga Oldcard/ }).getByRole('button', { name: /history$/ }).click()
+  await failed.getByRole('region', { name: /^Invoice \d+$/ }).getByText(/declined \$1,101\.00/).waitFor()
+  await failed.getByRole('row', { name: /Olga Oldcard/ }).getByRole('button', { name: /history$/ }).click()
   const nedRow = failed.getByRole('row', { name: /Ned Declined/ })
   await nedRow.getByRole('button', { name: 'Mark paid' }).click()
   const payForm = failed.getByRole('form', { name: /^Record a payment for invoice/ })

@@ -9,6 +9,7 @@ import { Link } from '../router.tsx'
 import { formatDateTime } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
 import { RecordPaymentForm } from './payment-forms.tsx'
+import { InvoiceDetail } from './billing-invoices.tsx'
 
 const RETRY_LABELS: Record<string, string> = {
   scheduled: 'Retries on schedule',
@@ -36,6 +37,8 @@ export function FailedPayments() {
   }
   /** The invoice whose payment form is open. */
   const [paying, setPaying] = useState<string | null>(null)
+  /** The invoice whose attempts and payments are shown. */
+  const [viewing, setViewing] = useState<string | null>(null)
   return (
     <section aria-labelledby="failed-heading">
       <h2 id="failed-heading">Failed payments</h2>
@@ -73,7 +76,12 @@ export function FailedPayments() {
                     <Link to={`/agreements/${f.agreementId}`}>{f.agreementName}</Link>
                     {f.agreementStatus === 'suspended' && <div className="muted">Suspended</div>}
                   </td>
-                  <td>{f.invoiceNumber}</td>
+                  <td>
+                    <button type="button" className="link-button" aria-expanded={viewing === f.invoiceId} onClick={() => setViewing(viewing === f.invoiceId ? null : f.invoiceId)}>
+                      {f.invoiceNumber}
+                      <span className="visually-hidden"> history</span>
+                    </button>
+                  </td>
                   <td>{formatUsd(f.amountCents)}</td>
                   <td>
                     {f.reasonText}
@@ -93,6 +101,13 @@ export function FailedPayments() {
                     </button>
                   </td>
                 </tr>,
+                viewing === f.invoiceId && (
+                  <tr key={`${f.invoiceId}-history`}>
+                    <td colSpan={8}>
+                      <InvoiceDetail id={f.invoiceId} onChange={list.reload} />
+                    </td>
+                  </tr>
+                ),
                 paying === f.invoiceId && (
                   <tr key={`${f.invoiceId}-pay`}>
                     <td colSpan={8}>

@@ -160,7 +160,7 @@ interface InvoiceDetailDto {
 }
 
 /** One invoice: its charge attempts and payments, with void and refund. */
-function InvoiceDetail({ id, onChange }: { id: string; onChange(): void }) {
+export function InvoiceDetail({ id, onChange }: { id: string; onChange(): void }) {
   const inv = useLoad<InvoiceDetailDto>(`/api/billing/invoices/${encodeURIComponent(id)}`)
   const notice = useNotice()
   const [error, setError] = useState<string | null>(null)
