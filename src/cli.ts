@@ -35,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     database = env.DATABASE_URL
       ? await openDatabase({ kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE })
-      : await openDatabase({ kind: 'pglite', dataDir: resolve(env.DATA_DIR) })
+      : await openDatabase({ kind: 'pglite', dataDir: resolve(env.DATA_DIR), sharedBuffersMb: env.PGLITE_SHARED_BUFFERS_MB })
   } catch (err) {
     const msg = (err as Error).message
     process.stderr.write(

@@ -30,7 +30,7 @@ async function main(argv: string[]) {
 
   const database = env.DATABASE_URL
     ? await openDatabase({ kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE })
-    : await openDatabase({ kind: 'pglite', dataDir: resolve(env.DATA_DIR) })
+    : await openDatabase({ kind: 'pglite', dataDir: resolve(env.DATA_DIR), sharedBuffersMb: env.PGLITE_SHARED_BUFFERS_MB })
   const applied = await migrateToLatest(database.db)
   const publicUrl = (env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT}`).replace(/\/$/, '')
   let outbox: OutboxWorker | undefined // started below, once the logger exists

@@ -41,3 +41,15 @@ test('reports affected rows of updates', async () => {
     await handle.close()
   }
 })
+
+test('PGlite takes its page cache size from the setting; 128 MB by default', async () => {
+  for (const [mb, expected] of [[undefined, '128MB'], [32, '32MB']] as const) {
+    const handle = await openDatabase({ kind: 'pglite', ...(mb ? { sharedBuffersMb: mb } : {}) })
+    try {
+      const { rows } = await sql<{ sharedBuffers: string }>`show shared_buffers`.execute(handle.db)
+      assert.equal(rows[0]!.sharedBuffers, expected)
+    } finally {
+      await handle.close()
+    }
+  }
+})
