@@ -5,6 +5,7 @@ import { cardPointeClientSettings, readCardPointeEnv } from './config/cardpointe
 import { emailTransport, readEmailEnv } from './config/email.ts'
 import { createSmtpMailer } from './integrations/email/smtp-mailer.ts'
 import { startOutboxWorker, type OutboxWorker } from './services/email/outbox.ts'
+import { startAutomaticBilling } from './services/billing/automatic-billing.ts'
 import { billingAttachmentRenderers } from './services/billing/billing-emails.ts'
 import { CardPointeGateway } from './integrations/cardpointe/cardpointe-gateway.ts'
 import { openDatabase } from './db/database.ts'
@@ -70,6 +71,7 @@ async function main(argv: string[]) {
 
   const mailer = createSmtpMailer({ url: mail.smtpUrl })
   outbox = startOutboxWorker({ db: deps.db, clock: deps.clock, mailer, from: emailEnv.MAIL_FROM, log, renderers: billingAttachmentRenderers }, { intervalMs: emailEnv.EMAIL_POLL_INTERVAL_MS })
+  const automaticBilling = startAutomaticBilling(deps, { log })
   // NOTE: the host only: SMTP_URL may carry a password.
   log.info({ smtpHost: new URL(mail.smtpUrl).host, mailbox: mail.mailboxUrl }, mail.mailboxUrl ? 'email goes to the local capture' : 'email goes to SMTP_URL')
 
@@ -80,6 +82,7 @@ async function main(argv: string[]) {
     log.info({ signal }, 'shutting down')
     const force = setTimeout(() => process.exit(1), 10_000).unref() // in-flight requests get 10 s
     try {
+      automaticBilling.stop()
       await app.close()
       await outbox?.stop()
       await mailer.close()

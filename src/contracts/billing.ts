@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { optionalText, PageQuery } from './common.ts'
+import { TIME_OF_DAY } from '../domain/automatic-billing.ts'
 
 /** Shared by the API and the office web app's Billing page. */
 
@@ -50,6 +51,8 @@ export const BillingSettingsInput = z.object({
     .max(6, { error: 'at most 6 retries' }),
   maxSoonRetries: z.number().int().min(0, { error: 'must be 0 to 20' }).max(20, { error: 'must be 0 to 20' }),
   concurrency: z.number().int().min(1, { error: 'must be 1 to 256' }).max(256, { error: 'must be 1 to 256' }),
+  autoBill: z.boolean({ error: 'must be true or false' }),
+  autoBillTime: z.string({ error: 'must be a time like 06:00' }).regex(TIME_OF_DAY, { error: 'must be a time like 06:00 (24-hour)' }),
 })
 
 export const PaymentUpdateParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, { error: 'is not a valid link' }) })
@@ -85,6 +88,8 @@ export interface RunDto extends RunCounters {
   startedAt: string
   finishedAt: string | null
   startedByName: string | null
+  /** Started by the daily automatic billing, not by a person. */
+  automatic: boolean
 }
 
 export interface InvoiceRowDto {

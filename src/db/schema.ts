@@ -410,6 +410,8 @@ export interface BillingRunsTable {
   throughDate: string
   status: BillingRunStatus
   startedBy: string | null
+  /** The business day an automatic run was for; null for runs someone started. */
+  automaticFor: string | null
   host: Generated<string>
   pid: Generated<number>
   heartbeatAt: Generated<Date>
@@ -449,6 +451,9 @@ export interface BillingSettingsTable {
   retryDays: Generated<number[]>
   maxSoonRetries: Generated<number>
   concurrency: Generated<number>
+  /** Bill all runs by itself every day at `autoBillTime` (HH:MM, company time zone). */
+  autoBill: Generated<boolean>
+  autoBillTime: Generated<string>
   updatedAt: UpdatedAt
 }
 

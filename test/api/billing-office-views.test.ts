@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
-import type { TestApp } from '../helpers/test-app.ts'
+import { loginHeaders, type TestApp } from '../helpers/test-app.ts'
 import { startBillingApi, type BillingApi } from '../helpers/billing-services.ts'
 import { startBillingRun } from '../../src/services/billing/run-billing.ts'
 import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
@@ -84,4 +84,24 @@ test('invoices are found by number, customer name or agreement name; odd searche
   const tooLong = await t.app.inject({ method: 'GET', url: `/api/billing/invoices?q=${'x'.repeat(201)}`, headers: office })
   assert.equal(tooLong.statusCode, 422)
   assert.ok(tooLong.json().error.details.fields.q)
+})
+
+test('automatic billing is a billing setting: a time like 06:00, admins only, audited', async () => {
+  const admin = await loginHeaders(t.app, await t.addUser('admin'))
+  const current = (await t.app.inject({ method: 'GET', url: '/api/billing/settings', headers: office })).json()
+  assert.deepEqual([current.autoBill, current.autoBillTime], [false, '06:00'], 'off by default')
+  const put = (headers: Record<string, string>, changes: object) =>
+    t.app.inject({ method: 'PUT', url: '/api/billing/settings', headers, payload: { ...current, ...changes } })
+  for (const bad of ['25:00', '6:00', '06:00:00', '', 'six']) {
+    const res = await put(admin, { autoBill: true, autoBillTime: bad })
+    assert.equal(res.statusCode, 422, bad)
+    assert.ok(res.json().error.details.fields.autoBillTime, bad)
+  }
+  assert.equal((await put(admin, { autoBill: 'yes' })).json().error.details.fields.autoBill, 'must be true or false')
+  assert.equal((await put(office, { autoBill: true })).statusCode, 403)
+  const ok = await put(admin, { autoBill: true, autoBillTime: '05:30' })
+  assert.equal(ok.statusCode, 200, ok.body)
+  assert.deepEqual([ok.json().autoBill, ok.json().autoBillTime], [true, '05:30'])
+  const audit = await t.deps.db.selectFrom('auditEvents').select('details').where('action', '=', 'billing_settings.updated').orderBy('createdAt', 'desc').executeTakeFirstOrThrow()
+  assert.equal((audit.details as { autoBillTime: string }).autoBillTime, '05:30')
 })

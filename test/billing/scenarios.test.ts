@@ -119,7 +119,7 @@ test('expired card with suspension on: suspended with its work orders, card upda
   const deps = t.deps
   now = new Date('2027-01-05T17:00:00Z')
   const admin = await loginHeaders(t.app, await t.addUser('admin'))
-  const settings = await t.app.inject({ method: 'PUT', url: '/api/billing/settings', headers: admin, payload: { suspendOnFailure: true, emailOnFailure: true, retryDays: [3, 7], maxSoonRetries: 5, concurrency: 8 } })
+  const settings = await t.app.inject({ method: 'PUT', url: '/api/billing/settings', headers: admin, payload: { suspendOnFailure: true, emailOnFailure: true, retryDays: [3, 7], maxSoonRetries: 5, concurrency: 8, autoBill: false, autoBillTime: '06:00' } })
   assert.equal(settings.statusCode, 200, settings.body)
   const c = await aCustomer(deps, 'Old Card', 'oldcard@example.com')
   const pm = await aCard(deps.db, deps.gateway, h.tokenize, c.id, '4111111111111111')
@@ -170,7 +170,7 @@ test('expired card with suspension on: suspended with its work orders, card upda
   const history = (await api('GET', `/api/agreements/${agr}/history`)).body
   const actions = (Array.isArray(history) ? history : history.items ?? []).map((e: { action: string }) => e.action)
   for (const action of ['agreement.suspended', 'agreement.payment_method_updated', 'agreement.reactivated']) assert.ok(actions.includes(action), `${action} in ${actions}`)
-  await t.app.inject({ method: 'PUT', url: '/api/billing/settings', headers: admin, payload: { suspendOnFailure: false, emailOnFailure: true, retryDays: [3, 7], maxSoonRetries: 5, concurrency: 8 } })
+  await t.app.inject({ method: 'PUT', url: '/api/billing/settings', headers: admin, payload: { suspendOnFailure: false, emailOnFailure: true, retryDays: [3, 7], maxSoonRetries: 5, concurrency: 8, autoBill: false, autoBillTime: '06:00' } })
 })
 
 test('offline payment, void and refund through the gateway, closing stops billing', async () => {

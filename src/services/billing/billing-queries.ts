@@ -33,6 +33,7 @@ function toRunDto(r: Awaited<ReturnType<ReturnType<typeof runQuery>['executeTake
     invoicesToCharge: r.invoicesToCharge, charged: r.charged, approved: r.approved, declined: r.declined, errors: r.errors, unresolved: r.unresolved,
     recovered: r.recovered, billedCents: Number(r.billedCents), collectedCents: Number(r.collectedCents), error: r.error,
     startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null, startedByName: r.startedByName,
+    automatic: r.automaticFor !== null,
   }
 }
 

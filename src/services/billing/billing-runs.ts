@@ -34,13 +34,17 @@ export async function markDeadRuns(db: Db): Promise<number> {
 }
 
 /** Creates the `running` run row, or a 409 naming the run already in progress. */
-export async function acquireRun(db: Db, through: string, actor: ActorId): Promise<string> {
+export async function acquireRun(db: Db, through: string, actor: ActorId, automaticFor: string | null = null): Promise<string> {
   await markDeadRuns(db)
   const id = newId('run')
   try {
-    await db.insertInto('billingRuns').values({ id, throughDate: through, status: 'running', startedBy: actor, host: HOST, pid: process.pid }).execute()
+    await db.insertInto('billingRuns').values({ id, throughDate: through, status: 'running', startedBy: actor, automaticFor, host: HOST, pid: process.pid }).execute()
   } catch (err) {
     if ((err as { code?: string }).code !== '23505') throw err
+    if (automaticFor !== null) {
+      const done = await db.selectFrom('billingRuns').select('id').where('automaticFor', '=', automaticFor).executeTakeFirst()
+      if (done) throw conflict('automatic_run_exists', `The automatic run for ${automaticFor} has already been started (${done.id})`)
+    }
     const other = await db.selectFrom('billingRuns').select(['id']).where('status', '=', 'running').executeTakeFirst()
     throw conflict('billing_run_in_progress', `A billing run is already in progress${other ? ` (${other.id})` : ''}; wait for it to finish`)
   }

@@ -14,6 +14,10 @@ export interface BillingSettings {
   maxSoonRetries: number
   /** Charges in flight at once during a run. */
   concurrency: number
+  /** Run Bill all by itself every day at `autoBillTime` (off by default). */
+  autoBill: boolean
+  /** "HH:MM", 24-hour, in the company's time zone. */
+  autoBillTime: string
 }
 
 export async function getBillingSettings(db: Db): Promise<BillingSettings> {
@@ -24,6 +28,8 @@ export async function getBillingSettings(db: Db): Promise<BillingSettings> {
     retryDays: [...s.retryDays].map(Number),
     maxSoonRetries: s.maxSoonRetries,
     concurrency: s.concurrency,
+    autoBill: s.autoBill,
+    autoBillTime: s.autoBillTime,
   }
 }
 

@@ -34,6 +34,8 @@ export interface RunOptions {
   /** Overrides the configured concurrency (benchmarks). */
   concurrency?: number
   onProgress?: (phase: string, c: RunCounters) => void
+  /** The business day of an automatic (daily) run; at most one run per day carries it. */
+  automaticFor?: string
 }
 
 export interface RunSummary extends RunCounters {
@@ -55,8 +57,8 @@ export async function resolveThrough(deps: ServiceDeps, through: string | undefi
 /** Starts a run (409 if one is in progress); `done` settles when it has finished. */
 export async function startBillingRun(deps: ServiceDeps, opts: RunOptions): Promise<{ runId: string; through: string; done: Promise<RunSummary> }> {
   const through = await resolveThrough(deps, opts.through)
-  const runId = await acquireRun(deps.db, through, opts.actor)
-  await recordAuditEvent(deps.db, { entityType: 'billing_run', entityId: runId, action: 'billing_run.started', actorUserId: opts.actor, details: { through } })
+  const runId = await acquireRun(deps.db, through, opts.actor, opts.automaticFor ?? null)
+  await recordAuditEvent(deps.db, { entityType: 'billing_run', entityId: runId, action: 'billing_run.started', actorUserId: opts.actor, details: { through, ...(opts.automaticFor ? { automatic: true } : {}) } })
   const done = executeRun(deps, runId, through, opts)
   return { runId, through, done }
 }

@@ -81,7 +81,7 @@ export function BillingPage() {
                 <tr key={r.id}>
                   <td>
                     {formatDateTime(r.startedAt)}
-                    {r.startedByName && <div className="muted">by {r.startedByName}</div>}
+                    {r.startedByName ? <div className="muted">by {r.startedByName}</div> : r.automatic ? <div className="muted">automatic, daily</div> : null}
                   </td>
                   <td>{r.throughDate}</td>
                   <td>

@@ -11,6 +11,8 @@ interface BillingSettingsDto {
   retryDays: number[]
   maxSoonRetries: number
   concurrency: number
+  autoBill: boolean
+  autoBillTime: string
 }
 
 /** The billing rules; admins change them, office staff see them. */
@@ -18,12 +20,12 @@ export function BillingSettingsForm() {
   const { user } = useSession()
   const loaded = useLoad<BillingSettingsDto>('/api/billing/settings')
   const notice = useNotice()
-  const [draft, setDraft] = useState<{ suspend: boolean; email: boolean; days: string; soon: string; concurrency: string } | null>(null)
+  const [draft, setDraft] = useState<{ suspend: boolean; email: boolean; days: string; soon: string; concurrency: string; auto: boolean; autoTime: string } | null>(null)
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [formError, setFormError] = useState<string | null>(null)
   useEffect(() => {
     const d = loaded.data
-    if (d) setDraft({ suspend: d.suspendOnFailure, email: d.emailOnFailure, days: d.retryDays.join(', '), soon: String(d.maxSoonRetries), concurrency: String(d.concurrency) })
+    if (d) setDraft({ suspend: d.suspendOnFailure, email: d.emailOnFailure, days: d.retryDays.join(', '), soon: String(d.maxSoonRetries), concurrency: String(d.concurrency), auto: d.autoBill, autoTime: d.autoBillTime })
   }, [loaded.data])
   if (!draft) return <LoadState loading={loaded.loading} error={loaded.error} />
   const admin = user?.role === 'admin'
@@ -40,6 +42,8 @@ export function BillingSettingsForm() {
         retryDays: days.map(Number),
         maxSoonRetries: Number(draft.soon),
         concurrency: Number(draft.concurrency),
+        autoBill: draft.auto,
+        autoBillTime: draft.autoTime,
       })
       notice('Billing settings saved.')
       loaded.reload()
@@ -64,6 +68,14 @@ export function BillingSettingsForm() {
       {!admin && <p className="muted">Only an admin can change these.</p>}
       <form className="billing-settings" onSubmit={(e) => void save(e)} noValidate>
         <fieldset disabled={!admin}>
+          <label className="check">
+            <input type="checkbox" checked={draft.auto} onChange={(e) => setDraft({ ...draft, auto: e.target.checked })} /> Bill all automatically every day (due periods and scheduled retries; the office is notified of each run)
+          </label>
+          <label>
+            At (company time zone){' '}
+            <input type="time" value={draft.autoTime} onChange={(e) => setDraft({ ...draft, autoTime: e.target.value })} aria-invalid={err('autoBillTime') ? true : undefined} aria-describedby="autoBillTime-error" />
+          </label>
+          {err('autoBillTime')}
           <label className="check">
             <input type="checkbox" checked={draft.suspend} onChange={(e) => setDraft({ ...draft, suspend: e.target.checked })} /> Suspend the agreement and its work orders when a payment fails
           </label>

@@ -1,0 +1,78 @@
+import { sql } from 'kysely'
+import { automaticRunDue } from '../../domain/automatic-billing.ts'
+import { AppError } from '../../domain/errors.ts'
+import { usd } from '../../domain/quote-text.ts'
+import type { ServiceDeps } from '../deps.ts'
+import { notifyOffice } from '../notifications/notifications.ts'
+import { getSettings } from '../settings/company-settings.ts'
+import { getBillingSettings } from './billing-settings.ts'
+import { startBillingRun, type RunSummary } from './run-billing.ts'
+
+/**
+ * The optional daily Bill all (Billing settings → "Bill all automatically"). A job in the server
+ * looks every minute whether the run for today is due (domain/automatic-billing.ts); the run is
+ * the same as the office's, started by nobody, for today, and the office gets a notification
+ * with its summary. Scheduled retries and gateway-error retries are charged by these runs, so
+ * with it on, failed payments are retried on their dates without anyone clicking.
+ */
+
+type Log = { info(obj: object, msg: string): void; error(obj: object, msg: string): void }
+
+/** Starts today's automatic run if it is due; null if not (off, too early, done, or another run is on). */
+export async function startAutomaticRunIfDue(deps: ServiceDeps): Promise<{ runId: string; day: string; done: Promise<RunSummary> } | null> {
+  const settings = await getBillingSettings(deps.db)
+  if (!settings.autoBill) return null
+  const { timeZone } = await getSettings(deps)
+  const last = await deps.db.selectFrom('billingRuns').select(sql<string | null>`max(automatic_for)::text`.as('day')).executeTakeFirst()
+  const day = automaticRunDue({ on: true, time: settings.autoBillTime, timeZone, now: deps.clock.now(), lastAutomaticFor: last?.day ?? null })
+  if (!day) return null
+  try {
+    const run = await startBillingRun(deps, { through: day, actor: null, automaticFor: day })
+    return { runId: run.runId, day, done: run.done }
+  } catch (err) {
+    // Someone's run is in progress (try again next minute), or another server started today's.
+    if (err instanceof AppError && err.kind === 'conflict') return null
+    throw err
+  }
+}
+
+/** Tells the office how the automatic run went (the bell, and the Billing page's past runs). */
+export async function notifyRunFinished(deps: ServiceDeps, day: string, s: RunSummary): Promise<void> {
+  const failed = s.declined + s.errors
+  await notifyOffice(deps.db, {
+    kind: 'billing.automatic_run',
+    title:
+      s.status === 'completed'
+        ? `Automatic billing for ${day}: ${s.approved} approved${failed ? `, ${failed} failed` : ''}, ${usd(s.collectedCents)} collected`
+        : `Automatic billing for ${day} stopped: ${s.error ?? 'see the Billing page'}`,
+    body: failed ? 'Failed payments are listed on the Billing page.' : '',
+    link: '/billing',
+  })
+}
+
+export interface AutomaticBillingJob {
+  /** One look now (tests; the job also looks every `intervalMs`). Resolves when any run it started has ended. */
+  tick(): Promise<void>
+  stop(): void
+}
+
+export function startAutomaticBilling(deps: ServiceDeps, opts: { intervalMs?: number; log?: Log } = {}): AutomaticBillingJob {
+  let running: Promise<void> | null = null
+  const tick = (): Promise<void> => {
+    // One look at a time; a run in progress is awaited, not started again.
+    running ??= (async () => {
+      const run = await startAutomaticRunIfDue(deps)
+      if (!run) return
+      opts.log?.info({ runId: run.runId, day: run.day }, 'automatic billing run started')
+      const summary = await run.done
+      opts.log?.info({ runId: run.runId, status: summary.status, approved: summary.approved, declined: summary.declined, errors: summary.errors }, 'automatic billing run finished')
+      await notifyRunFinished(deps, run.day, summary)
+    })()
+      .catch((err: Error) => opts.log?.error({ error: err.message }, 'automatic billing failed'))
+      .finally(() => (running = null))
+    return running
+  }
+  const timer = setInterval(() => void tick(), opts.intervalMs ?? 60_000)
+  timer.unref()
+  return { tick, stop: () => clearInterval(timer) }
+}
