@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { basisPointsToPercentText, centsToDollarText, parseDollars, parsePercent } from '../../web/src/money.ts'
+import { basisPointsToPercentText, centsToDollarText, parseDollars, parsePercent, dollarField } from '../../web/src/money.ts'
 
 test('dollar text becomes exact integer cents', () => {
   const cases: [string, number | null][] = [
@@ -22,4 +22,10 @@ test('percent text becomes basis points and back', () => {
   assert.equal(basisPointsToPercentText(825), '8.25')
   assert.equal(basisPointsToPercentText(800), '8')
   assert.equal(basisPointsToPercentText(50), '0.5')
+})
+
+test('a required dollar field gives cents or the reason it is not an amount', () => {
+  assert.deepEqual(dollarField('1,116.5'), { cents: 111650, error: null })
+  assert.deepEqual(dollarField('  '), { cents: null, error: 'is required' })
+  assert.deepEqual(dollarField('12.345'), { cents: null, error: 'must be a dollar amount like 129.00 (at most two decimals)' })
 })

@@ -15,6 +15,13 @@ export function parseDollars(text: string): number | null {
   return Number(`${whole}${(match[2] ?? '').padEnd(2, '0')}`)
 }
 
+/** A required dollar field: its cents, or why the text is not an amount (the field's error). */
+export function dollarField(text: string): { cents: number; error: null } | { cents: null; error: string } {
+  const cents = parseDollars(text)
+  if (cents !== null) return { cents, error: null }
+  return { cents: null, error: text.trim() === '' ? 'is required' : 'must be a dollar amount like 129.00 (at most two decimals)' }
+}
+
 /** 123450 → "1234.50", for an input's value. */
 export function centsToDollarText(cents: number): string {
   const sign = cents < 0 ? '-' : ''

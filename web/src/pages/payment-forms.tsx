@@ -3,7 +3,7 @@ import { OfflinePaymentInput, RefundInput } from '../../../src/contracts/billing
 import { api, ApiError, errorMessage } from '../api.ts'
 import { SelectField, TextAreaField, TextField } from '../fields.tsx'
 import { FormErrors, SubmitButton, useForm } from '../forms.tsx'
-import { centsToDollarText, formatUsd, parseDollars } from '../money.ts'
+import { centsToDollarText, dollarField, formatUsd } from '../money.ts'
 import { useNotice } from '../notice.tsx'
 
 const METHODS = [
@@ -29,9 +29,8 @@ export function RecordPaymentForm(props: { invoiceId: string; invoiceNumber: num
   const [draft, setDraft] = useState({ amount: centsToDollarText(props.owedCents), method: 'check', reference: '', receivedOn: localToday(), note: '' })
   const set = (key: keyof typeof draft) => (value: string) => setDraft({ ...draft, [key]: value })
   const submit = async () => {
-    const amountCents = parseDollars(draft.amount)
-    const extra: Record<string, string> = amountCents === null ? { amountCents: draft.amount.trim() ? 'must be a dollar amount like 129.00 (at most two decimals)' : 'is required' } : {}
-    const input = form.validate(OfflinePaymentInput, { ...draft, amountCents: amountCents ?? 1 }, extra)
+    const amount = dollarField(draft.amount)
+    const input = form.validate(OfflinePaymentInput, { ...draft, amountCents: amount.cents ?? 1 }, amount.error ? { amountCents: amount.error } : {})
     if (!input) return
     await form.save(
       () => api('POST', `/api/billing/invoices/${encodeURIComponent(props.invoiceId)}/offline-payment`, input),
@@ -49,12 +48,7 @@ export function RecordPaymentForm(props: { invoiceId: string; invoiceNumber: num
       <TextField label="Reference" name="reference" hint="Check number or transfer reference" value={draft.reference} onChange={set('reference')} errors={form.errors} />
       <TextField label="Received on" name="receivedOn" type="date" required value={draft.receivedOn} onChange={set('receivedOn')} errors={form.errors} />
       <TextAreaField label="Note" name="note" value={draft.note} onChange={set('note')} errors={form.errors} rows={2} />
-      <div className="form-actions">
-        <SubmitButton saving={form.saving}>Record payment</SubmitButton>{' '}
-        <button type="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions saving={form.saving} submit="Record payment" onCancel={props.onCancel} />
     </form>
   )
 }
@@ -75,14 +69,10 @@ export function RefundForm(props: {
   const [draft, setDraft] = useState({ amount: centsToDollarText(props.refundableCents), reason: '' })
   const set = (key: keyof typeof draft) => (value: string) => setDraft({ ...draft, [key]: value })
   const submit = async () => {
-    const amountCents = parseDollars(draft.amount)
-    const extra: Record<string, string> =
-      amountCents === null
-        ? { amountCents: draft.amount.trim() ? 'must be a dollar amount like 129.00 (at most two decimals)' : 'is required' }
-        : amountCents > props.refundableCents
-          ? { amountCents: `must be at most ${formatUsd(props.refundableCents)}, what is left to refund` }
-          : {}
-    const input = form.validate(RefundInput, { amountCents: amountCents ?? 1, reason: draft.reason }, extra)
+    const amount = dollarField(draft.amount)
+    const tooMuch = amount.cents !== null && amount.cents > props.refundableCents ? `must be at most ${formatUsd(props.refundableCents)}, what is left to refund` : null
+    const error = amount.error ?? tooMuch
+    const input = form.validate(RefundInput, { amountCents: amount.cents ?? 1, reason: draft.reason }, error ? { amountCents: error } : {})
     if (!input) return
     await form.save(
       async () => {
@@ -107,12 +97,18 @@ export function RefundForm(props: {
       <FormErrors message={form.formError} orphans={form.orphans} />
       <TextField label="Refund amount" name="amountCents" inputMode="decimal" required hint={`Up to ${formatUsd(props.refundableCents)}`} value={draft.amount} onChange={set('amount')} errors={form.errors} />
       <TextField label="Reason" name="reason" hint="Kept with the refund, for the audit trail" value={draft.reason} onChange={set('reason')} errors={form.errors} />
-      <div className="form-actions">
-        <SubmitButton saving={form.saving}>Send refund</SubmitButton>{' '}
-        <button type="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions saving={form.saving} submit="Send refund" onCancel={props.onCancel} />
     </form>
+  )
+}
+
+function FormActions(props: { saving: boolean; submit: string; onCancel(): void }) {
+  return (
+    <div className="form-actions">
+      <SubmitButton saving={props.saving}>{props.submit}</SubmitButton>{' '}
+      <button type="button" onClick={props.onCancel}>
+        Cancel
+      </button>
+    </div>
   )
 }

@@ -4,7 +4,7 @@ import { api, errorMessage, type FieldErrors } from '../api.ts'
 import { ConfirmButton } from '../confirm-button.tsx'
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../fields.tsx'
 import { FormErrors, SubmitButton, useForm } from '../forms.tsx'
-import { basisPointsToPercentText, centsToDollarText, parseDollars, parsePercent } from '../money.ts'
+import { basisPointsToPercentText, centsToDollarText, dollarField, parsePercent } from '../money.ts'
 import { useNotice } from '../notice.tsx'
 import { LoadState, Page } from '../page.tsx'
 import { Link, navigate } from '../router.tsx'
@@ -46,9 +46,9 @@ const wholeNumber = (text: string) => (text.trim() === '' ? undefined : /^\d+$/.
 /** Converts the draft to the contract's shape; dollars and percents are parsed as text, exactly. */
 function toInput(d: PlanDraft): { input: unknown; errors: FieldErrors } {
   const errors: FieldErrors = {}
-  const priceCents = parseDollars(d.price)
-  if (d.price.trim() === '') errors.priceCents = 'is required'
-  else if (priceCents === null) errors.priceCents = 'must be a dollar amount like 129.00 (at most two decimals)'
+  const price = dollarField(d.price)
+  if (price.error) errors.priceCents = price.error
+  const priceCents = price.cents
   const taxRateBp = d.isTaxable && d.taxRate.trim() !== '' ? parsePercent(d.taxRate) : 0
   if (taxRateBp === null) errors.taxRateBp = 'must be a percent like 8.25 (at most two decimals)'
   const input = {

@@ -6,7 +6,7 @@ import { MAX_OPTIONS, QuoteInput, type QuoteDto } from '../../../src/contracts/q
 import { api, type FieldErrors } from '../api.ts'
 import { Field, SelectField, TextAreaField, TextField } from '../fields.tsx'
 import { FormErrors, SubmitButton, useForm } from '../forms.tsx'
-import { basisPointsToPercentText, centsToDollarText, parseDollars, parsePercent } from '../money.ts'
+import { basisPointsToPercentText, centsToDollarText, dollarField, parsePercent } from '../money.ts'
 import { useNotice } from '../notice.tsx'
 import { LoadState, Page } from '../page.tsx'
 import { Link, navigate, useLocation } from '../router.tsx'
@@ -61,10 +61,9 @@ const wholeNumber = (text: string) => (text.trim() === '' ? undefined : /^\d+$/.
 function toInput(d: QuoteDraft): { input: unknown; errors: FieldErrors } {
   const errors: FieldErrors = {}
   const dollars = (text: string, path: string) => {
-    const cents = parseDollars(text)
-    if (text.trim() === '') errors[path] = 'is required'
-    else if (cents === null) errors[path] = 'must be a dollar amount like 129.00 (at most two decimals)'
-    return cents ?? 0
+    const field = dollarField(text)
+    if (field.error) errors[path] = field.error
+    return field.cents ?? 0
   }
   const taxRateBp = d.taxRate.trim() === '' ? 0 : parsePercent(d.taxRate)
   if (taxRateBp === null) errors.taxRateBp = 'must be a percent like 8.25 (at most two decimals)'
