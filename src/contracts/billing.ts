@@ -20,6 +20,8 @@ export const InvoiceListQuery = PageQuery.extend({
   status: z.enum(['open', 'paid', 'failed', 'void', 'refunded']).optional(),
   agreementId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, { error: 'is not a valid id' }).optional(),
   customerId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, { error: 'is not a valid id' }).optional(),
+  /** Invoices a billing run created or charged (retries included). */
+  runId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, { error: 'is not a valid id' }).optional(),
 })
 export type InvoiceListQuery = z.infer<typeof InvoiceListQuery>
 

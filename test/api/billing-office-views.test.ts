@@ -56,6 +56,7 @@ test('the preview names customer and payment method, and warns of charges that w
 test('invoices are found by number, customer name or agreement name; odd searches are safe', async () => {
   const run = await startBillingRun(t.deps, { actor: null, settleWindowMs: 0 })
   await run.done
+  const firstRun = run.runId
   const search = async (query: string) => {
     const res = await t.app.inject({ method: 'GET', url: `/api/billing/invoices?pageSize=100&${query}`, headers: office })
     assert.equal(res.statusCode, 200, res.body)
@@ -81,6 +82,19 @@ test('invoices are found by number, customer name or agreement name; odd searche
   const overpaid = await t.app.inject({ method: 'POST', url: `/api/billing/invoices/${lawnId}/offline-payment`, headers: office, payload: { amountCents: 1001, method: 'cash', receivedOn: '2026-11-25' } })
   assert.equal(overpaid.statusCode, 422)
   assert.equal(overpaid.json().error.details.fields.amountCents, 'must be at most $10.00, what is still owed', 'in dollars, as the office typed it')
+  // A run's invoices: those it created, and those it charged again (a retry in a later run).
+  assert.equal((await search(`runId=${firstRun}`)).total, 4)
+  const second = await startBillingRun(t.deps, { actor: null, settleWindowMs: 0 })
+  await second.done
+  assert.equal((await search(`runId=${second.runId}`)).total, 0, 'nothing new, and no retry due: nothing')
+  // Cy puts a card on file (Ada's, for the test) and one of his invoices is due for a retry.
+  const card = await t.deps.db.selectFrom('paymentMethods as pm').innerJoin('customers as c', 'c.id', 'pm.customerId').select('pm.id').where('c.name', '=', 'Ada Good').executeTakeFirstOrThrow()
+  await t.deps.db.updateTable('agreements').set({ paymentMethodId: card.id }).where('name', '=', 'Lawn Care').execute()
+  await t.deps.db.updateTable('invoices').set({ retryState: 'soon' }).where('number', '=', lawn[0]!.number).execute()
+  const third = await startBillingRun(t.deps, { actor: null, settleWindowMs: 0 })
+  await third.done
+  assert.deepEqual((await search(`runId=${third.runId}`)).items.map((i) => i.number), [lawn[0]!.number], 'the retried invoice')
+  assert.equal((await search('runId=run_nope')).total, 0)
   const tooLong = await t.app.inject({ method: 'GET', url: `/api/billing/invoices?q=${'x'.repeat(201)}`, headers: office })
   assert.equal(tooLong.statusCode, 422)
   assert.ok(tooLong.json().error.details.fields.q)

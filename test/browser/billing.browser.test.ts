@@ -98,6 +98,13 @@ test('preview, confirm, watch the run, mark a failed payment paid; the customer 
   const nedPayment = await deps.db.selectFrom('payments').select(['reference', 'amountCents']).where('customerId', '=', poor.id).executeTakeFirstOrThrow()
   assert.deepEqual([nedPayment.reference, Number(nedPayment.amountCents)], ['cash: Receipt 100', 111600])
   await page.getByRole('region', { name: 'Past runs' }).getByRole('cell', { name: 'completed' }).waitFor()
+  // The run's own invoices, from its row in Past runs; then all again.
+  await page.getByRole('region', { name: 'Past runs' }).getByRole('button', { name: /^Invoices of the run of/ }).click()
+  const ofRun = page.getByRole('region', { name: 'Invoices' })
+  await ofRun.getByText(/^Invoices of the run of/).waitFor()
+  await ofRun.getByText('1–3 of 3').waitFor()
+  await ofRun.getByRole('button', { name: 'Show all invoices' }).click()
+  await ofRun.getByText(/^Invoices of the run of/).waitFor({ state: 'detached' })
 
   // Grace's payment is not settled yet: the office voids it from the invoice's details.
   const graceInvoice = await deps.db.selectFrom('invoices').select('number').where('customerId', '=', good.id).executeTakeFirstOrThrow()

@@ -42,6 +42,12 @@ export async function listInvoices(db: Db, q: InvoiceListQuery): Promise<Page<In
   if (q.status) base = base.where('i.status', '=', q.status)
   if (q.agreementId) base = base.where('i.agreementId', '=', q.agreementId)
   if (q.customerId) base = base.where('i.customerId', '=', q.customerId)
+  if (q.runId) {
+    const runId = q.runId
+    base = base.where((eb) =>
+      eb.or([eb('i.runId', '=', runId), eb.exists(eb.selectFrom('chargeAttempts as ca').select('ca.id').whereRef('ca.invoiceId', '=', 'i.id').where('ca.runId', '=', runId))]),
+    )
+  }
   const text = q.q?.trim()
   if (text) {
     const asNumber = asNumberSearch(text)

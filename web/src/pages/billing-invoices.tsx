@@ -25,7 +25,7 @@ export const INVOICE_STATUS_LABELS: Record<string, string> = {
  * void and refund. On the Billing page all of them, searchable; on an agreement's or a customer's
  * page only theirs.
  */
-export function Invoices({ agreementId, customerId }: { agreementId?: string; customerId?: string } = {}) {
+export function Invoices({ agreementId, customerId, run, onClearRun }: { agreementId?: string; customerId?: string; run?: { id: string; label: string }; onClearRun?(): void } = {}) {
   const scoped = Boolean(agreementId || customerId)
   const [page, setPage] = useState(1)
   const [status, setStatus] = useState('')
@@ -41,7 +41,7 @@ export function Invoices({ agreementId, customerId }: { agreementId?: string; cu
     return () => clearTimeout(timer)
   }, [text, q])
   const [openId, setOpenId] = useState<string | null>(null)
-  const list = useLoad<PageOf<InvoiceRowDto>>(withQuery('/api/billing/invoices', { page, pageSize: scoped ? 10 : 25, status, q, agreementId, customerId }))
+  const list = useLoad<PageOf<InvoiceRowDto>>(withQuery('/api/billing/invoices', { page, pageSize: scoped ? 10 : 25, status, q, agreementId, customerId, runId: run?.id }))
   const qbo = useLoad<{ queued: number; sent: number; failed: number }>(scoped ? null : '/api/billing/quickbooks-queue')
   const statusFilter = (
     <>
@@ -80,10 +80,18 @@ export function Invoices({ agreementId, customerId }: { agreementId?: string; cu
           {statusFilter}
         </SearchToolbar>
       )}
+      {run && (
+        <p className="filter-chip">
+          Invoices of the run {run.label}{' '}
+          <button type="button" onClick={onClearRun}>
+            Show all invoices
+          </button>
+        </p>
+      )}
       <LoadState loading={list.loading && !list.data} error={list.error} />
       {list.data && (
         <>
-          {list.data.total === 0 && <p className="muted">{q || status ? 'No invoices match.' : scoped ? 'No invoices yet.' : 'No invoices yet: Bill all creates them.'}</p>}
+          {list.data.total === 0 && <p className="muted">{q || status || run ? 'No invoices match.' : scoped ? 'No invoices yet.' : 'No invoices yet: Bill all creates them.'}</p>}
           <table hidden={list.data.items.length === 0}>
             <thead>
               <tr>

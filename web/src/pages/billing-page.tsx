@@ -6,7 +6,7 @@ import type { Page as PageOf } from '../../../src/contracts/common.ts'
 import { api, errorMessage } from '../api.ts'
 import { ConfirmButton } from '../confirm-button.tsx'
 import { formatUsd } from '../money.ts'
-import { LoadState, Page } from '../page.tsx'
+import { LoadState, Page, Pager } from '../page.tsx'
 import { Link } from '../router.tsx'
 import { formatDateTime } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
@@ -26,12 +26,16 @@ const RUN_STATUS: Record<string, string> = { completed: 'Completed', failed: 'St
 
 /** Bill all (preview → confirm → live progress → summary), failed payments, past runs, invoices. */
 export function BillingPage() {
-  const runs = useLoad<PageOf<RunDto>>('/api/billing/runs?pageSize=10')
+  const [runsPage, setRunsPage] = useState(1)
+  const runs = useLoad<PageOf<RunDto>>(`/api/billing/runs?pageSize=10&page=${runsPage}`)
+  // A run in progress is the newest: page 1 of the list tells, whichever page is shown.
+  const newest = useLoad<PageOf<RunDto>>('/api/billing/runs?pageSize=1')
+  const [invoiceRun, setInvoiceRun] = useState<{ id: string; label: string } | null>(null)
   const [activeRunId, setActiveRunId] = useState<string | null>(null)
   const [expected, setExpected] = useState<number | null>(null)
   // Bumped when a run ends, so the lists below show its results.
   const [refresh, setRefresh] = useState(0)
-  const running = runs.data?.items.find((r) => r.status === 'running')
+  const running = newest.data?.items.find((r) => r.status === 'running')
   const watching = activeRunId ?? running?.id ?? null
   return (
     <Page title="Billing">
@@ -48,12 +52,14 @@ export function BillingPage() {
           expected={expected}
           onFinished={() => {
             runs.reload()
+            newest.reload()
             setRefresh((n) => n + 1)
           }}
           onDismiss={() => {
             setActiveRunId(null)
             setExpected(null)
             runs.reload()
+            newest.reload()
           }}
         />
       )}
@@ -74,6 +80,9 @@ export function BillingPage() {
                 <th scope="col">Declined</th>
                 <th scope="col">Errors</th>
                 <th scope="col">Collected</th>
+                <th scope="col">
+                  <span className="visually-hidden">Invoices of the run</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -93,13 +102,26 @@ export function BillingPage() {
                   <td>{r.declined}</td>
                   <td>{r.errors}</td>
                   <td>{formatUsd(r.collectedCents)}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="link-button"
+                      onClick={() => {
+                        setInvoiceRun({ id: r.id, label: `of ${formatDateTime(r.startedAt)}` })
+                        document.getElementById('invoices-heading')?.scrollIntoView({ block: 'start' })
+                      }}
+                    >
+                      Invoices<span className="visually-hidden"> of the run of {formatDateTime(r.startedAt)}</span>
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
+        {runs.data && runs.data.total > runs.data.pageSize && <Pager page={runs.data.page} pageSize={runs.data.pageSize} total={runs.data.total} noun="runs" onPage={setRunsPage} />}
       </section>
-      <Invoices key={`i${refresh}`} />
+      <Invoices key={`i${refresh}|${invoiceRun?.id ?? ''}`} {...(invoiceRun ? { run: invoiceRun } : {})} onClearRun={() => setInvoiceRun(null)} />
       <BillingSettingsForm />
     </Page>
   )
