@@ -84,6 +84,12 @@ test('preview, confirm, watch the run, mark a failed payment paid; the customer 
   await failed.getByRole('row', { name: /Olga Oldcard/ }).getByRole('button', { name: /history$/ }).click()
   await failed.getByRole('region', { name: /^Invoice \d+$/ }).getByText(/declined \$1,101\.00/).waitFor()
   await failed.getByRole('row', { name: /Olga Oldcard/ }).getByRole('button', { name: /history$/ }).click()
+  // Retrying asks first, names the amount, and says what the gateway answered.
+  const before = (await h.ledger()).length
+  await failed.getByRole('row', { name: /Olga Oldcard/ }).getByRole('button', { name: 'Retry' }).click()
+  assert.equal((await h.ledger()).length, before, 'nothing is charged before the office confirms')
+  await failed.getByRole('button', { name: 'Charge $1,101.00' }).click()
+  await failed.getByText(/was declined again/).waitFor()
   const nedRow = failed.getByRole('row', { name: /Ned Declined/ })
   await nedRow.getByRole('button', { name: 'Mark paid' }).click()
   const payForm = failed.getByRole('form', { name: /^Record a payment for invoice/ })

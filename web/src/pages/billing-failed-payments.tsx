@@ -2,6 +2,7 @@ import { useState } from 'react'
 import type { FailedPaymentDto } from '../../../src/contracts/billing.ts'
 import type { Page as PageOf } from '../../../src/contracts/common.ts'
 import { api, errorMessage } from '../api.ts'
+import { ConfirmButton } from '../confirm-button.tsx'
 import { formatUsd } from '../money.ts'
 import { useNotice } from '../notice.tsx'
 import { LoadState, Pager } from '../page.tsx'
@@ -24,11 +25,14 @@ export function FailedPayments() {
   const list = useLoad<PageOf<FailedPaymentDto>>(`/api/billing/failed-payments?page=${page}&pageSize=25`)
   const notice = useNotice()
   const [error, setError] = useState<string | null>(null)
-  const act = async (what: string, fn: () => Promise<unknown>) => {
+  /** Charges the invoice now and says what the gateway answered. */
+  const retry = async (f: FailedPaymentDto) => {
     setError(null)
     try {
-      await fn()
-      notice(what)
+      const r = await api<{ result: string; invoice: { failureMessage: string | null } }>('POST', `/api/billing/invoices/${f.invoiceId}/retry`)
+      if (r.result === 'approved') notice(`Invoice ${f.invoiceNumber}: ${formatUsd(f.amountCents)} approved.`)
+      else if (r.result === 'declined') setError(`Invoice ${f.invoiceNumber} was declined again${r.invoice.failureMessage ? `: ${r.invoice.failureMessage}` : ''}.`)
+      else setError(`Invoice ${f.invoiceNumber}: the gateway could not be reached or is still confirming; it is retried at the next run.`)
     } catch (err) {
       setError(errorMessage(err))
     } finally {
@@ -93,9 +97,12 @@ export function FailedPayments() {
                     <div className="muted">{RETRY_LABELS[f.retryState ?? ''] ?? ''}</div>
                   </td>
                   <td>
-                    <button type="button" onClick={() => void act(`Invoice ${f.invoiceNumber} was charged again.`, () => api('POST', `/api/billing/invoices/${f.invoiceId}/retry`))}>
-                      Retry<span className="visually-hidden"> invoice {f.invoiceNumber}</span>
-                    </button>{' '}
+                    <ConfirmButton
+                      label={`Retry`}
+                      question={`Charge ${formatUsd(f.amountCents)} to the payment method on file now?`}
+                      confirmLabel={`Charge ${formatUsd(f.amountCents)}`}
+                      onConfirm={() => retry(f)}
+                    />{' '}
                     <button type="button" aria-expanded={paying === f.invoiceId} onClick={() => setPaying(paying === f.invoiceId ? null : f.invoiceId)}>
                       Mark paid<span className="visually-hidden"> invoice {f.invoiceNumber}</span>
                     </button>
