@@ -24,9 +24,12 @@ export function cardExpiredOn(expiry: string | null, date: string): boolean {
 // CardPointe's card brands as a person writes them; anything else is shown as the gateway sent it.
 const BRAND_NAMES: Record<string, string> = { VISA: 'Visa', MC: 'Mastercard', AMEX: 'American Express', DISC: 'Discover', DINERS: 'Diners Club', JCB: 'JCB' }
 
+/** "VISA" → "Visa"; null → "Card". */
+export const brandName = (brand: string | null): string => (brand && BRAND_NAMES[brand.toUpperCase()]) ?? brand ?? 'Card'
+
 /** "Visa ending 1111, expires 12/29" or "Checking account ending 6789 (Dana Reyes)". */
 export function paymentMethodText(pm: PaymentMethodSummary | null): string {
   if (!pm) return 'None on file'
-  if (pm.kind === 'card') return `${(pm.brand && BRAND_NAMES[pm.brand.toUpperCase()]) ?? pm.brand ?? 'Card'} ending ${pm.last4}${pm.expiry ? `, expires ${pm.expiry.slice(0, 2)}/${pm.expiry.slice(2)}` : ''}`
+  if (pm.kind === 'card') return `${brandName(pm.brand)} ending ${pm.last4}${pm.expiry ? `, expires ${pm.expiry.slice(0, 2)}/${pm.expiry.slice(2)}` : ''}`
   return `${pm.accountType === 'ESAV' ? 'Savings' : 'Checking'} account ending ${pm.last4} (${pm.holderName})`
 }

@@ -65,12 +65,29 @@ export async function loadInvoiceContexts(db: Db, invoiceIds: string[]): Promise
   )
 }
 
-export function invoicePdf(ctx: InvoiceContext, paidNote: string | null, issuedOn: string): Promise<Buffer> {
+/**
+ * The invoice PDF. Drawn outside billing runs (when the email is sent, or on download), so it
+ * reads what only the document needs here: the company's contact and logo, the service location's
+ * address, and what has been paid.
+ */
+export async function invoicePdf(db: Db, ctx: InvoiceContext, paidNote: string | null, issuedOn: string): Promise<Buffer> {
+  const extra = await db
+    .selectFrom('invoices as i')
+    .innerJoin('agreements as a', 'a.id', 'i.agreementId')
+    .leftJoin('customerLocations as l', 'l.id', 'a.locationId')
+    .crossJoin('companySettings as s')
+    .select(['i.status', 'i.paidCents', 'l.line1', 'l.line2', 'l.city', 'l.region', 'l.postalCode', 's.email', 's.phone', 's.logoBase64'])
+    .where('i.id', '=', ctx.invoiceId)
+    .where('s.id', '=', 1)
+    .executeTakeFirst()
   return renderInvoicePdf({
     companyName: ctx.companyName,
+    companyContact: [extra?.email, extra?.phone].filter((v): v is string => Boolean(v)),
+    logo: extra?.logoBase64 ? Buffer.from(extra.logoBase64, 'base64') : null,
     number: ctx.number,
     issuedOn,
     customerName: ctx.customerName,
+    billToAddress: extra?.line1 ? [extra.line1, extra.line2 ?? '', `${extra.city ?? ''}, ${extra.region ?? ''} ${extra.postalCode ?? ''}`.trim()].filter(Boolean) : [],
     agreementName: ctx.agreementName,
     periodStart: ctx.periodStart,
     periodLastDay: lastDayOf({ end: ctx.periodEnd }),
@@ -78,7 +95,9 @@ export function invoicePdf(ctx: InvoiceContext, paidNote: string | null, issuedO
     subtotalCents: ctx.subtotalCents,
     taxCents: ctx.taxCents,
     totalCents: ctx.totalCents,
+    paidCents: Number(extra?.paidCents ?? 0),
     paidNote,
+    status: extra?.status ?? 'open',
   })
 }
 
@@ -94,7 +113,7 @@ export const billingAttachmentRenderers: AttachmentRenderers = {
   [INVOICE_PDF]: async (db, p) => {
     const ctx = await loadInvoiceContext(db, String(p.invoiceId))
     if (!ctx) throw new Error(`invoice ${String(p.invoiceId)} not found`)
-    return invoicePdf(ctx, p.paidNote === null ? null : String(p.paidNote), String(p.issuedOn))
+    return invoicePdf(db, ctx, p.paidNote === null ? null : String(p.paidNote), String(p.issuedOn))
   },
 }
 

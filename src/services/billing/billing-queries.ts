@@ -3,6 +3,8 @@ import type { FailedPaymentDto, InvoiceListQuery, InvoiceRowDto, PaymentReversal
 import type { Page } from '../../contracts/common.ts'
 import type { Db } from '../../db/database.ts'
 import { lastDayOf } from '../../domain/billing-calendar.ts'
+import { paymentMethodText } from '../../domain/payment-method.ts'
+import { usd } from '../../domain/quote-text.ts'
 import { notFound } from '../../domain/errors.ts'
 import type { PricedLine } from '../../domain/pricing.ts'
 import { listAuditEvents } from '../audit/record-audit-event.ts'
@@ -138,9 +140,29 @@ async function listReversals(db: Db, paymentIds: string[]): Promise<PaymentRever
 export async function invoicePdfFor(deps: ServiceDeps, id: string): Promise<{ number: number; pdf: Buffer }> {
   const ctx = await loadInvoiceContext(deps.db, id)
   if (!ctx) throw notFound('invoice', id)
-  const inv = await deps.db.selectFrom('invoices').select(['status', 'paidAt', 'createdAt']).where('id', '=', id).executeTakeFirstOrThrow()
-  const note = inv.status === 'paid' ? `Paid${inv.paidAt ? ` on ${inv.paidAt.toISOString().slice(0, 10)}` : ''}` : null
-  return { number: ctx.number, pdf: await invoicePdf(ctx, note, inv.createdAt.toISOString().slice(0, 10)) }
+  const inv = await deps.db.selectFrom('invoices').select(['createdAt']).where('id', '=', id).executeTakeFirstOrThrow()
+  return { number: ctx.number, pdf: await invoicePdf(deps.db, ctx, await paymentsNote(deps.db, id), inv.createdAt.toISOString().slice(0, 10)) }
+}
+
+/** "Paid $29.95 with Visa ending 1443 on 2026-11-25; refunded $5.00": the invoice's payments, for its PDF. */
+async function paymentsNote(db: Db, invoiceId: string): Promise<string | null> {
+  const rows = await db
+    .selectFrom('payments as p')
+    .leftJoin('chargeAttempts as ca', 'ca.id', 'p.attemptId')
+    .leftJoin('paymentMethods as pm', 'pm.id', 'ca.paymentMethodId')
+    .select(['p.amountCents', 'p.refundedCents', 'p.status', 'p.method', 'p.reference', 'p.receivedAt', 'pm.kind', 'pm.brand', 'pm.accountType', 'pm.last4', 'pm.expiry', 'pm.holderName'])
+    .where('p.invoiceId', '=', invoiceId)
+    .where('p.status', '<>', 'voided')
+    .orderBy('p.createdAt')
+    .execute()
+  if (rows.length === 0) return null
+  return rows
+    .map((r) => {
+      const how = r.kind && r.last4 ? paymentMethodText({ kind: r.kind, brand: r.brand, accountType: r.accountType, last4: r.last4, expiry: null, holderName: r.holderName ?? '' }) : r.reference || r.method
+      const refunded = Number(r.refundedCents) > 0 ? `; refunded ${usd(Number(r.refundedCents))}` : ''
+      return `Paid ${usd(Number(r.amountCents))} with ${how} on ${r.receivedAt.toISOString().slice(0, 10)}${refunded}`
+    })
+    .join('. ')
 }
 
 /** Unpaid invoices after a failed charge, oldest first: who, how much, why, how often, what next. */

@@ -7,9 +7,15 @@ import type { PricedLine } from '../../domain/pricing.ts'
 /** What an invoice PDF shows. All text is drawn as text (PDF has no markup to inject into). */
 export interface InvoiceDocument {
   companyName: string
+  /** The company's contact line: email and phone, when set. */
+  companyContact: string[]
+  /** PNG or JPEG bytes (a Uint8Array after crossing to the PDF worker). */
+  logo: Uint8Array | null
   number: number
   issuedOn: string
   customerName: string
+  /** The service location's address, one line per entry. */
+  billToAddress: string[]
   agreementName: string
   periodStart: string
   /** Inclusive last day. */
@@ -18,8 +24,11 @@ export interface InvoiceDocument {
   subtotalCents: number
   taxCents: number
   totalCents: number
-  /** e.g. "Paid by VISA ending 1443 on 2026-12-01", or null when unpaid. */
+  paidCents: number
+  /** e.g. "Paid $29.95 with Visa ending 1443 on 2026-12-01", or null when unpaid. */
   paidNote: string | null
+  /** "void": drawn as such, nothing owed. */
+  status: string
 }
 
 // NOTE: DejaVu covers accented names and most scripts; pdfkit's built-in Helvetica does not.
@@ -56,24 +65,67 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     pdf.on('end', () => resolve(Buffer.concat(chunks)))
     pdf.on('error', reject)
   })
-  pdf.font('bold').fontSize(18).text(doc.companyName)
-  pdf.moveDown(0.5).font('regular').fontSize(11)
-  pdf.text(`Invoice ${doc.number} · issued ${doc.issuedOn}`)
-  pdf.text(`Bill to: ${doc.customerName}`)
-  pdf.text(`Agreement: ${doc.agreementName}`)
-  pdf.text(`Service period: ${doc.periodStart} to ${doc.periodLastDay}`)
-  pdf.moveDown()
-  const right = (label: string, amount: string, bold = false) => {
-    const y = pdf.y
-    pdf.font(bold ? 'bold' : 'regular').text(label, 54, y, { width: 380 })
-    pdf.text(amount, 440, y, { width: 118, align: 'right' })
+  const left = 54
+  const width = 612 - 2 * left
+  const paid = doc.status === 'paid' || doc.status === 'refunded'
+  const title = doc.status === 'void' ? 'INVOICE (VOID)' : paid ? 'RECEIPT' : 'INVOICE'
+  // Header: logo, company and contact on the left; the document's name and number on the right.
+  const top = pdf.y
+  if (doc.logo) {
+    pdf.image(Buffer.from(doc.logo), left, top, { fit: [150, 50] })
+    pdf.y = top + 56
   }
-  for (const line of doc.lines) right(line.description, formatUsd(line.amountCents))
-  pdf.moveDown(0.5)
-  right('Subtotal', formatUsd(doc.subtotalCents))
-  right('Tax', formatUsd(doc.taxCents))
-  right('Total', formatUsd(doc.totalCents), true)
-  if (doc.paidNote) pdf.moveDown().font('bold').text(doc.paidNote, 54)
+  pdf.font('bold').fontSize(16).text(doc.companyName, left, pdf.y, { width: 300 })
+  pdf.font('regular').fontSize(9).fillColor('#444444')
+  for (const line of doc.companyContact) pdf.text(line, { width: 300 })
+  const headerBottom = pdf.y
+  pdf.fillColor('#000000').font('bold').fontSize(16).text(title, left + 300, top, { width: width - 300, align: 'right' })
+  pdf.font('regular').fontSize(10)
+  for (const line of [`Invoice ${doc.number}`, `Issued ${doc.issuedOn}`]) pdf.text(line, left + 300, pdf.y, { width: width - 300, align: 'right' })
+  pdf.y = Math.max(headerBottom, pdf.y) + 18
+
+  // Bill to, and what the invoice is for.
+  const blockTop = pdf.y
+  pdf.font('bold').fontSize(9).fillColor('#444444').text('BILL TO', left, blockTop)
+  pdf.fillColor('#000000').font('regular').fontSize(10).text(doc.customerName)
+  for (const line of doc.billToAddress) pdf.text(line)
+  const billBottom = pdf.y
+  const forX = left + 250
+  pdf.font('bold').fontSize(9).fillColor('#444444').text('FOR', forX, blockTop)
+  pdf.fillColor('#000000').font('regular').fontSize(10)
+  pdf.text(doc.agreementName, forX, pdf.y, { width: width - 250 })
+  pdf.text(`Service period: ${doc.periodStart} to ${doc.periodLastDay}`, forX, pdf.y, { width: width - 250 })
+  pdf.y = Math.max(billBottom, pdf.y) + 18
+
+  // Lines, then the totals under them.
+  const amountX = left + width - 120
+  const row = (label: string, amount: string, opts: { bold?: boolean; x?: number } = {}) => {
+    const y = pdf.y
+    pdf.font(opts.bold ? 'bold' : 'regular').text(label, opts.x ?? left, y, { width: amountX - (opts.x ?? left) - 10 })
+    const after = pdf.y
+    pdf.text(amount, amountX, y, { width: 120, align: 'right' })
+    pdf.y = Math.max(after, pdf.y) + 2
+  }
+  const rule = () => {
+    pdf.moveTo(left, pdf.y).lineTo(left + width, pdf.y).lineWidth(0.5).strokeColor('#999999').stroke()
+    pdf.y += 4
+  }
+  pdf.fontSize(9).fillColor('#444444')
+  row('DESCRIPTION', 'AMOUNT', { bold: true })
+  pdf.fillColor('#000000').fontSize(10)
+  rule()
+  for (const line of doc.lines) row(line.description, formatUsd(line.amountCents))
+  rule()
+  const totalsX = left + 300
+  row('Subtotal', formatUsd(doc.subtotalCents), { x: totalsX })
+  row('Tax', formatUsd(doc.taxCents), { x: totalsX })
+  row('Total', formatUsd(doc.totalCents), { x: totalsX, bold: true })
+  if (doc.paidCents > 0) row('Paid', `-${formatUsd(doc.paidCents)}`, { x: totalsX })
+  const due = doc.status === 'void' ? 0 : Math.max(0, doc.totalCents - doc.paidCents)
+  row(doc.status === 'void' ? 'Void: nothing is owed' : 'Balance due', formatUsd(due), { x: totalsX, bold: true })
+  if (doc.paidNote) pdf.moveDown().font('bold').text(doc.paidNote, left, pdf.y, { width })
+  const questions = doc.companyContact.length ? ` Questions about this invoice: ${doc.companyContact.join(' · ')}.` : ''
+  pdf.moveDown(2).font('regular').fontSize(9).fillColor('#444444').text(`Thank you for your business.${questions}`, left, pdf.y, { width })
   pdf.end()
   return done
 }

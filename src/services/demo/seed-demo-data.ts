@@ -38,6 +38,12 @@ export interface DemoSeedResult extends DemoWorkflowCounts {
 export async function seedDemoData(deps: ServiceDeps): Promise<DemoSeedResult | undefined> {
   const existing = await deps.db.selectFrom('customers').select('id').limit(1).execute()
   if (existing.length) return undefined
+  // A company to show on quotes and invoices, unless one has been named already.
+  await deps.db
+    .updateTable('companySettings')
+    .set({ companyName: 'Evergreen Comfort Services', email: 'office@evergreen-comfort.example', phone: '(614) 555-0100' })
+    .where('companyName', '=', 'Your Company')
+    .execute()
   const plans: PlanDto[] = []
   for (const plan of PLANS) plans.push(await createPlan(deps, plan, null))
   const customers: CustomerDto[] = []
