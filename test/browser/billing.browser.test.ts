@@ -103,7 +103,7 @@ test('preview, confirm, watch the run, mark a failed payment paid; the customer 
   await nedRow.waitFor({ state: 'detached' })
   const nedPayment = await deps.db.selectFrom('payments').select(['reference', 'amountCents']).where('customerId', '=', poor.id).executeTakeFirstOrThrow()
   assert.deepEqual([nedPayment.reference, Number(nedPayment.amountCents)], ['cash: Receipt 100', 111600])
-  await page.getByRole('region', { name: 'Past runs' }).getByRole('cell', { name: 'completed' }).waitFor()
+  await page.getByRole('region', { name: 'Past runs' }).getByRole('cell', { name: 'Completed' }).waitFor()
   // The run's own invoices, from its row in Past runs; then all again.
   await page.getByRole('region', { name: 'Past runs' }).getByRole('button', { name: /^Invoices of the run of/ }).click()
   const ofRun = page.getByRole('region', { name: 'Invoices' })

@@ -22,7 +22,7 @@ const PHASES: Record<string, string> = {
   settle: 'Confirming the last charges',
   done: 'Finished',
 }
-const RUN_STATUS: Record<string, string> = { completed: 'Completed', failed: 'Stopped with an error', running: 'Running' }
+const RUN_STATUS: Record<string, string> = { completed: 'Completed', failed: 'Stopped with an error', running: 'Running', interrupted: 'Interrupted (resumed by the next run)' }
 
 /** Bill all (preview → confirm → live progress → summary), failed payments, past runs, invoices. */
 export function BillingPage() {
@@ -94,7 +94,7 @@ export function BillingPage() {
                   </td>
                   <td>{r.throughDate}</td>
                   <td>
-                    {r.status}
+                    {RUN_STATUS[r.status] ?? r.status}
                     {r.error && <div className="muted">{r.error}</div>}
                   </td>
                   <td>{r.invoicesCreated}</td>
