@@ -36,6 +36,7 @@ test('suspend, reactivate and close an agreement from its page; work orders foll
   await page.getByText(/suspended with its work orders/).waitFor()
   assert.equal(await agreementStatus(), 'suspended')
   assert.equal(await woStatus(), 'suspended')
+  await page.getByRole('table', { name: 'Work orders' }).getByRole('cell', { name: 'On hold: agreement suspended' }).waitFor()
 
   await page.getByRole('button', { name: 'Reactivate' }).click()
   await page.getByText(/reactivated with its work orders/).waitFor()

@@ -17,6 +17,15 @@ export const AGREEMENT_STATUS_LABELS = {
   closed: 'Closed',
 } as const
 
+export const WORK_ORDER_STATUS_LABELS: Record<string, string> = {
+  open: 'To be scheduled',
+  scheduled: 'Scheduled',
+  dispatched: 'Dispatched',
+  completed: 'Completed',
+  cancelled: 'Cancelled',
+  suspended: 'On hold: agreement suspended',
+}
+
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'quote.created': 'Created',
   'quote.updated': 'Edited',

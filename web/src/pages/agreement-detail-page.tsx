@@ -8,7 +8,7 @@ import { TextAreaField } from '../fields.tsx'
 import { FormErrors, SubmitButton, useForm } from '../forms.tsx'
 import { useNotice } from '../notice.tsx'
 import { LoadState, Page } from '../page.tsx'
-import { AGREEMENT_STATUS_LABELS, AUDIT_ACTION_LABELS } from '../quote-strings.ts'
+import { AGREEMENT_STATUS_LABELS, AUDIT_ACTION_LABELS, WORK_ORDER_STATUS_LABELS } from '../quote-strings.ts'
 import { Link } from '../router.tsx'
 import { formatDateTime, MONTHS } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
@@ -216,7 +216,7 @@ export function AgreementDetailPage({ id }: { id: string }) {
                 <td>
                   {dateText(w.windowStart)} – {dateText(w.windowEnd)}
                 </td>
-                <td>{w.status}</td>
+                <td>{WORK_ORDER_STATUS_LABELS[w.status] ?? w.status}</td>
               </tr>
             ))}
           </tbody>
