@@ -6,6 +6,8 @@
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { hostname } from 'node:os'
 import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
 import type { ServiceDeps } from '../../src/services/deps.ts'
 import { AppError } from '../../src/domain/errors.ts'
@@ -101,4 +103,20 @@ test('two servers starting the same day: the database lets one through', async (
   assert.equal(both.filter(Boolean).length, 1)
   await both.find(Boolean)!.done
   assert.equal((await runs()).filter((r) => r.automaticFor === '2026-12-04').length, 1)
+})
+
+test("a day's automatic run cut short by a crash is made again that day", async () => {
+  // The server that ran it is gone (a finished child's pid, on this host).
+  const child = spawnSync(process.execPath, ['-e', ''])
+  await deps.db
+    .insertInto('billingRuns')
+    .values({ id: 'run_crashed', throughDate: '2026-12-05', status: 'running', startedBy: null, automaticFor: '2026-12-05', host: hostname(), pid: child.pid! })
+    .execute()
+  now = new Date('2026-12-05T12:00:00Z')
+  const again = await startAutomaticRunIfDue(deps)
+  assert.ok(again, 'the crashed run does not count')
+  await again.done
+  const day = await deps.db.selectFrom('billingRuns').select(['id', 'status']).where('automaticFor', '=', '2026-12-05').orderBy('startedAt').execute()
+  assert.deepEqual(day.map((r) => r.status), ['interrupted', 'completed'])
+  assert.equal(await startAutomaticRunIfDue(deps), null, 'and only once')
 })

@@ -5,6 +5,7 @@ import { usd } from '../../domain/quote-text.ts'
 import type { ServiceDeps } from '../deps.ts'
 import { notifyOffice } from '../notifications/notifications.ts'
 import { getSettings } from '../settings/company-settings.ts'
+import { markDeadRuns } from './billing-runs.ts'
 import { getBillingSettings } from './billing-settings.ts'
 import { startBillingRun, type RunSummary } from './run-billing.ts'
 
@@ -23,7 +24,13 @@ export async function startAutomaticRunIfDue(deps: ServiceDeps): Promise<{ runId
   const settings = await getBillingSettings(deps.db)
   if (!settings.autoBill) return null
   const { timeZone } = await getSettings(deps)
-  const last = await deps.db.selectFrom('billingRuns').select(sql<string | null>`max(automatic_for)::text`.as('day')).executeTakeFirst()
+  // A day's automatic run cut short by a crash does not count: the day is billed again.
+  await markDeadRuns(deps.db)
+  const last = await deps.db
+    .selectFrom('billingRuns')
+    .select(sql<string | null>`max(automatic_for)::text`.as('day'))
+    .where('status', '<>', 'interrupted')
+    .executeTakeFirst()
   const day = automaticRunDue({ on: true, time: settings.autoBillTime, timeZone, now: deps.clock.now(), lastAutomaticFor: last?.day ?? null })
   if (!day) return null
   try {

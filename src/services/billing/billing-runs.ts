@@ -42,7 +42,7 @@ export async function acquireRun(db: Db, through: string, actor: ActorId, automa
   } catch (err) {
     if ((err as { code?: string }).code !== '23505') throw err
     if (automaticFor !== null) {
-      const done = await db.selectFrom('billingRuns').select('id').where('automaticFor', '=', automaticFor).executeTakeFirst()
+      const done = await db.selectFrom('billingRuns').select('id').where('automaticFor', '=', automaticFor).where('status', '<>', 'interrupted').executeTakeFirst()
       if (done) throw conflict('automatic_run_exists', `The automatic run for ${automaticFor} has already been started (${done.id})`)
     }
     const other = await db.selectFrom('billingRuns').select(['id']).where('status', '=', 'running').executeTakeFirst()
