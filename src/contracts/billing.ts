@@ -46,16 +46,25 @@ export type RefundInput = z.infer<typeof RefundInput>
 export const ReasonInput = z.object({ reason: optionalText(500).default('') })
 
 export const BillingSettingsInput = z.object({
+  /** Suspend the agreement and its work orders when a payment fails (off by default). */
   suspendOnFailure: z.boolean({ error: 'must be true or false' }),
+  /** Email the customer a link to update their payment details when a payment fails. */
   emailOnFailure: z.boolean({ error: 'must be true or false' }),
+  /** Days after the first failure to retry declines that may clear (insufficient funds…). */
   retryDays: z
     .array(z.number().int().min(1, { error: 'must be 1 to 30 days' }).max(30, { error: 'must be 1 to 30 days' }), { error: 'must be a list of days' })
     .max(6, { error: 'at most 6 retries' }),
+  /** Retries of gateway errors (nothing charged) before giving up. */
   maxSoonRetries: z.number().int().min(0, { error: 'must be 0 to 20' }).max(20, { error: 'must be 0 to 20' }),
+  /** Charges in flight at once during a run. */
   concurrency: z.number().int().min(1, { error: 'must be 1 to 256' }).max(256, { error: 'must be 1 to 256' }),
+  /** Run Bill all by itself every day at `autoBillTime` (HH:MM, company time zone); off by default. */
   autoBill: z.boolean({ error: 'must be true or false' }),
   autoBillTime: z.string({ error: 'must be a time like 06:00' }).regex(TIME_OF_DAY, { error: 'must be a time like 06:00 (24-hour)' }),
 })
+
+/** The company's billing rules, as stored, sent and edited (see services/billing/billing-settings.ts). */
+export type BillingSettingsDto = z.infer<typeof BillingSettingsInput>
 
 export const PaymentUpdateParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, { error: 'is not a valid link' }) })
 export const PaymentUpdateInput = z.object({

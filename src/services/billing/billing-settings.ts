@@ -1,24 +1,10 @@
+import type { BillingSettingsDto } from '../../contracts/billing.ts'
 import type { Db } from '../../db/database.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ActorId, ServiceDeps } from '../deps.ts'
 
-/** The company's billing rules (one row, table `billing_settings`). */
-export interface BillingSettings {
-  /** Suspend the agreement and its work orders when a payment fails (off by default). */
-  suspendOnFailure: boolean
-  /** Email the customer a link to update their payment details when a payment fails. */
-  emailOnFailure: boolean
-  /** Days after the first failure to retry declines that may clear (insufficient funds…). */
-  retryDays: number[]
-  /** Retries of gateway errors (nothing charged) before giving up. */
-  maxSoonRetries: number
-  /** Charges in flight at once during a run. */
-  concurrency: number
-  /** Run Bill all by itself every day at `autoBillTime` (off by default). */
-  autoBill: boolean
-  /** "HH:MM", 24-hour, in the company's time zone. */
-  autoBillTime: string
-}
+/** The company's billing rules (one row, table `billing_settings`); fields described in contracts/billing.ts. */
+export type BillingSettings = BillingSettingsDto
 
 export async function getBillingSettings(db: Db): Promise<BillingSettings> {
   const s = await db.selectFrom('billingSettings').selectAll().where('id', '=', 1).executeTakeFirstOrThrow()

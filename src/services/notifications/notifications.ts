@@ -1,3 +1,4 @@
+import type { NotificationDto } from '../../contracts/notifications.ts'
 import type { Db } from '../../db/database.ts'
 import { notFound } from '../../domain/errors.ts'
 import { newId } from '../../domain/ids.ts'
@@ -5,16 +6,7 @@ import type { ServiceDeps } from '../deps.ts'
 
 /** In-app notifications for the office (one shared inbox: every office user sees the same list). */
 
-export interface NotificationDto {
-  id: string
-  kind: string
-  title: string
-  body: string
-  /** An in-app path, e.g. `/agreements/agr_…`. */
-  link: string | null
-  readAt: string | null
-  createdAt: string
-}
+export type { NotificationDto }
 
 /** Adds a notification; call it inside the transaction of the change it announces. */
 export async function notifyOffice(db: Db, n: { kind: string; title: string; body?: string; link?: string | null }): Promise<string> {

@@ -1,19 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react'
+import type { BillingSettingsDto } from '../../../src/contracts/billing.ts'
 import { api, errorMessage } from '../api.ts'
 import { useNotice } from '../notice.tsx'
 import { LoadState } from '../page.tsx'
 import { useSession } from '../session.tsx'
 import { useLoad } from '../use-load.ts'
-
-interface BillingSettingsDto {
-  suspendOnFailure: boolean
-  emailOnFailure: boolean
-  retryDays: number[]
-  maxSoonRetries: number
-  concurrency: number
-  autoBill: boolean
-  autoBillTime: string
-}
 
 /** The billing rules; admins change them, office staff see them. */
 export function BillingSettingsForm() {

@@ -1,4 +1,5 @@
 import type { Page as PageOf } from '../../../src/contracts/common.ts'
+import type { NotificationDto } from '../../../src/contracts/notifications.ts'
 import { api, errorMessage } from '../api.ts'
 import { refreshUnread } from '../notification-bell.tsx'
 import { LoadState, Page, Pager } from '../page.tsx'
@@ -7,15 +8,7 @@ import { formatDateTime } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
 import { useState } from 'react'
 
-interface NotificationView {
-  id: string
-  kind: string
-  title: string
-  body: string
-  link: string | null
-  readAt: string | null
-  createdAt: string
-}
+type NotificationView = NotificationDto
 
 /** The office's notifications, newest first; opening one marks it read. */
 export function NotificationsPage() {
