@@ -20,7 +20,9 @@ export function percentOf(amount: Cents, basisPoints: number): Cents {
   return cents(Math.abs(r) * 2 >= 10_000 ? q + Math.sign(raw) : q)
 }
 
-/** Formats cents as US dollars for people, e.g. 123456 → "$1,234.56". */
+const USD = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' })
+
+/** Formats cents as US dollars for people, e.g. 123456 → "$1,234.56". The one formatter for server and web app. */
 export function formatUsd(amount: Cents | number): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(amount / 100)
+  return USD.format(amount / 100)
 }

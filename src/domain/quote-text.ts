@@ -1,4 +1,5 @@
 import type { QuoteOptionDto } from '../contracts/quotes.ts'
+import { formatUsd } from './money.ts'
 
 /** Plain-language descriptions of quote options, shared by the web pages, the PDF and the email. */
 
@@ -6,7 +7,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 const FREQ: Record<string, string> = { monthly: 'month', quarterly: 'quarter', semiannual: 'half-year', annual: 'year' }
 
 /** 123450 → "$1,234.50". */
-export const usd = (cents: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100)
+export const usd = (cents: number) => formatUsd(cents)
 
 /** "per month", "every 2 months". */
 export function perPeriodText(o: Pick<QuoteOptionDto, 'billingFrequency' | 'billingIntervalMonths'>): string {

@@ -29,10 +29,8 @@ export function centsToDollarText(cents: number): string {
   return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
 }
 
-/** 123450 → "$1,234.50". */
-export function formatUsd(cents: number): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100)
-}
+/** 123450 → "$1,234.50" (the server's formatter, so emails, PDFs and pages agree). */
+export { formatUsd } from '../../src/domain/money.ts'
 
 /** "8.25" or "8.25%" → 825 basis points; null when not a percent with at most two decimals. */
 export function parsePercent(text: string): number | null {

@@ -3,6 +3,8 @@ import { lastDayOf } from '../../domain/billing-calendar.ts'
 import type { PricedLine } from '../../domain/pricing.ts'
 import { enqueueEmail, type AttachmentRenderers, type OutboxEmail, type RenderedAttachment } from '../email/outbox.ts'
 import { renderInvoicePdfOffThread as renderInvoicePdf } from './invoice-pdf-pool.ts'
+import { formatUsd } from '../../domain/money.ts'
+import { esc } from '../email/html.ts'
 
 /** Everything a receipt or a failure notice says about one invoice. */
 export interface InvoiceContext {
@@ -23,9 +25,6 @@ export interface InvoiceContext {
   companyName: string
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
-const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' })
-const money = (cents: number) => usd.format(cents / 100)
 
 /** Loads the invoice's context (customer, primary email, agreement, company). */
 export async function loadInvoiceContext(db: Db, invoiceId: string): Promise<InvoiceContext | null> {
@@ -121,15 +120,15 @@ export const billingAttachmentRenderers: AttachmentRenderers = {
  * The receipt for a payment, with the invoice PDF (drawn when it is sent); null when the
  * customer has no email on file. Queue it in the transaction that records the payment.
  */
-export function receiptEmail(ctx: InvoiceContext, amountCents: number, paidWith: string, paidOn: string, paidNote = `Paid ${money(amountCents)} with ${paidWith} on ${paidOn}`): OutboxEmail | null {
+export function receiptEmail(ctx: InvoiceContext, amountCents: number, paidWith: string, paidOn: string, paidNote = `Paid ${formatUsd(amountCents)} with ${paidWith} on ${paidOn}`): OutboxEmail | null {
   if (!ctx.customerEmail) return null
   const period = `${ctx.periodStart} to ${lastDayOf({ end: ctx.periodEnd })}`
   return {
     kind: 'billing.receipt',
     to: ctx.customerEmail,
     subject: `Receipt for invoice ${ctx.number} from ${ctx.companyName}`.replace(/[\r\n]+/g, ' '),
-    text: `Hello ${ctx.customerName},\n\nThank you: we received ${money(amountCents)} for invoice ${ctx.number} (${ctx.agreementName}, ${period}), paid with ${paidWith} on ${paidOn}.\nThe invoice is attached.\n\n${ctx.companyName}\n`,
-    html: `<p>Hello ${esc(ctx.customerName)},</p><p>Thank you: we received <strong>${money(amountCents)}</strong> for invoice ${ctx.number} (${esc(ctx.agreementName)}, ${period}), paid with ${esc(paidWith)} on ${paidOn}.</p><p>The invoice is attached.</p><p>${esc(ctx.companyName)}</p>`,
+    text: `Hello ${ctx.customerName},\n\nThank you: we received ${formatUsd(amountCents)} for invoice ${ctx.number} (${ctx.agreementName}, ${period}), paid with ${paidWith} on ${paidOn}.\nThe invoice is attached.\n\n${ctx.companyName}\n`,
+    html: `<p>Hello ${esc(ctx.customerName)},</p><p>Thank you: we received <strong>${formatUsd(amountCents)}</strong> for invoice ${ctx.number} (${esc(ctx.agreementName)}, ${period}), paid with ${esc(paidWith)} on ${paidOn}.</p><p>The invoice is attached.</p><p>${esc(ctx.companyName)}</p>`,
     attachments: [invoicePdfAttachment(ctx, paidNote, paidOn)],
     relatedType: 'invoice',
     relatedId: ctx.invoiceId,
@@ -149,8 +148,8 @@ export async function queueFailureNotice(tx: Db, ctx: InvoiceContext, reasonText
     kind: 'billing.payment_failed',
     to: ctx.customerEmail,
     subject: `Payment for invoice ${ctx.number} did not go through`,
-    text: `Hello ${ctx.customerName},\n\nWe could not collect ${money(ctx.totalCents)} for invoice ${ctx.number} (${ctx.agreementName}): ${reasonText}.\nPlease verify or update your payment details here:\n${link}\n\n${ctx.companyName}\n`,
-    html: `<p>Hello ${esc(ctx.customerName)},</p><p>We could not collect <strong>${money(ctx.totalCents)}</strong> for invoice ${ctx.number} (${esc(ctx.agreementName)}): ${esc(reasonText)}.</p><p><a href="${esc(link)}">Verify or update your payment details</a></p><p>${esc(ctx.companyName)}</p>`,
+    text: `Hello ${ctx.customerName},\n\nWe could not collect ${formatUsd(ctx.totalCents)} for invoice ${ctx.number} (${ctx.agreementName}): ${reasonText}.\nPlease verify or update your payment details here:\n${link}\n\n${ctx.companyName}\n`,
+    html: `<p>Hello ${esc(ctx.customerName)},</p><p>We could not collect <strong>${formatUsd(ctx.totalCents)}</strong> for invoice ${ctx.number} (${esc(ctx.agreementName)}): ${esc(reasonText)}.</p><p><a href="${esc(link)}">Verify or update your payment details</a></p><p>${esc(ctx.companyName)}</p>`,
     relatedType: 'invoice',
     relatedId: ctx.invoiceId,
   })

@@ -2,6 +2,7 @@ import PDFDocument from 'pdfkit'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { readFileSync } from 'node:fs'
+import { formatUsd } from '../../domain/money.ts'
 import type { PricedLine } from '../../domain/pricing.ts'
 
 /** What an invoice PDF shows. All text is drawn as text (PDF has no markup to inject into). */
@@ -50,8 +51,6 @@ function loadFonts() {
   return fonts
 }
 
-const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' })
-const formatUsd = (cents: number) => usd.format(cents / 100)
 
 /** Renders an invoice (or receipt, when paid) as a one-page PDF. */
 export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {

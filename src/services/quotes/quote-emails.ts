@@ -1,5 +1,6 @@
 import type { QuoteRevisionDto } from '../../contracts/quotes.ts'
 import { dateText, perPeriodText, quoteLabel, termText, usd, visitsText } from '../../domain/quote-text.ts'
+import { esc } from '../email/html.ts'
 
 /**
  * The emails of the quote → sign-up → approval flow, as pure functions: subject, HTML and
@@ -10,13 +11,6 @@ export interface BuiltEmail {
   subject: string
   html: string
   text: string
-}
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-
-/** Escapes text for HTML element content and quoted attribute values. */
-export function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c])
 }
 
 /** Subjects are one line: user text with line breaks must not inject headers. */
