@@ -33,3 +33,8 @@ export function paymentMethodText(pm: PaymentMethodSummary | null): string {
   if (pm.kind === 'card') return `${brandName(pm.brand)} ending ${pm.last4}${pm.expiry ? `, expires ${pm.expiry.slice(0, 2)}/${pm.expiry.slice(2)}` : ''}`
   return `${pm.accountType === 'ESAV' ? 'Savings' : 'Checking'} account ending ${pm.last4} (${pm.holderName})`
 }
+
+/** What a receipt says a payment was made with: "Visa ending 1443", "bank account ending 6789". */
+export function paidWithText(pm: Pick<PaymentMethodSummary, 'kind' | 'brand' | 'last4'> | null): string {
+  return pm ? `${pm.kind === 'ach' ? 'bank account' : brandName(pm.brand)} ending ${pm.last4}` : 'card on file'
+}

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
 import { loginHeaders, type TestApp } from '../helpers/test-app.ts'
 import { startBillingApi, type BillingApi } from '../helpers/billing-services.ts'
+import { pdfText } from '../helpers/pdf-text.ts'
 import { startBillingRun } from '../../src/services/billing/run-billing.ts'
 import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
 
@@ -57,6 +58,14 @@ test('invoices are found by number, customer name or agreement name; odd searche
   const run = await startBillingRun(t.deps, { actor: null, settleWindowMs: 0 })
   await run.done
   const firstRun = run.runId
+  // The office's download of a paid invoice reads like the receipt the customer got.
+  const adaInvoice = await t.deps.db.selectFrom('invoices as i').innerJoin('customers as c', 'c.id', 'i.customerId').select('i.id').where('c.name', '=', 'Ada Good').executeTakeFirstOrThrow()
+  const pdf = await t.app.inject({ method: 'GET', url: `/api/billing/invoices/${adaInvoice.id}/pdf`, headers: office })
+  assert.equal(pdf.headers['content-type'], 'application/pdf')
+  const text = pdfText(pdf.rawPayload)
+  assert.match(text, /RECEIPT/)
+  assert.match(text, /Paid \$25\.00 with Visa ending 1443 on 2026-11-25/)
+  assert.match(text, /Balance due\s+\$0\.00/)
   const search = async (query: string) => {
     const res = await t.app.inject({ method: 'GET', url: `/api/billing/invoices?pageSize=100&${query}`, headers: office })
     assert.equal(res.statusCode, 200, res.body)

@@ -120,7 +120,10 @@ export const billingAttachmentRenderers: AttachmentRenderers = {
  * The receipt for a payment, with the invoice PDF (drawn when it is sent); null when the
  * customer has no email on file. Queue it in the transaction that records the payment.
  */
-export function receiptEmail(ctx: InvoiceContext, amountCents: number, paidWith: string, paidOn: string, paidNote = `Paid ${formatUsd(amountCents)} with ${paidWith} on ${paidOn}`): OutboxEmail | null {
+/** "Paid $29.95 with Visa ending 1443 on 2026-11-25": the receipt's line, in its email and on its PDF. */
+export const paidNoteText = (amountCents: number, paidWith: string, paidOn: string) => `Paid ${formatUsd(amountCents)} with ${paidWith} on ${paidOn}`
+
+export function receiptEmail(ctx: InvoiceContext, amountCents: number, paidWith: string, paidOn: string, paidNote = paidNoteText(amountCents, paidWith, paidOn)): OutboxEmail | null {
   if (!ctx.customerEmail) return null
   const period = `${ctx.periodStart} to ${lastDayOf({ end: ctx.periodEnd })}`
   return {

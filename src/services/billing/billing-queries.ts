@@ -3,13 +3,13 @@ import type { FailedPaymentDto, InvoiceListQuery, InvoiceRowDto, PaymentReversal
 import type { Page } from '../../contracts/common.ts'
 import type { Db } from '../../db/database.ts'
 import { lastDayOf } from '../../domain/billing-calendar.ts'
-import { paymentMethodText } from '../../domain/payment-method.ts'
+import { paidWithText } from '../../domain/payment-method.ts'
 import { usd } from '../../domain/quote-text.ts'
 import { notFound } from '../../domain/errors.ts'
 import type { PricedLine } from '../../domain/pricing.ts'
 import { listAuditEvents } from '../audit/record-audit-event.ts'
 import type { ServiceDeps } from '../deps.ts'
-import { invoicePdf, loadInvoiceContext } from './billing-emails.ts'
+import { invoicePdf, loadInvoiceContext, paidNoteText } from './billing-emails.ts'
 import { reasonText } from './record-outcome.ts'
 import { asNumberSearch, likeContains } from '../../db/like.ts'
 
@@ -150,7 +150,7 @@ async function paymentsNote(db: Db, invoiceId: string): Promise<string | null> {
     .selectFrom('payments as p')
     .leftJoin('chargeAttempts as ca', 'ca.id', 'p.attemptId')
     .leftJoin('paymentMethods as pm', 'pm.id', 'ca.paymentMethodId')
-    .select(['p.amountCents', 'p.refundedCents', 'p.status', 'p.method', 'p.reference', 'p.receivedAt', 'pm.kind', 'pm.brand', 'pm.accountType', 'pm.last4', 'pm.expiry', 'pm.holderName'])
+    .select(['p.amountCents', 'p.refundedCents', 'p.status', 'p.method', 'p.reference', 'p.receivedAt', 'pm.kind', 'pm.brand', 'pm.last4'])
     .where('p.invoiceId', '=', invoiceId)
     .where('p.status', '<>', 'voided')
     .orderBy('p.createdAt')
@@ -158,9 +158,9 @@ async function paymentsNote(db: Db, invoiceId: string): Promise<string | null> {
   if (rows.length === 0) return null
   return rows
     .map((r) => {
-      const how = r.kind && r.last4 ? paymentMethodText({ kind: r.kind, brand: r.brand, accountType: r.accountType, last4: r.last4, expiry: null, holderName: r.holderName ?? '' }) : r.reference || r.method
+      const how = r.kind && r.last4 ? paidWithText({ kind: r.kind, brand: r.brand, last4: r.last4 }) : r.reference || r.method
       const refunded = Number(r.refundedCents) > 0 ? `; refunded ${usd(Number(r.refundedCents))}` : ''
-      return `Paid ${usd(Number(r.amountCents))} with ${how} on ${r.receivedAt.toISOString().slice(0, 10)}${refunded}`
+      return `${paidNoteText(Number(r.amountCents), how, r.receivedAt.toISOString().slice(0, 10))}${refunded}`
     })
     .join('. ')
 }

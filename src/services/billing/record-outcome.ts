@@ -10,7 +10,7 @@ import { outboxRows, type OutboxRow } from '../email/outbox.ts'
 import type { ChargeContext, ChargeResult } from './charge-invoice.ts'
 import { createPaymentUpdateLink } from './payment-update-links.ts'
 import { suspendAgreementTx } from './suspension.ts'
-import { brandName } from '../../domain/payment-method.ts'
+import { paidWithText } from '../../domain/payment-method.ts'
 
 /**
  * Recording a charge's outcome: each in one transaction with everything it causes (payment,
@@ -41,8 +41,6 @@ export interface KnownAttempt {
   invoice?: Promise<InvoiceContext | null>
 }
 
-const paidWithText = (pm: KnownAttempt['paymentMethod']) =>
-  pm ? `${pm.kind === 'ach' ? 'bank account' : brandName(pm.brand)} ending ${pm.last4}` : 'card on file'
 
 /**
  * Loads what the receipt says about the invoice ahead of the gateway's answer, so the lookup
