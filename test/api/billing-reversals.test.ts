@@ -10,10 +10,9 @@ import assert from 'node:assert/strict'
 import type { PaymentReversalDto } from '../../src/contracts/billing.ts'
 import type { AuditEventDto } from '../../src/contracts/common.ts'
 import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
-import { startBillingRun } from '../../src/services/billing/run-billing.ts'
 import type { TestApp } from '../helpers/test-app.ts'
 import { startBillingApi, type BillingApi } from '../helpers/billing-services.ts'
-import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
+import { aCardPayment } from '../helpers/billing-fixtures.ts'
 
 let h: SandboxHarness
 let t: TestApp
@@ -34,32 +33,12 @@ const invoice = async (id: string) => {
   return res.body as { refundedCents: number; payments: { id: string; status: string; refundedCents: number }[]; reversals: PaymentReversalDto[]; history: AuditEventDto[] }
 }
 const confirm = (id: string) => api('POST', `/api/billing/reversals/${id}/confirm`, {})
-const withFaults = async <T>(faults: Record<string, unknown>, fn: () => Promise<T>): Promise<T> => {
-  await h.faults(faults)
-  try {
-    return await fn()
-  } finally {
-    await h.faults({ reset: true })
-  }
-}
 
-/** A settled card payment of `amountCents` (one monthly period charged by a run). */
-async function aCardPayment(name: string, amountCents: number) {
-  const deps = t.deps
-  const c = await aCustomer(deps, name, null)
-  const pm = await aCard(deps.db, deps.gateway, h.tokenize, c.id)
-  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: '2026-03-01', lines: monthly(amountCents) })
-  await (await startBillingRun(deps, { through: '2026-03-15', actor: null, settleWindowMs: 1000 })).done
-  const inv = await deps.db.selectFrom('invoices').select('id').where('agreementId', '=', agr).executeTakeFirstOrThrow()
-  const pay = await deps.db.selectFrom('payments').select(['id', 'invoiceId']).where('invoiceId', '=', inv.id).executeTakeFirstOrThrow()
-  await h.settle()
-  return pay
-}
 
 test('a refund whose answer was dropped shows pending on the invoice; confirming settles it once', async () => {
-  const pay = await aCardPayment('Dropped Refund Api', 5000)
+  const pay = await aCardPayment(t.deps, h, 'Dropped Refund Api', 5000)
   assert.deepEqual((await invoice(pay.invoiceId)).reversals, [])
-  const lost = await withFaults({ dropApprovedRate: 1, endpoints: ['refund'] }, () => api('POST', `/api/billing/payments/${pay.id}/refund`, { amountCents: 1500, reason: 'Goodwill' }))
+  const lost = await h.withFaults({ dropApprovedRate: 1, endpoints: ['refund'] }, () => api('POST', `/api/billing/payments/${pay.id}/refund`, { amountCents: 1500, reason: 'Goodwill' }))
   assert.equal(lost.status, 502, JSON.stringify(lost.body))
   assert.equal(lost.body.error.code, 'refund_unconfirmed')
 
@@ -92,7 +71,7 @@ test('a refund whose answer was dropped shows pending on the invoice; confirming
   assert.equal((await h.ledger()).filter((r) => r.type === 'refund' && r.respstat === 'A' && r.orderid === pending.id).length, 1)
 
   // A refund that never reached the gateway stays pending within the settle window; newest listed first.
-  const unsent = await withFaults({ errorRate: 1, endpoints: ['refund'] }, () => api('POST', `/api/billing/payments/${pay.id}/refund`, { amountCents: 500, reason: 'Second' }))
+  const unsent = await h.withFaults({ errorRate: 1, endpoints: ['refund'] }, () => api('POST', `/api/billing/payments/${pay.id}/refund`, { amountCents: 500, reason: 'Second' }))
   assert.equal(unsent.status, 502, JSON.stringify(unsent.body))
   const two = (await invoice(pay.invoiceId)).reversals
   assert.deepEqual(two.map((r) => [r.status, r.amountCents, r.reason]), [['pending', 500, 'Second'], ['approved', 1500, 'Goodwill']])
@@ -102,7 +81,7 @@ test('a refund whose answer was dropped shows pending on the invoice; confirming
 
 test('a declined refund is listed with the gateway message', async () => {
   // Refunds of $1000–$1999 against a capture of $2000 or more get the amount-driven code: $1116 → insufficient funds.
-  const pay = await aCardPayment('Declined Refund Api', 250000)
+  const pay = await aCardPayment(t.deps, h, 'Declined Refund Api', 250000)
   const res = await api('POST', `/api/billing/payments/${pay.id}/refund`, { amountCents: 111600, reason: 'Declined' })
   assert.equal(res.status, 409, JSON.stringify(res.body))
   const view = await invoice(pay.invoiceId)

@@ -93,13 +93,10 @@ test('an approval whose response is dropped is found by inquiry, not charged aga
   const c = await aCustomer(deps, 'Drop Case', 'drop@example.com')
   const pm = await aCard(deps.db, deps.gateway, h.tokenize, c.id)
   const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: '2026-03-01', lines: monthly(2500) })
-  await h.faults({ dropApprovedRate: 1, endpoints: ['auth'] })
-  try {
+  await h.withFaults({ dropApprovedRate: 1, endpoints: ['auth'] }, async () => {
     const summary = await run('2026-03-31')
     assert.equal(summary.approved, 1)
-  } finally {
-    await h.faults({ reset: true })
-  }
+  })
   const inv = await deps.db.selectFrom('invoices').selectAll().where('agreementId', '=', agr).executeTakeFirstOrThrow()
   assert.equal(inv.status, 'paid')
   const attempts = await deps.db.selectFrom('chargeAttempts').selectAll().where('invoiceId', '=', inv.id).execute()
@@ -133,8 +130,7 @@ test('charging the same invoice from several places at once charges it once', as
   await run('2026-03-31') // no card on file: the invoice waits
   await deps.db.updateTable('agreements').set({ paymentMethodId: pm }).where('id', '=', agr).execute()
   const inv = await deps.db.selectFrom('invoices').select('id').where('agreementId', '=', agr).executeTakeFirstOrThrow()
-  await h.faults({ latencyMs: 150, endpoints: ['auth'] })
-  try {
+  await h.withFaults({ latencyMs: 150, endpoints: ['auth'] }, async () => {
     const results = await Promise.allSettled([
       chargeInvoiceNow(deps, inv.id, null, 'office'),
       chargeInvoiceNow(deps, inv.id, null, 'office'),
@@ -143,9 +139,7 @@ test('charging the same invoice from several places at once charges it once', as
     ])
     // The others are refused (409: in flight or already paid) or find nothing to do.
     for (const r of results) if (r.status === 'rejected') assert.match(String(r.reason.message), /being charged|being confirmed|just paid|only unpaid/)
-  } finally {
-    await h.faults({ reset: true })
-  }
+  })
   const attempts = await deps.db.selectFrom('chargeAttempts').select(['id', 'status']).where('invoiceId', '=', inv.id).execute()
   assert.equal(attempts.filter((a) => a.status === 'approved').length, 1)
   assert.equal((await approvedCharges(new Set(attempts.map((a) => a.id)))).length, 1)
@@ -166,13 +160,10 @@ test('two billing processes charging the same invoices at once charge each exact
   // invoices at the same time, as two worker processes would: the per-invoice claim must hold.
   for await (const batch of streamDueAgreements(deps.db, '2026-04-01')) await createDueInvoices(deps.db, batch, '2026-04-01', null)
   const ctx = { runId: null, settings: await getBillingSettings(deps.db), settleWindowMs: 1000 }
-  await h.faults({ latencyMs: 30, endpoints: ['auth'] })
-  try {
+  await h.withFaults({ latencyMs: 30, endpoints: ['auth'] }, async () => {
     const worker = () => pool(streamChargeTargets(deps.db, '2026-04-01', now, 7), 5, async (t) => void (await chargeOnce(deps, t, ctx)))
     await Promise.all([worker(), worker(), worker()])
-  } finally {
-    await h.faults({ reset: true })
-  }
+  })
   const invoices = await deps.db.selectFrom('invoices').select(['id', 'status', 'totalCents', 'paidCents']).where('agreementId', 'in', ids).execute()
   assert.equal(invoices.length, 30)
   const attempts = await deps.db.selectFrom('chargeAttempts').select(['id', 'invoiceId', 'status']).where('invoiceId', 'in', invoices.map((i) => i.id)).execute()

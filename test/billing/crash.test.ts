@@ -179,12 +179,7 @@ test(`SIGKILL at random moments: ${AGREEMENTS} agreements, ${KILLS} kills, every
 })
 
 test('the same with faults on: 500s, hung requests, approvals whose response is dropped', { timeout: 300_000 }, async () => {
-  await h.faults({ errorRate: 0.05, timeoutRate: 0.03, hangMs: 3000, dropApprovedRate: 0.1, endpoints: ['auth', 'inquireByOrderid'] })
-  try {
-    await billWithKills('2027-01-01', KILLS)
-  } finally {
-    await h.faults({ reset: true })
-  }
+  await h.withFaults({ errorRate: 0.05, timeoutRate: 0.03, hangMs: 3000, dropApprovedRate: 0.1, endpoints: ['auth', 'inquireByOrderid'] }, () => billWithKills('2027-01-01', KILLS))
   // A last run without faults settles any invoice left to retry; then the books must balance.
   const last = await runCli('2027-01-01', null)
   assert.equal(last.code, 0, last.stderr.slice(-2000))

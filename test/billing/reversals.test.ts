@@ -12,7 +12,7 @@ import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sand
 import type { ServiceDeps } from '../../src/services/deps.ts'
 import { startBillingRun } from '../../src/services/billing/run-billing.ts'
 import { recordOfflinePayment, refundPayment, resolveReversal, voidPayment } from '../../src/services/billing/office-actions.ts'
-import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
+import { aCardPayment, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
 import { startBillingServices, type BillingServices } from '../helpers/billing-services.ts'
 
 let h: SandboxHarness
@@ -23,17 +23,6 @@ const now = new Date('2026-03-15T15:00:00Z')
 before(async () => void ({ h, deps } = s = await startBillingServices(() => now)))
 after(() => s.close())
 
-/** A card payment of `amountCents` (one billed period, charged by a run); settled unless told. */
-async function aCardPayment(name: string, amountCents: number, settled = true) {
-  const c = await aCustomer(deps, name, null)
-  const pm = await aCard(deps.db, deps.gateway, h.tokenize, c.id)
-  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: '2026-03-01', lines: monthly(amountCents) })
-  await (await startBillingRun(deps, { through: '2026-03-15', actor: null, settleWindowMs: 1000 })).done
-  const inv = await deps.db.selectFrom('invoices').selectAll().where('agreementId', '=', agr).executeTakeFirstOrThrow()
-  const pay = await deps.db.selectFrom('payments').selectAll().where('invoiceId', '=', inv.id).executeTakeFirstOrThrow()
-  if (settled) await h.settle()
-  return pay
-}
 
 const paymentRow = (id: string) => deps.db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
 const invoiceRow = (id: string) => deps.db.selectFrom('invoices').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
@@ -44,14 +33,6 @@ const queued = async (entityType: 'refund' | 'void', paymentId: string) =>
   (await deps.db.selectFrom('quickbooksQueue').select('entityId').where('entityType', '=', entityType).where('entityId', 'like', `${paymentId}%`).execute()).length
 /** Approved refunds in the sandbox ledger with these order ids. */
 const ledgerRefunds = async (orderIds: string[]) => (await h.ledger()).filter((r) => r.type === 'refund' && r.respstat === 'A' && orderIds.includes(r.orderid ?? ''))
-const withFaults = async <T>(faults: Record<string, unknown>, fn: () => Promise<T>): Promise<T> => {
-  await h.faults(faults)
-  try {
-    return await fn()
-  } finally {
-    await h.faults({ reset: true })
-  }
-}
 const isError = (kind: string, code: RegExp | string, message?: RegExp) => (e: unknown) => {
   assert.ok(e instanceof AppError, String(e))
   assert.equal(e.kind, kind)
@@ -62,8 +43,8 @@ const isError = (kind: string, code: RegExp | string, message?: RegExp) => (e: u
 }
 
 test('a refund approved whose answer is dropped is confirmed by the next attempt and recorded once', async () => {
-  const pay = await aCardPayment('Dropped Refund', 5000)
-  await withFaults({ dropApprovedRate: 1, endpoints: ['refund'] }, () =>
+  const pay = await aCardPayment(deps, h, 'Dropped Refund', 5000)
+  await h.withFaults({ dropApprovedRate: 1, endpoints: ['refund'] }, () =>
     assert.rejects(refundPayment(deps, pay.id, { amountCents: 1500, reason: 'Goodwill' }, null), isError('integration', 'refund_unconfirmed', /being confirmed/)),
   )
   const [pending] = await reversalsOf(pay.id)
@@ -89,10 +70,10 @@ test('a refund approved whose answer is dropped is confirmed by the next attempt
 })
 
 test('two refunds of the same payment at once: one reaches the gateway, the other is refused', async () => {
-  const pay = await aCardPayment('Double Click', 4000)
+  const pay = await aCardPayment(deps, h, 'Double Click', 4000)
   const before = (await h.ledger()).filter((r) => r.type === 'refund').length
   // The gateway is slow, so both requests are surely in flight together.
-  const results = await withFaults({ latencyMs: 200, endpoints: ['refund'] }, () =>
+  const results = await h.withFaults({ latencyMs: 200, endpoints: ['refund'] }, () =>
     Promise.allSettled([refundPayment(deps, pay.id, { reason: 'first click' }, null), refundPayment(deps, pay.id, { reason: 'second click' }, null)]),
   )
   const ok = results.filter((r) => r.status === 'fulfilled')
@@ -113,7 +94,7 @@ test('two refunds of the same payment at once: one reaches the gateway, the othe
 
 test('a declined refund changes nothing but its declined reversal row', async () => {
   // Refunds of $1000–$1999 against a capture of $2000 or more get the amount-driven code: $1116 → insufficient funds.
-  const pay = await aCardPayment('Declined Refund', 250000)
+  const pay = await aCardPayment(deps, h, 'Declined Refund', 250000)
   const [p0, i0] = [await paymentRow(pay.id), await invoiceRow(pay.invoiceId)]
   const [audit0, qbo0] = [await auditCount(pay.invoiceId, 'payment.refunded'), await queued('refund', pay.id)]
   await assert.rejects(refundPayment(deps, pay.id, { amountCents: 111600, reason: 'Declined' }, null), isError('not_allowed', 'refund_declined', /refused the refund/))
@@ -131,8 +112,8 @@ test('a declined refund changes nothing but its declined reversal row', async ()
 })
 
 test('a void approved whose answer is dropped is recorded once when resolved', async () => {
-  const pay = await aCardPayment('Dropped Void', 3000, false)
-  await withFaults({ dropApprovedRate: 1, endpoints: ['void'] }, () =>
+  const pay = await aCardPayment(deps, h, 'Dropped Void', 3000, { settled: false })
+  await h.withFaults({ dropApprovedRate: 1, endpoints: ['void'] }, () =>
     assert.rejects(voidPayment(deps, pay.id, 'Billed by mistake', null), isError('integration', 'void_unconfirmed', /being confirmed/)),
   )
   const [pending] = await reversalsOf(pay.id)
@@ -153,9 +134,9 @@ test('a void approved whose answer is dropped is recorded once when resolved', a
 })
 
 test('a reversal that never reached the gateway fails only after the settle window; then it may be tried again', async () => {
-  const pay = await aCardPayment('Lost Refund', 2000)
+  const pay = await aCardPayment(deps, h, 'Lost Refund', 2000)
   // HTTP 500 on a write: unknown to us, but the sandbox did not process it.
-  await withFaults({ errorRate: 1, endpoints: ['refund'] }, () => assert.rejects(refundPayment(deps, pay.id, { reason: '' }, null), isError('integration', 'refund_unconfirmed')))
+  await h.withFaults({ errorRate: 1, endpoints: ['refund'] }, () => assert.rejects(refundPayment(deps, pay.id, { reason: '' }, null), isError('integration', 'refund_unconfirmed')))
   const [lost] = await reversalsOf(pay.id)
   assert.equal(await resolveReversal(deps, lost!.id), 'pending', '"not found" may still be on its way')
   await assert.rejects(refundPayment(deps, pay.id, { reason: '' }, null), isError('conflict', 'refund_in_flight'))
@@ -164,8 +145,8 @@ test('a reversal that never reached the gateway fails only after the settle wind
   assert.deepEqual((await reversalsOf(pay.id)).map((r) => r.status), ['failed', 'approved'])
   assert.equal((await ledgerRefunds((await reversalsOf(pay.id)).map((r) => r.id))).length, 1)
 
-  const unsettled = await aCardPayment('Lost Void', 2100, false)
-  await withFaults({ errorRate: 1, endpoints: ['void'] }, () => assert.rejects(voidPayment(deps, unsettled.id, '', null), isError('integration', 'void_unconfirmed')))
+  const unsettled = await aCardPayment(deps, h, 'Lost Void', 2100, { settled: false })
+  await h.withFaults({ errorRate: 1, endpoints: ['void'] }, () => assert.rejects(voidPayment(deps, unsettled.id, '', null), isError('integration', 'void_unconfirmed')))
   const [lostVoid] = await reversalsOf(unsettled.id)
   assert.equal(await resolveReversal(deps, lostVoid!.id), 'pending')
   await assert.rejects(voidPayment(deps, unsettled.id, '', null), isError('conflict', 'void_in_flight', /void of \$21\.00 of this payment is still being confirmed/))

@@ -184,13 +184,10 @@ test('a refund whose answer is lost shows as being confirmed; Check now records 
   await refundForm.getByLabel('Refund amount').fill(String(Number(inv.totalCents) / 100))
   await refundForm.getByLabel('Reason').fill('Moved away')
   // The gateway refunds, but its answer never reaches us.
-  await h.faults({ dropApprovedRate: 1, endpoints: ['refund'] })
-  try {
+  await h.withFaults({ dropApprovedRate: 1, endpoints: ['refund'] }, async () => {
     await refundForm.getByRole('button', { name: 'Send refund' }).click()
     await detail.getByText('Being confirmed with the gateway.').waitFor()
-  } finally {
-    await h.faults({ reset: true })
-  }
+  })
   assert.equal(await detail.getByRole('button', { name: /^Void|^Refund$/ }).count(), 0, 'no second reversal offered while one is in flight')
   await detail.getByRole('button', { name: /^Check now\b.*the refund of/ }).click()
   await detail.getByText(`refund of ${amount}, approved`).waitFor()

@@ -3,6 +3,8 @@ import type { Db } from '../../src/db/database.ts'
 import { newId } from '../../src/domain/ids.ts'
 import type { PricedLine } from '../../src/domain/pricing.ts'
 import type { PaymentGateway } from '../../src/ports/payment-gateway.ts'
+import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
+import { startBillingRun } from '../../src/services/billing/run-billing.ts'
 import type { ServiceDeps } from '../../src/services/deps.ts'
 import { createCustomer } from '../../src/services/customers/manage-customers.ts'
 
@@ -143,4 +145,25 @@ export async function seedAgreements(
     })
   }
   await sql`analyze`.execute(db)
+}
+
+/**
+ * A card payment of `amountCents`: a customer with a card and a monthly agreement from
+ * `startDate`, billed and charged by a run through `through`; settled at the gateway unless told.
+ */
+export async function aCardPayment(
+  deps: ServiceDeps,
+  h: Pick<SandboxHarness, 'tokenize' | 'settle'>,
+  name: string,
+  amountCents: number,
+  opts: { startDate?: string; through?: string; settled?: boolean } = {},
+) {
+  const c = await aCustomer(deps, name, null)
+  const pm = await aCard(deps.db, deps.gateway, h.tokenize, c.id)
+  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: opts.startDate ?? '2026-03-01', lines: monthly(amountCents) })
+  await (await startBillingRun(deps, { through: opts.through ?? '2026-03-15', actor: null, settleWindowMs: 1000 })).done
+  const inv = await deps.db.selectFrom('invoices').select('id').where('agreementId', '=', agr).executeTakeFirstOrThrow()
+  const pay = await deps.db.selectFrom('payments').selectAll().where('invoiceId', '=', inv.id).executeTakeFirstOrThrow()
+  if (opts.settled ?? true) await h.settle()
+  return pay
 }

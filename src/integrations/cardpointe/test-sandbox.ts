@@ -15,6 +15,8 @@ export interface SandboxHarness {
   tokenize(account: string, expiry?: string): Promise<string>
   ledger(): Promise<LedgerRow[]>
   faults(body: Record<string, unknown>): Promise<void>
+  /** Runs `fn` with these faults on, and resets the faults afterwards whatever happens. */
+  withFaults<T>(faults: Record<string, unknown>, fn: () => Promise<T>): Promise<T>
   settle(): Promise<void>
   /** Restarts the sandbox on the same ledger file (a new port). */
   restart(): Promise<void>
@@ -71,6 +73,14 @@ export async function startHarness(
     return ((await res.json()) as { transactions: LedgerRow[] }).transactions
   }
   h.faults = async (body) => void (await post('/_sandbox/faults', body))
+  h.withFaults = async (faults, fn) => {
+    await h.faults(faults)
+    try {
+      return await fn()
+    } finally {
+      await h.faults({ reset: true })
+    }
+  }
   h.settle = async () => void (await post('/_sandbox/settle', {}))
   h.restart = async () => {
     await h.sandbox.close()
