@@ -8,42 +8,26 @@
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
-import type { Browser, Page } from 'playwright-core'
 import { startHarness, type SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
-import { launchBrowser } from '../helpers/browser.ts'
-import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/test-app.ts'
-import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
-import { startBillingRun } from '../../src/services/billing/run-billing.ts'
+import type { TestApp } from '../helpers/test-app.ts'
+import { startOfficeBrowser, type OfficeBrowser } from './office-browser.ts'
+import { aCard, aCardPayment, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
 import { formatUsd } from '../../src/domain/money.ts'
 
 let h: SandboxHarness
+let office: OfficeBrowser
 let t: TestApp
-let browser: Browser
-const problems: string[] = []
 
 before(async () => {
-  assert.ok(existsSync(new URL('../../web/dist/index.html', import.meta.url)), 'web/dist is missing: run `npm run build:web` first')
   h = await startHarness()
-  ;[t, browser] = await Promise.all([startTestApp({ listen: true, gateway: h.gateway, gatewayBrowserUrl: h.sandbox.url }), launchBrowser()])
+  office = await startOfficeBrowser({ gateway: h.gateway, gatewayBrowserUrl: h.sandbox.url })
+  t = office.app
 })
 after(async () => {
-  await browser?.close()
-  await t?.close()
+  await office?.close()
   await h?.close()
-  assert.deepEqual(problems, [], 'the pages raised errors or CSP violations')
 })
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-  context.setDefaultTimeout(10_000)
-  const page = await context.newPage()
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) problems.push(msg.text())
-  })
-  return page
-}
+const newPage = () => office.newPage()
 
 test('preview, confirm, watch the run, mark a failed payment paid; the customer updates a card through the link', async () => {
   const deps = t.deps
@@ -60,10 +44,7 @@ test('preview, confirm, watch the run, mark a failed payment paid; the customer 
   await anAgreement(deps.db, { customerId: old.id, locationId: old.locationId, paymentMethodId: oldCard, startDate: today, lines: monthly(110100), name: 'Olga Lawn' })
 
   const page = await newPage()
-  await page.goto(`${t.url}/billing`)
-  await page.getByLabel('Email').fill(await t.addUser('office'))
-  await page.getByLabel('Password').fill(TEST_PASSWORD)
-  await page.getByRole('button', { name: 'Log in' }).click()
+  await office.logIn(page, office.officeEmail, '/billing')
   await page.getByRole('heading', { name: 'Bill all' }).waitFor()
   await page.getByRole('button', { name: 'Preview' }).click()
   const table = page.getByRole('table', { name: 'What the run would bill' })
@@ -160,19 +141,12 @@ test('preview, confirm, watch the run, mark a failed payment paid; the customer 
 test('a refund whose answer is lost shows as being confirmed; Check now records it once', async () => {
   const deps = t.deps
   const today = new Date().toISOString().slice(0, 10)
-  const c = await aCustomer(deps, 'Rita Refund', 'rita@example.com')
-  const card = await aCard(deps.db, deps.gateway, h.tokenize, c.id)
-  await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: card, startDate: today, lines: monthly(3000), name: 'Rita Gutters' })
-  await (await startBillingRun(deps, { through: today, actor: null, settleWindowMs: 1000 })).done
-  await h.settle()
-  const inv = await deps.db.selectFrom('invoices').select(['number', 'totalCents']).where('customerId', '=', c.id).executeTakeFirstOrThrow()
+  const pay = await aCardPayment(deps, h, 'Rita Refund', 3000, { startDate: today, through: today })
+  const inv = await deps.db.selectFrom('invoices').select(['number', 'totalCents']).where('id', '=', pay.invoiceId).executeTakeFirstOrThrow()
   const amount = formatUsd(Number(inv.totalCents))
 
   const page = await newPage()
-  await page.goto(`${t.url}/billing`)
-  await page.getByLabel('Email').fill(await t.addUser('office'))
-  await page.getByLabel('Password').fill(TEST_PASSWORD)
-  await page.getByRole('button', { name: 'Log in' }).click()
+  await office.logIn(page, office.officeEmail, '/billing')
   await page.getByRole('button', { name: `${inv.number} details` }).click()
   const detail = page.getByRole('region', { name: `Invoice ${inv.number}` })
   await detail.getByRole('button', { name: 'Refund', exact: true }).click()
@@ -194,16 +168,13 @@ test('a refund whose answer is lost shows as being confirmed; Check now records 
   await detail.getByRole('heading', { name: `Invoice ${inv.number}: Refunded` }).waitFor()
   const refunds = (await h.ledger()).filter((r) => r.type === 'refund' && r.respstat === 'A' && r.amountCents === Number(inv.totalCents))
   assert.equal(refunds.length, 1)
-  const payments = await deps.db.selectFrom('payments').select(['status', 'refundedCents']).where('customerId', '=', c.id).execute()
+  const payments = await deps.db.selectFrom('payments').select(['status', 'refundedCents']).where('customerId', '=', pay.customerId).execute()
   assert.deepEqual(payments.map((p) => [p.status, Number(p.refundedCents)]), [['refunded', Number(inv.totalCents)]])
 })
 
 test('an admin turns on automatic billing at a time of day; office staff see it read-only', async () => {
   const page = await newPage()
-  await page.goto(`${t.url}/billing`)
-  await page.getByLabel('Email').fill(await t.addUser('admin'))
-  await page.getByLabel('Password').fill(TEST_PASSWORD)
-  await page.getByRole('button', { name: 'Log in' }).click()
+  await office.logIn(page, office.adminEmail, '/billing')
   const settings = page.getByRole('region', { name: 'Billing settings' })
   await settings.getByLabel(/Bill all automatically every day/).check()
   await settings.getByLabel('At (company time zone)').fill('05:30')
@@ -212,12 +183,9 @@ test('an admin turns on automatic billing at a time of day; office staff see it 
   const row = await t.deps.db.selectFrom('billingSettings').select(['autoBill', 'autoBillTime']).executeTakeFirstOrThrow()
   assert.deepEqual(row, { autoBill: true, autoBillTime: '05:30' })
 
-  const office = await newPage()
-  await office.goto(`${t.url}/billing`)
-  await office.getByLabel('Email').fill(await t.addUser('office'))
-  await office.getByLabel('Password').fill(TEST_PASSWORD)
-  await office.getByRole('button', { name: 'Log in' }).click()
-  const seen = office.getByRole('region', { name: 'Billing settings' })
+  const staff = await newPage()
+  await office.logIn(staff, office.officeEmail, '/billing')
+  const seen = staff.getByRole('region', { name: 'Billing settings' })
   await seen.getByText('Only an admin can change these.').waitFor()
   assert.equal(await seen.getByLabel(/Bill all automatically every day/).isChecked(), true)
   assert.equal(await seen.getByLabel(/Bill all automatically every day/).isDisabled(), true)

@@ -19,9 +19,10 @@ export interface OfficeBrowser {
   close(): Promise<void>
 }
 
-export async function startOfficeBrowser(): Promise<OfficeBrowser> {
+/** `appOptions` go to the test app (e.g. a CardPointe sandbox's gateway); it always listens. */
+export async function startOfficeBrowser(appOptions: Parameters<typeof startTestApp>[0] = {}): Promise<OfficeBrowser> {
   assert.ok(existsSync(new URL('../../web/dist/index.html', import.meta.url)), 'web/dist is missing: run `npm run build:web` first')
-  const [app, browser] = await Promise.all([startTestApp({ listen: true }), launchBrowser()])
+  const [app, browser] = await Promise.all([startTestApp({ ...appOptions, listen: true }), launchBrowser()])
   const problems: string[] = []
   const adminEmail = await app.addUser('admin', 'admin@example.com')
   const officeEmail = await app.addUser('office', 'office@example.com')
