@@ -7,6 +7,7 @@ import { loadInvoiceContext } from './billing-emails.ts'
 import { chargeInvoiceNow } from './office-actions.ts'
 import { findPaymentUpdateLink } from './payment-update-links.ts'
 import { tokenizerUrl } from '../quotes/public-signup.ts'
+import { brandFromToken, toMmyy } from '../quotes/store-payment-method.ts'
 import { reasonText } from './record-outcome.ts'
 
 /**
@@ -54,13 +55,14 @@ export async function submitPaymentUpdate(deps: ServiceDeps, token: string, inpu
     throw validationError({ token: `The card was not accepted: ${why}` }, 'The card was not accepted')
   }
   const pmId = newId('pm')
-  const expiry = stored.expiry ?? (input.expiry.length === 4 ? input.expiry : `${input.expiry.slice(4, 6)}${input.expiry.slice(2, 4)}`)
+  const expiry = stored.expiry ?? toMmyy(input.expiry)
   await deps.db.transaction().execute(async (tx) => {
     await tx
       .insertInto('paymentMethods')
       .values({
         id: pmId, customerId: inv.customerId, kind: 'card', profileId: stored.profileId!, acctId: stored.accountId!, token: stored.token ?? input.token,
-        last4: stored.lastFour ?? input.token.slice(-4), brand: null, accountType: null, expiry, holderName: input.name,
+        // As the sign-up stores it: the brand from the token, so receipts say "Visa ending 1443".
+        last4: stored.lastFour ?? input.token.slice(-4), brand: brandFromToken(stored.token ?? input.token), accountType: null, expiry, holderName: input.name,
       })
       .execute()
     if (inv.paymentMethodId) await tx.updateTable('paymentMethods').set({ isActive: false }).where('id', '=', inv.paymentMethodId).execute()

@@ -1,0 +1,42 @@
+/**
+ * The customer's payment-update page (/pay/<token>) through the API, against the CardPointe
+ * sandbox: a card put on file there is stored with its brand, as a sign-up stores it, so the
+ * office, the receipt and the invoice say "Mastercard ending 5454", not "Card ending 5454".
+ */
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
+import type { TestApp } from '../helpers/test-app.ts'
+import { startBillingApi, type BillingApi } from '../helpers/billing-services.ts'
+import { aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
+import { startBillingRun } from '../../src/services/billing/run-billing.ts'
+
+let h: SandboxHarness
+let t: TestApp
+let s: BillingApi
+const now = new Date('2026-03-15T15:00:00Z')
+
+before(async () => void ({ h, t } = s = await startBillingApi(() => now)))
+after(() => s.close())
+
+test('a card saved on the payment-update page is stored with its brand, and the receipt names it', async () => {
+  const deps = t.deps
+  const c = await aCustomer(deps, 'Mia Newcard', 'mia@example.com')
+  // No card on file: the invoice fails and the customer is emailed the secure link.
+  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: null, startDate: '2026-03-01', lines: monthly(4200) })
+  await (await startBillingRun(deps, { through: '2026-03-15', actor: null, settleWindowMs: 1000 })).done
+  const inv = await deps.db.selectFrom('invoices').select(['id', 'status']).where('agreementId', '=', agr).executeTakeFirstOrThrow()
+  assert.equal(inv.status, 'failed')
+  const notice = await deps.db.selectFrom('emailOutbox').select('textBody').where('kind', '=', 'billing.payment_failed').where('relatedId', '=', inv.id).executeTakeFirstOrThrow()
+  const token = /\/pay\/([A-Za-z0-9_-]{43})/.exec(notice.textBody)![1]
+
+  const submit = await t.app.inject({ method: 'POST', url: `/api/pay/${token}`, payload: { token: await h.tokenize('5454545454545454'), expiry: '1230', name: 'Mia Newcard' } })
+  assert.equal(submit.statusCode, 200, submit.body)
+  assert.equal(submit.json().paid, true)
+
+  const agreement = await deps.db.selectFrom('agreements').select('paymentMethodId').where('id', '=', agr).executeTakeFirstOrThrow()
+  const stored = await deps.db.selectFrom('paymentMethods').select(['brand', 'last4', 'expiry']).where('id', '=', agreement.paymentMethodId!).executeTakeFirstOrThrow()
+  assert.deepEqual(stored, { brand: 'MC', last4: '5454', expiry: '1230' })
+  const receipt = await deps.db.selectFrom('emailOutbox').select('textBody').where('kind', '=', 'billing.receipt').where('relatedId', '=', inv.id).executeTakeFirstOrThrow()
+  assert.match(receipt.textBody, /paid with Mastercard ending 5454 on /)
+})
