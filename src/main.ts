@@ -46,6 +46,7 @@ async function main(argv: string[]) {
 
   const app = await buildApp(deps, database, {
     logLevel: env.LOG_LEVEL,
+    trustedProxies: env.TRUSTED_PROXIES,
     version,
     sessionTtlHours: env.SESSION_TTL_HOURS,
     cookieSecure: env.COOKIE_SECURE,

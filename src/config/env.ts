@@ -1,4 +1,14 @@
+import { isIP } from 'node:net'
 import { z } from 'zod'
+
+/** An entry of Fastify's trustProxy list: an IP address, a CIDR range, or one of proxy-addr's names. */
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true
+  const [ip = '', bits, ...rest] = entry.split('/')
+  const version = isIP(ip)
+  if (!version || rest.length) return false
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128))
+}
 
 /** Every environment variable the app server reads. Documented in README.md → Configuration. */
 const EnvSchema = z.object({
@@ -21,6 +31,15 @@ const EnvSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(12),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
   PUBLIC_URL: z.url().optional(),
+  // NOTE: unset = no proxy is trusted: X-Forwarded-For/-Proto/-Host are ignored, so a client cannot choose
+  // the address that rate limits, signature records, the audit trail and logs see.
+  TRUSTED_PROXIES: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .refine((list) => list.every(isProxyAddress), {
+      error: 'must be a comma-separated list of IP addresses or CIDR ranges (e.g. 10.0.0.5,10.1.0.0/16), or loopback, linklocal, uniquelocal',
+    })
+    .default([]),
 })
 
 export type AppEnv = z.infer<typeof EnvSchema>

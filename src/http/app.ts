@@ -28,7 +28,14 @@ export type ApiRouteOptions = AuthRouteOptions & SystemRouteOptions
 
 export interface AppOptions extends AuthRouteOptions, SystemRouteOptions {
   logLevel: string
+  /** Where the JSON log lines go (default stdout). */
+  logStream?: { write(line: string): void }
   version: string
+  /**
+   * Proxies whose X-Forwarded-For/-Proto/-Host headers are believed (addresses or CIDR ranges, as
+   * Fastify's trustProxy takes them). Empty (the default): the client address is the socket's.
+   */
+  trustedProxies?: readonly string[]
   /** Folder of the built web app; served with index.html as the fallback for client-side routes. */
   webDist?: string
 }
@@ -60,8 +67,9 @@ export async function buildApp(deps: ServiceDeps, database: DatabaseHandle, opts
       // NOTE: never log bodies or cookies: they may hold passwords or payment tokens.
       redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
       serializers: { req: requestLogSerializer },
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
     },
-    trustProxy: true,
+    trustProxy: opts.trustedProxies?.length ? [...opts.trustedProxies] : false,
     bodyLimit: 1024 * 1024,
     // Router-level errors (bad URL encoding, over-long path parameters) in the same error shape.
     frameworkErrors: (err, _req, reply: FastifyReply) => {

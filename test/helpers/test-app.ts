@@ -32,7 +32,18 @@ export interface TestApp {
  * stays queued until the test calls `deliverDueEmails`.
  */
 export async function startTestApp(
-  opts: { listen?: boolean; clock?: Clock; loginRateLimit?: number; gateway?: PaymentGateway; gatewayBrowserUrl?: string; mailboxUrl?: string; mailer?: Mailer } = {},
+  opts: {
+    listen?: boolean
+    clock?: Clock
+    loginRateLimit?: number
+    gateway?: PaymentGateway
+    gatewayBrowserUrl?: string
+    mailboxUrl?: string
+    mailer?: Mailer
+    trustedProxies?: string[]
+    /** Receives the app's JSON log lines (at LOG level info); otherwise logs are silent. */
+    logStream?: { write(line: string): void }
+  } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase()
   const deps: ServiceDeps = {
@@ -49,7 +60,9 @@ export async function startTestApp(
     deps.kickOutbox = () => outbox?.kick()
   }
   const app = await buildApp(deps, database, {
-    logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+    logLevel: opts.logStream ? 'info' : (process.env.TEST_LOG_LEVEL ?? 'silent'),
+    ...(opts.logStream ? { logStream: opts.logStream } : {}),
+    trustedProxies: opts.trustedProxies ?? [],
     version: 'test',
     sessionTtlHours: 12,
     cookieSecure: false,
