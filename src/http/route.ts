@@ -35,8 +35,12 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   body?: z.ZodType<B>
   /** HTTP status on success (default 200). */
   status?: number
-  /** Per-route rate limit (requests per minute per client key). */
-  rateLimit?: { max: number; keyGenerator: (req: FastifyRequest) => string }
+  /**
+   * Per-route rate limit: requests per minute per key. The key is built from the input as the route's
+   * schemas read it (trimmed, lower-cased emails...), so spelling a value differently gives no fresh
+   * attempts; requests whose input fails validation share one key per client address.
+   */
+  rateLimit?: { max: number; key: (input: { ip: string; params: P; body: B }) => string }
   handler: (ctx: RouteContext<P, Q, B>) => Promise<unknown>
 }
 
@@ -53,13 +57,26 @@ declare module 'fastify' {
   }
 }
 
+function safeParse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string) {
+  return schema ? schema.safeParse(value ?? (where === 'body' ? undefined : {})) : ({ success: true, data: undefined as T } as const)
+}
+
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
-  if (!schema) return undefined as T
-  const result = schema.safeParse(value ?? (where === 'body' ? undefined : {}))
+  const result = safeParse(schema, value, where)
   if (result.success) return result.data
   const fields = fieldErrors(result.error)
   const names = Object.keys(fields)
   throw new AppError('validation', 'validation_failed', `Invalid ${where}: ${names.map((n) => `${n} ${fields[n]}`).join('; ')}`, { fields })
+}
+
+/** The rate-limit key of a request: from its validated input, or one key per address for invalid input. */
+function rateLimitKey(route: AnyRoute) {
+  return (req: FastifyRequest): string => {
+    const params = safeParse(route.params, req.params, 'path parameters')
+    const body = safeParse(route.body, req.body, 'body')
+    if (!params.success || !body.success) return `invalid-input|${req.ip}`
+    return route.rateLimit!.key({ ip: req.ip, params: params.data, body: body.data })
+  }
 }
 
 /** Registers the routes, enforcing access (401/403) and CSRF before any input is parsed. */
@@ -69,7 +86,7 @@ export function registerRoutes(app: FastifyInstance, routes: AnyRoute[]): void {
       method: route.method,
       url: route.url,
       ...(route.rateLimit
-        ? { config: { rateLimit: { max: route.rateLimit.max, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: route.rateLimit.keyGenerator } } }
+        ? { config: { rateLimit: { max: route.rateLimit.max, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: rateLimitKey(route) } } }
         : {}),
       handler: async (req, reply) => {
         if (route.access !== 'public') {

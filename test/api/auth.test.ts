@@ -61,6 +61,22 @@ test('login attempts are rate limited per address and email', async () => {
   assert.equal(other.statusCode, 200)
 })
 
+test('the login limit counts the email as validation reads it: spaces and capitals give no fresh attempts', async () => {
+  const { buildApp } = await import('../../src/http/app.ts')
+  const app = await buildApp(t.deps, t.database, { logLevel: 'silent', version: 't', sessionTtlHours: 1, cookieSecure: false, loginRateLimit: 3 })
+  after(() => app.close())
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/api/auth/login`
+  const codes: number[] = []
+  for (const email of ['office@example.com', ' office@example.com', 'OFFICE@example.com ', '\toffice@Example.COM', '  office@example.com  '])
+    codes.push((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'a guess' }) })).status)
+  assert.deepEqual(codes, [401, 401, 401, 429, 429])
+  // Input that fails validation is counted too (per address), and never reaches the login check.
+  const junk: number[] = []
+  for (let i = 0; i < 4; i++) junk.push((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `not an email ${i}`, password: 'x' }) })).status)
+  assert.deepEqual(junk, [422, 422, 422, 429])
+})
+
 test('logout ends the session on the server', async () => {
   const headers = await loginHeaders(t.app, adminEmail)
   const out = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers })

@@ -21,10 +21,7 @@ export const authRoutes = (deps: ServiceDeps, opts: AuthRouteOptions) => [
     tag: 'auth',
     access: 'public',
     body: LoginInput,
-    rateLimit: {
-      max: opts.loginRateLimit,
-      keyGenerator: (req) => `${req.ip}|${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
-    },
+    rateLimit: { max: opts.loginRateLimit, key: ({ ip, body }) => `${ip}|${body.email}` },
     handler: async ({ body, reply }) => {
       const session = await login({ ...deps, sessionTtlHours: opts.sessionTtlHours }, body)
       reply.setCookie(SESSION_COOKIE, session.token, {
@@ -64,7 +61,7 @@ export const authRoutes = (deps: ServiceDeps, opts: AuthRouteOptions) => [
     tag: 'auth',
     access: ANY_ROLE,
     body: ChangePasswordInput,
-    rateLimit: { max: opts.loginRateLimit, keyGenerator: (req) => `pw|${req.ip}` },
+    rateLimit: { max: opts.loginRateLimit, key: ({ ip }) => `pw|${ip}` },
     handler: async ({ body, auth }) => {
       await changeOwnPassword(deps, auth.user.id, auth.sessionId, body)
       return { ok: true }

@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify'
 import {
   BillingSettingsInput,
   BillingThroughQuery,
@@ -21,8 +20,8 @@ import { previewBilling } from '../../services/billing/preview-billing.ts'
 import { startBillingRun } from '../../services/billing/run-billing.ts'
 import { ADMIN, defineRoute, OFFICE } from '../route.ts'
 
-const byIp = (req: FastifyRequest) => `pay|${req.ip}`
-const byIpAndLink = (req: FastifyRequest) => `pay-submit|${req.ip}|${String((req.params as { token?: unknown }).token ?? '')}`
+const byIp = ({ ip }: { ip: string }) => `pay|${ip}`
+const byIpAndLink = ({ ip, params }: { ip: string; params: { token: string } }) => `pay-submit|${ip}|${params.token}`
 
 /** Bill all, invoices, failed payments and the office's payment actions (issue 5). */
 export const billingRoutes = (deps: ServiceDeps) => [
@@ -222,7 +221,7 @@ export const billingRoutes = (deps: ServiceDeps) => [
     tag: 'billing',
     access: 'public',
     params: PaymentUpdateParams,
-    rateLimit: { max: 60, keyGenerator: byIp },
+    rateLimit: { max: 60, key: byIp },
     handler: async ({ params }) => openPaymentUpdate(deps, params.token),
   }),
   defineRoute({
@@ -233,7 +232,7 @@ export const billingRoutes = (deps: ServiceDeps) => [
     access: 'public',
     params: PaymentUpdateParams,
     body: PaymentUpdateInput,
-    rateLimit: { max: 10, keyGenerator: byIpAndLink },
+    rateLimit: { max: 10, key: byIpAndLink },
     handler: async ({ params, body, req }) => submitPaymentUpdate(deps, params.token, body, { ip: req.ip }),
   }),
 ]

@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify'
 import { AcceptQuoteInput, DeclineQuoteInput, SignupTokenParams } from '../../contracts/signup.ts'
 import { quoteLabel } from '../../domain/quote-text.ts'
 import type { ServiceDeps } from '../../services/deps.ts'
@@ -9,9 +8,9 @@ import { quotePdf } from '../../services/quotes/send-quote.ts'
 import { defineRoute } from '../route.ts'
 
 /** Per client address: a person signs up in a handful of requests; guessing tokens gets nowhere fast. */
-const byIp = (req: FastifyRequest) => `signup|${req.ip}`
+const byIp = ({ ip }: { ip: string }) => `signup|${ip}`
 /** Accepting is limited per link and address: card testing through one link stops after a few tries. */
-const byIpAndLink = (req: FastifyRequest) => `signup-accept|${req.ip}|${String((req.params as { token?: unknown }).token ?? '')}`
+const byIpAndLink = ({ ip, params }: { ip: string; params: { token: string } }) => `signup-accept|${ip}|${params.token}`
 
 /** The customer's hosted sign-up page API: no login, authorized by the link's token only. */
 export const signupRoutes = (deps: ServiceDeps) => [
@@ -22,7 +21,7 @@ export const signupRoutes = (deps: ServiceDeps) => [
     tag: 'signup',
     access: 'public',
     params: SignupTokenParams,
-    rateLimit: { max: 60, keyGenerator: byIp },
+    rateLimit: { max: 60, key: byIp },
     handler: async ({ params, req }) => openSignup(deps, params.token, { ip: req.ip }),
   }),
   defineRoute({
@@ -32,7 +31,7 @@ export const signupRoutes = (deps: ServiceDeps) => [
     tag: 'signup',
     access: 'public',
     params: SignupTokenParams,
-    rateLimit: { max: 20, keyGenerator: byIp },
+    rateLimit: { max: 20, key: byIp },
     handler: async ({ params, reply }) => {
       const { link } = await resolveLink(deps, params.token)
       const quote = await loadQuote(deps.db, link.quoteId, link.revision)
@@ -48,7 +47,7 @@ export const signupRoutes = (deps: ServiceDeps) => [
     access: 'public',
     params: SignupTokenParams,
     body: AcceptQuoteInput,
-    rateLimit: { max: 10, keyGenerator: byIpAndLink },
+    rateLimit: { max: 10, key: byIpAndLink },
     handler: async ({ params, body, req }) =>
       acceptSignup(deps, params.token, body, { ip: req.ip, userAgent: String(req.headers['user-agent'] ?? '') }),
   }),
@@ -60,7 +59,7 @@ export const signupRoutes = (deps: ServiceDeps) => [
     access: 'public',
     params: SignupTokenParams,
     body: DeclineQuoteInput,
-    rateLimit: { max: 10, keyGenerator: byIp },
+    rateLimit: { max: 10, key: byIp },
     handler: async ({ params, body, req }) => declineSignup(deps, params.token, body.reason, { ip: req.ip }),
   }),
 ]
