@@ -1,4 +1,4 @@
-import { Temporal } from 'temporal-polyfill'
+import { localDate, localMinuteOfDay } from './time-zone.ts'
 
 /**
  * When the daily automatic Bill all is due: the setting is on, the company's clock (its time zone)
@@ -9,11 +9,10 @@ import { Temporal } from 'temporal-polyfill'
  */
 export function automaticRunDue(input: { on: boolean; time: string; timeZone: string; now: Date; lastAutomaticFor: string | null }): string | null {
   if (!input.on) return null
-  const local = Temporal.Instant.fromEpochMilliseconds(input.now.getTime()).toZonedDateTimeISO(input.timeZone)
-  const today = local.toPlainDate().toString()
+  const today = localDate(input.now, input.timeZone)
   if (input.lastAutomaticFor !== null && input.lastAutomaticFor >= today) return null
   const [hour, minute] = input.time.split(':').map(Number)
-  return local.hour * 60 + local.minute >= hour! * 60 + minute! ? today : null
+  return localMinuteOfDay(input.now, input.timeZone) >= hour! * 60 + minute! ? today : null
 }
 
 /** "HH:MM", 24-hour. */

@@ -1,15 +1,15 @@
 /**
  * Billing calendar. Covers: month-end anchors (Jan 31 → Feb 28/29, Mar 31, Apr 30), quarterly and
  * annual periods, leap days, term ends (exclusive, periods cut short), open-ended agreements,
- * catch-up after missed runs, the company's business date across time zones; and, as
- * properties over random schedules and run dates: every period billed exactly once, no gaps,
- * no overlaps, nothing on or after the end, each start derived from the anchor.
+ * catch-up after missed runs; and, as properties over random schedules and run dates: every
+ * period billed exactly once, no gaps, no overlaps, nothing on or after the end, each start
+ * derived from the anchor. (The company's "today" across time zones: time-zone.test.ts.)
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { Temporal } from 'temporal-polyfill'
-import { businessDate, duePeriods, effectiveEndDate, isIsoDate, lastDayOf, periodAt, type BillingSchedule } from './billing-calendar.ts'
+import { duePeriods, effectiveEndDate, isIsoDate, lastDayOf, periodAt, type BillingSchedule } from './billing-calendar.ts'
 
 const starts = (s: BillingSchedule, through: string, from = 0) => duePeriods(s, through, from).map((p) => p.start)
 
@@ -48,13 +48,6 @@ test('catch-up after missed runs returns each missed period once, from the first
   const s = { startDate: '2026-01-10', intervalMonths: 1, endDate: null }
   assert.deepEqual(starts(s, '2026-04-10', 2), ['2026-03-10', '2026-04-10'])
   assert.deepEqual(starts(s, '2026-04-09', 4), [])
-})
-
-test("the business date is the company's local date", () => {
-  const instant = new Date('2026-03-01T03:30:00Z')
-  assert.equal(businessDate(instant, 'America/New_York'), '2026-02-28')
-  assert.equal(businessDate(instant, 'Europe/Berlin'), '2026-03-01')
-  assert.equal(businessDate(instant, 'UTC'), '2026-03-01')
 })
 
 test('isIsoDate accepts only real calendar dates', () => {

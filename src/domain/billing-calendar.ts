@@ -69,11 +69,6 @@ export function effectiveEndDate(startDate: string, endDate: string | null, term
   return Temporal.PlainDate.from(startDate).add({ months: termMonths }).toString()
 }
 
-/** Today's date in `timeZone` (an IANA name) at instant `now`: the company's business date. */
-export function businessDate(now: Date, timeZone: string): string {
-  return Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO(timeZone).toPlainDate().toString()
-}
-
 /** The day before an exclusive end, for showing a period as "Jan 31 – Feb 27". */
 export function lastDayOf(period: { end: string }): string {
   return Temporal.PlainDate.from(period.end).subtract({ days: 1 }).toString()

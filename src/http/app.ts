@@ -96,7 +96,15 @@ export async function buildApp(deps: ServiceDeps, database: DatabaseHandle, opts
   await app.register(cookie)
   await app.register(rateLimit, { global: false })
 
-  app.addHook('onRequest', async (req) => {
+  // NOTE: HTTPS is known from PUBLIC_URL (people reach us at an https:// address) or from the request:
+  // TLS on the socket, or X-Forwarded-Proto from a proxy in TRUSTED_PROXIES (a client's own is ignored).
+  // Browsers ignore HSTS received over plain HTTP, so sending it per PUBLIC_URL is safe.
+  const publicHttps = deps.publicUrl.startsWith('https:')
+  app.addHook('onRequest', async (req, reply) => {
+    // API answers carry customer data and session state: no browser or proxy keeps a copy.
+    // A route may still set its own (the company logo is an ordinary image).
+    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store')
+    if (publicHttps || req.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains')
     const token = req.cookies[SESSION_COOKIE]
     if (token) req.auth = await findSession(deps, token)
   })

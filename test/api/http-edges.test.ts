@@ -86,6 +86,43 @@ test('security headers are set', async () => {
   assert.equal(res.headers['x-content-type-options'], 'nosniff')
 })
 
+test('API answers, errors included, are never stored by browsers or proxies: they carry customer data', async () => {
+  for (const [url, headers] of [
+    ['/api/customers', h],
+    ['/api/auth/session', {}],
+    ['/api/nothing-here', h],
+    ['/api/customers/%00', h],
+    ['/api/docs/openapi.json', {}],
+  ] as const) {
+    const res = await t.app.inject({ method: 'GET', url, headers })
+    assert.equal(res.headers['cache-control'], 'no-store', `${url} ${res.statusCode}`)
+  }
+  const created = await t.app.inject({ method: 'POST', url: '/api/customers', headers: h, payload: { name: 'Cache Test' } })
+  assert.equal(created.headers['cache-control'], 'no-store')
+})
+
+test('HSTS is sent when Servicebook is reached over HTTPS: PUBLIC_URL https, or a trusted proxy says so', async () => {
+  const { buildApp } = await import('../../src/http/app.ts')
+  const base = { logLevel: 'silent', version: 't', sessionTtlHours: 1, cookieSecure: true, loginRateLimit: 100 }
+  const hsts = (res: { headers: Record<string, unknown> }) => res.headers['strict-transport-security']
+  const https = { 'x-forwarded-proto': 'https' }
+  // Plain HTTP, no proxy trusted: a client's X-Forwarded-Proto does not count.
+  assert.equal(hsts(await t.app.inject({ method: 'GET', url: '/health', headers: https })), undefined)
+  const proxied = await buildApp(t.deps, t.database, { ...base, trustedProxies: ['127.0.0.1'] })
+  const onHttps = await buildApp({ ...t.deps, publicUrl: 'https://service.example.com' }, t.database, base)
+  try {
+    assert.equal(hsts(await proxied.inject({ method: 'GET', url: '/health' })), undefined)
+    assert.equal(hsts(await proxied.inject({ method: 'GET', url: '/health', headers: https })), 'max-age=31536000; includeSubDomains')
+    assert.equal(hsts(await proxied.inject({ method: 'GET', url: '/api/auth/session', headers: https })), 'max-age=31536000; includeSubDomains')
+    assert.equal(hsts(await proxied.inject({ method: 'GET', url: '/health', headers: https, remoteAddress: '10.9.9.9' })), undefined, 'only from the proxy')
+    assert.equal(hsts(await onHttps.inject({ method: 'GET', url: '/health' })), 'max-age=31536000; includeSubDomains')
+    assert.equal(hsts(await onHttps.inject({ method: 'GET', url: '/q/abc' })), 'max-age=31536000; includeSubDomains')
+  } finally {
+    await proxied.close()
+    await onHttps.close()
+  }
+})
+
 test('settings: time zone is validated, admins change them and the change is audited', async () => {
   const bad = await t.app.inject({ method: 'PUT', url: '/api/settings', headers: h, payload: { companyName: 'Acme HVAC', timeZone: 'Mars/Olympus', email: 'x', phone: '' } })
   assert.equal(bad.statusCode, 422)

@@ -23,6 +23,8 @@ export interface InvoiceContext {
   taxCents: number
   totalCents: number
   companyName: string
+  /** The company's time zone: the receipt's and the PDF's dates are its dates. */
+  timeZone: string
 }
 
 
@@ -54,12 +56,13 @@ export async function loadInvoiceContexts(db: Db, invoiceIds: string[]): Promise
         .as('customerEmail'),
     )
     .select((eb) => eb.selectFrom('companySettings').select('companyName').where('id', '=', 1).as('companyName'))
+    .select((eb) => eb.selectFrom('companySettings').select('timeZone').where('id', '=', 1).as('timeZone'))
     .where('i.id', 'in', invoiceIds)
     .execute()
   return new Map(
     rows.map((row) => {
       const lines = (typeof row.lines === 'string' ? JSON.parse(row.lines) : row.lines) as PricedLine[]
-      return [row.invoiceId, { ...row, lines, customerEmail: row.customerEmail ?? null, companyName: row.companyName ?? 'Servicebook' }]
+      return [row.invoiceId, { ...row, lines, customerEmail: row.customerEmail ?? null, companyName: row.companyName ?? 'Servicebook', timeZone: row.timeZone ?? 'UTC' }]
     }),
   )
 }

@@ -4,6 +4,7 @@ import type { Page } from '../../contracts/common.ts'
 import type { Db } from '../../db/database.ts'
 import { lastDayOf } from '../../domain/billing-calendar.ts'
 import { paidWithText } from '../../domain/payment-method.ts'
+import { localDate } from '../../domain/time-zone.ts'
 import { usd } from '../../domain/quote-text.ts'
 import { notFound } from '../../domain/errors.ts'
 import type { PricedLine } from '../../domain/pricing.ts'
@@ -141,11 +142,12 @@ export async function invoicePdfFor(deps: ServiceDeps, id: string): Promise<{ nu
   const ctx = await loadInvoiceContext(deps.db, id)
   if (!ctx) throw notFound('invoice', id)
   const inv = await deps.db.selectFrom('invoices').select(['createdAt']).where('id', '=', id).executeTakeFirstOrThrow()
-  return { number: ctx.number, pdf: await invoicePdf(deps.db, ctx, await paymentsNote(deps.db, id), inv.createdAt.toISOString().slice(0, 10)) }
+  const issuedOn = localDate(inv.createdAt, ctx.timeZone)
+  return { number: ctx.number, pdf: await invoicePdf(deps.db, ctx, await paymentsNote(deps.db, id, ctx.timeZone), issuedOn) }
 }
 
-/** "Paid $29.95 with Visa ending 1443 on 2026-11-25; refunded $5.00": the invoice's payments, for its PDF. */
-async function paymentsNote(db: Db, invoiceId: string): Promise<string | null> {
+/** "Paid $29.95 with Visa ending 1443 on 2026-11-25; refunded $5.00": the invoice's payments, for its PDF (company dates). */
+async function paymentsNote(db: Db, invoiceId: string, timeZone: string): Promise<string | null> {
   const rows = await db
     .selectFrom('payments as p')
     .leftJoin('chargeAttempts as ca', 'ca.id', 'p.attemptId')
@@ -160,7 +162,7 @@ async function paymentsNote(db: Db, invoiceId: string): Promise<string | null> {
     .map((r) => {
       const how = r.kind && r.last4 ? paidWithText({ kind: r.kind, brand: r.brand, last4: r.last4 }) : r.reference || r.method
       const refunded = Number(r.refundedCents) > 0 ? `; refunded ${usd(Number(r.refundedCents))}` : ''
-      return `${paidNoteText(Number(r.amountCents), how, r.receivedAt.toISOString().slice(0, 10))}${refunded}`
+      return `${paidNoteText(Number(r.amountCents), how, localDate(r.receivedAt, timeZone))}${refunded}`
     })
     .join('. ')
 }

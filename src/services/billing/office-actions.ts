@@ -3,7 +3,7 @@ import { sql, type Selectable } from 'kysely'
 import type { OfflinePaymentInput, RefundInput } from '../../contracts/billing.ts'
 import type { Db } from '../../db/database.ts'
 import type { PaymentReversalStatus, PaymentReversalsTable } from '../../db/schema.ts'
-import { businessDate } from '../../domain/billing-calendar.ts'
+import { localInstant } from '../../domain/time-zone.ts'
 import { assertTransition } from '../../domain/agreement-status.ts'
 import { AppError, conflict, notAllowed, notFound, validationError } from '../../domain/errors.ts'
 import { newId } from '../../domain/ids.ts'
@@ -11,7 +11,7 @@ import { cents, formatUsd } from '../../domain/money.ts'
 import type { ChargeOutcome } from '../../ports/payment-gateway.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ActorId, ServiceDeps } from '../deps.ts'
-import { getSettings } from '../settings/company-settings.ts'
+import { companyToday } from '../settings/company-settings.ts'
 import { loadInvoiceContext, queueReceipt } from './billing-emails.ts'
 import { getBillingSettings } from './billing-settings.ts'
 import { chargeOnce, DEFAULT_SETTLE_WINDOW_MS, resolveAttempt, type ChargeContext, type ChargeResult, type ChargeTarget } from './charge-invoice.ts'
@@ -99,7 +99,8 @@ export async function recordOfflinePayment(deps: ServiceDeps, invoiceId: string,
       .values({
         id: paymentId, invoiceId, customerId: upd.customerId, attemptId: null, method: 'offline', amountCents: input.amountCents, gatewayRef: null,
         authCode: null, reference: `${input.method}${input.reference ? `: ${input.reference}` : ''}`, note: input.note,
-        receivedAt: new Date(`${input.receivedOn}T12:00:00Z`), recordedBy: actor,
+        // Noon of the day received, in the company's zone: its date reads back as that day anywhere.
+        receivedAt: localInstant(input.receivedOn, ctx?.timeZone ?? 'UTC', '12:00'), recordedBy: actor,
       })
       .execute()
     await tx.insertInto('quickbooksQueue').values({ id: newId('qbo'), entityType: 'payment', entityId: paymentId }).onConflict((oc) => oc.doNothing()).execute()
@@ -366,7 +367,7 @@ export async function reactivateAgreement(deps: ServiceDeps, agreementId: string
 /** Closes an agreement: billing stops, future visits are cancelled. */
 export async function closeAgreement(deps: ServiceDeps, agreementId: string, reason: string, actor: ActorId) {
   const now = deps.clock.now()
-  const today = businessDate(now, (await getSettings(deps)).timeZone)
+  const today = await companyToday(deps)
   return deps.db.transaction().execute(async (tx) => {
     const a = await tx.selectFrom('agreements').select(['status']).where('id', '=', agreementId).forUpdate().executeTakeFirst()
     if (!a) throw notFound('agreement', agreementId)

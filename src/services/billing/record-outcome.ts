@@ -11,6 +11,7 @@ import type { ChargeContext, ChargeResult } from './charge-invoice.ts'
 import { createPaymentUpdateLink } from './payment-update-links.ts'
 import { suspendAgreementTx } from './suspension.ts'
 import { paidWithText } from '../../domain/payment-method.ts'
+import { localDate } from '../../domain/time-zone.ts'
 
 /**
  * Recording a charge's outcome: each in one transaction with everything it causes (payment,
@@ -30,8 +31,6 @@ const REASON_TEXT: Record<string, string> = {
   no_payment_method: 'there is no payment method on file',
 }
 export const reasonText = (code: string) => REASON_TEXT[code] ?? 'the payment was declined'
-
-const today = (d: Date) => d.toISOString().slice(0, 10)
 
 /** What the caller already knows about the attempt (saves lookups on the hot path). */
 export interface KnownAttempt {
@@ -111,11 +110,11 @@ export async function recordApprovals(deps: ServiceDeps, items: ApprovalToRecord
 async function recordApprovalWave(deps: ServiceDeps, items: ApprovalToRecord[]): Promise<ChargeResult[]> {
   if (items.length === 0) return []
   const now = deps.clock.now()
-  const paidOn = today(now)
   const col = <T>(f: (it: ApprovalToRecord) => T) => items.map(f)
   // Receipts are built for every item and inserted only for the approvals recorded now.
   const receipts = items.flatMap((it) => {
-    const email = it.invoice ? receiptEmail(it.invoice, it.approved.amountCents, paidWithText(it.paymentMethod), paidOn) : null
+    // Paid on the company's date (an evening run in New York is already tomorrow in UTC).
+    const email = it.invoice ? receiptEmail(it.invoice, it.approved.amountCents, paidWithText(it.paymentMethod), localDate(now, it.invoice.timeZone)) : null
     return email ? [{ orderId: it.orderId, row: outboxRows([email])[0]! }] : []
   })
   const r = (f: (row: OutboxRow) => string | null) => receipts.map((e) => f(e.row))

@@ -1,9 +1,9 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
-import { businessDate, isIsoDate } from '../../domain/billing-calendar.ts'
+import { isIsoDate } from '../../domain/billing-calendar.ts'
 import { validationError } from '../../domain/errors.ts'
 import type { ActorId, ServiceDeps } from '../deps.ts'
-import { getSettings } from '../settings/company-settings.ts'
+import { companyToday } from '../settings/company-settings.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import { getBillingSettings } from './billing-settings.ts'
 import { acquireRun, finishRun, saveProgress, zeroCounters, type RunCounters } from './billing-runs.ts'
@@ -49,7 +49,7 @@ export { DEFAULT_SETTLE_WINDOW_MS }
 
 /** The through date: given (validated) or today in the company's time zone. */
 export async function resolveThrough(deps: ServiceDeps, through: string | undefined): Promise<string> {
-  if (through === undefined) return businessDate(deps.clock.now(), (await getSettings(deps)).timeZone)
+  if (through === undefined) return companyToday(deps)
   if (!isIsoDate(through)) throw validationError({ through: 'must be a date (YYYY-MM-DD)' })
   return through
 }

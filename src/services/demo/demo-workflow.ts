@@ -2,10 +2,12 @@ import type { CustomerDto } from '../../contracts/customers.ts'
 import type { PlanDto } from '../../contracts/plans.ts'
 import type { QuoteInput, QuoteOptionInput } from '../../contracts/quotes.ts'
 import { AppError } from '../../domain/errors.ts'
+import { addDays } from '../../domain/billing-calendar.ts'
 import { approveAgreement } from '../agreements/approve-agreement.ts'
 import type { ServiceDeps } from '../deps.ts'
 import { acceptSignup } from '../quotes/accept-quote.ts'
-import { companyToday, createQuote } from '../quotes/manage-quotes.ts'
+import { createQuote } from '../quotes/manage-quotes.ts'
+import { companyToday } from '../settings/company-settings.ts'
 import { declineSignup, openSignup } from '../quotes/public-signup.ts'
 import { loadQuote } from '../quotes/quote-repository.ts'
 import { sendQuote } from '../quotes/send-quote.ts'
@@ -72,7 +74,6 @@ const COMMERCIAL: QuoteOptionInput = {
 
 const TERMS = 'Service as described for the term shown. Billed automatically to the payment method on file. Cancel with 30 days notice.'
 
-const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
 
 const optionFrom = (p: PlanDto, over: Partial<QuoteOptionInput> = {}): QuoteOptionInput => ({
   name: p.name,

@@ -206,6 +206,7 @@ async function recordAcceptance(deps: ServiceDeps, a: Acceptance): Promise<void>
         perBill: `${usd(option.totals.perPeriod.totalCents)} ${perPeriodText(option)}`,
         signerName: input.signerName,
         signedAt: now,
+        timeZone: settings.timeZone,
         documentSha256: documentHash,
       })
       await enqueueEmail(tx, {

@@ -3,17 +3,12 @@ import type { QuoteDto, QuoteInput } from '../../contracts/quotes.ts'
 import type { Db } from '../../db/database.ts'
 import { notFound, validationError, type FieldErrors } from '../../domain/errors.ts'
 import { newId } from '../../domain/ids.ts'
-import { addMonthsIso, todayIn } from '../../domain/iso-date.ts'
+import { addMonthsIso } from '../../domain/iso-date.ts'
 import { assertQuoteAction } from '../../domain/quote-status.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ActorId, ServiceDeps } from '../deps.ts'
-import { getSettings } from '../settings/company-settings.ts'
+import { companyToday } from '../settings/company-settings.ts'
 import { loadQuote } from './quote-repository.ts'
-
-/** "Today" in the company's time zone. */
-export async function companyToday(deps: ServiceDeps): Promise<string> {
-  return todayIn((await getSettings(deps)).timeZone, deps.clock.now())
-}
 
 /**
  * Checks what the schema cannot: the customer and location exist and belong together, plans

@@ -1,6 +1,7 @@
 import type { QuoteRevisionDto } from '../../contracts/quotes.ts'
 import { dateText, perPeriodText, quoteLabel, termText, usd, visitsText } from '../../domain/quote-text.ts'
 import { esc } from '../email/html.ts'
+import { localDateTimeText } from '../../domain/time-zone.ts'
 
 /**
  * The emails of the quote → sign-up → approval flow, as pure functions: subject, HTML and
@@ -134,6 +135,8 @@ export interface SignupReceivedEmailInput {
   perBill: string
   signerName: string
   signedAt: Date
+  /** The company's time zone: the signing time is told in it. */
+  timeZone: string
   documentSha256: string
 }
 
@@ -141,7 +144,7 @@ export interface SignupReceivedEmailInput {
 export function signupReceivedEmail(i: SignupReceivedEmailInput): BuiltEmail {
   const label = quoteLabel(i.quoteNumber)
   const subject = oneLine(`We received your sign-up for quote ${label}`)
-  const when = i.signedAt.toISOString().replace('T', ' ').slice(0, 16) + ' UTC'
+  const when = localDateTimeText(i.signedAt, i.timeZone)
   const html = layout(
     i.companyName,
     `<p>Hello ${esc(i.customerName)},</p>

@@ -1,23 +1,24 @@
-import { Temporal } from 'temporal-polyfill'
 import type { QuoteDto } from '../../contracts/quotes.ts'
 import { validationError } from '../../domain/errors.ts'
 import { newId } from '../../domain/ids.ts'
 import { assertQuoteAction, canQuote } from '../../domain/quote-status.ts'
 import { quoteLabel } from '../../domain/quote-text.ts'
 import { newSignupToken } from '../../domain/signup-token.ts'
+import { addDays } from '../../domain/billing-calendar.ts'
+import { localDate, localInstant } from '../../domain/time-zone.ts'
 import { notAllowed } from '../../domain/errors.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ActorId, ServiceDeps } from '../deps.ts'
 import { enqueueEmail } from '../email/outbox.ts'
-import { getCompanyLogo, getSettings } from '../settings/company-settings.ts'
-import { companyToday, lockQuote } from './manage-quotes.ts'
+import { companyToday, getCompanyLogo, getSettings } from '../settings/company-settings.ts'
+import { lockQuote } from './manage-quotes.ts'
 import { quoteSentEmail } from './quote-emails.ts'
 import { renderQuotePdf } from './quote-pdf.ts'
 import { loadQuote } from './quote-repository.ts'
 
 /** The instant a quote offer ends: the start of the day after `expiresOn` in the company's zone. */
 export function offerEndsAt(expiresOn: string, timeZone: string): Date {
-  return new Date(Temporal.PlainDate.from(expiresOn).add({ days: 1 }).toZonedDateTime({ timeZone }).epochMilliseconds)
+  return localInstant(addDays(expiresOn, 1), timeZone)
 }
 
 async function recipientFor(deps: ServiceDeps, quote: QuoteDto, to: string | undefined): Promise<string> {
@@ -37,7 +38,8 @@ async function recipientFor(deps: ServiceDeps, quote: QuoteDto, to: string | und
 /** The quote PDF for one revision, as the customer gets it. */
 export async function quotePdf(deps: ServiceDeps, quote: QuoteDto): Promise<Buffer> {
   const settings = await getSettings(deps)
-  const issuedOn = quote.revision.sentAt?.slice(0, 10) ?? (await companyToday(deps))
+  // The day it was sent as the company reads it (an evening in New York is already tomorrow in UTC).
+  const issuedOn = quote.revision.sentAt ? localDate(new Date(quote.revision.sentAt), settings.timeZone) : await companyToday(deps)
   const logo = await getCompanyLogo(deps)
   return renderQuotePdf({ companyName: settings.companyName, logo: logo?.bytes ?? null, quoteNumber: quote.number, customerName: quote.customerName, revision: quote.revision, issuedOn })
 }

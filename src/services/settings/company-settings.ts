@@ -1,6 +1,8 @@
 import PDFDocument from 'pdfkit'
 import type { SettingsDto, SettingsInput } from '../../contracts/settings.ts'
+import type { Db } from '../../db/database.ts'
 import { validationError } from '../../domain/errors.ts'
+import { localDate } from '../../domain/time-zone.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ActorId, ServiceDeps } from '../deps.ts'
 
@@ -12,6 +14,16 @@ export async function getSettings(deps: ServiceDeps): Promise<SettingsDto> {
     .where('id', '=', 1)
     .executeTakeFirstOrThrow()
   return { companyName: s.companyName, timeZone: s.timeZone, email: s.email, phone: s.phone, hasLogo: s.logoContentType !== null }
+}
+
+/** The company's time zone (IANA name): every date shown to people and "today" for billing are its dates. */
+export async function companyTimeZone(db: Db): Promise<string> {
+  return (await db.selectFrom('companySettings').select('timeZone').where('id', '=', 1).executeTakeFirstOrThrow()).timeZone
+}
+
+/** Today in the company's time zone: the one "today" of Servicebook (billing, quotes, offline payments). */
+export async function companyToday(deps: Pick<ServiceDeps, 'db' | 'clock'>): Promise<string> {
+  return localDate(deps.clock.now(), await companyTimeZone(deps.db))
 }
 
 /** Updates the company settings. */
