@@ -167,7 +167,8 @@ export interface AgreementsTable {
   updatedAt: UpdatedAt
 }
 
-export type WorkOrderStatus = 'open' | 'scheduled' | 'dispatched' | 'completed' | 'cancelled' | 'suspended'
+/** `open` = unscheduled; `suspended` = on hold because the agreement is suspended (src/domain/work-order-status.ts). */
+export type WorkOrderStatus = 'open' | 'scheduled' | 'dispatched' | 'on_the_way' | 'in_progress' | 'completed' | 'cancelled' | 'suspended'
 
 export interface WorkOrdersTable {
   id: string
@@ -482,4 +483,82 @@ export interface PaymentReversalsTable {
   requestedBy: string | null
   createdAt: Generated<Date>
   resolvedAt: Date | null
+}
+
+// Scheduling (issue 11, migration 0010). Merged into `Database`, `WorkOrdersTable`, `AgreementsTable`
+// and `CustomerLocationsTable` above.
+export interface Database {
+  technicians: TechniciansTable
+  scheduleChanges: ScheduleChangesTable
+  schedulingSettings: SchedulingSettingsTable
+}
+
+export interface WorkOrdersTable {
+  /** Agreement visits: 1-based number over the agreement's life; unique per agreement (the visit planner's key). */
+  visitSeq: number | null
+  durationMinutes: Generated<number>
+  priority: Generated<VisitPriority>
+  notes: Generated<string>
+  requiredSkill: string | null
+  scheduledEnd: Date | null
+  actualStart: Date | null
+  actualEnd: Date | null
+  completionNotes: Generated<string>
+  /** Why it was cancelled. */
+  statusReason: Generated<string>
+  /** Set when reactivation brought the visit back to a slot that has passed or now conflicts; cleared by rescheduling. */
+  rescheduleReason: string | null
+  /** Bumped by a trigger on every update (optimistic concurrency for the board). */
+  version: Generated<number>
+  createdBy: string | null
+}
+
+export type VisitPriority = 'low' | 'normal' | 'high' | 'urgent'
+
+export interface AgreementsTable {
+  /** Every visit whose window starts before this date exists (the next one starts here); null = not planned yet. */
+  visitsPlannedUntil: string | null
+}
+
+export interface CustomerLocationsTable {
+  latitude: number | null
+  longitude: number | null
+}
+
+export interface TechniciansTable {
+  /** The user (role technician) this profile belongs to. */
+  userId: string
+  color: Generated<string>
+  skills: Generated<string[]>
+  /** JSON WorkingHours (src/domain/scheduling/availability.ts). */
+  workingHours: Json
+  /** JSON DayOff[]. */
+  daysOff: Json
+  homeLine1: Generated<string>
+  homeCity: Generated<string>
+  homeRegion: Generated<string>
+  homePostalCode: Generated<string>
+  homeLatitude: number | null
+  homeLongitude: number | null
+  isActive: Generated<boolean>
+  createdAt: CreatedAt
+  updatedAt: UpdatedAt
+}
+
+/** Written by triggers on work_orders and technicians: the board's changes feed. */
+export interface ScheduleChangesTable {
+  id: Generated<number>
+  /** The writing transaction's id (xid8, as text). */
+  txid: Generated<string>
+  entity: 'visit' | 'technician'
+  entityId: string
+  changedAt: Generated<Date>
+}
+
+export interface SchedulingSettingsTable {
+  id: Generated<number>
+  onTheWayEmail: Generated<boolean>
+  /** Changes from transactions below this id were pruned; an older cursor must reload. */
+  changesPrunedBelow: Generated<string>
+  updatedAt: UpdatedAt
 }

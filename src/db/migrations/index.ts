@@ -6,6 +6,7 @@ import * as m0004 from './0004-billing.ts'
 import * as m0005 from './0005-company-logo.ts'
 import * as m0006 from './0006-payment-reversals.ts'
 import * as m0007 from './0007-automatic-billing.ts'
+import * as m0010 from './0010-scheduling.ts'
 
 /**
  * Forward-only, numbered migrations. Append new ones; never edit or reorder an applied one.
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005-company-logo': m0005,
   '0006-payment-reversals': m0006,
   '0007-automatic-billing': m0007,
+  '0010-scheduling': m0010,
 }
