@@ -1,24 +1,43 @@
 import type { WorkOrderStatus } from '../db/schema.ts'
-import { notAllowed } from './errors.ts'
+import { AppError, notAllowed } from './errors.ts'
 
 /**
- * The work-order life cycle. Suspension (an agreement unpaid) takes a work order off the schedule
- * and off technicians' lists until the agreement is reactivated, which puts it back where it was.
+ * The work-order (visit) life cycle. `open` is what the office calls unscheduled; `suspended` is
+ * "on hold because the agreement is suspended": an unpaid agreement takes its visits off the
+ * schedule and off technicians' lists until it is reactivated, which puts each back where it was.
  *
- *   open ──schedule──▶ scheduled ──dispatch──▶ dispatched ──complete──▶ completed
- *     │                    │                      │
- *     └───── suspend / cancel (open, scheduled, dispatched) ─────▶ suspended / cancelled
- *   suspended ──resume──▶ the status it had;  suspended ──cancel──▶ cancelled
+ *   open ──schedule──▶ scheduled ──dispatch──▶ dispatched ──travel──▶ on_the_way ──start──▶ in_progress ──complete──▶ completed
+ *     ▲                  │   ▲                    │   (travel, start and complete may skip steps: a visit can be completed
+ *     └──unschedule──────┴───┴────────────────────┘    straight from scheduled when the technician forgot to tap)
+ *   suspend: anything still to be done ──▶ suspended;  resume: suspended ──▶ the status it had
+ *   cancel: open, scheduled, dispatched, on_the_way, suspended ──▶ cancelled
+ *
+ * A scheduled or dispatched visit can be moved (schedule again); a visit under way cannot.
  */
-export type WorkOrderAction = 'schedule' | 'dispatch' | 'complete' | 'suspend' | 'resume' | 'cancel'
+export type WorkOrderAction = 'schedule' | 'unschedule' | 'dispatch' | 'travel' | 'start' | 'complete' | 'suspend' | 'resume' | 'cancel'
 
 const FROM: Record<WorkOrderAction, readonly WorkOrderStatus[]> = {
-  schedule: ['open', 'scheduled'],
+  schedule: ['open', 'scheduled', 'dispatched'],
+  unschedule: ['scheduled', 'dispatched'],
   dispatch: ['scheduled'],
-  complete: ['scheduled', 'dispatched'],
-  suspend: ['open', 'scheduled', 'dispatched'],
+  travel: ['scheduled', 'dispatched'],
+  start: ['scheduled', 'dispatched', 'on_the_way'],
+  complete: ['scheduled', 'dispatched', 'on_the_way', 'in_progress'],
+  suspend: ['open', 'scheduled', 'dispatched', 'on_the_way', 'in_progress'],
   resume: ['suspended'],
-  cancel: ['open', 'scheduled', 'dispatched', 'suspended'],
+  cancel: ['open', 'scheduled', 'dispatched', 'on_the_way', 'suspended'],
+}
+
+/** The status each action leads to (`resume` restores the remembered one; `schedule` keeps a dispatched visit dispatched). */
+export const ACTION_STATUS: Record<Exclude<WorkOrderAction, 'resume'>, WorkOrderStatus> = {
+  schedule: 'scheduled',
+  unschedule: 'open',
+  dispatch: 'dispatched',
+  travel: 'on_the_way',
+  start: 'in_progress',
+  complete: 'completed',
+  suspend: 'suspended',
+  cancel: 'cancelled',
 }
 
 /** The statuses `action` applies to: what a bulk update (suspend an agreement's work orders) selects. */
@@ -30,23 +49,65 @@ export function canWorkOrder(current: WorkOrderStatus, action: WorkOrderAction):
   return FROM[action].includes(current)
 }
 
-/** A 409 naming why, e.g. a suspended work order cannot be scheduled or dispatched. */
-export function assertWorkOrder(current: WorkOrderStatus, action: WorkOrderAction): void {
-  if (canWorkOrder(current, action)) return
-  const why = current === 'suspended' ? 'its agreement is suspended for non-payment; reactivate the agreement first' : `it is ${current}`
-  throw notAllowed(`work_order_${action}_not_allowed`, `This work order cannot be ${PAST[action]}: ${why}`)
+/** The suspended agreement a visit is on hold for, to name it in the refusal. */
+export interface HeldBy {
+  agreementId: string
+  agreementNumber: number
+  agreementName: string
 }
 
-/** Whether a work order is on a technician's list (assigned, to be done). */
+/**
+ * Throws unless `action` applies: a 409 naming why. A visit on hold (its agreement suspended) gets
+ * `agreement_suspended` naming the agreement, whatever route or role asked.
+ */
+export function assertWorkOrder(current: WorkOrderStatus, action: WorkOrderAction, heldBy?: HeldBy | null): void {
+  if (canWorkOrder(current, action)) return
+  if (current === 'suspended') throw onHold(action, heldBy ?? null)
+  throw notAllowed(`work_order_${action}_not_allowed`, `This visit cannot be ${PAST[action]}: it is ${STATUS_WORDS[current].toLowerCase()}`)
+}
+
+/** The refusal for a visit whose agreement is suspended (also used when the agreement is suspended but the visit was not yet put on hold). */
+export function onHold(action: WorkOrderAction, heldBy: HeldBy | null): AppError {
+  const which = heldBy ? `agreement #${heldBy.agreementNumber} (${heldBy.agreementName})` : 'its agreement'
+  return new AppError(
+    'not_allowed',
+    'agreement_suspended',
+    `This visit cannot be ${PAST[action]}: it is on hold because ${which} is suspended; reactivate the agreement first`,
+    heldBy ? { agreementId: heldBy.agreementId, agreementNumber: heldBy.agreementNumber } : null,
+  )
+}
+
+/** Statuses on a technician's own list; the same visits hold the technician's time on the board. */
+export const TECHNICIAN_LIST: readonly WorkOrderStatus[] = ['scheduled', 'dispatched', 'on_the_way', 'in_progress', 'completed']
+
+/**
+ * Whether a visit is on its technician's list and holds that time slot. An open (unscheduled),
+ * cancelled or suspended (on hold) one is not: suspension frees the slot.
+ */
 export function onTechnicianList(status: WorkOrderStatus): boolean {
-  return status === 'scheduled' || status === 'dispatched'
+  return TECHNICIAN_LIST.includes(status)
+}
+
+/** How statuses read to people (board, technician pages, messages). */
+export const STATUS_WORDS: Record<WorkOrderStatus, string> = {
+  open: 'Unscheduled',
+  scheduled: 'Scheduled',
+  dispatched: 'Dispatched',
+  on_the_way: 'On the way',
+  in_progress: 'In progress',
+  completed: 'Completed',
+  cancelled: 'Cancelled',
+  suspended: 'On hold (agreement suspended)',
 }
 
 const PAST: Record<WorkOrderAction, string> = {
   schedule: 'scheduled',
+  unschedule: 'unscheduled',
   dispatch: 'dispatched',
+  travel: 'marked on the way',
+  start: 'started',
   complete: 'completed',
-  suspend: 'suspended',
+  suspend: 'put on hold',
   resume: 'resumed',
   cancel: 'cancelled',
 }
