@@ -38,6 +38,20 @@ if (!noSandboxes && !process.env.CARDPOINTE_URL && existsSync(join(root, cardpoi
   serverEnv.CARDPOINTE_URL = `http://127.0.0.1:${port}`
 }
 
+// Local QuickBooks Online sandbox, unless QuickBooks is pointed at Intuit (QUICKBOOKS_ENVIRONMENT
+// sandbox|production) or at another stand-in (QUICKBOOKS_LOCAL_URL). See docs/quickbooks-sandbox.md.
+const quickbooksMain = 'sandbox/quickbooks/main.ts'
+const quickbooksLocal = (process.env.QUICKBOOKS_ENVIRONMENT || 'local') === 'local'
+if (!noSandboxes && quickbooksLocal && !process.env.QUICKBOOKS_LOCAL_URL && existsSync(join(root, quickbooksMain))) {
+  const port = process.env.QUICKBOOKS_SANDBOX_PORT ?? '3102'
+  const quickbooks = runTs(quickbooksMain, ['--port', port])
+  quickbooks.on('exit', (code) => {
+    if (code) console.error(`[servicebook] the QuickBooks sandbox stopped (exit ${code}); is port ${port} in use?`)
+  })
+  children.push(quickbooks)
+  serverEnv.QUICKBOOKS_LOCAL_URL = `http://127.0.0.1:${port}`
+}
+
 // Local mail capture, unless mail goes to a real SMTP server (SMTP_URL). See docs/email.md.
 const mailboxMain = 'sandbox/mailbox/main.ts'
 if (!noSandboxes && !process.env.SMTP_URL && existsSync(join(root, mailboxMain))) {
