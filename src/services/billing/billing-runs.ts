@@ -2,13 +2,14 @@ import type { RunCounters } from '../../contracts/billing.ts'
 import { hostname } from 'node:os'
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
+import { isProcessRunning } from '../../db/process-liveness.ts'
 import { conflict } from '../../domain/errors.ts'
 import { newId } from '../../domain/ids.ts'
 import type { ActorId } from '../deps.ts'
 
 /**
  * The billing-run lease: at most one run is `running` (a unique partial index). A run whose
- * process is gone (same host, pid dead — e.g. after SIGKILL) or whose heartbeat stopped a
+ * process is gone (same host, pid dead or a zombie — e.g. after SIGKILL) or whose heartbeat stopped a
  * minute ago (another host) is marked `interrupted` before a new one starts. The money
  * guarantees do not depend on this lease (they hold per invoice); it keeps progress readable
  * and stops two office clicks from starting two runs.
@@ -20,7 +21,7 @@ export async function markDeadRuns(db: Db): Promise<number> {
   const running = await db.selectFrom('billingRuns').select(['id', 'host', 'pid']).where('status', '=', 'running').execute()
   let marked = 0
   for (const r of running) {
-    const deadHere = r.host === HOST && r.pid !== process.pid && !isAlive(r.pid)
+    const deadHere = r.host === HOST && r.pid !== process.pid && !isProcessRunning(r.pid)
     const res = await db
       .updateTable('billingRuns')
       .set({ status: 'interrupted', finishedAt: new Date(), error: deadHere ? 'The billing process stopped (crash or kill)' : 'No heartbeat' })
@@ -49,16 +50,6 @@ export async function acquireRun(db: Db, through: string, actor: ActorId, automa
     throw conflict('billing_run_in_progress', `A billing run is already in progress${other ? ` (${other.id})` : ''}; wait for it to finish`)
   }
   return id
-}
-
-function isAlive(pid: number): boolean {
-  if (!pid) return false
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 export type { RunCounters }
