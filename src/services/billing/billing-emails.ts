@@ -22,6 +22,8 @@ export interface InvoiceContext {
   subtotalCents: number
   taxCents: number
   totalCents: number
+  /** Paid so far (when loaded): a failure notice asks for what is still owed. */
+  paidCents: number
   companyName: string
   /** The company's time zone: the receipt's and the PDF's dates are its dates. */
   timeZone: string
@@ -42,7 +44,7 @@ export async function loadInvoiceContexts(db: Db, invoiceIds: string[]): Promise
     .innerJoin('customers as c', 'c.id', 'i.customerId')
     .select([
       'i.id as invoiceId', 'i.number', 'i.agreementId', 'a.name as agreementName', 'a.status as agreementStatus', 'i.customerId',
-      'c.name as customerName', 'i.periodStart', 'i.periodEnd', 'i.lines', 'i.subtotalCents', 'i.taxCents', 'i.totalCents',
+      'c.name as customerName', 'i.periodStart', 'i.periodEnd', 'i.lines', 'i.subtotalCents', 'i.taxCents', 'i.totalCents', 'i.paidCents',
     ])
     .select((eb) =>
       eb
@@ -62,7 +64,7 @@ export async function loadInvoiceContexts(db: Db, invoiceIds: string[]): Promise
   return new Map(
     rows.map((row) => {
       const lines = (typeof row.lines === 'string' ? JSON.parse(row.lines) : row.lines) as PricedLine[]
-      return [row.invoiceId, { ...row, lines, customerEmail: row.customerEmail ?? null, companyName: row.companyName ?? 'Servicebook', timeZone: row.timeZone ?? 'UTC' }]
+      return [row.invoiceId, { ...row, lines, paidCents: Number(row.paidCents), customerEmail: row.customerEmail ?? null, companyName: row.companyName ?? 'Servicebook', timeZone: row.timeZone ?? 'UTC' }]
     }),
   )
 }
@@ -147,15 +149,16 @@ export async function queueReceipt(tx: Db, ctx: InvoiceContext, amountCents: num
   if (email) await enqueueEmail(tx, email)
 }
 
-/** Queues the "your payment did not go through" email with the secure update link. */
+/** Queues the "your payment did not go through" email (for what is still owed) with the secure update link. */
 export async function queueFailureNotice(tx: Db, ctx: InvoiceContext, reasonText: string, link: string): Promise<void> {
   if (!ctx.customerEmail) return
+  const owed = formatUsd(ctx.totalCents - ctx.paidCents)
   await enqueueEmail(tx, {
     kind: 'billing.payment_failed',
     to: ctx.customerEmail,
     subject: `Payment for invoice ${ctx.number} did not go through`,
-    text: `Hello ${ctx.customerName},\n\nWe could not collect ${formatUsd(ctx.totalCents)} for invoice ${ctx.number} (${ctx.agreementName}): ${reasonText}.\nPlease verify or update your payment details here:\n${link}\n\n${ctx.companyName}\n`,
-    html: `<p>Hello ${esc(ctx.customerName)},</p><p>We could not collect <strong>${formatUsd(ctx.totalCents)}</strong> for invoice ${ctx.number} (${esc(ctx.agreementName)}): ${esc(reasonText)}.</p><p><a href="${esc(link)}">Verify or update your payment details</a></p><p>${esc(ctx.companyName)}</p>`,
+    text: `Hello ${ctx.customerName},\n\nWe could not collect ${owed} for invoice ${ctx.number} (${ctx.agreementName}): ${reasonText}.\nPlease verify or update your payment details here:\n${link}\n\n${ctx.companyName}\n`,
+    html: `<p>Hello ${esc(ctx.customerName)},</p><p>We could not collect <strong>${owed}</strong> for invoice ${ctx.number} (${esc(ctx.agreementName)}): ${esc(reasonText)}.</p><p><a href="${esc(link)}">Verify or update your payment details</a></p><p>${esc(ctx.companyName)}</p>`,
     relatedType: 'invoice',
     relatedId: ctx.invoiceId,
   })

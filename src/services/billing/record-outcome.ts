@@ -11,6 +11,8 @@ import type { ChargeContext, ChargeResult } from './charge-invoice.ts'
 import { createPaymentUpdateLink } from './payment-update-links.ts'
 import { suspendAgreementTx } from './suspension.ts'
 import { paidWithText } from '../../domain/payment-method.ts'
+import { formatUsd } from '../../domain/money.ts'
+import { getBillingSettings } from './billing-settings.ts'
 import { localDate } from '../../domain/time-zone.ts'
 
 /**
@@ -29,6 +31,7 @@ const REASON_TEXT: Record<string, string> = {
   refer_to_issuer: 'the bank asked to be contacted',
   stop_recurring: 'the cardholder stopped recurring payments',
   no_payment_method: 'there is no payment method on file',
+  partially_paid: 'the card was approved for only part of the amount',
 }
 export const reasonText = (code: string) => REASON_TEXT[code] ?? 'the payment was declined'
 
@@ -95,19 +98,52 @@ export async function recordApprovals(deps: ServiceDeps, items: ApprovalToRecord
     }
   }
   const results = new Map<ApprovalToRecord, ChargeResult>()
-  for (const [i, r] of (await recordApprovalWave(deps, first)).entries()) results.set(first[i]!, r)
+  for (const [i, r] of (await recordApprovalWave(deps, first)).entries()) results.set(first[i]!, r ?? (await recordPartialApproval(deps, first[i]!)))
   if (later.length) for (const [i, r] of (await recordApprovals(deps, later)).entries()) results.set(later[i]!, r)
   return items.map((it) => results.get(it)!)
+}
+
+/**
+ * A partial approval: the card was approved for less than was asked (CardPointe returns the
+ * approved `amount`; merchant accounts with partial authorization enabled get these).
+ * NOTE: we accept the approved part and treat the remainder as a failure, rather than refusing
+ * partial approvals. CardPointe's auth request has no field to refuse them per request (the
+ * merchant account's setting decides; vendor OpenAPI `authRequest`, external-apis.md A4), so
+ * refusing would mean voiding an approval we already have: a second gateway call with its own
+ * lost-answer window, the customer's funds held meanwhile. Accepting keeps the guarantees as
+ * they are: the approved part is recorded with its attempt (payment, receipt, QuickBooks) like
+ * any approval, and the rest is owed like after an insufficient-funds decline, in the same
+ * transaction: the invoice stays unpaid with the retry schedule, the customer gets the notice
+ * with the update link, and each retry charges only what is still owed.
+ */
+async function recordPartialApproval(deps: ServiceDeps, it: ApprovalToRecord): Promise<ChargeResult> {
+  const now = deps.clock.now()
+  const settings = await getBillingSettings(deps.db)
+  return deps.db.transaction().execute(async (tx) => {
+    const inv = await lockInvoice(tx, it.invoiceId)
+    const [recorded] = await recordApprovalWave(deps, [it], tx, true)
+    if (recorded?.kind !== 'approved') return recorded ?? { kind: 'skipped' }
+    const after = await tx.selectFrom('invoices').select(['status', sql<number>`total_cents - paid_cents`.as('owed')]).where('id', '=', it.invoiceId).executeTakeFirstOrThrow()
+    if (after.status !== 'failed') return recorded
+    const message = `Approved for ${formatUsd(it.approved.amountCents)} only; ${formatUsd(Number(after.owed))} is still owed`
+    await tx.updateTable('chargeAttempts').set({ message }).where('id', '=', it.orderId).execute()
+    const decision = afterDecline('insufficient_funds', { kind: 'retry_later', afterMs: 0 }, settings, inv.failedAttempts, inv.firstFailedAt ?? now, now)
+    await markFailed(tx, it.invoiceId, 'partially_paid', message, decision, now)
+    await afterFailure(deps, tx, it.invoiceId, inv, 'partially_paid', decision, { settings }, now)
+    return recorded
+  })
 }
 
 /**
  * One statement, so no transaction is needed around it (a statement is atomic) and a batch
  * costs one round trip. The invoices are locked first, in id order, by an InitPlan in the
  * first CTE: every later step reads that CTE, so no row is changed before the locks are held.
+ * Partial approvals (less approved than the attempt asked) are left out, null in the results,
+ * for `recordPartialApproval`; with `partial` they are recorded too, inside its transaction.
  * NOTE: lock order is invoice, then attempt, everywhere: a claim locks the invoice and then
  * checks the pending-attempt index, so taking the attempt first here could deadlock with it.
  */
-async function recordApprovalWave(deps: ServiceDeps, items: ApprovalToRecord[]): Promise<ChargeResult[]> {
+async function recordApprovalWave(deps: ServiceDeps, items: ApprovalToRecord[], db: Db = deps.db, partial = false): Promise<(ChargeResult | null)[]> {
   if (items.length === 0) return []
   const now = deps.clock.now()
   const col = <T>(f: (it: ApprovalToRecord) => T) => items.map(f)
@@ -118,7 +154,7 @@ async function recordApprovalWave(deps: ServiceDeps, items: ApprovalToRecord[]):
     return email ? [{ orderId: it.orderId, row: outboxRows([email])[0]! }] : []
   })
   const r = (f: (row: OutboxRow) => string | null) => receipts.map((e) => f(e.row))
-  const { rows } = await sql<{ orderId: string }>`
+  const { rows } = await sql<{ orderId: string; partial: boolean }>`
     with v as (
       select * from unnest(${col((it) => it.orderId)}::text[], ${col((it) => it.approved.amountCents)}::bigint[], ${col((it) => it.approved.gatewayRef)}::text[],
         ${col((it) => it.approved.authCode)}::text[], ${col((it) => it.approved.codes.respstat ?? null)}::text[], ${col((it) => it.approved.codes.respcode ?? null)}::text[],
@@ -129,7 +165,7 @@ async function recordApprovalWave(deps: ServiceDeps, items: ApprovalToRecord[]):
     ), att as (
       update charge_attempts ca set status = 'approved', resolved_by = v.via, resolved_at = now(), gateway_ref = v.gateway_ref, auth_code = v.auth_code,
         respstat = v.respstat, respcode = v.respcode, resptext = v.resptext, respproc = v.respproc, decline_reason = null, message = null
-      from v where ca.id = v.order_id and ca.status <> 'approved'
+      from v where ca.id = v.order_id and ca.status <> 'approved' and (v.amount >= ca.amount_cents or ${partial}::boolean)
       returning ca.id, ca.invoice_id
     ), inv as (
       update invoices i set paid_cents = i.paid_cents + v.amount, paid_at = ${now}, next_retry_at = null, failure_message = null, updated_at = ${now},
@@ -159,9 +195,15 @@ async function recordApprovalWave(deps: ServiceDeps, items: ApprovalToRecord[]):
         as e(order_id, id, kind, to_address, subject, html, text_body, attachments, related_type, related_id)
       where e.order_id in (select attempt_id from pay)
     )
-    select attempt_id as "orderId" from pay`.execute(deps.db)
-  const recorded = new Set(rows.map((row) => row.orderId))
-  return items.map((it) => (recorded.has(it.orderId) ? { kind: 'approved', amountCents: it.approved.amountCents } : { kind: 'skipped' }))
+    select attempt_id as "orderId", false as partial from pay
+    union all
+    select v.order_id, true from v join charge_attempts ca on ca.id = v.order_id
+    where ca.status <> 'approved' and v.amount < ca.amount_cents and not ${partial}::boolean`.execute(db)
+  const recorded = new Map(rows.map((row) => [row.orderId, row.partial]))
+  return items.map((it) => {
+    const isPartial = recorded.get(it.orderId)
+    return isPartial === undefined ? { kind: 'skipped' } : isPartial ? null : { kind: 'approved', amountCents: it.approved.amountCents }
+  })
 }
 
 async function lookUpAttempt(db: Db, orderId: string): Promise<KnownAttempt | null> {
@@ -292,7 +334,7 @@ async function afterFailure(
   before: LockedInvoice,
   code: string,
   decision: RetryDecision,
-  ctx: ChargeContext,
+  ctx: Pick<ChargeContext, 'settings'>,
   now: Date,
 ): Promise<void> {
   await recordAuditEvent(tx, {
