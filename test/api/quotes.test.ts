@@ -120,6 +120,20 @@ test('a draft is edited in place; a sent quote only changes by a new revision an
   const link = await call('GET', `/api/signup/${oldToken}`, undefined, {})
   assert.equal(link.statusCode, 404)
   assert.equal(link.json().error.code, 'link_replaced')
+  // Revision 2 has not been sent yet: the page must not point the customer to a newer email.
+  assert.doesNotMatch(link.json().error.message, /newer/)
+  assert.match(link.json().error.message, /being updated/)
+})
+
+test('a re-sent quote: the old link says it was replaced by the newer one, which works', async () => {
+  const { id, token } = await sentQuote()
+  const resent = await call('POST', `/api/quotes/${id}/resend`, {})
+  assert.equal(resent.statusCode, 200, resent.body)
+  const old = await call('GET', `/api/signup/${token}`, undefined, {})
+  assert.equal(old.json().error.code, 'link_replaced')
+  assert.match(old.json().error.message, /replaced by a newer one/)
+  const mail = await t.deps.db.selectFrom('emailOutbox').selectAll().where('relatedId', '=', id).orderBy('createdAt', 'desc').orderBy('id', 'desc').executeTakeFirstOrThrow()
+  assert.equal((await call('GET', `/api/signup/${tokenFrom(mail.textBody)}`, undefined, {})).statusCode, 200)
 })
 
 test('the quote email escapes user text in HTML, carries the link and a PDF with the same text', async () => {
@@ -317,6 +331,13 @@ test('the customer can decline; the office is notified and can revise; a decline
   assert.equal(quote.declineReason, 'Too <em>expensive</em>')
   const late = await call('POST', `/api/signup/${token}/accept`, { optionId: view.revision.options[0].id, signerName: 'Ada', consent: true, paymentMethod: await card('4111111111111111') }, {})
   assert.equal(late.statusCode, 404)
+  assert.equal(late.json().error.code, 'link_declined')
+  // Opening the link again says what happened: no newer link exists.
+  const reopened = await call('GET', `/api/signup/${token}`, undefined, {})
+  assert.equal(reopened.statusCode, 404)
+  assert.equal(reopened.json().error.code, 'link_declined')
+  assert.match(reopened.json().error.message, /You declined this quote/)
+  assert.doesNotMatch(reopened.json().error.message, /newer|replaced/)
   const notes = (await call('GET', '/api/notifications?unread=true')).json()
   const note = notes.items.find((n: { kind: string; link: string }) => n.kind === 'quote.declined' && n.link === `/quotes/${id}`)
   assert.ok(note, JSON.stringify(notes.items))

@@ -18,6 +18,19 @@ const invalidLink = () =>
 const expiredLink = () => new AppError('not_found', 'link_expired', 'This offer has expired. Please contact us and we will send you a new quote.')
 const replacedLink = () =>
   new AppError('not_found', 'link_replaced', 'This link has been replaced by a newer one. Please use the link in the most recent email we sent you.')
+const revisingLink = () =>
+  new AppError('not_found', 'link_replaced', 'This quote is being updated, so this link no longer works. We will email you a link to the new version.')
+const declinedLink = () =>
+  new AppError('not_found', 'link_declined', 'You declined this quote, so this link no longer works. If you have changed your mind, contact us and we will send you a new one.')
+const acceptedLink = () => new AppError('not_found', 'link_accepted', 'This quote has already been accepted through another link from us.')
+
+/** Why a link stopped working, in the customer's terms: only a link sent later was "replaced by a newer one". */
+async function stoppedLink(deps: ServiceDeps, link: { id: string; quoteId: string }, quoteStatus: string): Promise<AppError> {
+  if (quoteStatus === 'declined') return declinedLink()
+  const newer = await deps.db.selectFrom('quoteLinks').select('id').where('quoteId', '=', link.quoteId).where('id', '>', link.id).executeTakeFirst()
+  if (newer) return replacedLink()
+  return quoteStatus === 'accepted' ? acceptedLink() : revisingLink()
+}
 
 export interface ResolvedLink {
   link: { id: string; quoteId: string; revision: number; usedAt: Date | null; processingUntil: Date | null }
@@ -31,9 +44,9 @@ export async function resolveLink(deps: ServiceDeps, token: string): Promise<Res
   if (!link) throw invalidLink()
   const quote = await deps.db.selectFrom('quotes').select(['status', 'currentRevision']).where('id', '=', link.quoteId).executeTakeFirstOrThrow()
   const state = linkState(link, deps.clock.now())
-  if (state === 'revoked') throw replacedLink()
+  if (state === 'revoked') throw await stoppedLink(deps, link, quote.status)
   if (state === 'used') return { link, quoteStatus: quote.status }
-  if (quote.currentRevision !== link.revision) throw replacedLink()
+  if (quote.currentRevision !== link.revision) throw await stoppedLink(deps, link, quote.status)
   if (state === 'expired' || quote.status === 'expired') {
     if (quote.status === 'sent' || quote.status === 'viewed') await expireQuote(deps, link.quoteId)
     throw expiredLink()

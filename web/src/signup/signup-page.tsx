@@ -20,7 +20,14 @@ export function SignupPage({ token }: { token: string }) {
       .then(setView)
       .catch((err: unknown) => {
         const code = err instanceof ApiError ? err.code : ''
-        const title = code === 'link_expired' ? 'This offer has expired' : code === 'link_replaced' ? 'This link has been replaced' : code === 'rate_limited' ? 'Please wait a moment' : 'This link is not valid'
+        const titles: Record<string, string> = {
+          link_expired: 'This offer has expired',
+          link_replaced: 'This link no longer works',
+          link_declined: 'You declined this quote',
+          link_accepted: 'This quote has been accepted',
+          rate_limited: 'Please wait a moment',
+        }
+        const title = titles[code] ?? 'This link is not valid'
         setFailure({ title, message: errorMessage(err) })
       })
   }, [token])
