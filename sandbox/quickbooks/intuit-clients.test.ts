@@ -5,14 +5,14 @@
 // hosts through public static properties or setAuthorizeURLs: no patching.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { createRequire } from 'node:module'
 import OAuthClient from 'intuit-oauth'
-import QuickBooksModule from 'node-quickbooks'
 import { QUICKBOOKS_SANDBOX_DEFAULTS as D, startQuickBooksSandbox, type RunningQuickBooksSandbox } from './server.ts'
 
 type Json = { [key: string]: Json } & Json[] & string
 type Callback = (err: unknown, data?: unknown) => void
-/** node-quickbooks is CommonJS (`module.exports = QuickBooks`); its typings say `export default`. */
-const QuickBooks = ((QuickBooksModule as unknown as { default?: unknown }).default ?? QuickBooksModule) as typeof QuickBooksModule
+/** node-quickbooks is CommonJS (`module.exports = QuickBooks`) while its typings say `export default`. */
+const QuickBooks = createRequire(import.meta.url)('node-quickbooks') as typeof import('node-quickbooks').QuickBooks
 
 const REDIRECT = 'http://localhost:3000/api/quickbooks/callback'
 let sb: RunningQuickBooksSandbox
@@ -61,15 +61,15 @@ test('intuit-oauth: authorize URL, consent, code exchange, refresh rotation, API
 
   const created = await oauth.createToken(callback)
   const token = created.getToken()
-  assert.match(token.realmId, /^\d+$/)
+  assert.match(token.realmId ?? '', /^\d+$/)
   assert.equal(token.expires_in, 3600)
-  assert.ok(token.x_refresh_token_hard_expires_in > 0, 'the opt-in hard expiry comes back')
+  assert.ok((token.x_refresh_token_hard_expires_in ?? 0) > 0, 'the opt-in hard expiry comes back')
   assert.ok(oauth.isAccessTokenValid())
 
   const info = await oauth.makeApiCall({ url: `v3/company/${token.realmId}/companyinfo/${token.realmId}?minorversion=75` })
   assert.match(info.json.CompanyInfo.CompanyName, /^Sandbox Company US/)
 
-  const firstRefresh = token.refresh_token
+  const firstRefresh = token.refresh_token ?? ''
   await oauth.refresh()
   const rotated = oauth.getToken().refresh_token
   assert.notEqual(rotated, firstRefresh)
@@ -90,13 +90,14 @@ test('node-quickbooks: customer, invoice, payment, query, sparse update, void, b
   const oauth = new OAuthClient({ clientId: D.clientId, clientSecret: D.clientSecret, environment: 'sandbox', redirectUri: REDIRECT })
   oauth.setAuthorizeURLs({ authorizeEndpoint: `${sb.url}/connect/oauth2`, tokenEndpoint: `${sb.url}/oauth2/v1/tokens/bearer`, revokeEndpoint: `${sb.url}/v2/oauth2/tokens/revoke`, userInfoEndpoint: `${sb.url}/v1/openid_connect/userinfo` })
   const token = (await oauth.createToken(await consent(oauth.authorizeUri({ scope: [OAuthClient.scopes.Accounting], state: 's' })))).getToken()
+  const realmId = token.realmId ?? ''
 
   QuickBooks.V3_ENDPOINT_BASE_URL = `${sb.url}/v3/company/`
   QuickBooks.TOKEN_URL = `${sb.url}/oauth2/v1/tokens/bearer`
   QuickBooks.REVOKE_URL = `${sb.url}/v2/oauth2/tokens/revoke`
-  const qbo = new QuickBooks(D.clientId, D.clientSecret, token.access_token, false, token.realmId, true, false, '75', '2.0', token.refresh_token)
+  const qbo = new QuickBooks(D.clientId, D.clientSecret, token.access_token ?? '', false, realmId, true, false, '75', '2.0', token.refresh_token)
 
-  const info = await call((cb) => qbo.getCompanyInfo(token.realmId, cb))
+  const info = await call((cb) => qbo.getCompanyInfo(realmId, cb))
   assert.equal(info.Id, '1')
 
   const customer = await call((cb) => qbo.createCustomer({ DisplayName: 'Conformance HVAC', PrimaryEmailAddr: { Address: 'ap@conformance.test' } } as never, cb))
