@@ -435,7 +435,8 @@ export interface BillingRunsTable {
 
 export interface QuickbooksQueueTable {
   id: string
-  entityType: 'customer' | 'invoice' | 'payment' | 'refund' | 'void'
+  /** `void`: a payment's void (entity id: the payment); `invoice_void`: an invoice's (migration 0009). */
+  entityType: 'customer' | 'invoice' | 'payment' | 'refund' | 'void' | 'invoice_void'
   entityId: string
   status: Generated<'queued' | 'sent' | 'failed'>
   attempts: Generated<number>

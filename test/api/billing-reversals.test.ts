@@ -3,7 +3,8 @@
  * a refund whose approved answer is dropped is listed pending on the invoice, the confirm route
  * ("Check now") settles it from the gateway's records and the invoice's refunded amount follows;
  * a refund that never reached the gateway stays pending within the settle window; a declined
- * one shows the gateway's message; unknown and malformed reversal ids are 404 and 422.
+ * one shows the gateway's message; unknown and malformed reversal ids are 404 and 422. Voiding a
+ * payment and voiding its invoice are two routes and two QuickBooks kinds.
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -105,4 +106,38 @@ test('confirm: an unknown reversal id is 404, a malformed one 422 naming the id'
   // Longer than any id: refused by the router before the route (414), still a 4xx with the error shape.
   const long = await confirm('x'.repeat(101))
   assert.ok(long.status >= 400 && long.status < 500 && long.body.error.code, JSON.stringify(long.body))
+})
+
+test('voiding a payment and voiding its invoice are two acts, each with its own QuickBooks entry', async () => {
+  const pay = await aCardPayment(t.deps, h, 'Two Acts Api', 4200, { settled: false })
+  const voidInvoice = (payload: object) => api('POST', `/api/billing/invoices/${pay.invoiceId}/void`, payload)
+  // The invoice is not voided while its payment stands.
+  const refused = await voidInvoice({ reason: 'Billed by mistake' })
+  assert.equal(refused.status, 409, JSON.stringify(refused.body))
+  assert.equal(refused.body.error.code, 'invoice_not_voidable')
+
+  const voided = await api('POST', `/api/billing/payments/${pay.id}/void`, { reason: 'Charged the wrong card' })
+  assert.equal(voided.status, 200, JSON.stringify(voided.body))
+  const owed = (await api('GET', `/api/billing/invoices/${pay.invoiceId}`)).body
+  assert.deepEqual([owed.status, owed.paidCents, owed.failureCode, owed.payments[0].status], ['failed', 0, 'payment_voided', 'voided'])
+  assert.deepEqual(owed.quickbooks.filter((q: { entityType: string }) => q.entityType !== 'invoice' && q.entityType !== 'payment'), [{ entityType: 'void', entityId: pay.id, status: 'queued' }])
+
+  const tooLong = await voidInvoice({ reason: 'x'.repeat(501) })
+  assert.equal(tooLong.status, 422)
+  assert.ok(tooLong.body.error.details.fields.reason, JSON.stringify(tooLong.body))
+  assert.equal((await api('GET', `/api/billing/invoices/${pay.invoiceId}`)).body.status, 'failed', 'bad input changes nothing')
+  assert.equal((await api('POST', '/api/billing/invoices/inv_nope/void', {})).status, 404)
+
+  const done = await voidInvoice({ reason: 'Billed by mistake' })
+  assert.equal(done.status, 200, JSON.stringify(done.body))
+  assert.deepEqual([done.body.status, done.body.invoice.status, done.body.invoice.paidCents], ['void', 'void', 0])
+  assert.deepEqual(done.body.invoice.quickbooks.filter((q: { entityType: string }) => q.entityType.endsWith('void')).map((q: { entityType: string; entityId: string }) => [q.entityType, q.entityId]).sort(), [
+    ['invoice_void', pay.invoiceId],
+    ['void', pay.id],
+  ])
+  const trail = done.body.invoice.history.filter((e: AuditEventDto) => e.action === 'invoice.voided')
+  assert.equal(trail.length, 1)
+  assert.equal(trail[0].details.reason, 'Billed by mistake')
+  assert.ok(trail[0].actorUserId)
+  assert.equal((await voidInvoice({})).status, 409, 'not twice')
 })

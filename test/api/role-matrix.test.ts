@@ -71,6 +71,7 @@ const EXPECTED: Record<string, readonly Who[]> = {
   'GET /api/billing/failed-payments': ['office', 'admin'],
   'POST /api/billing/invoices/:id/retry': ['office', 'admin'],
   'POST /api/billing/invoices/:id/offline-payment': ['office', 'admin'],
+  'POST /api/billing/invoices/:id/void': ['office', 'admin'],
   'POST /api/billing/payments/:id/void': ['office', 'admin'],
   'POST /api/billing/payments/:id/refund': ['office', 'admin'],
   'POST /api/billing/reversals/:id/confirm': ['office', 'admin'],

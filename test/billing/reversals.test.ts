@@ -2,8 +2,10 @@
  * Voids and refunds exactly once, against the CardPointe sandbox: the reversal is persisted
  * before the gateway call, so an approval whose answer is dropped is found again by inquiry and
  * recorded once; two refunds at once send one; a decline changes nothing but its own row; a
- * reversal that never arrived is failed only after the settle window; the sandbox ledger and the
- * database agree to the cent.
+ * reversal that never arrived is failed only after the settle window; voiding a payment undoes
+ * that payment only (its invoice owes it again, keeps its other payments and its retries), while
+ * voiding an invoice is its own act, refused while a payment of it stands; the sandbox ledger and
+ * the database agree to the cent.
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -11,8 +13,9 @@ import { AppError } from '../../src/domain/errors.ts'
 import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
 import type { ServiceDeps } from '../../src/services/deps.ts'
 import { startBillingRun } from '../../src/services/billing/run-billing.ts'
-import { recordOfflinePayment, refundPayment, resolveReversal, voidPayment } from '../../src/services/billing/office-actions.ts'
-import { aCardPayment, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
+import { listFailedPayments } from '../../src/services/billing/billing-queries.ts'
+import { chargeInvoiceNow, recordOfflinePayment, refundPayment, resolveReversal, voidInvoice, voidPayment } from '../../src/services/billing/office-actions.ts'
+import { aCard, aCardPayment, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
 import { startBillingServices, type BillingServices } from '../helpers/billing-services.ts'
 
 let h: SandboxHarness
@@ -29,8 +32,8 @@ const invoiceRow = (id: string) => deps.db.selectFrom('invoices').selectAll().wh
 const reversalsOf = (paymentId: string) => deps.db.selectFrom('paymentReversals').selectAll().where('paymentId', '=', paymentId).orderBy('createdAt').orderBy('id').execute()
 const auditCount = async (invoiceId: string, action: string) =>
   (await deps.db.selectFrom('auditEvents').select('id').where('entityId', '=', invoiceId).where('action', '=', action).execute()).length
-const queued = async (entityType: 'refund' | 'void', paymentId: string) =>
-  (await deps.db.selectFrom('quickbooksQueue').select('entityId').where('entityType', '=', entityType).where('entityId', 'like', `${paymentId}%`).execute()).length
+const queued = async (entityType: 'refund' | 'void' | 'invoice_void', entityId: string) =>
+  (await deps.db.selectFrom('quickbooksQueue').select('entityId').where('entityType', '=', entityType).where('entityId', 'like', `${entityId}%`).execute()).length
 /** Approved refunds in the sandbox ledger with these order ids. */
 const ledgerRefunds = async (orderIds: string[]) => (await h.ledger()).filter((r) => r.type === 'refund' && r.respstat === 'A' && orderIds.includes(r.orderid ?? ''))
 const isError = (kind: string, code: RegExp | string, message?: RegExp) => (e: unknown) => {
@@ -125,8 +128,9 @@ test('a void approved whose answer is dropped is recorded once when resolved', a
   assert.equal((await reversalsOf(pay.id))[0]!.status, 'approved')
   assert.equal(await resolveReversal(deps, pending!.id), 'approved')
   assert.equal(await resolveReversal(deps, pending!.id), 'approved')
+  // The payment is undone, not the invoice: its amount is owed again, and waits for the office.
   const inv = await invoiceRow(pay.invoiceId)
-  assert.deepEqual([(await paymentRow(pay.id)).status, inv.status, Number(inv.paidCents)], ['voided', 'void', 0])
+  assert.deepEqual([(await paymentRow(pay.id)).status, inv.status, Number(inv.paidCents), inv.failureCode, inv.retryState], ['voided', 'failed', 0, 'payment_voided', 'exhausted'])
   assert.equal(await auditCount(pay.invoiceId, 'payment.voided'), 1)
   assert.equal(await queued('void', pay.id), 1)
   assert.equal((await h.ledger()).filter((l) => l.type === 'void' && l.retref === pay.gatewayRef).length, 1)
@@ -154,6 +158,87 @@ test('a reversal that never reached the gateway fails only after the settle wind
   assert.equal((await paymentRow(unsettled.id)).status, 'approved')
   assert.equal((await voidPayment(deps, unsettled.id, '', null)).status, 'voided')
   assert.deepEqual((await reversalsOf(unsettled.id)).map((r) => r.status), ['failed', 'approved'])
+})
+
+/** A customer with a good card and a monthly agreement of `amountCents`, billed once (its invoice). */
+async function aBilledAgreement(name: string, amountCents: number, card = true) {
+  const c = await aCustomer(deps, name, null)
+  // A card without a fixed answer, so amounts of $1,000–$1,999 get the amount-driven codes.
+  const pm = card ? await aCard(deps.db, deps.gateway, h.tokenize, c.id, '4111111111111111') : null
+  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: '2026-03-01', lines: monthly(amountCents) })
+  await (await startBillingRun(deps, { through: '2026-03-15', actor: null, settleWindowMs: 1000 })).done
+  return deps.db.selectFrom('invoices').selectAll().where('agreementId', '=', agr).executeTakeFirstOrThrow()
+}
+const check = (amountCents: number, reference = '') => ({ amountCents, method: 'check' as const, reference, note: '', receivedOn: '2026-03-15' })
+
+test('voiding a mistaken check on an unpaid invoice voids the check only: the invoice owes it again and keeps its retries', async () => {
+  // $1,116.00: the sandbox declines it for insufficient funds, so retries are scheduled.
+  const unpaid = await aBilledAgreement('Wrong Invoice Check', 111600)
+  assert.deepEqual([unpaid.status, unpaid.failureCode, unpaid.retryState], ['failed', 'insufficient_funds', 'scheduled'])
+  const { paymentId } = await recordOfflinePayment(deps, unpaid.id, check(10000, '501'), null)
+  assert.equal(Number((await invoiceRow(unpaid.id)).paidCents), 10000)
+
+  assert.equal((await voidPayment(deps, paymentId, 'Entered on the wrong invoice', null)).status, 'voided')
+  // Everything as before the check: unpaid, $1,116.00 owed, the same retry plan (paid_at is when a payment was last recorded).
+  const { updatedAt: _u0, paidAt: _p0, ...before } = unpaid
+  const { updatedAt: _u1, paidAt: _p1, ...after } = await invoiceRow(unpaid.id)
+  assert.deepEqual(after, before)
+  assert.equal((await paymentRow(paymentId)).status, 'voided')
+  assert.equal(await queued('void', paymentId), 1, 'QuickBooks gets the payment void')
+  assert.equal(await queued('invoice_void', unpaid.id), 0, 'and no invoice void')
+  assert.equal(await auditCount(unpaid.id, 'payment.voided'), 1)
+  assert.equal(await auditCount(unpaid.id, 'invoice.voided'), 0)
+})
+
+test('voiding a check on an invoice also paid by card keeps the card payment and owes the check again', async () => {
+  const inv = await aBilledAgreement('Check And Card', 111600)
+  const { paymentId: checkId } = await recordOfflinePayment(deps, inv.id, check(30000, '1042'), null)
+  // The rest, $816.00, by the card on file.
+  assert.deepEqual(await chargeInvoiceNow(deps, inv.id, null, 'office'), { kind: 'approved', amountCents: 81600 })
+  assert.equal((await invoiceRow(inv.id)).status, 'paid')
+
+  await voidPayment(deps, checkId, 'Check bounced', null)
+  const after = await invoiceRow(inv.id)
+  assert.deepEqual([after.status, Number(after.paidCents), after.failureCode, after.retryState], ['failed', 81600, 'payment_voided', 'exhausted'])
+  const payments = await deps.db.selectFrom('payments').select(['method', 'amountCents', 'status']).where('invoiceId', '=', inv.id).orderBy('createdAt').execute()
+  assert.deepEqual(payments.map((p) => [p.method, Number(p.amountCents), p.status]), [['offline', 30000, 'voided'], ['card', 81600, 'approved']])
+  // Listed among unpaid invoices for the $300.00 still owed, with why.
+  const listed = (await listFailedPayments(deps.db, 1, 100)).items.find((f) => f.invoiceId === inv.id)
+  assert.deepEqual([listed?.amountCents, listed?.reasonText], [30000, 'a payment was voided'])
+  // Not charged again by itself: a run leaves it to the office.
+  const attempts = async () => (await deps.db.selectFrom('chargeAttempts').select('id').where('invoiceId', '=', inv.id).execute()).length
+  const tried = await attempts()
+  await (await startBillingRun(deps, { through: '2026-03-15', actor: null, settleWindowMs: 1000 })).done
+  assert.equal(await attempts(), tried)
+  // The invoice cannot be voided while the card payment stands on it.
+  await assert.rejects(voidInvoice(deps, inv.id, '', null), isError('not_allowed', 'invoice_has_payments', /\$816\.00 paid on this invoice still stands/))
+  assert.equal((await invoiceRow(inv.id)).status, 'failed')
+  // The office collects the $300.00 again: paid, and nothing stale about the void.
+  await recordOfflinePayment(deps, inv.id, { ...check(30000), method: 'cash' }, null)
+  const paid = await invoiceRow(inv.id)
+  assert.deepEqual([paid.status, Number(paid.paidCents), paid.failureCode, paid.failureMessage, paid.retryState], ['paid', 111600, null, null, null])
+})
+
+test('voiding an invoice is its own act: refused while a payment stands or once paid; then nothing is owed and QuickBooks gets an invoice void', async () => {
+  const inv = await aBilledAgreement('Billed By Mistake', 4500, false)
+  assert.deepEqual([inv.status, inv.retryState], ['failed', 'needs_payment_method'])
+  const { paymentId } = await recordOfflinePayment(deps, inv.id, check(2000), null)
+  await assert.rejects(voidInvoice(deps, inv.id, 'Not owed', null), isError('not_allowed', 'invoice_has_payments'))
+  await voidPayment(deps, paymentId, '', null)
+
+  assert.deepEqual(await voidInvoice(deps, inv.id, 'Not owed', null), { invoiceId: inv.id, status: 'void' })
+  const voided = await invoiceRow(inv.id)
+  assert.deepEqual([voided.status, Number(voided.paidCents), voided.retryState], ['void', 0, null])
+  assert.equal(await queued('invoice_void', inv.id), 1)
+  assert.equal(await queued('void', paymentId), 1, 'the payment void of the check, once')
+  assert.equal(await auditCount(inv.id, 'invoice.voided'), 1)
+  // A void invoice takes no payment and no charge, and is not voided twice.
+  await assert.rejects(voidInvoice(deps, inv.id, '', null), isError('not_allowed', 'invoice_not_voidable'))
+  await assert.rejects(recordOfflinePayment(deps, inv.id, check(4500), null), isError('not_allowed', 'invoice_not_unpaid'))
+  await assert.rejects(chargeInvoiceNow(deps, inv.id, null, 'office'), isError('not_allowed', 'invoice_not_unpaid'))
+  // A paid invoice is not voided (its payment is voided or refunded instead).
+  const paid = await aCardPayment(deps, h, 'Paid Not Voidable', 2500)
+  await assert.rejects(voidInvoice(deps, paid.invoiceId, '', null), isError('not_allowed', 'invoice_not_voidable', /Invoice is paid/))
 })
 
 test('offline payments are refunded and voided without the gateway, reversal rows approved', async () => {

@@ -4,7 +4,7 @@
  * funds retried on the schedule and then given up; an expired card that waits for new
  * details, suspends the agreement and its work orders, is fixed by the customer through the
  * secure link (charged at once), and reactivated with one click; an offline payment; a void
- * and a refund through the gateway; closing an agreement stops its billing.
+ * (then the invoice's) and a refund through the gateway; closing an agreement stops its billing.
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -191,10 +191,12 @@ test('offline payment, void and refund through the gateway, closing stops billin
   assert.equal(paid.body.invoice.status, 'paid')
 
   const [jan, feb] = await invoicesOf(agr)
-  // February's charge is not settled yet: void it.
+  // February's charge is not settled yet: void it, then the invoice, which was billed by mistake.
   const febPayment = (await api('GET', `/api/billing/invoices/${feb.id}`)).body.payments[0]
   const voided = await api('POST', `/api/billing/payments/${febPayment.id}/void`, { reason: 'Billed by mistake' })
   assert.equal(voided.status, 200, JSON.stringify(voided.body))
+  assert.equal((await api('GET', `/api/billing/invoices/${feb.id}`)).body.status, 'failed', 'owed again until the invoice is voided')
+  assert.equal((await api('POST', `/api/billing/invoices/${feb.id}/void`, { reason: 'Billed by mistake' })).status, 200)
   assert.equal((await api('GET', `/api/billing/invoices/${feb.id}`)).body.status, 'void')
   // January's is settled: a void is refused, a partial then a full refund go through.
   await h.settle()

@@ -14,7 +14,7 @@ import { IdParams, PageQuery } from '../../contracts/common.ts'
 import type { ServiceDeps } from '../../services/deps.ts'
 import { getBillingSettings, updateBillingSettings } from '../../services/billing/billing-settings.ts'
 import { getInvoice, getRun, invoicePdfFor, listFailedPayments, listInvoices, listRuns, quickBooksQueueSummary } from '../../services/billing/billing-queries.ts'
-import { chargeInvoiceNow, closeAgreement, reactivateAgreement, recordOfflinePayment, refundPayment, confirmReversal, suspendAgreement, voidPayment } from '../../services/billing/office-actions.ts'
+import { chargeInvoiceNow, closeAgreement, reactivateAgreement, recordOfflinePayment, refundPayment, confirmReversal, suspendAgreement, voidInvoice, voidPayment } from '../../services/billing/office-actions.ts'
 import { openPaymentUpdate, submitPaymentUpdate } from '../../services/billing/payment-update.ts'
 import { previewBilling } from '../../services/billing/preview-billing.ts'
 import { startBillingRun } from '../../services/billing/run-billing.ts'
@@ -133,8 +133,18 @@ export const billingRoutes = (deps: ServiceDeps) => [
   }),
   defineRoute({
     method: 'POST',
+    url: '/api/billing/invoices/:id/void',
+    summary: 'Void an unpaid invoice with no payment left standing: nothing is owed and its retries stop',
+    tag: 'billing',
+    access: OFFICE,
+    params: IdParams,
+    body: ReasonInput,
+    handler: async ({ params, body, auth }) => ({ ...(await voidInvoice(deps, params.id, body.reason, auth.user.id)), invoice: await getInvoice(deps.db, params.id) }),
+  }),
+  defineRoute({
+    method: 'POST',
     url: '/api/billing/payments/:id/void',
-    summary: 'Void a payment (card: through the gateway, before settlement); the invoice becomes void',
+    summary: 'Void a payment (card: through the gateway, before settlement); its invoice owes that amount again',
     tag: 'billing',
     access: OFFICE,
     params: IdParams,

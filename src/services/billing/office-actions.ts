@@ -19,8 +19,8 @@ import { reactivateAgreementTx, suspendAgreementTx } from './suspension.ts'
 
 /**
  * What the office does about one invoice or agreement: charge again now, record a payment
- * received outside the gateway, void or refund a payment through the gateway, suspend,
- * reactivate or close an agreement. Everything lands in the audit trail.
+ * received outside the gateway, void or refund a payment through the gateway, void an unpaid
+ * invoice, suspend, reactivate or close an agreement. Everything lands in the audit trail.
  */
 
 async function chargeContext(deps: ServiceDeps): Promise<ChargeContext> {
@@ -131,7 +131,10 @@ async function loadPayment(db: Db, paymentId: string) {
 
 type Reversal = Pick<Selectable<PaymentReversalsTable>, 'id' | 'paymentId' | 'invoiceId' | 'kind' | 'amountCents' | 'reason' | 'requestedBy'>
 
-/** Voids a payment (card: through the gateway, while unsettled); the invoice is void: nothing is owed. */
+/**
+ * Voids a payment (card: through the gateway, while unsettled). Only the payment is undone: its
+ * invoice owes that amount again (see `applyReversal`); voiding the invoice is `voidInvoice`.
+ */
 export async function voidPayment(deps: ServiceDeps, paymentId: string, reason: string, actor: ActorId) {
   await settlePendingReversals(deps, paymentId)
   const p = await loadPayment(deps.db, paymentId)
@@ -144,6 +147,30 @@ export async function voidPayment(deps: ServiceDeps, paymentId: string, reason: 
     await finishReversal(deps, r, await sendReversal(() => deps.gateway.void({ gatewayRef: p.gatewayRef! })), p.gatewayRef)
   }
   return { paymentId, status: 'voided' as const }
+}
+
+/**
+ * Voids an unpaid invoice: nothing is owed any more and its retries stop (billed by mistake, a
+ * period the customer does not owe). Refused while any of its payments stands (void or refund
+ * them first: a void invoice keeps no money) or a charge of it is being confirmed.
+ */
+export async function voidInvoice(deps: ServiceDeps, invoiceId: string, reason: string, actor: ActorId) {
+  const now = deps.clock.now()
+  await deps.db.transaction().execute(async (tx) => {
+    // Locked first, as a charge claim and every payment recording lock it.
+    const inv = await tx.selectFrom('invoices').select('status').where('id', '=', invoiceId).forUpdate().executeTakeFirst()
+    if (!inv) throw notFound('invoice', invoiceId)
+    if (inv.status !== 'open' && inv.status !== 'failed') throw notAllowed('invoice_not_voidable', `Invoice is ${inv.status}; only unpaid invoices can be voided`)
+    const inFlight = await tx.selectFrom('chargeAttempts').select('id').where('invoiceId', '=', invoiceId).where('status', '=', 'pending').executeTakeFirst()
+    if (inFlight) throw conflict('charge_in_flight', 'A card charge for this invoice is being confirmed; void the invoice once it has failed')
+    const standing = await tx.selectFrom('payments').select(['amountCents', 'refundedCents']).where('invoiceId', '=', invoiceId).where('status', 'in', ['approved', 'partially_refunded']).execute()
+    const kept = standing.reduce((sum, p) => sum + Number(p.amountCents) - Number(p.refundedCents), 0)
+    if (standing.length > 0) throw notAllowed('invoice_has_payments', `${formatUsd(kept)} paid on this invoice still stands: void or refund those payments first`)
+    await tx.updateTable('invoices').set({ status: 'void', retryState: null, updatedAt: now }).where('id', '=', invoiceId).execute()
+    await tx.insertInto('quickbooksQueue').values({ id: newId('qbo'), entityType: 'invoice_void', entityId: invoiceId }).onConflict((oc) => oc.doNothing()).execute()
+    await recordAuditEvent(tx, { entityType: 'invoice', entityId: invoiceId, action: 'invoice.voided', actorUserId: actor, details: { reason } })
+  })
+  return { invoiceId, status: 'void' as const }
 }
 
 /** Refunds all or part of a settled card payment through the gateway (offline ones are just recorded). */
@@ -323,7 +350,23 @@ async function applyReversal(tx: Db, r: Reversal, gatewayRef: string | null, now
   const amount = Number(r.amountCents)
   if (r.kind === 'void') {
     await tx.updateTable('payments').set({ status: 'voided' }).where('id', '=', r.paymentId).execute()
-    await tx.updateTable('invoices').set({ status: 'void', paidCents: sql`paid_cents - ${amount}::bigint`, retryState: null, nextRetryAt: null, updatedAt: now }).where('id', '=', r.invoiceId).execute()
+    // The invoice owes the amount again. Unpaid, it keeps its status and retry plan. Paid, it is
+    // unpaid again and waits for the office (charge now, record a payment, or void the invoice):
+    // a charge the office has just undone is not made again by itself.
+    const reopens = sql<boolean>`status = 'paid' and paid_cents - ${amount}::bigint < total_cents`
+    await tx
+      .updateTable('invoices')
+      .set({
+        paidCents: sql`paid_cents - ${amount}::bigint`,
+        status: sql`case when ${reopens} then 'failed' else status end`,
+        failureCode: sql`case when ${reopens} then 'payment_voided' else failure_code end`,
+        failureMessage: sql`case when ${reopens} then ${`A payment of ${formatUsd(amount)} was voided`} else failure_message end`,
+        retryState: sql`case when ${reopens} then 'exhausted' else retry_state end`,
+        firstFailedAt: sql`case when ${reopens} then coalesce(first_failed_at, ${now}) else first_failed_at end`,
+        updatedAt: now,
+      })
+      .where('id', '=', r.invoiceId)
+      .execute()
     await tx.insertInto('quickbooksQueue').values({ id: newId('qbo'), entityType: 'void', entityId: r.paymentId }).onConflict((oc) => oc.doNothing()).execute()
     await recordAuditEvent(tx, { entityType: 'invoice', entityId: r.invoiceId, action: 'payment.voided', actorUserId: r.requestedBy, details: { paymentId: r.paymentId, amountCents: amount, reason: r.reason } })
     return

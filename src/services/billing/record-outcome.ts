@@ -32,6 +32,7 @@ const REASON_TEXT: Record<string, string> = {
   stop_recurring: 'the cardholder stopped recurring payments',
   no_payment_method: 'there is no payment method on file',
   partially_paid: 'the card was approved for only part of the amount',
+  payment_voided: 'a payment was voided',
 }
 export const reasonText = (code: string) => REASON_TEXT[code] ?? 'the payment was declined'
 

@@ -22,8 +22,8 @@ export const INVOICE_STATUS_LABELS: Record<string, string> = {
 
 /**
  * Invoices with their PDF; one opens to its attempts, payments and their voids and refunds, with
- * void and refund. On the Billing page all of them, searchable; on an agreement's or a customer's
- * page only theirs.
+ * void and refund of a payment, and void of an unpaid invoice. On the Billing page all of them,
+ * searchable; on an agreement's or a customer's page only theirs.
  */
 export function Invoices({ agreementId, customerId, run, onClearRun }: { agreementId?: string; customerId?: string; run?: { id: string; label: string }; onClearRun?(): void } = {}) {
   const scoped = Boolean(agreementId || customerId)
@@ -167,7 +167,7 @@ interface InvoiceDetailDto {
   quickbooks: { entityType: string; entityId: string; status: string }[]
 }
 
-/** One invoice: its charge attempts and payments, with void and refund. */
+/** One invoice: its charge attempts and payments, with void and refund; an unpaid one with no payment standing can be voided. */
 export function InvoiceDetail({ id, onChange }: { id: string; onChange(): void }) {
   const inv = useLoad<InvoiceDetailDto>(`/api/billing/invoices/${encodeURIComponent(id)}`)
   const notice = useNotice()
@@ -245,7 +245,7 @@ export function InvoiceDetail({ id, onChange }: { id: string; onChange(): void }
               {!inFlight.has(p.id) && p.status === 'approved' && p.refundedCents === 0 && (
                 <ConfirmButton
                   label="Void"
-                  question={`Void this ${formatUsd(p.amountCents)} payment? The invoice will no longer be owed.`}
+                  question={`Void this ${formatUsd(p.amountCents)} payment? The invoice will owe it again (void the invoice too if nothing is owed).`}
                   confirmLabel="Void payment"
                   danger
                   onConfirm={() => act('The payment was voided.', `/api/billing/payments/${p.id}/void`, {})}
@@ -293,6 +293,15 @@ export function InvoiceDetail({ id, onChange }: { id: string; onChange(): void }
             </button>
           )}
         </>
+      )}{' '}
+      {(d.status === 'open' || d.status === 'failed') && !d.payments.some((p) => p.status === 'approved' || p.status === 'partially_refunded') && !d.attempts.some((a) => a.status === 'pending') && (
+        <ConfirmButton
+          label="Void invoice"
+          question={`Void invoice ${d.number}? ${formatUsd(d.totalCents - d.paidCents)} will no longer be owed and it will not be charged again.`}
+          confirmLabel={`Void invoice ${d.number}`}
+          danger
+          onConfirm={() => act(`Invoice ${d.number} was voided.`, `/api/billing/invoices/${encodeURIComponent(d.id)}/void`, {})}
+        />
       )}
       {d.reversals.length > 0 && (
         <>
