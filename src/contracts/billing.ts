@@ -134,7 +134,8 @@ export interface FailedPaymentDto {
   message: string | null
   attempts: number
   retryState: string | null
-  nextRetryAt: string | null
+  /** The company-local date of the next scheduled retry (a gateway-error retry: today, i.e. the next run). */
+  nextRetryDate: string | null
   lastAttemptAt: string | null
 }
 

@@ -355,7 +355,8 @@ export interface InvoicesTable {
   failureCode: string | null
   failureMessage: string | null
   retryState: RetryState | null
-  nextRetryAt: Date | null
+  /** The company-local date a scheduled retry is due (charged by that day's run); null when none. */
+  nextRetryDate: string | null
   failedAttempts: Generated<number>
   firstFailedAt: Date | null
   paidAt: Date | null

@@ -116,7 +116,7 @@ test('a decline marks the invoice failed with the reason and a retry plan', asyn
   assert.equal(inv.status, 'failed')
   assert.equal(inv.failureCode, 'insufficient_funds')
   assert.equal(inv.retryState, 'scheduled')
-  assert.equal(inv.nextRetryAt?.toISOString(), new Date(now.getTime() + 3 * 86_400_000).toISOString())
+  assert.equal(inv.nextRetryDate, '2026-03-18', 'three days after the company date of the failure (Mar 15 in New York)')
   const notice = await deps.db.selectFrom('emailOutbox').selectAll().where('kind', '=', 'billing.payment_failed').where('relatedId', '=', inv.id).execute()
   assert.equal(notice.length, 1)
   assert.match(notice[0]!.textBody, /http:\/\/sb\.test\/pay\/[A-Za-z0-9_-]{43}/)
@@ -161,7 +161,7 @@ test('two billing processes charging the same invoices at once charge each exact
   for await (const batch of streamDueAgreements(deps.db, '2026-04-01')) await createDueInvoices(deps.db, batch, '2026-04-01', null)
   const ctx = { runId: null, settings: await getBillingSettings(deps.db), settleWindowMs: 1000 }
   await h.withFaults({ latencyMs: 30, endpoints: ['auth'] }, async () => {
-    const worker = () => pool(streamChargeTargets(deps.db, '2026-04-01', now, 7), 5, async (t) => void (await chargeOnce(deps, t, ctx)))
+    const worker = () => pool(streamChargeTargets(deps.db, '2026-04-01', '2026-04-01', 7), 5, async (t) => void (await chargeOnce(deps, t, ctx)))
     await Promise.all([worker(), worker(), worker()])
   })
   const invoices = await deps.db.selectFrom('invoices').select(['id', 'status', 'totalCents', 'paidCents']).where('agreementId', 'in', ids).execute()

@@ -97,7 +97,7 @@ test('insufficient funds: retried after 3 and 7 days, then given up; every attem
   assert.equal(failed.reason, 'insufficient_funds')
   assert.equal(failed.attempts, 1)
   assert.equal(failed.retryState, 'scheduled')
-  assert.equal(failed.nextRetryAt, '2026-12-04T17:00:00.000Z')
+  assert.equal(failed.nextRetryDate, '2026-12-04')
   // Not due yet on day 2: the run leaves it alone.
   now = new Date('2026-12-03T17:00:00Z')
   assert.equal((await billThrough('2026-12-03')).charged, 0)
@@ -108,7 +108,7 @@ test('insufficient funds: retried after 3 and 7 days, then given up; every attem
   failed = (await api('GET', '/api/billing/failed-payments?pageSize=200')).body.items.find((f: { invoiceId: string }) => f.invoiceId === inv.id)
   assert.equal(failed.attempts, 3)
   assert.equal(failed.retryState, 'exhausted')
-  assert.equal(failed.nextRetryAt, null)
+  assert.equal(failed.nextRetryDate, null)
   now = new Date('2026-12-20T18:00:00Z')
   assert.equal((await billThrough('2026-12-20')).charged, 0, 'nothing retries forever')
   const detail = (await api('GET', `/api/billing/invoices/${inv.id}`)).body

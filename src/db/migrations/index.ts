@@ -6,6 +6,7 @@ import * as m0004 from './0004-billing.ts'
 import * as m0005 from './0005-company-logo.ts'
 import * as m0006 from './0006-payment-reversals.ts'
 import * as m0007 from './0007-automatic-billing.ts'
+import * as m0008 from './0008-retry-dates-bill-ahead-tax-rates.ts'
 import * as m0009 from './0009-invoice-void.ts'
 import * as m0010 from './0010-scheduling.ts'
 
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '0005-company-logo': m0005,
   '0006-payment-reversals': m0006,
   '0007-automatic-billing': m0007,
+  '0008-retry-dates-bill-ahead-tax-rates': m0008,
   '0009-invoice-void': m0009,
   '0010-scheduling': m0010,
 }

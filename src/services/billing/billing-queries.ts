@@ -110,7 +110,7 @@ export async function getInvoice(db: Db, id: string) {
     lines: (typeof inv.lines === 'string' ? JSON.parse(inv.lines) : inv.lines) as PricedLine[],
     subtotalCents: Number(inv.subtotalCents), taxCents: Number(inv.taxCents), totalCents: Number(inv.totalCents), paidCents: Number(inv.paidCents),
     refundedCents: Number(inv.refundedCents), failureCode: inv.failureCode, failureMessage: inv.failureMessage, retryState: inv.retryState,
-    nextRetryAt: inv.nextRetryAt?.toISOString() ?? null, failedAttempts: inv.failedAttempts, createdAt: inv.createdAt.toISOString(),
+    nextRetryDate: inv.nextRetryDate, failedAttempts: inv.failedAttempts, createdAt: inv.createdAt.toISOString(),
     attempts: attempts.map((a) => ({ ...a, amountCents: Number(a.amountCents), sentAt: a.sentAt.toISOString(), resolvedAt: a.resolvedAt?.toISOString() ?? null })),
     payments: payments.map((p) => ({ ...p, amountCents: Number(p.amountCents), refundedCents: Number(p.refundedCents), receivedAt: p.receivedAt.toISOString() })),
     reversals,
@@ -174,7 +174,7 @@ export async function listFailedPayments(db: Db, page: number, pageSize: number)
     .innerJoin('customers as c', 'c.id', 'i.customerId')
     .innerJoin('agreements as a', 'a.id', 'i.agreementId')
     .select(['i.id as invoiceId', 'i.number as invoiceNumber', 'i.customerId', 'c.name as customerName', 'i.agreementId', 'a.name as agreementName'])
-    .select(['a.status as agreementStatus', sql<number>`i.total_cents - i.paid_cents`.as('amountCents'), 'i.failureCode', 'i.failureMessage', 'i.retryState', 'i.nextRetryAt'])
+    .select(['a.status as agreementStatus', sql<number>`i.total_cents - i.paid_cents`.as('amountCents'), 'i.failureCode', 'i.failureMessage', 'i.retryState', 'i.nextRetryDate'])
     .select((eb) => [
       eb.selectFrom('chargeAttempts as ca').select((e) => e.fn.countAll<number>().as('n')).whereRef('ca.invoiceId', '=', 'i.id').as('attempts'),
       eb.selectFrom('chargeAttempts as ca').select((e) => e.fn.max('ca.sentAt').as('m')).whereRef('ca.invoiceId', '=', 'i.id').as('lastAttemptAt'),
@@ -190,7 +190,7 @@ export async function listFailedPayments(db: Db, page: number, pageSize: number)
       invoiceId: r.invoiceId, invoiceNumber: r.invoiceNumber, customerId: r.customerId, customerName: r.customerName, agreementId: r.agreementId,
       agreementName: r.agreementName, agreementStatus: r.agreementStatus, amountCents: Number(r.amountCents), reason: r.failureCode ?? 'other',
       reasonText: reasonText(r.failureCode ?? 'other'), message: r.failureMessage, attempts: Number(r.attempts ?? 0), retryState: r.retryState,
-      nextRetryAt: r.nextRetryAt?.toISOString() ?? null, lastAttemptAt: r.lastAttemptAt ? new Date(r.lastAttemptAt as unknown as string).toISOString() : null,
+      nextRetryDate: r.nextRetryDate, lastAttemptAt: r.lastAttemptAt ? new Date(r.lastAttemptAt as unknown as string).toISOString() : null,
     })),
     page,
     pageSize,

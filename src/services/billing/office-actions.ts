@@ -84,7 +84,7 @@ export async function recordOfflinePayment(deps: ServiceDeps, invoiceId: string,
         paidCents: sql`paid_cents + ${input.amountCents}::bigint`,
         status: sql`case when paid_cents + ${input.amountCents}::bigint >= total_cents then 'paid' else status end`,
         retryState: sql`case when paid_cents + ${input.amountCents}::bigint >= total_cents then null else retry_state end`,
-        nextRetryAt: sql`case when paid_cents + ${input.amountCents}::bigint >= total_cents then null else next_retry_at end`,
+        nextRetryDate: sql`case when paid_cents + ${input.amountCents}::bigint >= total_cents then null else next_retry_date end`,
         // Paid in full: why an earlier charge failed (or was partial) no longer applies.
         failureCode: sql`case when paid_cents + ${input.amountCents}::bigint >= total_cents then null else failure_code end`,
         failureMessage: sql`case when paid_cents + ${input.amountCents}::bigint >= total_cents then null else failure_message end`,

@@ -83,7 +83,6 @@ export async function previewBilling(deps: ServiceDeps, input: { through?: strin
       }
     }
   }
-  const now = deps.clock.now()
   const owed = await deps.db
     .selectFrom('invoices as i')
     .innerJoin('agreements as a', 'a.id', 'i.agreementId')
@@ -93,7 +92,7 @@ export async function previewBilling(deps: ServiceDeps, input: { through?: strin
     .where((eb) =>
       eb.or([
         eb('i.status', '=', 'open'),
-        eb.and([eb('i.status', '=', 'failed'), eb.or([eb('i.retryState', '=', 'soon'), eb.and([eb('i.retryState', '=', 'scheduled'), eb('i.nextRetryAt', '<=', now)])])]),
+        eb.and([eb('i.status', '=', 'failed'), eb.or([eb('i.retryState', '=', 'soon'), eb.and([eb('i.retryState', '=', 'scheduled'), eb('i.nextRetryDate', '<=', today)])])]),
       ]),
     )
     .executeTakeFirstOrThrow()

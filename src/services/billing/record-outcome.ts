@@ -128,7 +128,7 @@ async function recordPartialApproval(deps: ServiceDeps, it: ApprovalToRecord): P
     if (after.status !== 'failed') return recorded
     const message = `Approved for ${formatUsd(it.approved.amountCents)} only; ${formatUsd(Number(after.owed))} is still owed`
     await tx.updateTable('chargeAttempts').set({ message }).where('id', '=', it.orderId).execute()
-    const decision = afterDecline('insufficient_funds', { kind: 'retry_later', afterMs: 0 }, settings, inv.failedAttempts, inv.firstFailedAt ?? now, now)
+    const decision = afterDecline('insufficient_funds', { kind: 'retry_later', afterMs: 0 }, settings, inv.failedAttempts, ...failureDates(inv, now))
     await markFailed(tx, it.invoiceId, 'partially_paid', message, decision, now)
     await afterFailure(deps, tx, it.invoiceId, inv, 'partially_paid', decision, { settings }, now)
     return recorded
@@ -169,7 +169,7 @@ async function recordApprovalWave(deps: ServiceDeps, items: ApprovalToRecord[], 
       from v where ca.id = v.order_id and ca.status <> 'approved' and (v.amount >= ca.amount_cents or ${partial}::boolean)
       returning ca.id, ca.invoice_id
     ), inv as (
-      update invoices i set paid_cents = i.paid_cents + v.amount, paid_at = ${now}, next_retry_at = null, failure_message = null, updated_at = ${now},
+      update invoices i set paid_cents = i.paid_cents + v.amount, paid_at = ${now}, next_retry_date = null, failure_message = null, updated_at = ${now},
         status = case when i.paid_cents + v.amount >= i.total_cents then 'paid' else 'failed' end,
         failure_code = case when i.paid_cents + v.amount >= i.total_cents then null else 'partially_paid' end,
         retry_state = case when i.paid_cents + v.amount >= i.total_cents then null else 'needs_payment_method' end
@@ -232,7 +232,7 @@ export async function recordDeclined(deps: ServiceDeps, orderId: string, d: Decl
       where id = ${orderId} and status in ('pending', 'not_sent') returning invoice_id`.execute(tx)
     if (rows.length === 0) return { kind: 'skipped' } as const
     if (inv.status === 'paid' || inv.status === 'void' || inv.status === 'refunded') return { kind: 'declined' } as const
-    const decision = afterDecline(d.reason, d.retry, ctx.settings, inv.failedAttempts, inv.firstFailedAt ?? now, now)
+    const decision = afterDecline(d.reason, d.retry, ctx.settings, inv.failedAttempts, ...failureDates(inv, now))
     await markFailed(tx, invoiceId, d.reason, d.message, decision, now)
     await afterFailure(deps, tx, invoiceId, inv, d.reason, decision, ctx, now)
     return { kind: 'declined' } as const
@@ -266,7 +266,7 @@ export async function recordNoCharge(
     if (rows.length === 0) return { kind: 'skipped' } as const
     if (final) {
       if (inv.status === 'open' || inv.status === 'failed') {
-        const decision = afterGatewayError(ctx.settings, inv.failedAttempts, afterMs, now)
+        const decision = afterGatewayError(ctx.settings, inv.failedAttempts, localDate(now, inv.timeZone))
         await markFailed(tx, invoiceId, status === 'error' ? 'gateway_misconfigured' : 'gateway_error', message, decision, now)
       }
     }
@@ -281,7 +281,7 @@ export async function recordNoPaymentMethod(deps: ServiceDeps, invoiceId: string
     const inv = await lockInvoice(tx, invoiceId)
     if (inv.status !== 'open' && inv.status !== 'failed') return { kind: 'skipped' } as const
     if (inv.status === 'failed' && inv.retryState === 'needs_payment_method') return { kind: 'skipped' } as const
-    const decision: RetryDecision = { state: 'needs_payment_method', nextRetryAt: null }
+    const decision: RetryDecision = { state: 'needs_payment_method', nextRetryDate: null }
     await markFailed(tx, invoiceId, 'no_payment_method', 'There is no active payment method on file', decision, now)
     await afterFailure(deps, tx, invoiceId, inv, 'no_payment_method', decision, ctx, now)
     return { kind: 'error' } as const
@@ -294,6 +294,14 @@ interface LockedInvoice {
   firstFailedAt: Date | null
   retryState: string | null
   agreementId: string
+  /** The company's time zone: retries are due on its dates. */
+  timeZone: string
+}
+
+/** The company's dates of the invoice's first failure (today's, if this is it) and of today, for `afterDecline`. */
+function failureDates(inv: LockedInvoice, now: Date): [firstFailedOn: string, today: string] {
+  const today = localDate(now, inv.timeZone)
+  return [inv.firstFailedAt ? localDate(inv.firstFailedAt, inv.timeZone) : today, today]
 }
 
 async function invoiceOfAttempt(db: Db, orderId: string): Promise<string | null> {
@@ -305,6 +313,7 @@ async function lockInvoice(tx: Db, invoiceId: string): Promise<LockedInvoice> {
   return tx
     .selectFrom('invoices')
     .select(['status', 'failedAttempts', 'firstFailedAt', 'retryState', 'agreementId'])
+    .select((eb) => eb.selectFrom('companySettings').select('timeZone').where('id', '=', 1).$asScalar().$notNull().as('timeZone'))
     .where('id', '=', invoiceId)
     .forUpdate()
     .executeTakeFirstOrThrow()
@@ -320,7 +329,7 @@ async function markFailed(tx: Db, invoiceId: string, code: string, message: stri
       failedAttempts: sql`failed_attempts + 1`,
       firstFailedAt: sql`coalesce(first_failed_at, ${now})`,
       retryState: decision.state,
-      nextRetryAt: decision.nextRetryAt,
+      nextRetryDate: decision.nextRetryDate,
       updatedAt: now,
     })
     .where('id', '=', invoiceId)
@@ -343,7 +352,7 @@ async function afterFailure(
     entityId: invoiceId,
     action: 'invoice.payment_failed',
     actorUserId: null,
-    details: { reason: code, retry: decision.state, nextRetryAt: decision.nextRetryAt?.toISOString() ?? null },
+    details: { reason: code, retry: decision.state, nextRetryDate: decision.nextRetryDate },
   })
   if (ctx.settings.suspendOnFailure) {
     const a = await tx.selectFrom('agreements').select('status').where('id', '=', before.agreementId).executeTakeFirst()

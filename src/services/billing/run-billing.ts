@@ -110,7 +110,8 @@ async function executeRun(deps: ServiceDeps, runId: string, through: string, opt
     for (let pass = 0; pass < 3; pass++) {
       phase = 'charge'
       tick()
-      const targets = streamChargeTargets(deps.db, through, deps.clock.now(), batchSize)
+      // Scheduled retries are due by the company's date, whatever the time of the run.
+      const targets = streamChargeTargets(deps.db, through, await companyToday(deps), batchSize)
       await pool(claimedWork(deps, targets, chunk, runId, () => halted !== null), limit, async (work) => {
         if (pass === 0) c.invoicesToCharge++
         count(c, await chargeWork(deps, work, ctx, writeApproval, inRunRetries))
@@ -191,9 +192,10 @@ async function* streamPendingAttempts(db: Db, batchSize: number): AsyncGenerator
 
 /**
  * Unpaid invoices to charge, by id: first the new (open) ones, then failed ones whose retry is
- * due. Gateway-error retries ("soon") are due at any new run: nothing was charged.
+ * due by `today` (the company's date). Gateway-error retries ("soon") are due at any new run:
+ * nothing was charged.
  */
-export async function* streamChargeTargets(db: Db, through: string, now: Date, batchSize: number): AsyncGenerator<ChargeTarget[]> {
+export async function* streamChargeTargets(db: Db, through: string, today: string, batchSize: number): AsyncGenerator<ChargeTarget[]> {
   for (const which of ['open', 'retry'] as const) {
     let after = ''
     for (;;) {
@@ -211,7 +213,7 @@ export async function* streamChargeTargets(db: Db, through: string, now: Date, b
           ? q.where('i.status', '=', 'open')
           : q
               .where('i.status', '=', 'failed')
-              .where((eb) => eb.or([eb('i.retryState', '=', 'soon'), eb.and([eb('i.retryState', '=', 'scheduled'), eb('i.nextRetryAt', '<=', now)])]))
+              .where((eb) => eb.or([eb('i.retryState', '=', 'soon'), eb.and([eb('i.retryState', '=', 'scheduled'), eb('i.nextRetryDate', '<=', today)])]))
       const rows = await q.orderBy('i.id').limit(batchSize).execute()
       if (rows.length === 0) break
       after = rows.at(-1)!.invoiceId

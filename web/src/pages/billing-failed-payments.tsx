@@ -7,7 +7,7 @@ import { formatUsd } from '../money.ts'
 import { useNotice } from '../notice.tsx'
 import { LoadState, Pager } from '../page.tsx'
 import { Link } from '../router.tsx'
-import { formatDateTime } from '../strings.ts'
+import { dateText } from '../../../src/domain/quote-text.ts'
 import { useLoad } from '../use-load.ts'
 import { RecordPaymentForm } from './payment-forms.tsx'
 import { InvoiceDetail } from './billing-invoices.tsx'
@@ -93,7 +93,7 @@ export function FailedPayments() {
                   </td>
                   <td>{f.attempts}</td>
                   <td>
-                    {f.nextRetryAt ? formatDateTime(f.nextRetryAt) : ''}
+                    {f.retryState === 'scheduled' && f.nextRetryDate ? dateText(f.nextRetryDate) : ''}
                     <div className="muted">{RETRY_LABELS[f.retryState ?? ''] ?? ''}</div>
                   </td>
                   <td>

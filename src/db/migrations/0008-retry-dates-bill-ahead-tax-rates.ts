@@ -1,0 +1,21 @@
+import type { Kysely } from 'kysely'
+import { execStatements } from '../exec-statements.ts'
+
+/**
+ * Money fixes of issue 9:
+ * - a scheduled retry is due on a company-local date (`invoices.next_retry_date`), no longer at
+ *   an instant (failure + N × 24 h) that a daily run starting earlier in the day missed. Existing
+ *   retry instants become their date in the company's time zone.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await execStatements(
+    db,
+    `
+alter table invoices add column next_retry_date date;
+update invoices set next_retry_date = (next_retry_at at time zone (select time_zone from company_settings where id = 1))::date where next_retry_at is not null;
+drop index invoices_failed_idx;
+alter table invoices drop column next_retry_at;
+create index invoices_failed_idx on invoices (next_retry_date, id) where status = 'failed';
+`,
+  )
+}
