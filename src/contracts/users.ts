@@ -42,6 +42,9 @@ export interface SessionDto {
   csrfToken: string
 }
 
+/** `GET /api/auth/session`: the session, or nulls when nobody is logged in. */
+export type CurrentSessionDto = SessionDto | { user: null; csrfToken: null }
+
 export const ChangePasswordInput = z.object({
   currentPassword: z.string({ error: 'is required' }).min(1, { error: 'is required' }).max(200),
   newPassword: password,

@@ -12,7 +12,7 @@ type Who = 'anonymous' | Role
  */
 const EXPECTED: Record<string, readonly Who[]> = {
   'POST /api/auth/login': ['anonymous', 'technician', 'office', 'admin'],
-  'GET /api/auth/session': ['technician', 'office', 'admin'],
+  'GET /api/auth/session': ['anonymous', 'technician', 'office', 'admin'],
   'POST /api/auth/logout': ['technician', 'office', 'admin'],
   'POST /api/auth/password': ['technician', 'office', 'admin'],
   'GET /api/users': ['admin'],

@@ -44,7 +44,7 @@ async function logIn(url: string, email: string): Promise<Page> {
   await page.getByLabel('Email').fill(email)
   await page.getByLabel('Password').fill(TEST_PASSWORD)
   await page.getByRole('button', { name: 'Log in' }).click()
-  await page.getByRole('button', { name: 'Log out' }).waitFor()
+  await page.getByRole('button', { name: /^Account: / }).waitFor()
   return page
 }
 

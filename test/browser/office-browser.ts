@@ -44,7 +44,7 @@ export async function startOfficeBrowser(appOptions: Parameters<typeof startTest
     await page.getByLabel('Email').fill(email)
     await page.getByLabel('Password').fill(TEST_PASSWORD)
     await page.getByRole('button', { name: 'Log in' }).click()
-    await page.getByRole('button', { name: 'Log out' }).waitFor()
+    await page.getByRole('button', { name: /^Account: / }).waitFor()
   }
 
   const count = async (table: 'customers' | 'plans' | 'users') =>

@@ -65,7 +65,7 @@ async function logIn(page: Page, path = '/') {
   await page.getByLabel('Email').fill(officeEmail)
   await page.getByLabel('Password').fill(TEST_PASSWORD)
   await page.getByRole('button', { name: 'Log in' }).click()
-  await page.getByRole('button', { name: 'Log out' }).waitFor()
+  await page.getByRole('button', { name: /^Account: / }).waitFor()
 }
 
 /** The office builds a quote for `customer` with the plan template and an ad hoc option, and sends it. */

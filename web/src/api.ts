@@ -22,6 +22,7 @@ export class ApiError extends Error {
 
 let csrfToken: string | null = null
 let onSessionLost: () => void = () => {}
+let onChanged: () => void = () => {}
 
 /** Remembers the session's CSRF token (from login or `GET /api/auth/session`). */
 export function setCsrfToken(token: string | null): void {
@@ -33,18 +34,27 @@ export function setSessionLostHandler(handler: () => void): void {
   onSessionLost = handler
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+/** Called after every call that may have changed something (any method but GET), whatever its outcome. */
+export function setChangeHandler(handler: () => void): void {
+  onChanged = handler
+}
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 /** Calls the API; resolves with the JSON body or rejects with an ApiError. */
-export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
+export async function api<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' }
   if (body !== undefined) headers['content-type'] = 'application/json'
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken
   let res: Response
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' })
-  } catch {
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', signal })
+  } catch (err) {
+    if (signal?.aborted) throw err
     throw new ApiError(0, 'network_error', 'The server could not be reached; check the connection and try again')
+  } finally {
+    // A declined retry or a refused change can still have written something (an attempt, an audit line).
+    if (method !== 'GET') onChanged()
   }
   const data: unknown = res.status === 204 ? null : await res.json().catch(() => null)
   if (res.ok) return data as T

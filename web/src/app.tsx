@@ -1,9 +1,9 @@
+import { Alert, Center, Loader } from '@mantine/core'
 import { Fragment, type ReactNode } from 'react'
-import { MailboxNavItem } from './mailbox-link.tsx'
-import { NoticeArea } from './notice.tsx'
 import { Link, matchPath, useLocation } from './router.tsx'
 import { useSession } from './session.tsx'
-import { NAV, NOT_BUILT, ROLE_LABELS } from './strings.ts'
+import { Shell } from './shell.tsx'
+import { NOT_BUILT } from './strings.ts'
 import { CustomerDetailPage } from './pages/customer-detail-page.tsx'
 import { CustomerFormPage } from './pages/customer-form-page.tsx'
 import { CustomersPage } from './pages/customers-page.tsx'
@@ -18,7 +18,6 @@ import { NotificationsPage } from './pages/notifications-page.tsx'
 import { QuoteDetailPage } from './pages/quote-detail-page.tsx'
 import { QuoteFormPage } from './pages/quote-form-page.tsx'
 import { QuotesPage } from './pages/quotes-page.tsx'
-import { NotificationBell } from './notification-bell.tsx'
 import { SettingsPage } from './pages/settings-page.tsx'
 import { PasswordPage } from './pages/password-page.tsx'
 import { EmailsPage } from './pages/emails-page.tsx'
@@ -61,64 +60,35 @@ function CurrentPage() {
   return <NotFoundPage />
 }
 
-/** The logged-in shell: header with the user and logout, left navigation, the current page. */
+/** The login page, or the logged-in shell around the current page (technicians: their placeholder and password). */
 export function App() {
-  const { user, loading, failure, logOut } = useSession()
+  const { user, loading, failure } = useSession()
   const { pathname } = useLocation()
-  if (loading) return <p className="muted boot">Loading Servicebook…</p>
+  if (loading)
+    return (
+      <Center h="100dvh">
+        <Loader aria-label="Loading Servicebook" />
+      </Center>
+    )
   if (failure)
     return (
-      <p className="form-error boot" role="alert">
-        Servicebook could not load: {failure}. Reload the page to try again.
-      </p>
+      <Alert color="red" role="alert" m="xl" title="Servicebook could not load">
+        {failure}. Reload the page to try again.
+      </Alert>
     )
   if (!user) return <LoginPage />
-  const technician = user.role === 'technician'
   return (
-    <div className="shell">
-      <a className="skip-link" href="#main">
-        Skip to content
-      </a>
-      <header className="topbar">
-        <span className="brand">Servicebook</span>
-        <span className="who">
-          {user.name} <span className="role">({ROLE_LABELS[user.role]})</span>
-        </span>
-        {!technician && <NotificationBell />}
-        <button type="button" onClick={() => void logOut()}>
-          Log out
-        </button>
-      </header>
-      {!technician && (
-        <nav className="sidenav" aria-label="Main">
-          <ul>
-            {NAV.map((item) => {
-              const current = item.to === '/' ? pathname === '/' : pathname === item.to || pathname.startsWith(`${item.to}/`)
-              return (
-                <li key={item.to}>
-                  <Link to={item.to} aria-current={current ? 'page' : undefined}>
-                    {item.label}
-                  </Link>
-                </li>
-              )
-            })}
-            <MailboxNavItem />
-          </ul>
-        </nav>
+    <Shell>
+      {user.role === 'technician' && pathname !== '/settings/password' ? (
+        <>
+          <NotBuiltPage title="Your work orders" purpose="It will list the work orders dispatched to you." />
+          <p>
+            <Link to="/settings/password">Change your password</Link>
+          </p>
+        </>
+      ) : (
+        <CurrentPage />
       )}
-      <main id="main" className="content">
-        <NoticeArea />
-        {technician && pathname !== '/settings/password' ? (
-          <>
-            <NotBuiltPage title="Your work orders" purpose="It will list the work orders dispatched to you." />
-            <p>
-              <Link to="/settings/password">Change your password</Link>
-            </p>
-          </>
-        ) : (
-          <CurrentPage />
-        )}
-      </main>
-    </div>
+    </Shell>
   )
 }

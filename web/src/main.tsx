@@ -1,12 +1,11 @@
-import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
+import { Providers } from './providers.tsx'
+import './styles.css'
+import './quotes.css'
 import { App } from './app.tsx'
-import { NoticeProvider } from './notice.tsx'
 import { SessionProvider } from './session.tsx'
 import { SignupPage } from './signup/signup-page.tsx'
 import { PaymentUpdatePage } from './pay/payment-update-page.tsx'
-import './styles.css'
-import './quotes.css'
 
 // The customer's hosted sign-up page (/q/<token>) shares the bundle but not the office shell or session.
 const signupToken = /^\/q\/([^/]+)\/?$/.exec(window.location.pathname)?.[1]
@@ -14,21 +13,15 @@ const signupToken = /^\/q\/([^/]+)\/?$/.exec(window.location.pathname)?.[1]
 const payToken = /^\/pay\/([^/]+)\/?$/.exec(window.location.pathname)?.[1]
 
 createRoot(document.getElementById('root')!).render(
-  signupToken ? (
-    <StrictMode>
+  <Providers>
+    {signupToken ? (
       <SignupPage token={decodeURIComponent(signupToken)} />
-    </StrictMode>
-  ) : payToken ? (
-    <StrictMode>
+    ) : payToken ? (
       <PaymentUpdatePage token={decodeURIComponent(payToken)} />
-    </StrictMode>
-  ) : (
-  <StrictMode>
-    <SessionProvider>
-      <NoticeProvider>
+    ) : (
+      <SessionProvider>
         <App />
-      </NoticeProvider>
-    </SessionProvider>
-  </StrictMode>
-  ),
+      </SessionProvider>
+    )}
+  </Providers>,
 )

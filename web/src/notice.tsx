@@ -1,45 +1,20 @@
-import { createContext, useCallback, useContext, useState, type ReactNode } from 'react'
-import { navigationCount, useLocation } from './router.tsx'
-
-interface Notice {
-  text: string
-  at: number
-}
-
-const NoticeContext = createContext<{ notice: Notice | null; show(text: string): void; clear(): void } | null>(null)
+import { notifications } from '@mantine/notifications'
+import { IconAlertTriangle, IconCheck } from '@tabler/icons-react'
 
 /**
- * Success notices ("Customer saved"). A notice shown just before a navigation survives that one
- * navigation (save → detail page) and disappears on the next.
+ * Toasts: a success ("Customer saved") is a polite status message that closes by itself; a failure is
+ * an alert that stays until dismissed. They float above the page, so they survive navigation.
  */
-export function NoticeProvider({ children }: { children: ReactNode }) {
-  const [notice, setNotice] = useState<Notice | null>(null)
-  const show = useCallback((text: string) => setNotice({ text, at: navigationCount() }), [])
-  const clear = useCallback(() => setNotice(null), [])
-  return <NoticeContext.Provider value={{ notice, show, clear }}>{children}</NoticeContext.Provider>
+export const toast = {
+  success(text: string): void {
+    notifications.show({ message: text, color: 'green', icon: <IconCheck size={18} aria-hidden />, role: 'status', autoClose: 8000 })
+  },
+  failure(text: string, title?: string): void {
+    notifications.show({ title, message: text, color: 'red', icon: <IconAlertTriangle size={18} aria-hidden />, role: 'alert', autoClose: false })
+  },
 }
 
+/** The success toast, as pages have always called it. */
 export function useNotice(): (text: string) => void {
-  const value = useContext(NoticeContext)
-  if (!value) throw new Error('useNotice needs a NoticeProvider')
-  return value.show
-}
-
-/** The live region where notices appear; always rendered so screen readers announce changes. */
-export function NoticeArea() {
-  useLocation()
-  const value = useContext(NoticeContext)
-  const visible = value?.notice && navigationCount() - value.notice.at <= 1 ? value.notice : null
-  return (
-    <div role="status" className="notice-area">
-      {visible && (
-        <p className="notice">
-          {visible.text}{' '}
-          <button type="button" className="link-button" onClick={value?.clear}>
-            Dismiss
-          </button>
-        </p>
-      )}
-    </div>
-  )
+  return toast.success
 }

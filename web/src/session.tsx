@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
-import type { SessionDto, UserDto } from '../../src/contracts/users.ts'
-import { api, ApiError, setCsrfToken, setSessionLostHandler } from './api.ts'
+import type { CurrentSessionDto, SessionDto, UserDto } from '../../src/contracts/users.ts'
+import { api, setCsrfToken, setSessionLostHandler } from './api.ts'
+import { queryClient } from './query.ts'
 
 interface SessionValue {
   /** The logged-in user, or null on the login page. */
@@ -29,19 +30,19 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     setSessionLostHandler(() => {
       setCsrfToken(null)
+      queryClient.clear()
       setUser((current) => {
         if (current) setExpired(true)
         return null
       })
     })
-    api<SessionDto>('GET', '/api/auth/session')
+    // Nobody logged in is an ordinary answer (200 with nulls), so the login page loads without a console error.
+    api<CurrentSessionDto>('GET', '/api/auth/session')
       .then((session) => {
         setCsrfToken(session.csrfToken)
         setUser(session.user)
       })
-      .catch((err: unknown) => {
-        if (!(err instanceof ApiError && err.status === 401)) setFailure(err instanceof Error ? err.message : String(err))
-      })
+      .catch((err: unknown) => setFailure(err instanceof Error ? err.message : String(err)))
       .finally(() => setLoading(false))
   }, [])
 
@@ -52,8 +53,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [])
 
   const refresh = useCallback(async () => {
-    const session = await api<SessionDto>('GET', '/api/auth/session')
+    const session = await api<CurrentSessionDto>('GET', '/api/auth/session')
     setCsrfToken(session.csrfToken)
+    if (!session.user) setExpired(true)
     setUser(session.user)
   }, [])
 
@@ -63,6 +65,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     } finally {
       setCsrfToken(null)
       setUser(null)
+      // The next person to log in on this browser sees none of this one's data.
+      queryClient.clear()
     }
   }, [])
 

@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useState } from 'react'
-import { api, errorMessage } from './api.ts'
+import { errorMessage } from './api.ts'
+import { useApiQuery } from './query.ts'
 
 export interface Loaded<T> {
   data: T | null
@@ -8,30 +8,13 @@ export interface Loaded<T> {
   reload(): void
 }
 
-/** GETs a path and re-fetches whenever the path changes; stale answers are dropped. */
+/** `useApiQuery` in the older pages' shape: GETs a path and re-fetches whenever the path changes. */
 export function useLoad<T>(path: string | null): Loaded<T> {
-  const [data, setData] = useState<T | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  const [loading, setLoading] = useState(path !== null)
-  const [version, setVersion] = useState(0)
-
-  useEffect(() => {
-    if (path === null) return
-    let current = true
-    setLoading(true)
-    api<T>('GET', path)
-      .then((result) => {
-        if (!current) return
-        setData(result)
-        setError(null)
-      })
-      .catch((err: unknown) => current && setError(errorMessage(err)))
-      .finally(() => current && setLoading(false))
-    return () => {
-      current = false
-    }
-  }, [path, version])
-
-  const reload = useCallback(() => setVersion((v) => v + 1), [])
-  return { data, error, loading, reload }
+  const query = useApiQuery<T>(path)
+  return {
+    data: query.data ?? null,
+    error: query.error ? errorMessage(query.error) : null,
+    loading: query.isFetching,
+    reload: () => void query.refetch(),
+  }
 }

@@ -1,4 +1,4 @@
-import { ChangePasswordInput, LoginInput } from '../../contracts/users.ts'
+import { ChangePasswordInput, LoginInput, type CurrentSessionDto } from '../../contracts/users.ts'
 import { login, logout } from '../../services/auth/sessions.ts'
 import type { ServiceDeps } from '../../services/deps.ts'
 import { changeOwnPassword } from '../../services/users/manage-users.ts'
@@ -37,10 +37,12 @@ export const authRoutes = (deps: ServiceDeps, opts: AuthRouteOptions) => [
   defineRoute({
     method: 'GET',
     url: '/api/auth/session',
-    summary: 'The logged-in user and the CSRF token for this session',
+    summary: 'The logged-in user and the CSRF token for this session; both null when nobody is logged in',
     tag: 'auth',
-    access: ANY_ROLE,
-    handler: async ({ auth }) => ({ user: auth.user, csrfToken: auth.csrfToken }),
+    // NOTE: public and 200 for nobody: the web app asks on every load, and a 401 there is the expected
+    // answer on the login page, which browsers would still print as a console error.
+    access: 'public',
+    handler: async ({ req }): Promise<CurrentSessionDto> => (req.auth ? { user: req.auth.user, csrfToken: req.auth.csrfToken } : { user: null, csrfToken: null }),
   }),
   defineRoute({
     method: 'POST',

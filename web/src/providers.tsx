@@ -1,0 +1,20 @@
+import '@mantine/core/styles.css'
+import '@mantine/notifications/styles.css'
+import { MantineProvider } from '@mantine/core'
+import { Notifications } from '@mantine/notifications'
+import { QueryClientProvider } from '@tanstack/react-query'
+import { StrictMode, type ReactNode } from 'react'
+import { queryClient } from './query.ts'
+import { cssVariablesResolver, theme } from './theme.ts'
+
+/** The design system (theme, toasts) and the server-data cache, around the office app and the customer pages. */
+export function Providers({ children }: { children: ReactNode }) {
+  return (
+    <StrictMode>
+      <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} forceColorScheme="light">
+        <Notifications position="top-right" limit={4} />
+        <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+      </MantineProvider>
+    </StrictMode>
+  )
+}
