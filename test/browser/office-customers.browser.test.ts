@@ -77,7 +77,7 @@ test('creates a customer with locations and contacts, lists it, finds it by sear
 
   // Archive asks first; then the customer leaves the list and shows under "Show archived".
   await page.getByRole('button', { name: 'Archive customer' }).click()
-  await page.getByRole('alertdialog', { name: 'Archive customer' }).getByRole('button', { name: 'Yes, archive' }).click()
+  await page.getByRole('dialog', { name: 'Archive customer' }).getByRole('button', { name: 'Yes, archive' }).click()
   await page.getByRole('status').filter({ hasText: 'archived' }).waitFor()
   await page.getByText('Archived', { exact: false }).first().waitFor()
   await page.getByRole('listitem').filter({ hasText: 'Archived by Test office' }).waitFor()

@@ -1,35 +1,28 @@
-import { useEffect, useRef, useState } from 'react'
+import { Button, Group, Modal, Text } from '@mantine/core'
+import { useState } from 'react'
+
+// NOTE: Mantine places the fixed dialog with `top/bottom` only; outside a portal it would start where the button is.
+const INLINE = { inner: { left: 0 } }
 
 interface ConfirmButtonProps {
-  /** The button's text, e.g. "Archive customer". */
+  /** The button's text, e.g. "Archive customer"; also the dialog's title. */
   label: string
-  /** The question asked before acting, e.g. "Archive Acme? It leaves lists and searches." */
+  /** The question asked before acting; one that moves money says the amount ("Charge $1,101.00 to …?"). */
   question: string
   confirmLabel: string
   onConfirm(): Promise<void> | void
   danger?: boolean
+  /** Defaults to a plain button; a page's main action may be `filled`. */
+  variant?: 'default' | 'filled' | 'light'
 }
 
-/** A button that asks for confirmation inline (no browser dialog), focusing the confirm choice. */
-export function ConfirmButton({ label, question, confirmLabel, onConfirm, danger }: ConfirmButtonProps) {
+/**
+ * A button that asks first in a dialog, with the confirm choice focused and Escape or Cancel backing out.
+ * The dialog stays in the button's place in the document (no portal), so it belongs to the section it acts on.
+ */
+export function ConfirmButton({ label, question, confirmLabel, onConfirm, danger, variant = 'default' }: ConfirmButtonProps) {
   const [asking, setAsking] = useState(false)
   const [busy, setBusy] = useState(false)
-  const confirmRef = useRef<HTMLButtonElement>(null)
-  const triggerRef = useRef<HTMLButtonElement>(null)
-  const asked = useRef(false)
-  useEffect(() => {
-    // Focus follows the question: onto "confirm" when it opens, back to the button when cancelled.
-    if (asking) confirmRef.current?.focus()
-    else if (asked.current) triggerRef.current?.focus()
-    asked.current = asking
-  }, [asking])
-
-  if (!asking)
-    return (
-      <button ref={triggerRef} type="button" className={danger ? 'danger' : undefined} onClick={() => setAsking(true)}>
-        {label}
-      </button>
-    )
   const confirm = async () => {
     setBusy(true)
     try {
@@ -40,20 +33,21 @@ export function ConfirmButton({ label, question, confirmLabel, onConfirm, danger
     }
   }
   return (
-    <div
-      className="confirm"
-      role="alertdialog"
-      aria-label={label}
-      aria-describedby="confirm-question"
-      onKeyDown={(e) => e.key === 'Escape' && !busy && setAsking(false)}
-    >
-      <p id="confirm-question">{question}</p>
-      <button ref={confirmRef} type="button" className={danger ? 'danger' : 'primary'} disabled={busy} onClick={() => void confirm()}>
-        {confirmLabel}
-      </button>
-      <button type="button" disabled={busy} onClick={() => setAsking(false)}>
-        Cancel
-      </button>
-    </div>
+    <>
+      <Button variant={danger && variant === 'default' ? 'outline' : variant} color={danger ? 'red' : undefined} onClick={() => setAsking(true)}>
+        {label}
+      </Button>
+      <Modal opened={asking} onClose={() => !busy && setAsking(false)} title={label} withinPortal={false} centered closeButtonProps={{ 'aria-label': 'Cancel' }} styles={INLINE}>
+        <Text>{question}</Text>
+        <Group justify="flex-end" mt="lg" gap="sm">
+          <Button variant="default" disabled={busy} onClick={() => setAsking(false)}>
+            Cancel
+          </Button>
+          <Button color={danger ? 'red' : undefined} loading={busy} onClick={() => void confirm()} data-autofocus>
+            {confirmLabel}
+          </Button>
+        </Group>
+      </Modal>
+    </>
   )
 }

@@ -1,7 +1,11 @@
+import { Checkbox, Input, NativeSelect, Textarea, TextInput } from '@mantine/core'
 import type { ReactNode } from 'react'
 import type { FieldErrors } from './api.ts'
 
-/** Labelled form controls with hints and inline errors keyed by the API's field paths. */
+/**
+ * Labelled form controls (Mantine inputs) with hints, a mark on required fields and inline errors keyed by
+ * the API's field paths. An error names its field ("ZIP code must be 5 digits"), so it reads on its own.
+ */
 
 /** Element id for a field path; dots are fine in ids but awkward in CSS selectors. */
 export const fieldId = (name: string) => `f-${name.replace(/\./g, '-')}`
@@ -19,31 +23,43 @@ interface FieldProps {
   name: string
   errors: FieldErrors
   hint?: string
+  required?: boolean
   className?: string
   children: (control: ControlProps) => ReactNode
 }
 
-/** A labelled control with its hint and inline error, tied together for screen readers. */
-export function Field({ label, name, errors, hint, className, children }: FieldProps) {
+/** A labelled control of your own (a date input, a custom picker) with its hint and inline error. */
+export function Field({ label, name, errors, hint, required, className, children }: FieldProps) {
   const id = fieldId(name)
   const error = errors[name]
-  const describedBy = [error ? `${id}-error` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined
+  const describedBy = [error ? `${id}-error` : '', hint ? `${id}-description` : ''].filter(Boolean).join(' ') || undefined
   return (
-    <div className={`field${error ? ' has-error' : ''}${className ? ` ${className}` : ''}`}>
-      <label htmlFor={id}>{label}</label>
+    <Input.Wrapper
+      id={id}
+      label={label}
+      description={hint}
+      error={error && `${label} ${error}`}
+      withAsterisk={required}
+      className={className}
+      inputWrapperOrder={['label', 'input', 'description', 'error']}
+    >
       {children({ id, name, 'data-field': name, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
-      {hint && (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p className="field-error" id={`${id}-error`}>
-          {label} {error}
-        </p>
-      )}
-    </div>
+    </Input.Wrapper>
   )
+}
+
+/** The props every field shares: the label, the API field path, the form's errors and the hint under it. */
+function wrapperProps(label: string, name: string, errors: FieldErrors, hint?: string) {
+  const error = errors[name]
+  return {
+    id: fieldId(name),
+    name,
+    'data-field': name,
+    label,
+    description: hint,
+    error: error ? `${label} ${error}` : undefined,
+    inputWrapperOrder: ['label', 'input', 'description', 'error'] as ('label' | 'input' | 'description' | 'error')[],
+  }
 }
 
 interface TextFieldProps {
@@ -61,46 +77,58 @@ interface TextFieldProps {
   className?: string
 }
 
-export function TextField({ label, value, onChange, type = 'text', required, autoComplete, disabled, inputMode, ...field }: TextFieldProps) {
+export function TextField({ label, name, errors, hint, value, onChange, type = 'text', required, autoComplete, disabled, inputMode, className }: TextFieldProps) {
   return (
-    <Field label={label} {...field}>
-      {(control) => (
-        <input
-          {...control}
-          type={type}
-          value={value}
-          onChange={(e) => onChange(e.target.value)}
-          aria-required={required || undefined}
-          autoComplete={autoComplete}
-          disabled={disabled}
-          inputMode={inputMode}
-        />
-      )}
-    </Field>
+    <TextInput
+      {...wrapperProps(label, name, errors, hint)}
+      type={type}
+      value={value}
+      onChange={(e) => onChange(e.currentTarget.value)}
+      withAsterisk={required}
+      aria-required={required || undefined}
+      autoComplete={autoComplete}
+      disabled={disabled}
+      inputMode={inputMode}
+      className={className}
+    />
   )
 }
 
-export function TextAreaField({ label, value, onChange, rows = 3, ...field }: Omit<TextFieldProps, 'type'> & { rows?: number }) {
-  return <Field label={label} {...field}>{(control) => <textarea {...control} rows={rows} value={value} onChange={(e) => onChange(e.target.value)} />}</Field>
+export function TextAreaField({ label, name, errors, hint, value, onChange, required, disabled, className, rows = 3 }: Omit<TextFieldProps, 'type'> & { rows?: number }) {
+  return (
+    <Textarea
+      {...wrapperProps(label, name, errors, hint)}
+      rows={rows}
+      autosize
+      minRows={rows}
+      maxRows={Math.max(rows, 16)}
+      value={value}
+      onChange={(e) => onChange(e.currentTarget.value)}
+      withAsterisk={required}
+      aria-required={required || undefined}
+      disabled={disabled}
+      className={className}
+    />
+  )
 }
 
 interface SelectFieldProps extends Omit<TextFieldProps, 'type'> {
   options: readonly { value: string; label: string }[]
 }
 
-export function SelectField({ label, value, onChange, options, disabled, ...field }: SelectFieldProps) {
+/** The browser's own select: keyboard- and phone-friendly, and fine for short fixed lists. */
+export function SelectField({ label, name, errors, hint, value, onChange, options, required, disabled, className }: SelectFieldProps) {
   return (
-    <Field label={label} {...field}>
-      {(control) => (
-        <select {...control} value={value} onChange={(e) => onChange(e.target.value)} disabled={disabled}>
-          {options.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
-            </option>
-          ))}
-        </select>
-      )}
-    </Field>
+    <NativeSelect
+      {...wrapperProps(label, name, errors, hint)}
+      value={value}
+      onChange={(e) => onChange(e.currentTarget.value)}
+      data={options as { value: string; label: string }[]}
+      withAsterisk={required}
+      aria-required={required || undefined}
+      disabled={disabled}
+      className={className}
+    />
   )
 }
 
@@ -115,27 +143,18 @@ interface CheckboxFieldProps {
 
 /** A checkbox with its label after it. */
 export function CheckboxField({ label, name, checked, onChange, errors, disabled }: CheckboxFieldProps) {
-  const id = fieldId(name)
   const error = errors[name]
   return (
-    <div className={`field checkbox${error ? ' has-error' : ''}`}>
-      <input
-        id={id}
-        name={name}
-        type="checkbox"
-        data-field={name}
-        checked={checked}
-        disabled={disabled}
-        onChange={(e) => onChange(e.target.checked)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-      />
-      <label htmlFor={id}>{label}</label>
-      {error && (
-        <p className="field-error" id={`${id}-error`}>
-          {label} {error}
-        </p>
-      )}
-    </div>
+    <Checkbox
+      id={fieldId(name)}
+      name={name}
+      data-field={name}
+      label={label}
+      checked={checked}
+      disabled={disabled}
+      onChange={(e) => onChange(e.currentTarget.checked)}
+      error={error ? `${label} ${error}` : undefined}
+      className="checkbox-field"
+    />
   )
 }

@@ -1,3 +1,5 @@
+import { Alert, Button, Group, List, Text } from '@mantine/core'
+import { IconAlertTriangle } from '@tabler/icons-react'
 import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import type { z } from 'zod'
 import { fieldErrors } from '../../src/contracts/common.ts'
@@ -6,9 +8,10 @@ import { ApiError, errorMessage, type FieldErrors } from './api.ts'
 /**
  * Form state shared by every form: field errors keyed by the API's field paths
  * (`locations.0.postalCode`), a form-level message, the saving flag, and focus on the first
- * invalid field after each failed submit.
+ * invalid field after each failed submit. `mapPath` turns the API's paths into the form's, when the
+ * form sends fewer rows than it shows (blank rows are left out).
  */
-export function useForm() {
+export function useForm(opts: { mapPath?: (path: string) => string } = {}) {
   const formRef = useRef<HTMLFormElement>(null)
   const [errors, setErrors] = useState<FieldErrors>({})
   const [formError, setFormError] = useState<string | null>(null)
@@ -23,15 +26,16 @@ export function useForm() {
     // Errors for paths no control on screen shows (e.g. "locations") go to the summary.
     const unmatched = Object.fromEntries(Object.entries(errors).filter(([path]) => !form.querySelector(`[data-field="${CSS.escape(path)}"]`)))
     setOrphans(unmatched)
-    const first = form.querySelector<HTMLElement>('[aria-invalid="true"]') ?? form.querySelector<HTMLElement>('.form-error')
+    const first = form.querySelector<HTMLElement>('[aria-invalid="true"]') ?? form.querySelector<HTMLElement>('[data-form-errors]')
     first?.focus()
   }, [failures, errors])
 
+  const { mapPath } = opts
   const fail = useCallback((fields: FieldErrors, message: string | null) => {
-    setErrors(fields)
+    setErrors(mapPath ? Object.fromEntries(Object.entries(fields).map(([path, reason]) => [mapPath(path), reason])) : fields)
     setFormError(message)
     setFailures((n) => n + 1)
-  }, [])
+  }, [mapPath])
 
   /** Parses input with a shared zod schema; on failure shows the errors and returns null. */
   const validate = useCallback(
@@ -80,19 +84,19 @@ export function useForm() {
 export function FormErrors({ message, orphans }: { message: string | null; orphans: FieldErrors }) {
   if (!message && !Object.keys(orphans).length) return null
   return (
-    <div className="form-error" role="alert" tabIndex={-1}>
-      {message && <p>{message}</p>}
+    <Alert color="red" variant="light" role="alert" tabIndex={-1} data-form-errors icon={<IconAlertTriangle size={18} aria-hidden />}>
+      {message && <Text size="sm">{message}</Text>}
       {Object.keys(orphans).length > 0 && (
-        <ul>
+        <List size="sm">
           {Object.entries(orphans).map(([path, reason]) => (
-            <li key={path}>
+            <List.Item key={path}>
               {path === '_' ? '' : `${humanPath(path)} `}
               {reason}
-            </li>
+            </List.Item>
           ))}
-        </ul>
+        </List>
       )}
-    </div>
+    </Alert>
   )
 }
 
@@ -102,11 +106,20 @@ const humanPath = (path: string) =>
     .map((part) => (/^\d+$/.test(part) ? `#${Number(part) + 1}` : part.replace(/([A-Z])/g, ' $1').toLowerCase()))
     .join(' ')
 
-/** The form's submit button, disabled while saving so a double click cannot save twice. */
+/** The form's submit button, busy while saving so a double click cannot save twice. */
 export function SubmitButton({ saving, children }: { saving: boolean; children: ReactNode }) {
   return (
-    <button type="submit" className="primary" disabled={saving} aria-busy={saving || undefined}>
-      {saving ? 'Saving…' : children}
-    </button>
+    <Button type="submit" loading={saving} aria-busy={saving || undefined}>
+      {children}
+    </Button>
+  )
+}
+
+/** The row under a form: the submit button, then Cancel or other ways out. */
+export function FormActions({ children }: { children: ReactNode }) {
+  return (
+    <Group gap="md" mt="xs" className="form-actions">
+      {children}
+    </Group>
   )
 }

@@ -1,10 +1,9 @@
+import { Checkbox, Group, NativeSelect, TextInput } from '@mantine/core'
+import { IconSearch } from '@tabler/icons-react'
 import { useEffect, useState, type ReactNode } from 'react'
-import type { Page as PageOf } from '../../src/contracts/common.ts'
-import { LoadState, Pager } from './page.tsx'
 import { navigate, useLocation, withQuery } from './router.tsx'
-import type { Loaded } from './use-load.ts'
 
-/** The building blocks of the paged list pages (customers, plans, quotes, agreements). */
+/** The filters of the paged list pages (customers, plans, quotes, agreements), kept in the URL; the table is DataTable. */
 
 type Filters = Record<string, string | boolean>
 type Values<F extends Filters> = { [K in keyof F]: F[K] extends boolean ? boolean : string }
@@ -40,81 +39,36 @@ export function useListQuery<F extends Filters>(path: string, defaults: F) {
 /** The search form above a list: the search box, then the list's other filters. */
 export function SearchToolbar(props: { id: string; label: string; placeholder: string; text: string; onText(text: string): void; children?: ReactNode }) {
   return (
-    <form className="toolbar" role="search" onSubmit={(e) => e.preventDefault()}>
-      <label htmlFor={props.id}>{props.label}</label>
-      <input id={props.id} type="search" value={props.text} onChange={(e) => props.onText(e.target.value)} placeholder={props.placeholder} />
+    <Group component="form" role="search" onSubmit={(e) => e.preventDefault()} gap="sm" align="flex-end" wrap="wrap">
+      <TextInput
+        id={props.id}
+        type="search"
+        label={props.label}
+        value={props.text}
+        onChange={(e) => props.onText(e.currentTarget.value)}
+        placeholder={props.placeholder}
+        leftSection={<IconSearch size={16} aria-hidden />}
+        w={{ base: '100%', xs: '28rem' }}
+        maw="100%"
+      />
       {props.children}
-    </form>
+    </Group>
   )
 }
 
 /** "Status": All, then each status by its label. */
 export function StatusFilter<S extends string>(props: { id: string; statuses: readonly S[]; labels: Record<S, string>; value: string; onChange(status: string): void }) {
   return (
-    <>
-      <label htmlFor={props.id}>Status</label>
-      <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
-        <option value="">All</option>
-        {props.statuses.map((s) => (
-          <option key={s} value={s}>
-            {props.labels[s]}
-          </option>
-        ))}
-      </select>
-    </>
+    <NativeSelect
+      id={props.id}
+      label="Status"
+      value={props.value}
+      onChange={(e) => props.onChange(e.currentTarget.value)}
+      data={[{ value: '', label: 'All' }, ...props.statuses.map((s) => ({ value: s, label: props.labels[s] }))]}
+    />
   )
 }
 
 export function ShowArchived({ checked, onChange }: { checked: boolean; onChange(checked: boolean): void }) {
-  return (
-    <label className="inline">
-      <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} /> Show archived
-    </label>
-  )
-}
-
-interface PagedTableProps<T> {
-  loaded: Loaded<PageOf<T>>
-  /** For screen readers; the page heading already says it to everyone else. */
-  caption?: string
-  columns: readonly string[]
-  /** What an empty page says. */
-  empty: string
-  /** Plural, for the pager: "No customers", "customers pages". */
-  noun: string
-  onPage(page: number): void
-  /** One row's cells. */
-  children(item: T): ReactNode
-}
-
-/** Loading and error state, then the page of rows, what an empty page says and the pager. */
-export function PagedTable<T extends { id: string }>({ loaded: { data, error, loading }, caption, columns, empty, noun, onPage, children }: PagedTableProps<T>) {
-  return (
-    <>
-      <LoadState loading={loading && !data} error={error} />
-      {data && (
-        <>
-          <table aria-busy={loading || undefined}>
-            {caption && <caption className="visually-hidden">{caption}</caption>}
-            <thead>
-              <tr>
-                {columns.map((c) => (
-                  <th key={c} scope="col">
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {data.items.map((item) => (
-                <tr key={item.id}>{children(item)}</tr>
-              ))}
-            </tbody>
-          </table>
-          {data.items.length === 0 && <p className="muted">{empty}</p>}
-          <Pager page={data.page} pageSize={data.pageSize} total={data.total} noun={noun} onPage={onPage} />
-        </>
-      )}
-    </>
-  )
+  return <Checkbox label="Show archived" checked={checked} onChange={(e) => onChange(e.currentTarget.checked)} mb={8} />
 }
