@@ -1,9 +1,14 @@
+import { Anchor, Badge, Button, Group, Paper, SimpleGrid, Text, Title } from '@mantine/core'
+import { IconMapPin, IconPencil, IconPlus } from '@tabler/icons-react'
 import { useState } from 'react'
-import type { CustomerDto } from '../../../src/contracts/customers.ts'
+import type { ContactDto, CustomerDto } from '../../../src/contracts/customers.ts'
+import { dateText, quoteLabel } from '../../../src/domain/quote-text.ts'
+import { DataTable, type Column } from '../data-table.tsx'
+import { StatusBadge } from '../status-badge.tsx'
 import { api, errorMessage } from '../api.ts'
 import { ConfirmButton } from '../confirm-button.tsx'
 import { useNotice } from '../notice.tsx'
-import { LoadState, Page } from '../page.tsx'
+import { ErrorNote, LoadState, Page } from '../page.tsx'
 import { Link } from '../router.tsx'
 import { formatDateTime } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
@@ -47,17 +52,17 @@ export function CustomerDetailPage({ id }: { id: string }) {
       actions={
         <>
           {!c.archivedAt && (
-            <Link to={`/quotes/new?customerId=${encodeURIComponent(c.id)}`} className="button primary">
+            <Button component={Link} to={`/quotes/new?customerId=${encodeURIComponent(c.id)}`} leftSection={<IconPlus size={16} aria-hidden />}>
               New quote
-            </Link>
+            </Button>
           )}
-          <Link to={`/customers/${c.id}/edit`} className="button">
+          <Button component={Link} to={`/customers/${c.id}/edit`} variant="default" leftSection={<IconPencil size={16} aria-hidden />}>
             Edit customer
-          </Link>
+          </Button>
           {c.archivedAt ? (
-            <button type="button" onClick={() => void setArchived(false)}>
+            <Button variant="default" onClick={() => void setArchived(false)}>
               Restore customer
-            </button>
+            </Button>
           ) : (
             <ConfirmButton
               label="Archive customer"
@@ -70,8 +75,12 @@ export function CustomerDetailPage({ id }: { id: string }) {
         </>
       }
     >
-      {actionError && <p className="form-error" role="alert">{actionError}</p>}
-      {c.archivedAt && <p className="badge">Archived {formatDateTime(c.archivedAt)}</p>}
+      {actionError && <ErrorNote>{actionError}</ErrorNote>}
+      {c.archivedAt && (
+        <Badge color="gray" variant="light" size="lg" tt="none">
+          Archived {formatDateTime(c.archivedAt)}
+        </Badge>
+      )}
       <dl className="facts">
         <dt>Company</dt>
         <dd>{c.companyName || '—'}</dd>
@@ -81,102 +90,102 @@ export function CustomerDetailPage({ id }: { id: string }) {
         <dd>{formatDateTime(c.createdAt)}</dd>
       </dl>
 
-      <h2>Service locations</h2>
-      {active.length === 0 ? <p className="muted">No service locations.</p> : (
-        <ul className="cards">
+      <Title order={2}>Service locations</Title>
+      {active.length === 0 ? (
+        <Text c="dimmed">No service locations.</Text>
+      ) : (
+        <SimpleGrid component="ul" cols={{ base: 1, sm: 2, lg: 3 }} spacing="sm" className="plain-list">
           {active.map((l) => (
-            <li key={l.id} className="card">
-              {l.label && <strong>{l.label}</strong>}
-              <address>
-                {l.line1}
-                {l.line2 && <>, {l.line2}</>}
-                <br />
-                {l.city}, {l.region} {l.postalCode}
-              </address>
-              {l.accessNotes && <p className="muted">Access: {l.accessNotes}</p>}
-            </li>
+            <Paper component="li" key={l.id} withBorder p="sm" radius="md">
+              <Group gap={6} wrap="nowrap" align="flex-start">
+                <IconMapPin size={18} aria-hidden className="muted" />
+                <div>
+                  {l.label && <Text fw={600}>{l.label}</Text>}
+                  <address className="plain-address">
+                    {l.line1}
+                    {l.line2 && <>, {l.line2}</>}
+                    <br />
+                    {l.city}, {l.region} {l.postalCode}
+                  </address>
+                  {l.accessNotes && <Text size="sm" c="dimmed">Access: {l.accessNotes}</Text>}
+                </div>
+              </Group>
+            </Paper>
           ))}
-        </ul>
+        </SimpleGrid>
       )}
-      {archivedLocations.length > 0 && <p className="muted">{archivedLocations.length} archived location(s) not shown.</p>}
+      {archivedLocations.length > 0 && <Text c="dimmed">{archivedLocations.length} archived location(s) not shown.</Text>}
 
-      <h2>Contacts</h2>
-      {c.contacts.length === 0 ? <p className="muted">No contacts.</p> : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Phone</th>
-            </tr>
-          </thead>
-          <tbody>
-            {c.contacts.map((k) => (
-              <tr key={k.id}>
-                <td>
-                  {k.name} {k.isPrimary && <span className="badge">Primary</span>}
-                </td>
-                <td>{k.email && <a href={`mailto:${k.email}`}>{k.email}</a>}</td>
-                <td>{k.phone}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Title order={2}>Contacts</Title>
+      <DataTable
+        caption="Contacts"
+        columns={CONTACT_COLUMNS}
+        rows={c.contacts}
+        rowKey={(k) => k.id}
+        minWidth={480}
+        empty={{ text: 'No contacts.', action: <Anchor component={Link} to={`/customers/${c.id}/edit`}>Add a contact</Anchor> }}
+      />
 
-      <h2>Agreements</h2>
-      <LoadState loading={agreements.loading && !agreements.data} error={agreements.error} />
-      {agreements.data && (agreements.data.items.length === 0 ? <p className="muted">No agreements yet.</p> : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Agreement</th>
-              <th scope="col">Status</th>
-              <th scope="col">Starts</th>
-              <th scope="col" className="num">Per bill</th>
-            </tr>
-          </thead>
-          <tbody>
-            {agreements.data.items.map((a) => (
-              <tr key={a.id}>
-                <td><Link to={`/agreements/${a.id}`}>#{a.number} {a.name}</Link></td>
-                <td>{AGREEMENT_STATUS_LABELS[a.status] ?? a.status}</td>
-                <td>{a.startDate}</td>
-                <td className="num">{formatUsd(a.perPeriodCents)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ))}
+      <Title order={2}>Agreements</Title>
+      <DataTable
+        caption="Agreements"
+        columns={AGREEMENT_COLUMNS}
+        rows={agreements.data?.items}
+        rowKey={(a) => a.id}
+        loading={agreements.loading}
+        error={agreements.error}
+        minWidth={480}
+        empty={{ text: 'No agreements yet. An agreement starts when the customer signs a quote.' }}
+      />
 
-      <h2>Quotes</h2>
-      <LoadState loading={quotes.loading && !quotes.data} error={quotes.error} />
-      {quotes.data && (quotes.data.items.length === 0 ? <p className="muted">No quotes yet.</p> : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Quote</th>
-              <th scope="col">Status</th>
-              <th scope="col">Offer expires</th>
-            </tr>
-          </thead>
-          <tbody>
-            {quotes.data.items.map((q) => (
-              <tr key={q.id}>
-                <td><Link to={`/quotes/${q.id}`}>#{q.number} {q.title}</Link></td>
-                <td>{QUOTE_STATUS_LABELS[q.status] ?? q.status}</td>
-                <td>{q.expiresOn}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ))}
+      <Title order={2}>Quotes</Title>
+      <DataTable
+        caption="Quotes"
+        columns={QUOTE_COLUMNS}
+        rows={quotes.data?.items}
+        rowKey={(q) => q.id}
+        loading={quotes.loading}
+        error={quotes.error}
+        minWidth={480}
+        empty={{ text: 'No quotes yet.' }}
+      />
 
       <Invoices customerId={c.id} />
 
-      <h2>History</h2>
+      <Title order={2}>History</Title>
       <LoadState loading={history.loading && !history.data} error={history.error} />
       {history.data && <History items={history.data.items} />}
     </Page>
   )
 }
+
+const CONTACT_COLUMNS: Column<ContactDto>[] = [
+  {
+    header: 'Name',
+    cell: (k) => (
+      <>
+        {k.name}{' '}
+        {k.isPrimary && (
+          <Badge size="sm" variant="light" tt="none">
+            Primary
+          </Badge>
+        )}
+      </>
+    ),
+  },
+  { header: 'Email', cell: (k) => k.email && <Anchor href={`mailto:${k.email}`}>{k.email}</Anchor> },
+  { header: 'Phone', cell: (k) => k.phone && <Anchor href={`tel:${k.phone}`}>{k.phone}</Anchor> },
+]
+
+const AGREEMENT_COLUMNS: Column<AgreementSummaryDto>[] = [
+  { header: 'Agreement', cell: (a) => <Anchor component={Link} to={`/agreements/${a.id}`}>#{a.number} {a.name}</Anchor> },
+  { header: 'Status', cell: (a) => <StatusBadge status={a.status} label={AGREEMENT_STATUS_LABELS[a.status] ?? a.status} /> },
+  { header: 'Starts', cell: (a) => dateText(a.startDate) },
+  { header: 'Per bill', cell: (a) => formatUsd(a.perPeriodCents), numeric: true },
+]
+
+const QUOTE_COLUMNS: Column<QuoteSummaryDto>[] = [
+  { header: 'Quote', cell: (q) => <Anchor component={Link} to={`/quotes/${q.id}`}>{quoteLabel(q.number)} {q.title}</Anchor> },
+  { header: 'Status', cell: (q) => <StatusBadge status={q.status} label={QUOTE_STATUS_LABELS[q.status] ?? q.status} /> },
+  { header: 'Offer expires', cell: (q) => dateText(q.expiresOn) },
+]

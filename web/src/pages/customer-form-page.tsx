@@ -1,8 +1,10 @@
-import { useEffect, useState } from 'react'
+import { Anchor, Button, Text, Title } from '@mantine/core'
+import { IconPlus } from '@tabler/icons-react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { CustomerInput, type CustomerDto } from '../../../src/contracts/customers.ts'
 import { api } from '../api.ts'
 import { TextAreaField, TextField } from '../fields.tsx'
-import { FormErrors, SubmitButton, useForm } from '../forms.tsx'
+import { FormActions, FormErrors, SubmitButton, useForm } from '../forms.tsx'
 import { useNotice } from '../notice.tsx'
 import { LoadState, Page } from '../page.tsx'
 import { Link, navigate } from '../router.tsx'
@@ -15,7 +17,13 @@ const orNull = (text: string) => (text.trim() ? text : null)
 /** Create or edit a customer with several service locations and contacts. */
 export function CustomerFormPage({ id }: { id?: string }) {
   const existing = useLoad<CustomerDto>(id ? `/api/customers/${encodeURIComponent(id)}` : null)
-  const form = useForm()
+  // Blank rows stay on screen but are not sent: errors for sent row K belong to the row shown at sent[K].
+  const sent = useRef<Record<'locations' | 'contacts', number[]>>({ locations: [], contacts: [] })
+  const mapPath = useCallback(
+    (path: string) => path.replace(/^(locations|contacts)\.(\d+)(?=\.|$)/, (_, list: 'locations' | 'contacts', k: string) => `${list}.${sent.current[list][Number(k)] ?? k}`),
+    [],
+  )
+  const form = useForm({ mapPath })
   const notice = useNotice()
   const [loaded, setLoaded] = useState(!id)
   const [name, setName] = useState('')
@@ -37,11 +45,11 @@ export function CustomerFormPage({ id }: { id?: string }) {
   }, [existing.data, loaded])
 
   const submit = async () => {
-    // Rows left completely empty are dropped rather than reported as missing fields.
-    const keptLocations = locations.filter((l) => !isBlank(l))
-    const keptContacts = contacts.filter((c) => !isBlank(c))
-    setLocations(keptLocations)
-    setContacts(keptContacts)
+    // Rows left completely empty are not sent (rather than reported as missing fields), and stay on screen.
+    const kept = <R extends object>(rows: R[]) => rows.flatMap((r, i) => (isBlank(r) ? [] : [i]))
+    sent.current = { locations: kept(locations), contacts: kept(contacts) }
+    const keptLocations = sent.current.locations.map((i) => locations[i])
+    const keptContacts = sent.current.contacts.map((i) => contacts[i])
     const input = form.validate(CustomerInput, {
       name,
       companyName: orNull(companyName),
@@ -75,28 +83,30 @@ export function CustomerFormPage({ id }: { id?: string }) {
         </div>
         <TextAreaField label="Notes" name="notes" value={notes} onChange={setNotes} errors={form.errors} />
 
-        <h2>Service locations</h2>
-        {locations.length === 0 && <p className="muted">No service locations.</p>}
+        <Title order={2}>Service locations</Title>
+        {locations.length === 0 && <Text c="dimmed">No service locations.</Text>}
         {locations.map((row, i) => (
           <LocationFields key={row.key} index={i} row={row} errors={form.errors} {...update(locations, setLocations, i)} />
         ))}
-        <button type="button" onClick={() => setLocations([...locations, emptyLocation()])}>
+        <Button variant="default" leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setLocations([...locations, emptyLocation()])} style={{ alignSelf: 'flex-start' }}>
           Add location
-        </button>
+        </Button>
 
-        <h2>Contacts</h2>
-        {contacts.length === 0 && <p className="muted">No contacts.</p>}
+        <Title order={2}>Contacts</Title>
+        {contacts.length === 0 && <Text c="dimmed">No contacts.</Text>}
         {contacts.map((row, i) => (
           <ContactFields key={row.key} index={i} row={row} errors={form.errors} {...update(contacts, setContacts, i)} />
         ))}
-        <button type="button" onClick={() => setContacts([...contacts, emptyContact()])}>
+        <Button variant="default" leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setContacts([...contacts, emptyContact()])} style={{ alignSelf: 'flex-start' }}>
           Add contact
-        </button>
+        </Button>
 
-        <div className="form-actions">
+        <FormActions>
           <SubmitButton saving={form.saving}>{id ? 'Save customer' : 'Create customer'}</SubmitButton>
-          <Link to={id ? `/customers/${id}` : '/customers'}>Cancel</Link>
-        </div>
+          <Anchor component={Link} to={id ? `/customers/${id}` : '/customers'}>
+            Cancel
+          </Anchor>
+        </FormActions>
       </form>
     </Page>
   )

@@ -1,3 +1,5 @@
+import { Button } from '@mantine/core'
+import { IconTrash } from '@tabler/icons-react'
 import type { ContactDto, LocationDto } from '../../../src/contracts/customers.ts'
 import type { FieldErrors } from '../api.ts'
 import { CheckboxField, TextField } from '../fields.tsx'
@@ -66,9 +68,9 @@ export function LocationFields({ index, row, errors, onChange, onRemove }: RowPr
         <TextField label="ZIP code" name={name('postalCode')} required inputMode="numeric" autoComplete="postal-code" value={row.postalCode} onChange={set('postalCode')} errors={errors} />
         <TextField label="Access notes" name={name('accessNotes')} hint="Gate codes, pets, parking" value={row.accessNotes} onChange={set('accessNotes')} errors={errors} className="wide" />
       </div>
-      <button type="button" className="link-button" onClick={onRemove}>
+      <Button variant="subtle" color="red" size="compact-sm" leftSection={<IconTrash size={14} aria-hidden />} onClick={onRemove} style={{ alignSelf: 'flex-start' }}>
         Remove location {index + 1}
-      </button>
+      </Button>
     </fieldset>
   )
 }
@@ -85,9 +87,9 @@ export function ContactFields({ index, row, errors, onChange, onRemove }: RowPro
         <TextField label="Phone" name={name('phone')} type="tel" value={row.phone} onChange={set('phone')} errors={errors} />
         <CheckboxField label="Primary contact" name={name('isPrimary')} checked={row.isPrimary} onChange={(isPrimary) => onChange({ ...row, isPrimary })} errors={errors} />
       </div>
-      <button type="button" className="link-button" onClick={onRemove}>
+      <Button variant="subtle" color="red" size="compact-sm" leftSection={<IconTrash size={14} aria-hidden />} onClick={onRemove} style={{ alignSelf: 'flex-start' }}>
         Remove contact {index + 1}
-      </button>
+      </Button>
     </fieldset>
   )
 }

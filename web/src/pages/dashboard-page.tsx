@@ -1,13 +1,14 @@
+import { Anchor, Paper, SimpleGrid, Text } from '@mantine/core'
 import type { DashboardDto } from '../../../src/contracts/settings.ts'
 import { LoadState, Page } from '../page.tsx'
+import { useApiQuery } from '../query.ts'
 import { Link } from '../router.tsx'
 import { useUser } from '../session.tsx'
-import { useLoad } from '../use-load.ts'
 
 /** The counts from `GET /api/dashboard`, each linking to where the things are. */
 export function DashboardPage() {
   const user = useUser()
-  const { data, error, loading } = useLoad<DashboardDto>('/api/dashboard')
+  const { data, error, isFetching } = useApiQuery<DashboardDto>('/api/dashboard')
   const tiles = data
     ? [
         { label: 'Sign-ups awaiting approval', value: data.pendingApprovals, to: '/agreements?status=pending_approval' },
@@ -24,15 +25,23 @@ export function DashboardPage() {
     : []
   return (
     <Page title="Dashboard">
-      <LoadState loading={loading && !data} error={error} />
-      <ul className="tiles">
+      <LoadState loading={isFetching && !data} error={error?.message ?? null} />
+      <SimpleGrid component="ul" cols={{ base: 2, sm: 3, lg: 5 }} spacing="sm" className="plain-list">
         {tiles.map((t) => (
-          <li key={t.label} className="tile">
-            <span className="tile-value">{t.value}</span>
-            {t.to ? <Link to={t.to}>{t.label}</Link> : <span>{t.label}</span>}
-          </li>
+          <Paper component="li" key={t.label} withBorder p="md" radius="md">
+            <Text fz={30} fw={700} lh={1.1}>
+              {t.value}
+            </Text>
+            {t.to ? (
+              <Anchor component={Link} to={t.to} size="sm">
+                {t.label}
+              </Anchor>
+            ) : (
+              <Text size="sm">{t.label}</Text>
+            )}
+          </Paper>
         ))}
-      </ul>
+      </SimpleGrid>
     </Page>
   )
 }

@@ -1,10 +1,14 @@
+import { Anchor, Button, NativeSelect, Text, Title } from '@mantine/core'
+import { IconRefresh } from '@tabler/icons-react'
 import { useState } from 'react'
 import type { Page as PageOf } from '../../../src/contracts/common.ts'
 import type { EmailDto, SystemDto } from '../../../src/contracts/emails.ts'
-import { api, errorMessage } from '../api.ts'
-import { useNotice } from '../notice.tsx'
-import { LoadState, Page, Pager } from '../page.tsx'
-import { useLoad } from '../use-load.ts'
+import { errorMessage } from '../api.ts'
+import { DataTable, pageRows, type Column } from '../data-table.tsx'
+import { toast } from '../notice.tsx'
+import { ErrorNote, Page } from '../page.tsx'
+import { useApiMutation, useApiQuery } from '../query.ts'
+import { formatDateTime } from '../strings.ts'
 import { SettingsNav } from './settings-nav.tsx'
 
 const STATUSES = [
@@ -15,7 +19,7 @@ const STATUSES = [
 ] as const
 type Filter = (typeof STATUSES)[number][0]
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '')
+const when = (iso: string | null) => (iso ? formatDateTime(iso) : '')
 
 function StatusCell({ email }: { email: EmailDto }) {
   if (email.status === 'sent') return <>Sent {when(email.sentAt)}</>
@@ -23,13 +27,13 @@ function StatusCell({ email }: { email: EmailDto }) {
     return (
       <>
         <strong>Failed</strong> after {email.attempts} attempt{email.attempts === 1 ? '' : 's'}
-        {email.lastError && <div className="muted">{email.lastError}</div>}
+        {email.lastError && <Text size="sm" c="dimmed">{email.lastError}</Text>}
       </>
     )
   return (
     <>
       Waiting{email.attempts > 0 && `, next try ${when(email.nextAttemptAt)}`}
-      {email.lastError && <div className="muted">Last try: {email.lastError}</div>}
+      {email.lastError && <Text size="sm" c="dimmed">Last try: {email.lastError}</Text>}
     </>
   )
 }
@@ -38,99 +42,79 @@ function StatusCell({ email }: { email: EmailDto }) {
 export function EmailsPage() {
   const [status, setStatus] = useState<Filter>('')
   const [page, setPage] = useState(1)
-  const list = useLoad<PageOf<EmailDto>>(`/api/emails?page=${page}&pageSize=25${status ? `&status=${status}` : ''}`)
-  const system = useLoad<SystemDto>('/api/system')
-  const notice = useNotice()
+  const list = useApiQuery<PageOf<EmailDto>>(`/api/emails?page=${page}&pageSize=25${status ? `&status=${status}` : ''}`)
+  const system = useApiQuery<SystemDto>('/api/system')
+  const retry = useApiMutation<EmailDto, EmailDto>('POST', (e) => `/api/emails/${encodeURIComponent(e.id)}/retry`)
   const [actionError, setActionError] = useState<string | null>(null)
 
-  const retry = async (email: EmailDto) => {
+  const retryEmail = async (email: EmailDto) => {
     setActionError(null)
     try {
-      await api<EmailDto>('POST', `/api/emails/${encodeURIComponent(email.id)}/retry`)
-      notice(`The email to ${email.to} will be sent again.`)
+      await retry.mutateAsync(email)
+      toast.success(`The email to ${email.to} will be sent again.`)
     } catch (err) {
       setActionError(`${email.to}: ${errorMessage(err)}`)
-    } finally {
-      list.reload()
-      system.reload()
     }
   }
+
+  const columns: Column<EmailDto>[] = [
+    { header: 'To', cell: (e) => e.to },
+    {
+      header: 'Subject',
+      cell: (e) => (
+        <>
+          {e.subject}
+          {e.attachments.length > 0 && <Text size="sm" c="dimmed">{e.attachments.map((a) => a.filename).join(', ')}</Text>}
+        </>
+      ),
+    },
+    { header: 'Status', cell: (e) => <StatusCell email={e} /> },
+    { header: 'Queued', cell: (e) => when(e.createdAt) },
+    {
+      header: 'Actions',
+      hideHeader: true,
+      cell: (e) =>
+        e.status === 'failed' && (
+          <Button variant="default" size="xs" leftSection={<IconRefresh size={14} aria-hidden />} onClick={() => void retryEmail(e)}>
+            Retry<span className="visually-hidden"> the email to {e.to}</span>
+          </Button>
+        ),
+    },
+  ]
 
   return (
     <Page title="Settings">
       <SettingsNav />
-      <h2>Emails</h2>
+      <Title order={2}>Emails</Title>
       {system.data?.mailboxUrl && (
-        <p>
+        <Text>
           Email goes to the local mail capture, not to real inboxes:{' '}
-          <a href={system.data.mailboxUrl} target="_blank" rel="noopener noreferrer">
+          <Anchor href={system.data.mailboxUrl} target="_blank" rel="noopener noreferrer">
             open the mailbox
-          </a>
+          </Anchor>
           .
-        </p>
+        </Text>
       )}
-      <label>
-        Show{' '}
-        <select
-          value={status}
-          onChange={(e) => {
-            setStatus(e.target.value as Filter)
-            setPage(1)
-          }}
-        >
-          {STATUSES.map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
-      {actionError && (
-        <p className="form-error" role="alert">
-          {actionError}
-        </p>
-      )}
-      <LoadState loading={list.loading && !list.data} error={list.error} />
-      {list.data && (
-        <>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">To</th>
-                <th scope="col">Subject</th>
-                <th scope="col">Status</th>
-                <th scope="col">Queued</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((e) => (
-                <tr key={e.id}>
-                  <td>{e.to}</td>
-                  <td>
-                    {e.subject}
-                    {e.attachments.length > 0 && <div className="muted">{e.attachments.map((a) => a.filename).join(', ')}</div>}
-                  </td>
-                  <td>
-                    <StatusCell email={e} />
-                  </td>
-                  <td>{when(e.createdAt)}</td>
-                  <td>
-                    {e.status === 'failed' && (
-                      <button type="button" onClick={() => void retry(e)}>
-                        Retry<span className="visually-hidden"> the email to {e.to}</span>
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pager page={list.data.page} pageSize={list.data.pageSize} total={list.data.total} noun="emails" onPage={setPage} />
-        </>
-      )}
+      <NativeSelect
+        label="Show"
+        w={220}
+        value={status}
+        onChange={(e) => {
+          setStatus(e.currentTarget.value as Filter)
+          setPage(1)
+        }}
+        data={STATUSES.map(([value, label]) => ({ value, label }))}
+      />
+      {actionError && <ErrorNote>{actionError}</ErrorNote>}
+      <DataTable
+        caption="Emails"
+        columns={columns}
+        rowKey={(e) => e.id}
+        {...pageRows(list.data, 'emails', setPage)}
+        loading={list.isFetching}
+        error={list.error?.message}
+        empty={{ text: status ? 'No emails with this status.' : 'No emails yet. Sending a quote or billing a customer queues one here.' }}
+      />
     </Page>
   )
 }

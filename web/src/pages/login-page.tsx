@@ -1,3 +1,4 @@
+import { Center, Paper, Stack, Text, Title } from '@mantine/core'
 import { useEffect, useState } from 'react'
 import type { SessionDto } from '../../../src/contracts/users.ts'
 import { LoginInput } from '../../../src/contracts/users.ts'
@@ -24,25 +25,24 @@ export function LoginPage() {
   }
 
   return (
-    <main className="login">
-      <h1>Servicebook</h1>
-      <form ref={form.formRef} onSubmit={form.onSubmit(submit)} noValidate aria-labelledby="login-heading">
-        <h2 id="login-heading">Log in</h2>
-        {expired && !form.formError && <p className="muted">Your session has ended. Log in again to continue.</p>}
-        <FormErrors message={form.formError} orphans={form.orphans} />
-        <TextField label="Email" name="email" type="email" autoComplete="username" required value={email} onChange={setEmail} errors={form.errors} />
-        <TextField
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={setPassword}
-          errors={form.errors}
-        />
-        <SubmitButton saving={form.saving}>Log in</SubmitButton>
-      </form>
-    </main>
+    <Center component="main" mih="100dvh" p="md" bg="gray.0">
+      <Stack w="100%" maw={380} gap="lg">
+        <Title order={1} ta="center" c="brand.7">
+          Servicebook
+        </Title>
+        <Paper component="form" ref={form.formRef} onSubmit={form.onSubmit(submit)} noValidate aria-labelledby="login-heading" withBorder shadow="sm" p="lg" radius="md">
+          <Stack gap="md">
+            <Title order={2} id="login-heading" size="h3">
+              Log in
+            </Title>
+            {expired && !form.formError && <Text c="dimmed">Your session has ended. Log in again to continue.</Text>}
+            <FormErrors message={form.formError} orphans={form.orphans} />
+            <TextField label="Email" name="email" type="email" autoComplete="username" required value={email} onChange={setEmail} errors={form.errors} />
+            <TextField label="Password" name="password" type="password" autoComplete="current-password" required value={password} onChange={setPassword} errors={form.errors} />
+            <SubmitButton saving={form.saving}>Log in</SubmitButton>
+          </Stack>
+        </Paper>
+      </Stack>
+    </Center>
   )
 }

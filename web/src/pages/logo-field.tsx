@@ -1,12 +1,14 @@
+import { Button, Group, Image, Stack, Text, Title } from '@mantine/core'
+import { IconTrash, IconUpload } from '@tabler/icons-react'
 import { useState } from 'react'
 import { ApiError, api, errorMessage } from '../api.ts'
-import { useNotice } from '../notice.tsx'
+import { toast } from '../notice.tsx'
+import { ErrorNote } from '../page.tsx'
 
 const MAX_BYTES = 300 * 1024
 
 /** The company logo for quote PDFs: preview, upload (PNG or JPEG up to 300 KB), remove. */
-export function LogoField({ hasLogo, canEdit, onChanged }: { hasLogo: boolean; canEdit: boolean; onChanged: () => void }) {
-  const notice = useNotice()
+export function LogoField({ hasLogo, canEdit }: { hasLogo: boolean; canEdit: boolean }) {
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const [version, setVersion] = useState(0)
@@ -30,8 +32,7 @@ export function LogoField({ hasLogo, canEdit, onChanged }: { hasLogo: boolean; c
     try {
       await call()
       setVersion((v) => v + 1)
-      notice(done)
-      onChanged()
+      toast.success(done)
     } catch (err) {
       setError(err instanceof ApiError && err.fields.dataUrl ? `The logo ${err.fields.dataUrl}.` : errorMessage(err))
     } finally {
@@ -40,16 +41,18 @@ export function LogoField({ hasLogo, canEdit, onChanged }: { hasLogo: boolean; c
   }
 
   return (
-    <section className="stack narrow" aria-labelledby="logo-heading">
-      <h2 id="logo-heading">Logo</h2>
+    <Stack component="section" aria-labelledby="logo-heading" maw={512} gap="sm">
+      <Title order={2} id="logo-heading">
+        Logo
+      </Title>
       {hasLogo ? (
-        <img className="logo-preview" src={`/api/settings/logo?v=${version}`} alt="Company logo" />
+        <Image className="logo-preview" src={`/api/settings/logo?v=${version}`} alt="Company logo" w="auto" fit="contain" />
       ) : (
-        <p className="muted">No logo yet. Quote PDFs show the company name only.</p>
+        <Text c="dimmed">No logo yet. Quote PDFs show the company name only.</Text>
       )}
       {canEdit && (
-        <div className="form-actions">
-          <label className="button">
+        <Group gap="sm">
+          <Button component="label" variant="default" leftSection={<IconUpload size={16} aria-hidden />} loading={busy}>
             {hasLogo ? 'Replace logo' : 'Upload logo'}
             <input
               type="file"
@@ -61,15 +64,15 @@ export function LogoField({ hasLogo, canEdit, onChanged }: { hasLogo: boolean; c
                 e.target.value = ''
               }}
             />
-          </label>
+          </Button>
           {hasLogo && (
-            <button type="button" disabled={busy} onClick={() => void run(() => api('DELETE', '/api/settings/logo'), 'Logo removed.')}>
+            <Button variant="default" color="red" leftSection={<IconTrash size={16} aria-hidden />} disabled={busy} onClick={() => void run(() => api('DELETE', '/api/settings/logo'), 'Logo removed.')}>
               Remove logo
-            </button>
+            </Button>
           )}
-        </div>
+        </Group>
       )}
-      {error && <p className="form-error" role="alert">{error}</p>}
-    </section>
+      {error && <ErrorNote>{error}</ErrorNote>}
+    </Stack>
   )
 }

@@ -1,29 +1,28 @@
+import { Anchor, Badge, Button, Checkbox, Group, Paper, Stack, Text, UnstyledButton } from '@mantine/core'
+import { IconChecks } from '@tabler/icons-react'
+import { useState } from 'react'
 import type { Page as PageOf } from '../../../src/contracts/common.ts'
 import type { NotificationDto } from '../../../src/contracts/notifications.ts'
 import { api, errorMessage } from '../api.ts'
 import { refreshUnread } from '../notification-bell.tsx'
-import { LoadState, Page, Pager } from '../page.tsx'
+import { ErrorNote, LoadState, Page, Pager } from '../page.tsx'
+import { useApiQuery } from '../query.ts'
 import { Link, navigate, useLocation, withQuery } from '../router.tsx'
 import { formatDateTime } from '../strings.ts'
-import { useLoad } from '../use-load.ts'
-import { useState } from 'react'
 
-type NotificationView = NotificationDto
-
-/** The office's notifications, newest first; opening one marks it read. */
+/** The office's notifications, newest first; opening one marks it read and goes where it points. */
 export function NotificationsPage() {
   const { query } = useLocation()
   const unread = query.get('unread') === 'true'
   const page = Math.max(1, Number(query.get('page')) || 1)
-  const { data, error, loading, reload } = useLoad<PageOf<NotificationView> & { unread: number }>(withQuery('/api/notifications', { unread: unread ? 'true' : undefined, page, pageSize: 25 }))
+  const list = useApiQuery<PageOf<NotificationDto> & { unread: number }>(withQuery('/api/notifications', { unread: unread ? 'true' : undefined, page, pageSize: 25 }))
   const [actionError, setActionError] = useState<string | null>(null)
-  const markRead = async (n: NotificationView) => {
+  const open = async (n: NotificationDto) => {
     setActionError(null)
     try {
       if (!n.readAt) await api('POST', `/api/notifications/${n.id}/read`)
       refreshUnread()
       if (n.link) navigate(n.link)
-      else reload()
     } catch (err) {
       setActionError(errorMessage(err))
     }
@@ -32,39 +31,59 @@ export function NotificationsPage() {
     try {
       await api('POST', '/api/notifications/read-all')
       refreshUnread()
-      reload()
     } catch (err) {
       setActionError(errorMessage(err))
     }
   }
+  const data = list.data
   return (
-    <Page title="Notifications" actions={data && data.unread > 0 && <button type="button" onClick={() => void markAll()}>Mark all read</button>}>
-      {actionError && <p className="form-error" role="alert">{actionError}</p>}
-      <div className="toolbar">
-        <label className="inline">
-          <input type="checkbox" checked={unread} onChange={(e) => navigate(withQuery('/notifications', { unread: e.target.checked }))} /> Unread only
-        </label>
-      </div>
-      <LoadState loading={loading && !data} error={error} />
+    <Page
+      title="Notifications"
+      actions={
+        data && data.unread > 0 && (
+          <Button variant="default" leftSection={<IconChecks size={16} aria-hidden />} onClick={() => void markAll()}>
+            Mark all read
+          </Button>
+        )
+      }
+    >
+      {actionError && <ErrorNote>{actionError}</ErrorNote>}
+      <Checkbox label="Unread only" checked={unread} onChange={(e) => navigate(withQuery('/notifications', { unread: e.currentTarget.checked }))} />
+      <LoadState loading={list.isFetching && !data} error={list.error?.message ?? null} />
       {data && (
         <>
-          <ul className="notifications">
-            {data.items.map((n) => (
-              <li key={n.id} className={n.readAt ? 'read' : 'unread'}>
-                <time dateTime={n.createdAt}>{formatDateTime(n.createdAt)}</time>
-                {!n.readAt && <span className="badge">New</span>}
-                <button type="button" className="link-button" onClick={() => void markRead(n)}>
-                  {n.title}
-                </button>
-                {n.body && <span className="muted"> · {n.body}</span>}
-              </li>
-            ))}
-          </ul>
-          {data.items.length === 0 && <p className="muted">No notifications{unread ? ' unread' : ''}.</p>}
-          <Pager page={data.page} pageSize={data.pageSize} total={data.total} noun="notifications" onPage={(p) => navigate(withQuery('/notifications', { unread, page: p }))} />
-          <p>
-            <Link to="/agreements?status=pending_approval">Agreements waiting for approval</Link>
-          </p>
+          {data.items.length === 0 ? (
+            <Text c="dimmed" ta="center" py="xl">
+              No notifications{unread ? ' unread' : ''}. New sign-ups and declined quotes show up here.
+            </Text>
+          ) : (
+            <Paper withBorder component="ul" className="notifications" p={0} m={0}>
+              {data.items.map((n) => (
+                <li key={n.id} className={n.readAt ? 'read' : 'unread'}>
+                  <Stack gap={2}>
+                    <Group gap="xs" wrap="wrap">
+                      {!n.readAt && (
+                        <Badge size="sm" variant="light">
+                          New
+                        </Badge>
+                      )}
+                      <UnstyledButton onClick={() => void open(n)} className="notification-title" fw={n.readAt ? 400 : 700} c="brand.7">
+                        {n.title}
+                      </UnstyledButton>
+                    </Group>
+                    {n.body && <Text size="sm" c="dimmed">{n.body}</Text>}
+                    <Text size="xs" c="dimmed" component="time" dateTime={n.createdAt}>
+                      {formatDateTime(n.createdAt)}
+                    </Text>
+                  </Stack>
+                </li>
+              ))}
+            </Paper>
+          )}
+          {data.total > 0 && <Pager page={data.page} pageSize={data.pageSize} total={data.total} noun="notifications" onPage={(p) => navigate(withQuery('/notifications', { unread, page: p }))} />}
+          <Anchor component={Link} to="/agreements?status=pending_approval">
+            Agreements waiting for approval
+          </Anchor>
         </>
       )}
     </Page>

@@ -1,16 +1,16 @@
+import { Stack, Title } from '@mantine/core'
 import { useState } from 'react'
 import { ChangePasswordInput } from '../../../src/contracts/users.ts'
 import { api } from '../api.ts'
 import { TextField } from '../fields.tsx'
-import { FormErrors, SubmitButton, useForm } from '../forms.tsx'
-import { useNotice } from '../notice.tsx'
+import { FormActions, FormErrors, SubmitButton, useForm } from '../forms.tsx'
+import { toast } from '../notice.tsx'
 import { Page } from '../page.tsx'
 import { SettingsNav } from './settings-nav.tsx'
 
 /** Any user changes their own password; their sessions elsewhere end. */
 export function PasswordPage() {
   const form = useForm()
-  const notice = useNotice()
   const [draft, setDraft] = useState({ currentPassword: '', newPassword: '' })
   const submit = async () => {
     const input = form.validate(ChangePasswordInput, draft)
@@ -19,15 +19,16 @@ export function PasswordPage() {
       () => api('POST', '/api/auth/password', input),
       () => {
         setDraft({ currentPassword: '', newPassword: '' })
-        notice('Password changed. You stay logged in here; other sessions were logged out.')
+        toast.success('Password changed. You stay logged in here; other sessions were logged out.')
       },
     )
   }
   return (
     <Page title="Settings">
       <SettingsNav />
-      <h2>Your password</h2>
-      <form ref={form.formRef} onSubmit={form.onSubmit(submit)} noValidate className="stack narrow">
+      <Title order={2}>Your password</Title>
+      <form ref={form.formRef} onSubmit={form.onSubmit(submit)} noValidate>
+      <Stack maw={512} gap="sm">
         <FormErrors message={form.formError} orphans={form.orphans} />
         <TextField
           label="Current password"
@@ -50,10 +51,11 @@ export function PasswordPage() {
           onChange={(v) => setDraft({ ...draft, newPassword: v })}
           errors={form.errors}
         />
-        <div className="form-actions">
+        <FormActions>
           <SubmitButton saving={form.saving}>Change password</SubmitButton>
-        </div>
-      </form>
+        </FormActions>
+      </Stack>
+    </form>
     </Page>
   )
 }

@@ -1,3 +1,5 @@
+import { Group } from '@mantine/core'
+import { IconBuilding, IconKey, IconMail, IconUsers } from '@tabler/icons-react'
 import { Link, useLocation } from '../router.tsx'
 import { useUser } from '../session.tsx'
 
@@ -6,18 +8,20 @@ export function SettingsNav() {
   const { pathname } = useLocation()
   const user = useUser()
   const items = [
-    { to: '/settings', label: 'Company' },
-    ...(user.role === 'admin' ? [{ to: '/settings/users', label: 'Users' }] : []),
-    ...(user.role !== 'technician' ? [{ to: '/settings/emails', label: 'Emails' }] : []),
-    { to: '/settings/password', label: 'Your password' },
+    { to: '/settings', label: 'Company', icon: IconBuilding },
+    ...(user.role === 'admin' ? [{ to: '/settings/users', label: 'Users', icon: IconUsers }] : []),
+    ...(user.role !== 'technician' ? [{ to: '/settings/emails', label: 'Emails', icon: IconMail }] : []),
+    { to: '/settings/password', label: 'Your password', icon: IconKey },
   ]
+  // Links, not tabs: each section has its own address (back button, bookmarks).
   return (
-    <nav className="subnav" aria-label="Settings">
-      {items.map((i) => (
-        <Link key={i.to} to={i.to} aria-current={pathname === i.to ? 'page' : undefined}>
-          {i.label}
+    <Group component="nav" aria-label="Settings" className="subnav" gap="lg" wrap="nowrap">
+      {items.map(({ to, label, icon: Icon }) => (
+        <Link key={to} to={to} aria-current={pathname === to ? 'page' : undefined}>
+          <Icon size={16} aria-hidden />
+          {label}
         </Link>
       ))}
-    </nav>
+    </Group>
   )
 }
