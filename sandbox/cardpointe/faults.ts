@@ -15,9 +15,13 @@ export interface Faults {
   dropApprovedRate: number
   hangMs: number
   endpoints: string[] | null
+  /** ACH debits settled while set are returned by the bank with this R-code (`R01`…), shown by `funding`. */
+  achReturnCode: string | null
+  /** Days after settlement the return is reported (its funding date). */
+  achReturnAfterDays: number
 }
 
-export const NO_FAULTS: Faults = { latencyMs: 0, errorRate: 0, timeoutRate: 0, dropApprovedRate: 0, hangMs: 120_000, endpoints: null }
+export const NO_FAULTS: Faults = { latencyMs: 0, errorRate: 0, timeoutRate: 0, dropApprovedRate: 0, hangMs: 120_000, endpoints: null, achReturnCode: null, achReturnAfterDays: 2 }
 
 /** Merges a request body into the current faults; returns an error text for bad values. */
 export function updateFaults(current: Faults, body: Record<string, unknown>): Faults | string {
@@ -34,6 +38,16 @@ export function updateFaults(current: Faults, body: Record<string, unknown>): Fa
     const v = body[key]
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 600_000) return `${key} must be whole milliseconds`
     next[key] = v
+  }
+  if (body.achReturnCode !== undefined) {
+    const v = body.achReturnCode
+    if (v !== null && !(typeof v === 'string' && /^R\d{2}$/.test(v))) return 'achReturnCode must be an ACH return code such as R01, or null'
+    next.achReturnCode = v
+  }
+  if (body.achReturnAfterDays !== undefined) {
+    const v = body.achReturnAfterDays
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 60) return 'achReturnAfterDays must be whole days from 0 to 60'
+    next.achReturnAfterDays = v
   }
   if (body.endpoints !== undefined) {
     const v = body.endpoints

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { RespStat } from './response-codes.ts'
+import type { AchReturn, SettlementState } from './settlement.ts'
 import type { TokenInfo } from './tokens.ts'
 
 /**
@@ -40,6 +41,8 @@ export interface Txn {
   createdAt: string
   capturedAt: string | null
   settledAt: string | null
+  /** ACH debits only: returned by the customer's bank (fault switch), on a later date. */
+  achReturn?: AchReturn
 }
 
 export interface ProfileAccount {
@@ -84,6 +87,8 @@ interface State {
   events: LedgerEvent[]
   profiles: ProfileAccount[]
   tokens: Record<string, TokenInfo>
+  /** Absent in ledgers written before settlement batches existed. */
+  settlement?: SettlementState
 }
 
 export class Ledger {
@@ -112,6 +117,12 @@ export class Ledger {
 
   events(): readonly LedgerEvent[] {
     return this.#state.events
+  }
+
+  /** Closed batches and the day of the last close. */
+  settlement(): SettlementState {
+    this.#state.settlement ??= { batches: [], lastCloseDate: null }
+    return this.#state.settlement
   }
 
   profiles(): ProfileAccount[] {

@@ -18,6 +18,7 @@ const { values } = parseArgs({
     password: { type: 'string' },
     processor: { type: 'string' },
     'no-uat-noise': { type: 'boolean' },
+    'close-at': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 })
@@ -30,13 +31,16 @@ if (values.help) {
   --timeout-delay-ms <n>   delay of the "Timed out" test cards, default 32000
   --merchid / --username / --password   default ${SANDBOX_DEFAULTS.merchid} / ${SANDBOX_DEFAULTS.username} / ${SANDBOX_DEFAULTS.password}
   --processor RPCT|FNOR    emulated processor codes, default RPCT
-  --no-uat-noise           keep field order and add no junk fields`)
+  --no-uat-noise           keep field order and add no junk fields
+  --close-at HH:MM|off     daily settlement batch close, Eastern time, default 22:00`)
   process.exit(0)
 }
 
 const env = process.env
 const port = Number(values.port ?? readCardPointeEnv().CARDPOINTE_SANDBOX_PORT)
 const processor = (values.processor ?? env.CARDPOINTE_SANDBOX_PROCESSOR ?? 'RPCT').toUpperCase()
+const closeAt = values['close-at'] ?? env.CARDPOINTE_SANDBOX_CLOSE_AT ?? '22:00'
+if (closeAt !== 'off' && !/^([01]\d|2[0-3]):[0-5]\d$/.test(closeAt)) throw new Error(`Bad --close-at: ${closeAt}`)
 if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Bad --port: ${values.port}`)
 if (processor !== 'RPCT' && processor !== 'FNOR') throw new Error(`Bad --processor: ${processor}`)
 
@@ -50,6 +54,7 @@ const sandbox = await startCardPointeSandbox({
   password: values.password ?? env.CARDPOINTE_SANDBOX_PASSWORD,
   processor,
   uatNoise: !values['no-uat-noise'],
+  closeAt: closeAt === 'off' ? null : closeAt,
 })
 console.log(`CardPointe sandbox listening on ${sandbox.url} (gateway ${sandbox.url}/cardconnect/rest/, Ctrl-C to stop)`)
 

@@ -16,8 +16,8 @@ import {
   handleRefund,
   handleVoid,
   handleVoidByOrderId,
-  settleAll,
 } from './txn-ops.ts'
+import { closeBatch, closeIfDue, handleFunding, handleSettlestat } from './settlement.ts'
 import { uatShape } from './uat-noise.ts'
 
 export interface SandboxOptions {
@@ -33,6 +33,10 @@ export interface SandboxOptions {
   processor?: Processor
   /** Shuffle field order and add junk fields, as UAT does (default true). */
   uatNoise?: boolean
+  /** Daily batch close, Eastern wall-clock `HH:MM` (default `22:00`); null: only `POST /_sandbox/settle` closes. */
+  closeAt?: string | null
+  /** The sandbox's clock (tests move it to see returns days later). */
+  now?: () => Date
 }
 
 export interface RunningSandbox {
@@ -61,11 +65,19 @@ export async function startCardPointeSandbox(options: SandboxOptions = {}): Prom
     processor: options.processor ?? 'RPCT',
     timeoutDelayMs: options.timeoutDelayMs ?? 32_000,
     pendingExpiry: new Map(),
-    now: () => new Date(),
+    now: options.now ?? (() => new Date()),
   }
+  const closeAt = options.closeAt === undefined ? '22:00' : options.closeAt
+  const closeAtMinute = closeAt === null ? null : Number(closeAt.slice(0, 2)) * 60 + Number(closeAt.slice(3, 5))
   const noise = options.uatNoise ?? true
   let faults: Faults = { ...NO_FAULTS }
   const timers = new Set<NodeJS.Timeout>()
+  const achReturn = () => (faults.achReturnCode ? { code: faults.achReturnCode, afterDays: faults.achReturnAfterDays } : null)
+  const dailyClose = () => {
+    if (closeAtMinute !== null) closeIfDue(ctx, closeAtMinute, achReturn())
+  }
+  const closer = setInterval(dailyClose, 60_000)
+  closer.unref()
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       if (ms <= 0) return resolve()
@@ -108,6 +120,11 @@ export async function startCardPointeSandbox(options: SandboxOptions = {}): Prom
       return body ? WRITES[endpoint](ctx, body) : { status: 400, json: { status: 400, error: 'Bad Request' } }
     }
     const [, a = '', b = '', c = ''] = segments
+    if (method === 'GET' && (endpoint === 'settlestat' || endpoint === 'funding') && segments.length === 1) {
+      dailyClose()
+      const query = new URL(req.url ?? '/', 'http://sandbox').searchParams
+      return endpoint === 'settlestat' ? handleSettlestat(ctx, query) : handleFunding(ctx, query)
+    }
     if (method === 'GET' && endpoint === 'inquire' && segments.length === 3) return handleInquire(ctx, a, b)
     if (method === 'GET' && endpoint === 'inquireByOrderid' && (segments.length === 3 || segments.length === 4)) {
       return handleInquireByOrderid(ctx, decodeURIComponent(a), b)
@@ -126,7 +143,7 @@ export async function startCardPointeSandbox(options: SandboxOptions = {}): Prom
       faults = next
       return send(res, 200, faults)
     }
-    if (path === '/_sandbox/settle' && req.method === 'POST') return send(res, 200, { settled: settleAll(ctx) })
+    if (path === '/_sandbox/settle' && req.method === 'POST') return send(res, 200, { settled: closeBatch(ctx, achReturn()) })
     send(res, 404, { error: 'Not Found', path })
   }
 
@@ -171,6 +188,7 @@ export async function startCardPointeSandbox(options: SandboxOptions = {}): Prom
     url: `http://${host}:${address.port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(closer)
         for (const t of timers) clearTimeout(t)
         timers.clear()
         server.close(() => resolve())

@@ -142,19 +142,6 @@ export function handleInquireByOrderid(ctx: GatewayContext, orderid: string, mer
   return { json: found.length === 1 ? inquiryJson(found[0]) : found.map(inquiryJson) }
 }
 
-/** Sandbox-only: settles everything queued for capture (the vendor does this in nightly batches). */
-export function settleAll(ctx: GatewayContext): number {
-  let count = 0
-  for (const txn of ctx.ledger.txns()) {
-    if (txn.setlstat !== 'Queued for Capture') continue
-    txn.setlstat = 'Accepted'
-    txn.settledAt = ctx.now().toISOString()
-    count += 1
-  }
-  ctx.ledger.save()
-  return count
-}
-
 function inquiryJson(t: Txn): Record<string, unknown> {
   const voidable = t.respstat === 'A' && (t.setlstat === 'Authorized' || t.setlstat === 'Queued for Capture')
   const refundable = t.type === 'auth' && t.setlstat === 'Accepted' && t.amountCents > t.refundedCents

@@ -14,3 +14,8 @@ export function addMonthsIso(date: string, months: number): string {
 export function dayBeforeIso(date: string): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10)
 }
+
+/** `2027-02-27` + 2 days → `2027-03-01` (negative `days` go back). */
+export function addDaysIso(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
+}
