@@ -14,6 +14,8 @@ import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sand
 import type { ServiceDeps } from '../../src/services/deps.ts'
 import { startBillingRun } from '../../src/services/billing/run-billing.ts'
 import { listFailedPayments } from '../../src/services/billing/billing-queries.ts'
+import { getBillingSettings } from '../../src/services/billing/billing-settings.ts'
+import { resolveAttempt } from '../../src/services/billing/charge-invoice.ts'
 import { chargeInvoiceNow, recordOfflinePayment, refundPayment, resolveReversal, voidInvoice, voidPayment } from '../../src/services/billing/office-actions.ts'
 import { aCard, aCardPayment, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
 import { startBillingServices, type BillingServices } from '../helpers/billing-services.ts'
@@ -188,6 +190,10 @@ test('voiding a mistaken check on an unpaid invoice voids the check only: the in
   assert.equal(await queued('invoice_void', unpaid.id), 0, 'and no invoice void')
   assert.equal(await auditCount(unpaid.id, 'payment.voided'), 1)
   assert.equal(await auditCount(unpaid.id, 'invoice.voided'), 0)
+  // Written off after all: voiding the invoice stops its retries.
+  await voidInvoice(deps, unpaid.id, 'Written off', null)
+  const written = await invoiceRow(unpaid.id)
+  assert.deepEqual([written.status, written.retryState, written.nextRetryDate], ['void', null, null])
 })
 
 test('voiding a check on an invoice also paid by card keeps the card payment and owes the check again', async () => {
@@ -228,7 +234,7 @@ test('voiding an invoice is its own act: refused while a payment stands or once 
 
   assert.deepEqual(await voidInvoice(deps, inv.id, 'Not owed', null), { invoiceId: inv.id, status: 'void' })
   const voided = await invoiceRow(inv.id)
-  assert.deepEqual([voided.status, Number(voided.paidCents), voided.retryState], ['void', 0, null])
+  assert.deepEqual([voided.status, Number(voided.paidCents), voided.retryState, voided.nextRetryDate], ['void', 0, null, null])
   assert.equal(await queued('invoice_void', inv.id), 1)
   assert.equal(await queued('void', paymentId), 1, 'the payment void of the check, once')
   assert.equal(await auditCount(inv.id, 'invoice.voided'), 1)
@@ -239,6 +245,23 @@ test('voiding an invoice is its own act: refused while a payment stands or once 
   // A paid invoice is not voided (its payment is voided or refunded instead).
   const paid = await aCardPayment(deps, h, 'Paid Not Voidable', 2500)
   await assert.rejects(voidInvoice(deps, paid.invoiceId, '', null), isError('not_allowed', 'invoice_not_voidable', /Invoice is paid/))
+})
+
+test('a payment is not voided while a charge of its invoice is being confirmed', async () => {
+  const inv = await aBilledAgreement('Void While Charging', 4500, false)
+  const { paymentId } = await recordOfflinePayment(deps, inv.id, check(1000), null)
+  // A card goes on file; its charge of the $35.00 left is approved but the answer is lost.
+  const pm = await aCard(deps.db, deps.gateway, h.tokenize, inv.customerId, '4111111111111111')
+  await deps.db.updateTable('agreements').set({ paymentMethodId: pm }).where('id', '=', inv.agreementId).execute()
+  assert.deepEqual(await h.withFaults({ dropApprovedRate: 1, endpoints: ['auth'] }, () => chargeInvoiceNow(deps, inv.id, null, 'office')), { kind: 'unresolved' })
+  await assert.rejects(voidPayment(deps, paymentId, '', null), isError('conflict', 'charge_in_flight'))
+  assert.equal((await paymentRow(paymentId)).status, 'approved')
+  // Once the charge is settled (found approved by inquiry), the check may be voided: $10.00 owed again.
+  const [attempt] = await deps.db.selectFrom('chargeAttempts').select('id').where('invoiceId', '=', inv.id).where('status', '=', 'pending').execute()
+  assert.equal((await resolveAttempt(deps, attempt!.id, { runId: null, settings: await getBillingSettings(deps.db), settleWindowMs: 1000 })).kind, 'approved')
+  await voidPayment(deps, paymentId, 'Check bounced', null)
+  const after = await invoiceRow(inv.id)
+  assert.deepEqual([after.status, Number(after.paidCents), after.failureCode], ['failed', 3500, 'payment_voided'])
 })
 
 test('offline payments are refunded and voided without the gateway, reversal rows approved', async () => {

@@ -139,6 +139,9 @@ export async function voidPayment(deps: ServiceDeps, paymentId: string, reason: 
   await settlePendingReversals(deps, paymentId)
   const p = await loadPayment(deps.db, paymentId)
   if (p.status !== 'approved' || Number(p.refundedCents) > 0) throw notAllowed('payment_not_voidable', `A ${p.status.replace('_', ' ')} payment cannot be voided`)
+  // The invoice will owe the amount again: not while a charge for what it owes now is in flight.
+  const charging = await deps.db.selectFrom('chargeAttempts').select('id').where('invoiceId', '=', p.invoiceId).where('status', '=', 'pending').executeTakeFirst()
+  if (charging) throw conflict('charge_in_flight', 'A card charge for this invoice is being confirmed; void the payment once it is settled')
   // Ids come from the gateway's order-id generator for every kind (unique, never card-like).
   const r: Reversal = { id: deps.gateway.newOrderId(), paymentId, invoiceId: p.invoiceId, kind: 'void', amountCents: Number(p.amountCents), reason, requestedBy: actor }
   if (p.method === 'offline') await recordOfflineReversal(deps, r)
@@ -166,7 +169,7 @@ export async function voidInvoice(deps: ServiceDeps, invoiceId: string, reason: 
     const standing = await tx.selectFrom('payments').select(['amountCents', 'refundedCents']).where('invoiceId', '=', invoiceId).where('status', 'in', ['approved', 'partially_refunded']).execute()
     const kept = standing.reduce((sum, p) => sum + Number(p.amountCents) - Number(p.refundedCents), 0)
     if (standing.length > 0) throw notAllowed('invoice_has_payments', `${formatUsd(kept)} paid on this invoice still stands: void or refund those payments first`)
-    await tx.updateTable('invoices').set({ status: 'void', retryState: null, updatedAt: now }).where('id', '=', invoiceId).execute()
+    await tx.updateTable('invoices').set({ status: 'void', retryState: null, nextRetryDate: null, updatedAt: now }).where('id', '=', invoiceId).execute()
     await tx.insertInto('quickbooksQueue').values({ id: newId('qbo'), entityType: 'invoice_void', entityId: invoiceId }).onConflict((oc) => oc.doNothing()).execute()
     await recordAuditEvent(tx, { entityType: 'invoice', entityId: invoiceId, action: 'invoice.voided', actorUserId: actor, details: { reason } })
   })
