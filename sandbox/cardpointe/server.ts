@@ -33,7 +33,7 @@ export interface SandboxOptions {
   processor?: Processor
   /** Shuffle field order and add junk fields, as UAT does (default true). */
   uatNoise?: boolean
-  /** Daily batch close, Eastern wall-clock `HH:MM` (default `22:00`); null: only `POST /_sandbox/settle` closes. */
+  /** Daily batch close, Eastern wall-clock `HH:MM` (the program's default is `22:00`); null or absent: only `POST /_sandbox/settle` closes, so tests decide when. */
   closeAt?: string | null
   /** The sandbox's clock (tests move it to see returns days later). */
   now?: () => Date
@@ -67,7 +67,7 @@ export async function startCardPointeSandbox(options: SandboxOptions = {}): Prom
     pendingExpiry: new Map(),
     now: options.now ?? (() => new Date()),
   }
-  const closeAt = options.closeAt === undefined ? '22:00' : options.closeAt
+  const closeAt = options.closeAt ?? null
   const closeAtMinute = closeAt === null ? null : Number(closeAt.slice(0, 2)) * 60 + Number(closeAt.slice(3, 5))
   const noise = options.uatNoise ?? true
   let faults: Faults = { ...NO_FAULTS }

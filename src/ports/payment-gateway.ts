@@ -218,3 +218,36 @@ export type StoredLookup =
   | { status: 'found'; accounts: StoredAccount[] }
   | { status: 'not_found' }
   | { status: 'unavailable'; cause: Retryable | Indeterminate | Misconfigured }
+
+/**
+ * What reconciliation reads from the gateway: what settled, and what reached (or left) the
+ * merchant's bank account, by the gateway's own calendar dates (`YYYY-MM-DD`). Read-only.
+ */
+export interface SettlementReports {
+  /** Transactions in the settlement batches closed on `date`; empty when none closed. */
+  settledOn(date: string): Promise<GatewayReport<SettledTransaction[]>>
+  /** Deposits and bank returns reported for `date`; empty before the gateway has them. */
+  fundedOn(date: string): Promise<GatewayReport<FundingEntry[]>>
+}
+
+export type GatewayReport<T> =
+  | { status: 'ok'; value: T }
+  /** The report could not be read now (gateway down, rate limit, credentials); nothing is known. */
+  | { status: 'unavailable'; message: string }
+
+export interface SettledTransaction {
+  gatewayRef: string
+  /** Our order id when the gateway reports it. */
+  orderId: string | null
+  batchId: string
+  settledOn: string
+  amountCents: Cents
+  /** False when the processor rejected it at settlement. */
+  accepted: boolean
+}
+
+export type FundingEntry =
+  /** Money deposited for a settled transaction (refunds negative). */
+  | { kind: 'deposit'; gatewayRef: string; fundedOn: string; amountCents: Cents }
+  /** A bank (ACH) debit the customer's bank sent back: `amountCents` is what was taken back (positive). */
+  | { kind: 'bank_return'; gatewayRef: string; returnedOn: string; amountCents: Cents; returnCode: string; returnReason: string }

@@ -87,6 +87,16 @@ export class CardPointeClient {
     return this.#send('GET', `inquireByOrderid/${seg(orderid)}/${seg(this.#config.merchantId)}${set ? '/1' : ''}`)
   }
 
+  /** `GET /settlestat`: the batches of a settlement date (`MMDD`) or one batch by id. */
+  settlestat(query: { date: string } | { batchid: string }): Promise<WireResult> {
+    return this.#send('GET', `settlestat?${new URLSearchParams({ merchid: this.#config.merchantId, ...query })}`)
+  }
+
+  /** `GET /funding`: deposits and ACH returns of a date (`MMDD` this year, `YYYYMMDD` before). */
+  funding(date: string): Promise<WireResult> {
+    return this.#send('GET', `funding?${new URLSearchParams({ merchid: this.#config.merchantId, date })}`)
+  }
+
   saveProfile(request: ProfileRequest): Promise<WireResult> {
     return this.#write('profile', request)
   }

@@ -11,12 +11,18 @@ import type {
   Misconfigured,
   OrderLookup,
   PaymentGateway,
+  FundingEntry,
+  GatewayReport,
   Retryable,
+  SettledTransaction,
+  SettlementReports,
   VerifyAndStoreBankAccountInput,
   VerifyAndStoreCardInput,
   StoredAccount,
   StoredLookup,
 } from '../../ports/payment-gateway.ts'
+import { localDate } from '../../domain/time-zone.ts'
+import { readFunding, readSettlestat, wireDate } from './cardpointe-settlement.ts'
 import { CardPointeClient, type AuthRequest, type CardPointeClientConfig } from './cardpointe-client.ts'
 import {
   classifyFields,
@@ -46,8 +52,11 @@ const BY_INITIATOR: Record<ChargeInitiator, { ecomind: string; cof: string; cofs
   customer: { ecomind: 'E', cof: 'C', cofscheduled: 'N' },
 }
 
-/** The `PaymentGateway` port over the CardPointe Gateway REST API. */
-export class CardPointeGateway implements PaymentGateway {
+/** The gateway's own calendar: CardPointe dates batches and funding in Eastern time. */
+const GATEWAY_TIME_ZONE = 'America/New_York'
+
+/** The `PaymentGateway` and `SettlementReports` ports over the CardPointe Gateway REST API. */
+export class CardPointeGateway implements PaymentGateway, SettlementReports {
   readonly #client: CardPointeClient
 
   constructor(config: CardPointeClientConfig) {
@@ -174,6 +183,14 @@ export class CardPointeGateway implements PaymentGateway {
 
   async deleteProfile({ profileId, accountId }: { profileId: string; accountId?: string }): Promise<ChargeOutcome> {
     return this.#outcome(await this.#client.deleteProfile(profileId, accountId), { orderId: null }, true)
+  }
+
+  async settledOn(date: string): Promise<GatewayReport<SettledTransaction[]>> {
+    return readSettlestat(await this.#client.settlestat({ date: wireDate(date, localDate(new Date(), GATEWAY_TIME_ZONE)) }), date)
+  }
+
+  async fundedOn(date: string): Promise<GatewayReport<FundingEntry[]>> {
+    return readFunding(await this.#client.funding(wireDate(date, localDate(new Date(), GATEWAY_TIME_ZONE))), date)
   }
 
   async #auth(request: AuthRequest, ctx: ClassifyContext): Promise<ChargeOutcome> {
