@@ -113,20 +113,12 @@ function CompanyName() {
 function UserMenu() {
   const user = useUser()
   const { logOut } = useSession()
-  const initials = user.name
-    .split(/\s+/)
-    .map((w) => w[0])
-    .join('')
-    .slice(0, 2)
-    .toUpperCase()
   return (
     <Menu position="bottom-end" width={220} shadow="md">
       <Menu.Target>
         <UnstyledButton aria-label={`Account: ${user.name} (${ROLE_LABELS[user.role]})`} className="user-button">
           <Group gap={8} wrap="nowrap">
-            <Avatar color="brand" radius="xl" size={32} aria-hidden>
-              {initials}
-            </Avatar>
+            <Avatar color="brand" radius="xl" size={32} aria-hidden />
             <Text size="sm" visibleFrom="sm" lh={1.2}>
               {user.name}{' '}
               <Text span c="dimmed" size="sm">

@@ -15,6 +15,7 @@ const TONES: Record<string, string> = {
   failed: 'red',
   suspended: 'orange',
   closed: 'gray',
+  renewed: 'gray',
   void: 'gray',
 }
 
