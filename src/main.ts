@@ -6,6 +6,7 @@ import { emailTransport, readEmailEnv } from './config/email.ts'
 import { createSmtpMailer } from './integrations/email/smtp-mailer.ts'
 import { startOutboxWorker, type OutboxWorker } from './services/email/outbox.ts'
 import { startAutomaticBilling } from './services/billing/automatic-billing.ts'
+import { startVisitPlanner } from './services/scheduling/visit-planner.ts'
 import { billingAttachmentRenderers } from './services/billing/billing-emails.ts'
 import { CardPointeGateway } from './integrations/cardpointe/cardpointe-gateway.ts'
 import { openDatabase } from './db/database.ts'
@@ -73,6 +74,8 @@ async function main(argv: string[]) {
   const mailer = createSmtpMailer({ url: mail.smtpUrl })
   outbox = startOutboxWorker({ db: deps.db, clock: deps.clock, mailer, from: emailEnv.MAIL_FROM, log, renderers: billingAttachmentRenderers }, { intervalMs: emailEnv.EMAIL_POLL_INTERVAL_MS })
   const automaticBilling = startAutomaticBilling(deps, { log })
+  // Agreement visits 12 months ahead, planned once a company-local day (and the board's changes feed pruned).
+  const visitPlanner = startVisitPlanner(deps, { log })
   // NOTE: the host only: SMTP_URL may carry a password.
   log.info({ smtpHost: new URL(mail.smtpUrl).host, mailbox: mail.mailboxUrl }, mail.mailboxUrl ? 'email goes to the local capture' : 'email goes to SMTP_URL')
 
@@ -84,6 +87,7 @@ async function main(argv: string[]) {
     const force = setTimeout(() => process.exit(1), 10_000).unref() // in-flight requests get 10 s
     try {
       automaticBilling.stop()
+      visitPlanner.stop()
       await app.close()
       await outbox?.stop()
       await mailer.close()

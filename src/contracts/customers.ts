@@ -18,6 +18,9 @@ export const LocationInput = z.object({
     .regex(/^\d{5}(-\d{4})?$/, { error: 'must be a ZIP code like 12345 or 12345-6789' }),
   country: z.literal('US', { error: 'only US addresses are supported' }).default('US'),
   accessNotes: optionalText(1000).default(''),
+  /** Optional coordinates (slot suggestions measure travel with them); omitted = unchanged. */
+  latitude: z.number({ error: 'must be a number' }).min(-90, { error: 'must be between -90 and 90' }).max(90, { error: 'must be between -90 and 90' }).nullable().optional(),
+  longitude: z.number({ error: 'must be a number' }).min(-180, { error: 'must be between -180 and 180' }).max(180, { error: 'must be between -180 and 180' }).nullable().optional(),
 })
 
 export const ContactInput = z.object({
@@ -52,6 +55,8 @@ export interface LocationDto {
   postalCode: string
   country: string
   accessNotes: string
+  latitude: number | null
+  longitude: number | null
   archivedAt: string | null
 }
 

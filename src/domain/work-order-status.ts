@@ -66,13 +66,13 @@ export function assertWorkOrder(current: WorkOrderStatus, action: WorkOrderActio
   throw notAllowed(`work_order_${action}_not_allowed`, `This visit cannot be ${PAST[action]}: it is ${STATUS_WORDS[current].toLowerCase()}`)
 }
 
-/** The refusal for a visit whose agreement is suspended (also used when the agreement is suspended but the visit was not yet put on hold). */
-export function onHold(action: WorkOrderAction, heldBy: HeldBy | null): AppError {
+/** The refusal for a visit whose agreement is suspended (`action` null: opening it at all, as a technician). */
+export function onHold(action: WorkOrderAction | null, heldBy: HeldBy | null): AppError {
   const which = heldBy ? `agreement #${heldBy.agreementNumber} (${heldBy.agreementName})` : 'its agreement'
   return new AppError(
     'not_allowed',
     'agreement_suspended',
-    `This visit cannot be ${PAST[action]}: it is on hold because ${which} is suspended; reactivate the agreement first`,
+    `${action ? `This visit cannot be ${PAST[action]}: it is` : 'This visit is'} on hold because ${which} is suspended; reactivate the agreement first`,
     heldBy ? { agreementId: heldBy.agreementId, agreementNumber: heldBy.agreementNumber } : null,
   )
 }

@@ -2,9 +2,9 @@ import type { AgreementDto } from '../../contracts/agreements.ts'
 import type { Db } from '../../db/database.ts'
 import { assertTransition } from '../../domain/agreement-status.ts'
 import { notFound } from '../../domain/errors.ts'
-import { newId } from '../../domain/ids.ts'
-import { visitWindows } from '../../domain/visit-windows.ts'
+import { zoneClock } from '../../domain/scheduling/availability.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
+import { planAgreementVisitsTx } from '../scheduling/visit-planner.ts'
 import type { ActorId, ServiceDeps } from '../deps.ts'
 import { enqueueEmail } from '../email/outbox.ts'
 import { agreementDecisionEmail } from '../quotes/quote-emails.ts'
@@ -51,25 +51,8 @@ export async function approveAgreement(deps: ServiceDeps, id: string, actor: Act
     const status = assertTransition(a.status, 'approve')
     const now = deps.clock.now()
     await tx.updateTable('agreements').set({ status, approvedAt: now, approvedBy: actor, statusReason: '', updatedAt: now }).where('id', '=', id).execute()
-    const windows = visitWindows({ startDate: a.startDate, termMonths: a.termMonths, visitsPerTerm: a.visitsPerTerm, visitMonths: a.visitMonths })
-    for (const w of windows) {
-      await tx
-        .insertInto('workOrders')
-        .values({
-          id: newId('wo'),
-          agreementId: id,
-          customerId: a.customerId,
-          locationId: a.locationId,
-          description: `${a.name}: visit ${w.visitNumber} of ${windows.length} (${w.monthLabel})`,
-          windowStart: w.windowStart,
-          windowEnd: w.windowEnd,
-          status: 'open',
-          statusBeforeSuspension: null,
-          technicianId: null,
-          scheduledStart: null,
-        })
-        .execute()
-    }
+    // The first 12 months of visits become work orders; the daily planner keeps 12 months ahead.
+    const { visits: windows } = await planAgreementVisitsTx(tx, { ...a, status }, zoneClock(settings.timeZone).dateOf(now.getTime()))
     await recordAuditEvent(tx, { entityType: 'agreement', entityId: id, action: 'agreement.approved', actorUserId: actor, details: { from: a.status, to: status, workOrders: windows.length } })
     const to = await customerEmail(tx, a)
     if (to) {

@@ -4,6 +4,7 @@ import { assertTransition } from '../../domain/agreement-status.ts'
 import { notFound } from '../../domain/errors.ts'
 import { workOrdersThatCan } from '../../domain/work-order-status.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
+import { visitsHeldTx, visitsResumedTx } from '../scheduling/visit-hold.ts'
 import type { ActorId } from '../deps.ts'
 
 /**
@@ -21,8 +22,10 @@ export async function suspendAgreementTx(tx: Db, agreementId: string, reason: st
     .set({ statusBeforeSuspension: sql`status`, status: 'suspended', updatedAt: now })
     .where('agreementId', '=', agreementId)
     .where('status', 'in', workOrdersThatCan('suspend'))
-    .executeTakeFirst()
-  const workOrders = Number(moved.numUpdatedRows)
+    .returning('id')
+    .execute()
+  const workOrders = moved.length
+  await visitsHeldTx(tx, { agreementId, visitIds: moved.map((m) => m.id), actor, reason })
   await recordAuditEvent(tx, { entityType: 'agreement', entityId: agreementId, action: 'agreement.suspended', actorUserId: actor, details: { reason, workOrders } })
   return workOrders
 }
@@ -37,8 +40,11 @@ export async function reactivateAgreementTx(tx: Db, agreementId: string, actor: 
     .set({ status: sql`coalesce(status_before_suspension, 'open')`, statusBeforeSuspension: null, updatedAt: now })
     .where('agreementId', '=', agreementId)
     .where('status', 'in', workOrdersThatCan('resume'))
-    .executeTakeFirst()
-  const workOrders = Number(moved.numUpdatedRows)
+    .returning('id')
+    .execute()
+  const workOrders = moved.length
+  // The schedule: visits back on their technicians, flagged where the slot passed or now conflicts.
+  await visitsResumedTx(tx, { agreementId, visitIds: moved.map((m) => m.id), actor, now })
   await recordAuditEvent(tx, { entityType: 'agreement', entityId: agreementId, action: 'agreement.reactivated', actorUserId: actor, details: { workOrders } })
   return workOrders
 }

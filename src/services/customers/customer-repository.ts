@@ -34,6 +34,8 @@ export const customerRepository = {
           postalCode: l.postalCode,
           country: l.country,
           accessNotes: l.accessNotes,
+          latitude: l.latitude,
+          longitude: l.longitude,
           archivedAt: iso(l.archivedAt),
         }),
       ),
