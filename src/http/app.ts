@@ -23,6 +23,8 @@ import { plansRoutes } from './routes/plans.routes.ts'
 import { settingsRoutes } from './routes/settings.routes.ts'
 import { billingRoutes } from './routes/billing.routes.ts'
 import { usersRoutes } from './routes/users.routes.ts'
+import { schedulingRoutes } from './routes/scheduling.routes.ts'
+import { techniciansRoutes } from './routes/technicians.routes.ts'
 
 export type ApiRouteOptions = AuthRouteOptions & SystemRouteOptions
 
@@ -54,6 +56,8 @@ export function apiRoutes(deps: ServiceDeps, opts: ApiRouteOptions): AnyRoute[] 
     ...notificationsRoutes(deps),
     ...emailsRoutes(deps, opts),
     ...billingRoutes(deps),
+    ...techniciansRoutes(deps),
+    ...schedulingRoutes(deps),
   ] as AnyRoute[]
 }
 

@@ -36,9 +36,11 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Record<string
       responses['403'] = { description: 'Role not allowed or CSRF token missing', content: { 'application/json': { schema: ErrorShape } } }
     }
     if (r.url.includes(':id')) responses['404'] = { description: 'Unknown id', content: { 'application/json': { schema: ErrorShape } } }
+    for (const [status, description] of Object.entries(r.errors ?? {})) responses[status] = { description, content: { 'application/json': { schema: ErrorShape } } }
     paths[path] ??= {}
     paths[path][r.method.toLowerCase()] = {
       summary: r.summary,
+      ...(r.description ? { description: r.description } : {}),
       tags: [r.tag],
       'x-roles': r.access === 'public' ? ['public'] : r.access,
       ...(parameters.length ? { parameters } : {}),

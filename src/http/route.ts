@@ -35,6 +35,10 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   body?: z.ZodType<B>
   /** HTTP status on success (default 200). */
   status?: number
+  /** Longer OpenAPI description: the answer's shape and what the client is expected to do. */
+  description?: string
+  /** Refusals worth documenting beyond 401/403/404/422, by status, e.g. `{ 409: 'schedule_conflicts: …' }`. */
+  errors?: Record<number, string>
   /**
    * Per-route rate limit: requests per minute per key. The key is built from the input as the route's
    * schemas read it (trimmed, lower-cased emails...), so spelling a value differently gives no fresh

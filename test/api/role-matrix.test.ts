@@ -83,6 +83,30 @@ const EXPECTED: Record<string, readonly Who[]> = {
   'POST /api/agreements/:id/close': ['office', 'admin'],
   'GET /api/pay/:token': ['anonymous', 'technician', 'office', 'admin'],
   'POST /api/pay/:token': ['anonymous', 'technician', 'office', 'admin'],
+  // Scheduling (issue 11): admins manage technicians; the office schedules; a technician reaches
+  // only their own visits (the services enforce that) and their own day.
+  'GET /api/technicians': ['office', 'admin'],
+  'GET /api/technicians/:id': ['office', 'admin'],
+  'GET /api/technicians/:id/history': ['admin'],
+  'POST /api/technicians': ['admin'],
+  'PUT /api/technicians/:id': ['admin'],
+  'GET /api/schedule/board': ['office', 'admin'],
+  'GET /api/schedule/changes': ['office', 'admin'],
+  'POST /api/schedule/dispatch': ['office', 'admin'],
+  'GET /api/schedule/settings': ['office', 'admin'],
+  'PUT /api/schedule/settings': ['admin'],
+  'GET /api/visits': ['office', 'admin'],
+  'POST /api/visits': ['office', 'admin'],
+  'GET /api/visits/:id': ['technician', 'office', 'admin'],
+  'PATCH /api/visits/:id': ['office', 'admin'],
+  'GET /api/visits/:id/history': ['office', 'admin'],
+  'GET /api/visits/:id/suggestions': ['office', 'admin'],
+  'POST /api/visits/:id/schedule': ['office', 'admin'],
+  'POST /api/visits/:id/unassign': ['office', 'admin'],
+  'POST /api/visits/:id/dispatch': ['office', 'admin'],
+  'POST /api/visits/:id/status': ['technician', 'office', 'admin'],
+  'POST /api/visits/:id/cancel': ['office', 'admin'],
+  'GET /api/my/visits': ['technician'],
 }
 
 let t: TestApp
