@@ -10,14 +10,17 @@ import { paymentMethodText } from './domain/payment-method.ts'
 import { previewBilling } from './services/billing/preview-billing.ts'
 import { startBillingRun } from './services/billing/run-billing.ts'
 import { AppError } from './domain/errors.ts'
+import { formatUsd } from './domain/money.ts'
+import { reconcileDays, type ReconciliationReport } from './services/reconciliation/reconcile.ts'
 
 /**
- * Command line: `npm run servicebook -- bill [--through YYYY-MM-DD] [--preview] [--concurrency N]`.
+ * Command line: `npm run servicebook -- bill [--through YYYY-MM-DD] [--preview] [--concurrency N]`
+ * and `npm run servicebook -- reconcile [--from YYYY-MM-DD] [--to YYYY-MM-DD]`.
  * The same composition as main.ts without the HTTP server. With PGlite it takes the data
  * folder's lock, so it cannot run while the server runs on the same DATA_DIR (use the office
  * app's Billing page then, or PostgreSQL via DATABASE_URL).
  */
-const USAGE = 'usage: npm run servicebook -- bill [--through YYYY-MM-DD] [--preview] [--concurrency N]'
+const USAGE = 'usage: npm run servicebook -- bill [--through YYYY-MM-DD] [--preview] [--concurrency N]\n       npm run servicebook -- reconcile [--from YYYY-MM-DD] [--to YYYY-MM-DD]'
 
 function option(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name)
@@ -25,7 +28,7 @@ function option(argv: string[], name: string): string | undefined {
 }
 
 async function main(argv: string[]): Promise<number> {
-  if (argv[0] !== 'bill') {
+  if (argv[0] !== 'bill' && argv[0] !== 'reconcile') {
     process.stderr.write(`${USAGE}\n`)
     return 2
   }
@@ -40,19 +43,28 @@ async function main(argv: string[]): Promise<number> {
     const msg = (err as Error).message
     process.stderr.write(
       /in use by another Servicebook process/.test(msg)
-        ? `${msg}\nThe bill command cannot run while the server uses the same DATA_DIR: start the run from the office app (Billing), or stop the server first.\n`
+        ? `${msg}\nThe ${argv[0]} command cannot run while the server uses the same DATA_DIR: start the run from the office app (Billing), or stop the server first.\n`
         : `Could not open the database: ${msg}\n`,
     )
     return 1
   }
   try {
     await migrateToLatest(database.db)
+    const gateway = new CardPointeGateway(cardPointeClientSettings(cardpointe))
     const deps: ServiceDeps = {
       db: database.db,
       clock: systemClock,
-      gateway: new CardPointeGateway(cardPointeClientSettings(cardpointe)),
+      gateway,
       gatewayBrowserUrl: cardpointe.CARDPOINTE_URL,
       publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),
+    }
+    if (argv[0] === 'reconcile') {
+      const from = option(argv, '--from')
+      const to = option(argv, '--to')
+      // NOTE: the QuickBooks side joins once the office's QuickBooks connection is built (issue 10).
+      const report = await reconcileDays(deps, { reports: gateway, ledger: null }, { ...(from ? { from } : {}), ...(to ? { to } : {}) })
+      printReconciliation(report)
+      return report.mismatches.length === 0 ? 0 : 3
     }
     const through = option(argv, '--through')
     if (argv.includes('--preview')) {
@@ -86,11 +98,20 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const fields = err instanceof AppError ? (err.details as { fields?: Record<string, string> } | undefined)?.fields : undefined
     const detail = fields ? `: ${Object.entries(fields).map(([k, v]) => `--${k} ${v}`).join('; ')}` : ''
-    process.stderr.write(`${err instanceof AppError ? `${err.message}${detail}` : `bill failed: ${(err as Error).message}`}\n`)
+    process.stderr.write(`${err instanceof AppError ? `${err.message}${detail}` : `${argv[0]} failed: ${(err as Error).message}`}\n`)
     return 1
   } finally {
     await database.close()
   }
+}
+
+function printReconciliation(r: ReconciliationReport): void {
+  const side = (x: { count: number; cents: number } | null) => (x ? `${x.count} ${formatUsd(x.cents)}` : '-')
+  process.stdout.write(`day         gateway            servicebook        quickbooks         mismatches\n`)
+  for (const d of r.days) process.stdout.write(`${d.day}  ${side(d.gateway).padEnd(17)}  ${side(d.books).padEnd(17)}  ${side(d.ledger).padEnd(17)}  ${d.mismatches}\n`)
+  for (const m of r.mismatches) process.stdout.write(`${m.day}  ${m.kind}  ${m.message}  (${m.link.label}: ${m.link.href})\n`)
+  for (const w of r.warnings) process.stdout.write(`warning: ${w}\n`)
+  process.stdout.write(`reconcile from=${r.from} to=${r.to} mismatches=${r.mismatches.length} returns_applied=${r.returnsApplied} quickbooks=${r.ledgerConnected ? 'connected' : 'not_connected'}\n`)
 }
 
 main(process.argv.slice(2)).then(

@@ -72,12 +72,12 @@ describe('reconcile', () => {
     assert.deepEqual(r.mismatches.map((m) => [m.kind, m.paymentId ?? m.ledgerId, m.day]), [['not_in_ledger', 'p03', '2026-12-01'], ['ledger_not_in_books', 'qbX', '2026-12-02']])
   })
 
-  test('a bank return is listed on the day of the payment it returns', () => {
+  test('a bank return is listed on the day the bank returned it', () => {
     const a = pay('p01', { method: 'ach' })
-    const r = run({ books: [a], settled: [settled('refp01')], returns: [{ gatewayRef: 'refp01', amountCents: 5000, returnedOn: '2026-12-04', returnCode: 'R01', returnReason: 'Insufficient Funds' }], ledger: null })
-    assert.deepEqual(r.mismatches.map((m) => [m.kind, m.day, m.paymentId]), [['bank_payment_returned', '2026-12-01', 'p01']])
+    const r = run({ books: [a], settled: [settled('refp01')], returns: [{ gatewayRef: 'refp01', amountCents: 5000, returnedOn: '2026-12-02', returnCode: 'R01', returnReason: 'Insufficient Funds' }], ledger: null })
+    assert.deepEqual(r.mismatches.map((m) => [m.kind, m.day, m.paymentId]), [['bank_payment_returned', '2026-12-02', 'p01']])
     assert.match(r.mismatches[0]!.message, /R01 Insufficient Funds/)
-    assert.equal(r.days[0]!.mismatches, 1)
+    assert.equal(r.days[1]!.mismatches, 1)
   })
 
   test('mismatches on days outside the range are left out', () => {

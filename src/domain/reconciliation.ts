@@ -16,9 +16,9 @@ import { formatUsd } from './money.ts'
  * - not_in_ledger / ledger_not_in_books: our standing payments (card, bank and offline) against the
  *   ledger's non-voided payments, matched by our payment id in the ledger's memo, else by the
  *   gateway reference. Only when a ledger is connected; a voided ledger payment matches a voided one of ours.
- * - bank_payment_returned: the bank sent a debit back (ACH return); listed whether or not it has
- *   been applied yet, so the office sees it and collects the invoice again.
- * Each mismatch falls on the day of our payment when there is one, else the gateway's or the
+ * - bank_payment_returned: the bank sent a debit back (ACH return); listed on the day the bank
+ *   returned it (when the office learns of it) whether or not it has been applied yet.
+ * Other mismatches fall on the day of our payment when there is one, else the gateway's or the
  * ledger's date; days outside the range are left out. Every mismatch carries one link to act on it.
  */
 
@@ -175,7 +175,7 @@ export function reconcile(input: ReconcileInput): Reconciliation {
   for (const r of input.returns) {
     const p = byRef.get(r.gatewayRef)
     add({
-      kind: 'bank_payment_returned', day: p?.day ?? r.returnedOn, ...(p ? ids(p) : { gatewayRef: r.gatewayRef }), bookCents: p?.chargedCents ?? null, otherCents: r.amountCents,
+      kind: 'bank_payment_returned', day: r.returnedOn, ...(p ? ids(p) : { gatewayRef: r.gatewayRef }), bookCents: p?.chargedCents ?? null, otherCents: r.amountCents,
       message: `The bank returned ${formatUsd(r.amountCents)}${p ? ` paid on invoice ${p.invoiceNumber} (${p.customerName})` : ` (ref ${r.gatewayRef})`}: ${r.returnCode} ${r.returnReason}`,
       link: p ? invoiceLink(p) : { label: 'Open billing', href: '/billing' },
     })

@@ -9,6 +9,7 @@ import * as m0007 from './0007-automatic-billing.ts'
 import * as m0008 from './0008-retry-dates-bill-ahead-tax-rates.ts'
 import * as m0009 from './0009-invoice-void.ts'
 import * as m0010 from './0010-scheduling.ts'
+import * as m0013 from './0013-reconciliation.ts'
 
 /**
  * Forward-only, numbered migrations. Append new ones; never edit or reorder an applied one.
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0008-retry-dates-bill-ahead-tax-rates': m0008,
   '0009-invoice-void': m0009,
   '0010-scheduling': m0010,
+  '0013-reconciliation': m0013,
 }

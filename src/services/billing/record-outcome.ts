@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import { newId } from '../../domain/ids.ts'
 import { afterDecline, afterGatewayError, type RetryDecision } from '../../domain/payment-retry.ts'
-import type { Approved, Declined, GatewayCodes } from '../../ports/payment-gateway.ts'
+import type { Approved, Declined, DeclineReason, GatewayCodes, RetryAdvice } from '../../ports/payment-gateway.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ServiceDeps } from '../deps.ts'
 import { loadInvoiceContext, queueFailureNotice, receiptEmail, type InvoiceContext } from './billing-emails.ts'
@@ -33,6 +33,7 @@ const REASON_TEXT: Record<string, string> = {
   no_payment_method: 'there is no payment method on file',
   partially_paid: 'the card was approved for only part of the amount',
   payment_voided: 'a payment was voided',
+  bank_payment_returned: 'your bank returned the payment',
 }
 export const reasonText = (code: string) => REASON_TEXT[code] ?? 'the payment was declined'
 
@@ -272,6 +273,22 @@ export async function recordNoCharge(
     }
     return status === 'retryable' && !final ? ({ kind: 'retryable', afterMs } as const) : ({ kind: 'error' } as const)
   })
+}
+
+/**
+ * A bank payment the customer's bank sent back (ACH return) after it was recorded: the invoice,
+ * which the caller has already made owe the amount again in this transaction, enters the
+ * failed-payment flow like a decline for `reason`: retry plan, suspension if enabled, the
+ * customer's notice with the payment-update link.
+ */
+export async function recordBankReturnTx(deps: ServiceDeps, tx: Db, invoiceId: string, reason: DeclineReason, retry: RetryAdvice, message: string): Promise<void> {
+  const now = deps.clock.now()
+  const settings = await getBillingSettings(tx)
+  const inv = await lockInvoice(tx, invoiceId)
+  if (inv.status === 'void' || inv.status === 'refunded') return
+  const decision = afterDecline(reason, retry, settings, inv.failedAttempts, ...failureDates(inv, now))
+  await markFailed(tx, invoiceId, 'bank_payment_returned', message, decision, now)
+  await afterFailure(deps, tx, invoiceId, inv, 'bank_payment_returned', decision, { settings }, now)
 }
 
 /** No usable payment method on file: nothing to charge until the customer adds one. */
