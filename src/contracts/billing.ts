@@ -4,6 +4,9 @@ import { TIME_OF_DAY } from '../domain/automatic-billing.ts'
 
 /** Shared by the API and the office web app's Billing page. */
 
+/** Billing in advance goes at most this far: a run never bills more than a month ahead. */
+export const MAX_BILL_AHEAD_DAYS = 31
+
 const isoDate = z
   .string({ error: 'must be a date (YYYY-MM-DD)' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date (YYYY-MM-DD)' })
@@ -61,10 +64,20 @@ export const BillingSettingsInput = z.object({
   /** Run Bill all by itself every day at `autoBillTime` (HH:MM, company time zone); off by default. */
   autoBill: z.boolean({ error: 'must be true or false' }),
   autoBillTime: z.string({ error: 'must be a time like 06:00' }).regex(TIME_OF_DAY, { error: 'must be a time like 06:00 (24-hour)' }),
+  /**
+   * Billing in advance: a run may bill periods starting up to this many days after today (and
+   * bills through there by default, the automatic run too); 0, the default, bills through today.
+   */
+  billAheadDays: z
+    .number({ error: 'must be a whole number of days' })
+    .int({ error: 'must be a whole number of days' })
+    .min(0, { error: 'must be 0 to 31 days' })
+    .max(MAX_BILL_AHEAD_DAYS, { error: 'must be 0 to 31 days' })
+    .default(0),
 })
 
 /** The company's billing rules, as stored, sent and edited (see services/billing/billing-settings.ts). */
-export type BillingSettingsDto = z.infer<typeof BillingSettingsInput>
+export type BillingSettingsDto = z.output<typeof BillingSettingsInput>
 
 export const PaymentUpdateParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, { error: 'is not a valid link' }) })
 export const PaymentUpdateInput = z.object({

@@ -457,6 +457,8 @@ export interface BillingSettingsTable {
   /** Bill all runs by itself every day at `autoBillTime` (HH:MM, company time zone). */
   autoBill: Generated<boolean>
   autoBillTime: Generated<string>
+  /** Billing in advance: a run may bill periods starting up to this many days after today (0 to 31). */
+  billAheadDays: Generated<number>
   updatedAt: UpdatedAt
 }
 

@@ -23,7 +23,8 @@ let h: SandboxHarness
 let database: DatabaseHandle
 let deps: ServiceDeps
 let s: BillingServices
-let now = new Date('2026-03-15T15:00:00Z')
+// Mar 31, 11:00 in New York: runs bill through today at most.
+let now = new Date('2026-03-31T15:00:00Z')
 
 before(async () => void ({ h, database, deps } = s = await startBillingServices(() => now)))
 after(() => s.close())
@@ -65,7 +66,7 @@ test('bills each due period once, charges it once, queues receipt and QuickBooks
     const pdf = await mail.attachment(receipt)
     assert.equal(pdf.filename, att.filename)
     const text = pdfText(pdf.content)
-    assert.match(text, /Paid \$54\.11 with Visa ending \d{4} on 2026-03-15/)
+    assert.match(text, /Paid \$54\.11 with Visa ending \d{4} on 2026-03-31/)
     assert.match(text, /Total\s+\$54\.11/)
     assert.match(text, /RECEIPT/)
     assert.match(text, /BILL TO\s+Ana[^\n]*\s+1 Main St\s+Springfield, IL 62701/, "the service location's address")
@@ -116,7 +117,7 @@ test('a decline marks the invoice failed with the reason and a retry plan', asyn
   assert.equal(inv.status, 'failed')
   assert.equal(inv.failureCode, 'insufficient_funds')
   assert.equal(inv.retryState, 'scheduled')
-  assert.equal(inv.nextRetryDate, '2026-03-18', 'three days after the company date of the failure (Mar 15 in New York)')
+  assert.equal(inv.nextRetryDate, '2026-04-03', 'three days after the company date of the failure (Mar 31 in New York)')
   const notice = await deps.db.selectFrom('emailOutbox').selectAll().where('kind', '=', 'billing.payment_failed').where('relatedId', '=', inv.id).execute()
   assert.equal(notice.length, 1)
   assert.match(notice[0]!.textBody, /http:\/\/sb\.test\/pay\/[A-Za-z0-9_-]{43}/)

@@ -61,6 +61,13 @@ test('a bad date is refused', async () => {
   assert.match(r.stderr, /through/)
 })
 
+test('a run past today is refused, naming --through and why; nothing is charged', async () => {
+  const r = await bill('--through', '9999-12-31')
+  assert.equal(r.status, 1)
+  assert.match(r.stderr, /--through must be on or before \d{4}-\d{2}-\d{2}, today in the company's time zone/)
+  assert.equal((await h.ledger()).filter((x) => x.type === 'auth' && x.amountCents > 0).length, 0)
+})
+
 test('refuses to run while another process holds the data folder, and says why', async () => {
   // This test process takes the lock, as a running server would.
   const unlock = lockDataDir(dir)

@@ -38,6 +38,10 @@ before(async () => {
   try {
     await migrateToLatest(db.db)
     await db.db.insertInto('customers').values({ id: 'cus_cards', name: 'Card holder', companyName: null, archivedAt: null }).execute()
+    // NOTE: the CLI bills on the real clock, and a run bills through today at most unless the
+    // company bills ahead: the second round bills through 2027-01-01, 31 days after this suite's
+    // Dec 1, 2026, the most a run may bill ahead.
+    await db.db.updateTable('billingSettings').set({ billAheadDays: 31 }).where('id', '=', 1).execute()
     // Cards under $1000 approve; every 40th agreement charges $1100.xx on a plain Visa, which
     // the sandbox declines as "do not honor" (RPCT 100).
     const methods: { id: string; customerId: string }[] = []

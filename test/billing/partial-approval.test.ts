@@ -58,6 +58,7 @@ test('a partial approval: the $5.00 is receipted, the rest is owed with a notice
   assert.match(notices[0]!.textBody, /\/pay\/[A-Za-z0-9_-]{43}/)
 
   // Not retried before its date; on its date only the remainder is charged (approved for $5.00 again).
+  now = new Date('2026-03-16T15:00:00Z')
   await bill('2026-03-16')
   assert.equal((await attemptsOf(inv.id)).length, 1)
   now = new Date('2026-03-18T13:00:00Z')

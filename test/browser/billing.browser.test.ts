@@ -4,6 +4,8 @@
  * failed payments list, marked paid by the office; the customer's payment-update page with the
  * sandbox iFrame tokenizer charges a new card at once. Checked for CSP violations and page
  * errors. A refund whose answer is lost is shown as being confirmed and settled by Check now.
+ * A preview past how far a run may bill offers no run; billing ahead, set by an admin, is named
+ * in the confirmation.
  * Needs `npm run build:web` first.
  */
 import { after, before, test } from 'node:test'
@@ -13,6 +15,8 @@ import type { TestApp } from '../helpers/test-app.ts'
 import { startOfficeBrowser, type OfficeBrowser } from './office-browser.ts'
 import { aCard, aCardPayment, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
 import { formatUsd } from '../../src/domain/money.ts'
+import { addDays } from '../../src/domain/billing-calendar.ts'
+import { localDate } from '../../src/domain/time-zone.ts'
 
 let h: SandboxHarness
 let office: OfficeBrowser
@@ -52,7 +56,7 @@ test('preview, confirm, watch the run, mark a failed payment paid; the customer 
   assert.equal(await table.getByRole('row').count(), 4)
   assert.equal(await deps.db.selectFrom('invoices').select('id').execute().then((r) => r.length), 0, 'a preview creates nothing')
   await page.getByRole('button', { name: 'Run billing…' }).click()
-  await page.getByText('Charge 3 invoices for a total of $2,259.00?').waitFor()
+  await page.getByText(`Charge 3 invoices for a total of $2,259.00, for periods starting by ${localDate(new Date(), 'America/New_York')}?`).waitFor()
   await page.getByRole('button', { name: 'Charge $2,259.00' }).click()
   await page.getByRole('heading', { name: 'Billing run summary' }).waitFor()
   const counts = page.locator('dl.counts')
@@ -193,4 +197,32 @@ test('an admin turns on automatic billing at a time of day; office staff see it 
   await seen.getByText('Only an admin can change these.').waitFor()
   assert.equal(await seen.getByLabel(/Bill all automatically every day/).isChecked(), true)
   assert.equal(await seen.getByLabel(/Bill all automatically every day/).isDisabled(), true)
+})
+
+test('a preview past how far a run may bill offers no run; billing in advance is set by an admin and named in the confirmation', async () => {
+  const deps = t.deps
+  const today = localDate(new Date(), 'America/New_York') // the company's zone in tests
+  const page = await newPage()
+  await office.logIn(page, office.adminEmail, '/billing')
+  const billAll = page.getByRole('region', { name: 'Bill all' })
+  await billAll.getByLabel('Bill through').fill('2099-12-31')
+  await billAll.getByRole('button', { name: 'Preview' }).click()
+  await billAll.getByText(`A run bills through ${today} at most (today, ${today}); this preview looks further, so it cannot be charged. Preview through ${today} to bill.`).waitFor()
+  assert.equal(await billAll.getByRole('button', { name: 'Run billing…' }).count(), 0)
+
+  const settings = page.getByRole('region', { name: 'Billing settings' })
+  await settings.getByLabel(/Bill periods up to this many days before they start/).fill('3')
+  await settings.getByRole('button', { name: 'Save billing settings' }).click()
+  await page.getByText('Billing settings saved.').waitFor()
+  assert.equal((await deps.db.selectFrom('billingSettings').select('billAheadDays').executeTakeFirstOrThrow()).billAheadDays, 3)
+
+  const c = await aCustomer(deps, 'Ada Advance', 'ada-advance@example.com')
+  await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: await aCard(deps.db, deps.gateway, h.tokenize, c.id), startDate: addDays(today, 2), lines: monthly(1500), name: 'Ada Ahead' })
+  await billAll.getByLabel('Bill through').fill('')
+  await billAll.getByRole('button', { name: 'Preview' }).click()
+  await billAll.getByRole('table', { name: 'What the run would bill' }).getByRole('link', { name: 'Ada Ahead' }).waitFor()
+  await billAll.getByRole('button', { name: 'Run billing…' }).click()
+  await page.getByText(new RegExp(`for periods starting by ${addDays(today, 3)} \\(billing in advance: today, ${today}, plus 3 days ahead as set in Billing settings\\)\\?$`)).waitFor()
+  await page.getByRole('button', { name: 'Cancel' }).last().click()
+  assert.equal((await deps.db.selectFrom('invoices').select('id').where('customerId', '=', c.id).execute()).length, 0, 'nothing billed without confirming')
 })

@@ -5,7 +5,9 @@ import { execStatements } from '../exec-statements.ts'
  * Money fixes of issue 9:
  * - a scheduled retry is due on a company-local date (`invoices.next_retry_date`), no longer at
  *   an instant (failure + N × 24 h) that a daily run starting earlier in the day missed. Existing
- *   retry instants become their date in the company's time zone.
+ *   retry instants become their date in the company's time zone;
+ * - a run bills through today at most, or `billing_settings.bill_ahead_days` (0 to 31, default 0)
+ *   ahead for companies that bill in advance.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await execStatements(
@@ -16,6 +18,7 @@ update invoices set next_retry_date = (next_retry_at at time zone (select time_z
 drop index invoices_failed_idx;
 alter table invoices drop column next_retry_at;
 create index invoices_failed_idx on invoices (next_retry_date, id) where status = 'failed';
+alter table billing_settings add column bill_ahead_days integer not null default 0 check (bill_ahead_days between 0 and 31);
 `,
   )
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import { automaticRunDue } from '../../domain/automatic-billing.ts'
+import { addDays } from '../../domain/billing-calendar.ts'
 import { AppError } from '../../domain/errors.ts'
 import { usd } from '../../domain/quote-text.ts'
 import type { ServiceDeps } from '../deps.ts'
@@ -34,7 +35,8 @@ export async function startAutomaticRunIfDue(deps: ServiceDeps): Promise<{ runId
   const day = automaticRunDue({ on: true, time: settings.autoBillTime, timeZone, now: deps.clock.now(), lastAutomaticFor: last?.day ?? null })
   if (!day) return null
   try {
-    const run = await startBillingRun(deps, { through: day, actor: null, automaticFor: day })
+    // Through the day, plus the days ahead when the company bills in advance (Billing settings).
+    const run = await startBillingRun(deps, { through: addDays(day, settings.billAheadDays), actor: null, automaticFor: day })
     return { runId: run.runId, day, done: run.done }
   } catch (err) {
     // Someone's run is in progress (try again next minute), or another server started today's.

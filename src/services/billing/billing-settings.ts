@@ -16,6 +16,7 @@ export async function getBillingSettings(db: Db): Promise<BillingSettings> {
     concurrency: s.concurrency,
     autoBill: s.autoBill,
     autoBillTime: s.autoBillTime,
+    billAheadDays: s.billAheadDays,
   }
 }
 

@@ -24,6 +24,10 @@ export type PreviewWarning = 'no_payment_method' | 'card_expired'
 
 export interface BillingPreview {
   through: string
+  /** The company's today, the billing-ahead days (Billing settings) and so the latest date a run may bill through. */
+  today: string
+  billAheadDays: number
+  latestThrough: string
   agreements: number
   invoices: number
   totalCents: number
@@ -36,13 +40,15 @@ export interface BillingPreview {
   truncated: boolean
 }
 
-/** What a run through `through` would bill; reads only, charges nothing. */
+/** What a run through `through` would bill; reads only, charges nothing. It may look past the date a run may bill through. */
 export async function previewBilling(deps: ServiceDeps, input: { through?: string; limit?: number }): Promise<BillingPreview> {
-  const through = await resolveThrough(deps, input.through)
+  const { through, today, billAheadDays, latestThrough } = await resolveThrough(deps, input.through, 'preview')
   const limit = input.limit ?? 200
-  const today = await resolveThrough(deps, undefined)
   const out: BillingPreview = {
     through,
+    today,
+    billAheadDays,
+    latestThrough,
     agreements: 0,
     invoices: 0,
     totalCents: 0,

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
-import { isIsoDate } from '../../domain/billing-calendar.ts'
+import { addDays, isIsoDate } from '../../domain/billing-calendar.ts'
 import { validationError } from '../../domain/errors.ts'
 import type { ActorId, ServiceDeps } from '../deps.ts'
 import { companyToday } from '../settings/company-settings.ts'
@@ -47,16 +47,35 @@ export interface RunSummary extends RunCounters {
 
 export { DEFAULT_SETTLE_WINDOW_MS }
 
-/** The through date: given (validated) or today in the company's time zone. */
-export async function resolveThrough(deps: ServiceDeps, through: string | undefined): Promise<string> {
-  if (through === undefined) return companyToday(deps)
-  if (!isIsoDate(through)) throw validationError({ through: 'must be a date (YYYY-MM-DD)' })
-  return through
+/** How far a run may bill: through the company's today plus the days ahead set in Billing settings. */
+export interface RunLimit {
+  today: string
+  billAheadDays: number
+  /** The latest `through` of a run: today + billAheadDays. */
+  latestThrough: string
+}
+
+/**
+ * The through date of a run or a preview (given, or by default the latest a run may bill) with
+ * the run's limit. A run never bills past `latestThrough`: a far date would invoice and charge
+ * every period up to it at once (9999-12-31 was accepted). A preview may look further.
+ */
+export async function resolveThrough(deps: ServiceDeps, through: string | undefined, use: 'run' | 'preview'): Promise<{ through: string } & RunLimit> {
+  if (through !== undefined && !isIsoDate(through)) throw validationError({ through: 'must be a date (YYYY-MM-DD)' })
+  const today = await companyToday(deps)
+  const { billAheadDays } = await getBillingSettings(deps.db)
+  const latestThrough = addDays(today, billAheadDays)
+  const limit = { today, billAheadDays, latestThrough }
+  if (use === 'run' && through !== undefined && through > latestThrough) {
+    const why = billAheadDays === 0 ? 'today in the company\'s time zone: a run bills nothing that starts later (set days ahead in Billing settings to bill in advance)' : `today (${today}) plus the ${billAheadDays} day${billAheadDays === 1 ? '' : 's'} ahead set in Billing settings`
+    throw validationError({ through: `must be on or before ${latestThrough}, ${why}` })
+  }
+  return { through: through ?? latestThrough, ...limit }
 }
 
 /** Starts a run (409 if one is in progress); `done` settles when it has finished. */
 export async function startBillingRun(deps: ServiceDeps, opts: RunOptions): Promise<{ runId: string; through: string; done: Promise<RunSummary> }> {
-  const through = await resolveThrough(deps, opts.through)
+  const { through } = await resolveThrough(deps, opts.through, 'run')
   const runId = await acquireRun(deps.db, through, opts.actor, opts.automaticFor ?? null)
   await recordAuditEvent(deps.db, { entityType: 'billing_run', entityId: runId, action: 'billing_run.started', actorUserId: opts.actor, details: { through, ...(opts.automaticFor ? { automatic: true } : {}) } })
   const done = executeRun(deps, runId, through, opts)

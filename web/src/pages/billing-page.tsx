@@ -168,7 +168,7 @@ function BillAll({ busy, onStarted }: { busy: boolean; onStarted(runId: string, 
           Bill through <input type="date" value={through} onChange={(e) => setThrough(e.target.value)} aria-describedby="through-help" aria-invalid={fieldError ? true : undefined} />
         </label>
         <span id="through-help" className="muted">
-          {' '}Empty: today in the company's time zone.{' '}
+          {' '}Empty: as far as a run may bill (today in the company's time zone, plus any days ahead set in Billing settings).{' '}
         </span>
         <button type="button" onClick={() => void load()} disabled={loading}>
           Preview
@@ -251,13 +251,17 @@ function BillAll({ busy, onStarted }: { busy: boolean; onStarted(runId: string, 
             </table>
           )}
           {preview.truncated && <p className="muted">Showing the first {preview.rows.length}.</p>}
-          {count > 0 ? (
+          {preview.through > preview.latestThrough ? (
+            <p className="form-error" role="status">
+              A run bills through {preview.latestThrough} at most ({aheadText(preview)}); this preview looks further, so it cannot be charged. Preview through {preview.latestThrough} to bill.
+            </p>
+          ) : count > 0 ? (
             busy ? (
               <p className="muted">A run is in progress; wait for it to finish.</p>
             ) : (
               <ConfirmButton
                 label="Run billing…"
-                question={`Charge ${count} invoice${count === 1 ? '' : 's'} for a total of ${formatUsd(total)}?`}
+                question={`Charge ${count} invoice${count === 1 ? '' : 's'} for a total of ${formatUsd(total)}, for periods starting by ${preview.through}${preview.through > preview.today ? ` (billing in advance: ${aheadText(preview)})` : ''}?`}
                 confirmLabel={`Charge ${formatUsd(total)}`}
                 onConfirm={start}
               />
@@ -270,6 +274,10 @@ function BillAll({ busy, onStarted }: { busy: boolean; onStarted(runId: string, 
     </section>
   )
 }
+
+/** "today, 2026-12-01, plus 5 days ahead (Billing settings)": how far a run may bill, for the preview and the confirmation. */
+const aheadText = (p: BillingPreview) =>
+  `today, ${p.today}${p.billAheadDays > 0 ? `, plus ${p.billAheadDays} day${p.billAheadDays === 1 ? '' : 's'} ahead as set in Billing settings` : ''}`
 
 function RunProgress({ runId, expected, onFinished, onDismiss }: { runId: string; expected: number | null; onFinished(): void; onDismiss(): void }) {
   const [run, setRun] = useState<RunDto | null>(null)

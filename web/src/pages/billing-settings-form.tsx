@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react'
-import type { BillingSettingsDto } from '../../../src/contracts/billing.ts'
+import { MAX_BILL_AHEAD_DAYS, type BillingSettingsDto } from '../../../src/contracts/billing.ts'
 import { api, errorMessage } from '../api.ts'
 import { useNotice } from '../notice.tsx'
 import { LoadState } from '../page.tsx'
@@ -11,12 +11,12 @@ export function BillingSettingsForm() {
   const { user } = useSession()
   const loaded = useLoad<BillingSettingsDto>('/api/billing/settings')
   const notice = useNotice()
-  const [draft, setDraft] = useState<{ suspend: boolean; email: boolean; days: string; soon: string; concurrency: string; auto: boolean; autoTime: string } | null>(null)
+  const [draft, setDraft] = useState<{ suspend: boolean; email: boolean; days: string; soon: string; concurrency: string; auto: boolean; autoTime: string; ahead: string } | null>(null)
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [formError, setFormError] = useState<string | null>(null)
   useEffect(() => {
     const d = loaded.data
-    if (d) setDraft({ suspend: d.suspendOnFailure, email: d.emailOnFailure, days: d.retryDays.join(', '), soon: String(d.maxSoonRetries), concurrency: String(d.concurrency), auto: d.autoBill, autoTime: d.autoBillTime })
+    if (d) setDraft({ suspend: d.suspendOnFailure, email: d.emailOnFailure, days: d.retryDays.join(', '), soon: String(d.maxSoonRetries), concurrency: String(d.concurrency), auto: d.autoBill, autoTime: d.autoBillTime, ahead: String(d.billAheadDays) })
   }, [loaded.data])
   if (!draft) return <LoadState loading={loaded.loading} error={loaded.error} />
   const admin = user?.role === 'admin'
@@ -26,6 +26,7 @@ export function BillingSettingsForm() {
     setFormError(null)
     const days = draft.days.split(',').map((x) => x.trim()).filter(Boolean)
     if (days.some((x) => !/^\d+$/.test(x))) return setErrors({ retryDays: 'must be whole days separated by commas, e.g. 3, 7' })
+    if (!/^\d+$/.test(draft.ahead.trim())) return setErrors({ billAheadDays: `must be a whole number of days, 0 to ${MAX_BILL_AHEAD_DAYS}` })
     try {
       await api('PUT', '/api/billing/settings', {
         suspendOnFailure: draft.suspend,
@@ -35,6 +36,7 @@ export function BillingSettingsForm() {
         concurrency: Number(draft.concurrency),
         autoBill: draft.auto,
         autoBillTime: draft.autoTime,
+        billAheadDays: Number(draft.ahead),
       })
       notice('Billing settings saved.')
       loaded.reload()
@@ -67,6 +69,11 @@ export function BillingSettingsForm() {
             <input type="time" value={draft.autoTime} onChange={(e) => setDraft({ ...draft, autoTime: e.target.value })} aria-invalid={err('autoBillTime') ? true : undefined} aria-describedby="autoBillTime-error" />
           </label>
           {err('autoBillTime')}
+          <label>
+            Bill periods up to this many days before they start (0: through today; at most {MAX_BILL_AHEAD_DAYS}){' '}
+            <input type="number" min={0} max={MAX_BILL_AHEAD_DAYS} value={draft.ahead} onChange={(e) => setDraft({ ...draft, ahead: e.target.value })} aria-invalid={err('billAheadDays') ? true : undefined} aria-describedby="billAheadDays-error" />
+          </label>
+          {err('billAheadDays')}
           <label className="check">
             <input type="checkbox" checked={draft.suspend} onChange={(e) => setDraft({ ...draft, suspend: e.target.checked })} /> Suspend the agreement and its work orders when a payment fails
           </label>
