@@ -13,7 +13,7 @@ import { companyToday, Faults, intuitTime, type FaultError, type Json } from './
  *   LinkedTxn lists the payment; voiding or deleting the payment gives the balance back.
  * - Name-list entities are deactivated (Active:false), never deleted.
  */
-export type EntityType = 'Customer' | 'Vendor' | 'Employee' | 'Item' | 'Account' | 'PaymentMethod' | 'Invoice' | 'Payment' | 'CompanyInfo'
+export type EntityType = 'Customer' | 'Vendor' | 'Employee' | 'Item' | 'Account' | 'PaymentMethod' | 'Invoice' | 'Payment' | 'RefundReceipt' | 'CompanyInfo'
 
 export const ENTITY_PATHS: Record<string, EntityType> = {
   customer: 'Customer',
@@ -24,6 +24,7 @@ export const ENTITY_PATHS: Record<string, EntityType> = {
   paymentmethod: 'PaymentMethod',
   invoice: 'Invoice',
   payment: 'Payment',
+  refundreceipt: 'RefundReceipt',
   companyinfo: 'CompanyInfo',
 }
 
@@ -42,6 +43,7 @@ const FILTERABLE: Record<EntityType, string[]> = {
   PaymentMethod: ['Id', 'Name', 'Type', 'Active', ...META],
   Invoice: ['Id', 'DocNumber', 'TxnDate', 'DueDate', 'CustomerRef', 'Balance', 'TotalAmt', 'EmailStatus', 'PrintStatus', ...META],
   Payment: ['Id', 'TxnDate', 'CustomerRef', 'PaymentRefNum', 'TotalAmt', 'PaymentMethodRef', ...META],
+  RefundReceipt: ['Id', 'DocNumber', 'TxnDate', 'CustomerRef', 'TotalAmt', 'PaymentRefNum', ...META],
   CompanyInfo: ['Id', 'CompanyName', ...META],
 }
 
@@ -53,6 +55,7 @@ const READ_ONLY: Partial<Record<EntityType, string[]>> = {
   Account: ['CurrentBalance', 'CurrentBalanceWithSubAccounts', 'FullyQualifiedName', 'Classification'],
   Invoice: ['TotalAmt', 'Balance', 'HomeBalance', 'LinkedTxn', 'HomeTotalAmt'],
   Payment: ['UnappliedAmt'],
+  RefundReceipt: ['TotalAmt', 'Balance'],
 }
 
 const ACCOUNT_TYPES: Record<string, string> = {
@@ -164,7 +167,7 @@ export class Books {
     const operation = (options.operation ?? '').toLowerCase()
     const voiding = operation === 'void' || (operation === 'update' && (options.include ?? '').toLowerCase() === 'void')
     if (operation === 'delete' || voiding) {
-      if (type !== 'Invoice' && type !== 'Payment') return fail(Faults.unsupported(operation === 'delete' ? 'Delete' : 'Void'))
+      if (type !== 'Invoice' && type !== 'Payment' && !(type === 'RefundReceipt' && operation === 'delete')) return fail(Faults.unsupported(operation === 'delete' ? 'Delete' : 'Void'))
       const current = this.#current(realm, type, body)
       if ('fault' in current) return current
       return operation === 'delete' ? this.#delete(realm, type, current.ok) : this.#void(realm, type, current.ok)
@@ -682,6 +685,50 @@ const RULES: Record<EntityType, Rule> = {
       out.PaymentMethodRef = { value: method.ok.Id, name: method.ok.Name }
     }
     return { ok: out }
+  },
+  /**
+   * [doc: Intuit RefundReceipt] Money paid back to a customer: sales lines (as on an invoice)
+   * and the account the money left from (DepositToAccountRef, required: a Bank or Other
+   * Current Asset account such as Undeposited Funds); optional CustomerRef, PaymentMethodRef,
+   * PaymentRefNum, DocNumber (not checked for uniqueness), PrivateNote. Stands alone: it links
+   * no invoice and changes no balance (Balance is always 0).
+   */
+  RefundReceipt: (ctx, input) => {
+    const out: Json = { CurrencyRef: { value: 'USD', name: 'United States Dollar' }, ...input }
+    if (input.CustomerRef !== undefined) {
+      const customer = resolveRef(ctx, 'Customer', 'CustomerRef', input.CustomerRef)
+      if ('fault' in customer) return customer
+      out.CustomerRef = { value: customer.ok.Id, name: customer.ok.DisplayName }
+    }
+    const account = resolveRef(ctx, 'Account', 'DepositToAccountRef', input.DepositToAccountRef)
+    if ('fault' in account) return account
+    if (account.ok.AccountType !== 'Bank' && account.ok.AccountType !== 'Other Current Asset') return fail(Faults.business('DepositToAccountRef must be a Bank or Other Current Asset account', 'DepositToAccountRef'))
+    out.DepositToAccountRef = { value: account.ok.Id, name: account.ok.Name }
+    if (!Array.isArray(input.Line) || input.Line.length === 0) return fail(Faults.missing('Line'))
+    const lines: Json[] = []
+    let total = 0
+    for (const raw of input.Line as Json[]) {
+      if (!raw || typeof raw !== 'object') return fail(Faults.badRequest('Line must be a list of objects'))
+      if (str(raw.DetailType) === 'SubTotalLineDetail') continue
+      if (str(raw.DetailType) !== 'SalesItemLineDetail') return fail(raw.DetailType ? Faults.invalidEnum('DetailType', str(raw.DetailType)) : Faults.missing('DetailType'))
+      const amount = cents(raw.Amount)
+      if (amount === null) return fail(Faults.missing('Amount'))
+      const detail = (raw.SalesItemLineDetail as Json | undefined) ?? {}
+      const item = resolveRef(ctx, 'Item', 'ItemRef', detail.ItemRef)
+      if ('fault' in item) return item
+      lines.push({ ...raw, Id: String(lines.length + 1), LineNum: lines.length + 1, Amount: dollars(amount), SalesItemLineDetail: { Qty: 1, UnitPrice: dollars(amount), ...detail, ItemRef: { value: item.ok.Id, name: item.ok.Name } } })
+      total += amount
+    }
+    if (!lines.length) return fail(Faults.missing('Line'))
+    lines.push({ Amount: dollars(total), DetailType: 'SubTotalLineDetail', SubTotalLineDetail: {} })
+    if (input.PaymentMethodRef !== undefined && input.PaymentMethodRef !== null) {
+      const method = resolveRef(ctx, 'PaymentMethod', 'PaymentMethodRef', input.PaymentMethodRef)
+      if ('fault' in method) return method
+      out.PaymentMethodRef = { value: method.ok.Id, name: method.ok.Name }
+    }
+    const txnDate = input.TxnDate ?? ctx.today()
+    if (!isDate(txnDate)) return fail(Faults.badRequest(`TxnDate must be YYYY-MM-DD, got ${String(txnDate)}`))
+    return { ok: { ...out, Line: lines, TxnDate: txnDate, TotalAmt: dollars(total), Balance: 0 } }
   },
 }
 

@@ -439,12 +439,20 @@ export interface QuickbooksQueueTable {
   /** `void`: a payment's void (entity id: the payment); `invoice_void`: an invoice's (migration 0009). */
   entityType: 'customer' | 'invoice' | 'payment' | 'refund' | 'void' | 'invoice_void'
   entityId: string
-  status: Generated<'queued' | 'sent' | 'failed'>
+  /** `waiting`: held until the office reconnects QuickBooks (migration 0012). */
+  status: Generated<'queued' | 'sent' | 'failed' | 'waiting'>
   attempts: Generated<number>
+  /** QuickBooks' own message for the last failure. */
   lastError: string | null
   nextAttemptAt: Generated<Date>
   createdAt: CreatedAt
   sentAt: Date | null
+  /** The requestid every try of this entry sends (suffixed per write); migration 0012. */
+  requestId: string | null
+  /** QuickBooks' fault code (e.g. 6240) or our own (`not_found`…) for the last failure. */
+  errorCode: string | null
+  /** What the office can do about the last failure. */
+  fixHint: string | null
 }
 
 export interface BillingSettingsTable {
@@ -565,4 +573,52 @@ export interface SchedulingSettingsTable {
   /** Changes from transactions below this id were pruned; an older cursor must reload. */
   changesPrunedBelow: Generated<string>
   updatedAt: UpdatedAt
+}
+
+// QuickBooks Online (issue 10, migration 0012). Merged into `Database` above.
+export interface Database {
+  quickbooksConnections: QuickbooksConnectionsTable
+  quickbooksOauthStates: QuickbooksOauthStatesTable
+  quickbooksLinks: QuickbooksLinksTable
+}
+
+export interface QuickbooksConnectionsTable {
+  id: Generated<number>
+  realmId: string
+  companyName: Generated<string>
+  /** AES-256-GCM sealed (token-crypto.ts), bound to the realm id. */
+  accessTokenSealed: string
+  refreshTokenSealed: string
+  accessExpiresAt: Date
+  refreshExpiresAt: Date
+  status: Generated<'connected' | 'needs_reconnect'>
+  statusMessage: string | null
+  serviceItemId: string | null
+  depositAccountId: string | null
+  cardMethodId: string | null
+  bankMethodId: string | null
+  /** `line`: sales tax as its own invoice line on the service item; `none`: tax not sent (QuickBooks' automated tax decides). */
+  taxHandling: Generated<'line' | 'none'>
+  /** The item sales tax lines use (income account: Sales Tax Payable). */
+  taxItemId: string | null
+  connectedBy: string | null
+  connectedAt: Generated<Date>
+  refreshedAt: Date | null
+  lastPushAt: Date | null
+  updatedAt: UpdatedAt
+}
+
+export interface QuickbooksOauthStatesTable {
+  state: string
+  sessionId: string
+  createdAt: CreatedAt
+}
+
+export interface QuickbooksLinksTable {
+  entityType: 'customer' | 'invoice' | 'payment' | 'void' | 'refund' | 'invoice_void'
+  entityId: string
+  realmId: string
+  qboType: string
+  qboId: string
+  syncedAt: CreatedAt
 }

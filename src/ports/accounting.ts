@@ -20,6 +20,8 @@ export interface AccountingLedger {
   /** A customer by the ledger id stored earlier, else by e-mail, else by display name (inactive included). */
   findCustomer(match: { ledgerId?: string; email?: string; displayName?: string }): Promise<AccountingOutcome<LedgerCustomer | null>>
   createCustomer(input: NewLedgerCustomer, options: WriteOptions): Promise<AccountingOutcome<LedgerCustomer>>
+  /** Makes an inactive customer active again (a matched customer we bill again). Idempotent. */
+  reactivateCustomer(input: { ledgerId: string }, options: WriteOptions): Promise<AccountingOutcome<LedgerCustomer>>
 
   findInvoiceByNumber(number: string): Promise<AccountingOutcome<LedgerInvoice | null>>
   createInvoice(input: NewLedgerInvoice, options: WriteOptions): Promise<AccountingOutcome<LedgerInvoice>>
@@ -29,6 +31,16 @@ export interface AccountingLedger {
   createPayment(input: NewLedgerPayment, options: WriteOptions): Promise<AccountingOutcome<LedgerPayment>>
   /** Voids a payment (kept, zeroed; its invoice is owed again). */
   voidPayment(input: { ledgerId: string }, options: WriteOptions): Promise<AccountingOutcome<LedgerPayment>>
+
+  /** Voids an invoice (kept, zeroed, its payments unapplied). Idempotent. */
+  voidInvoice(input: { ledgerId: string }, options: WriteOptions): Promise<AccountingOutcome<LedgerInvoice>>
+
+  /**
+   * Money paid back to a customer after a refund at the gateway: a refund receipt (not a credit
+   * memo: the money has already left, so nothing stays owed to the customer).
+   */
+  findRefundByReference(match: { customerLedgerId: string; reference: string }): Promise<AccountingOutcome<LedgerRefund | null>>
+  createRefund(input: NewLedgerRefund, options: WriteOptions): Promise<AccountingOutcome<LedgerRefund>>
 
   /** Payments dated from..to inclusive, for reconciliation. */
   listPayments(range: { from: IsoDate; to: IsoDate }): Promise<AccountingOutcome<LedgerPayment[]>>
@@ -100,6 +112,29 @@ export interface NewLedgerPayment {
   gatewayRef?: string
   methodLedgerId?: string
   depositAccountLedgerId?: string
+  reference: string
+}
+
+export interface LedgerRefund {
+  ledgerId: string
+  customerLedgerId: string
+  amountCents: Cents
+  date: IsoDate
+  gatewayRef: string | null
+  memo: string | null
+}
+
+export interface NewLedgerRefund {
+  customerLedgerId: string
+  amountCents: Cents
+  date: IsoDate
+  /** The item the refunded amount comes off (the agreement service item). */
+  itemLedgerId: string
+  description: string
+  /** Where the money left from (Undeposited Funds or the bank account). */
+  depositAccountLedgerId: string
+  gatewayRef?: string
+  methodLedgerId?: string
   reference: string
 }
 

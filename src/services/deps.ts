@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.ts'
 import type { Clock } from '../ports/clock.ts'
 import type { PaymentGateway } from '../ports/payment-gateway.ts'
+import type { QuickBooksRuntime } from './quickbooks/quickbooks-runtime.ts'
 
 /** What every use case may need; built once in `main.ts` (the composition root). */
 export interface ServiceDeps {
@@ -17,6 +18,10 @@ export interface ServiceDeps {
    * transaction that queued mail (`enqueueEmail`) has committed. Absent where no worker runs (tests).
    */
   kickOutbox?: () => void
+  /** QuickBooks Online (Intuit or the local sandbox); absent: nothing is pushed and the queue waits. */
+  quickbooks?: QuickBooksRuntime
+  /** Asks the QuickBooks push worker to run now (after a transaction that queued work committed). */
+  kickQuickBooks?: () => void
 }
 
 /** Who is acting, for the audit trail. `null` for the system itself. */

@@ -16,7 +16,7 @@ import type { QuickBooksThrottle } from './quickbooks-throttle.ts'
  * - 429 (JSON or XML) is `rate_limited`; with a `QuickBooksThrottle` the client keeps to
  *   500 requests a minute and 10 in flight per company so 429s stay rare.
  */
-export type QboEntity = 'Customer' | 'Vendor' | 'Employee' | 'Item' | 'Account' | 'PaymentMethod' | 'Invoice' | 'Payment' | 'CompanyInfo'
+export type QboEntity = 'Customer' | 'Vendor' | 'Employee' | 'Item' | 'Account' | 'PaymentMethod' | 'Invoice' | 'Payment' | 'RefundReceipt' | 'CompanyInfo'
 export type QboObject = Record<string, unknown> & { Id?: string; SyncToken?: string }
 
 export interface QuickBooksClientConfig {
@@ -146,7 +146,7 @@ export class QuickBooksClient {
    * The customer's transaction whose PrivateNote carries `reference`. PrivateNote is not
    * queryable at Intuit, so this reads the customer's transactions and matches locally.
    */
-  async findByReference(entity: 'Invoice' | 'Payment', reference: string, { customerId }: { customerId: string }): Promise<AccountingOutcome<QboObject | null>> {
+  async findByReference(entity: 'Invoice' | 'Payment' | 'RefundReceipt', reference: string, { customerId }: { customerId: string }): Promise<AccountingOutcome<QboObject | null>> {
     const rows = await this.queryAll(entity, `CustomerRef = ${QuickBooksClient.quote(customerId)}`)
     if (rows.status !== 'ok') return rows
     return { status: 'ok', value: rows.value.find((r) => typeof r.PrivateNote === 'string' && r.PrivateNote.includes(reference)) ?? null }

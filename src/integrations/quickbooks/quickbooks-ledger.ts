@@ -6,7 +6,9 @@ import type {
   LedgerCustomer,
   LedgerInvoice,
   LedgerPayment,
+  LedgerRefund,
   NewLedgerCustomer,
+  NewLedgerRefund,
   NewLedgerInvoice,
   NewLedgerPayment,
   WriteOptions,
@@ -53,6 +55,14 @@ export class QuickBooksLedger implements AccountingLedger {
     if (input.phone) body.PrimaryPhone = { FreeFormNumber: input.phone }
     if (input.companyName) body.CompanyName = input.companyName
     return mapOk(await this.#client.create('Customer', body, options), toCustomer)
+  }
+
+  async reactivateCustomer(input: { ledgerId: string }, options: WriteOptions): Promise<AccountingOutcome<LedgerCustomer>> {
+    const current = await this.#client.read('Customer', input.ledgerId)
+    if (current.status !== 'ok') return current
+    if (!current.value) return { status: 'invalid', httpStatus: 400, fault: { code: '610', message: 'Object Not Found', detail: `Customer ${input.ledgerId} is not in QuickBooks`, element: null } }
+    if (current.value.Active !== false) return { status: 'ok', value: toCustomer(current.value) }
+    return mapOk(await this.#client.update('Customer', { Id: input.ledgerId, SyncToken: String(current.value.SyncToken), Active: true }, options), toCustomer)
   }
 
   async findInvoiceByNumber(number: string): Promise<AccountingOutcome<LedgerInvoice | null>> {
@@ -104,6 +114,38 @@ export class QuickBooksLedger implements AccountingLedger {
     return mapOk(await this.#client.void('Payment', { Id: input.ledgerId, SyncToken: String(current.value.SyncToken) }, options), toPayment)
   }
 
+  async voidInvoice(input: { ledgerId: string }, options: WriteOptions): Promise<AccountingOutcome<LedgerInvoice>> {
+    const current = await this.#client.read('Invoice', input.ledgerId)
+    if (current.status !== 'ok') return current
+    if (!current.value) return { status: 'invalid', httpStatus: 400, fault: { code: '610', message: 'Object Not Found', detail: `Invoice ${input.ledgerId} is not in QuickBooks`, element: null } }
+    if (isVoided(current.value)) return { status: 'ok', value: toInvoice(current.value) }
+    return mapOk(await this.#client.void('Invoice', { Id: input.ledgerId, SyncToken: String(current.value.SyncToken) }, options), toInvoice)
+  }
+
+  async findRefundByReference(match: { customerLedgerId: string; reference: string }): Promise<AccountingOutcome<LedgerRefund | null>> {
+    return mapOk(await this.#client.findByReference('RefundReceipt', match.reference, { customerId: match.customerLedgerId }), (row) => (row ? toRefund(row) : null))
+  }
+
+  /**
+   * A RefundReceipt rather than a CreditMemo: the gateway has already sent the money back, and a
+   * refund receipt records exactly that (income reduced, money out of the deposit account) in one
+   * transaction. A credit memo would leave a credit owed to the customer that someone then has to
+   * refund again by hand, or that would quietly be applied to the next invoice.
+   */
+  async createRefund(input: NewLedgerRefund, options: WriteOptions): Promise<AccountingOutcome<LedgerRefund>> {
+    const amount = dollars(input.amountCents)
+    const body: QboObject = {
+      CustomerRef: { value: input.customerLedgerId },
+      TxnDate: input.date,
+      DepositToAccountRef: { value: input.depositAccountLedgerId },
+      PrivateNote: `Servicebook ${input.reference}`,
+      Line: [{ DetailType: 'SalesItemLineDetail', Amount: amount, Description: input.description, SalesItemLineDetail: { ItemRef: { value: input.itemLedgerId }, Qty: 1, UnitPrice: amount } }],
+    }
+    if (input.gatewayRef) body.PaymentRefNum = input.gatewayRef.slice(0, 21)
+    if (input.methodLedgerId) body.PaymentMethodRef = { value: input.methodLedgerId }
+    return mapOk(await this.#client.create('RefundReceipt', body, options), toRefund)
+  }
+
   async listPayments(range: { from: string; to: string }): Promise<AccountingOutcome<LedgerPayment[]>> {
     const q = QuickBooksClient.quote
     return mapOk(await this.#client.queryAll('Payment', `TxnDate >= ${q(range.from)} and TxnDate <= ${q(range.to)}`), (rows) => rows.map(toPayment))
@@ -138,6 +180,17 @@ function toCustomer(row: QboObject | null): LedgerCustomer {
 
 function toInvoice(row: QboObject): LedgerInvoice {
   return { ledgerId: String(row.Id), number: String(row.DocNumber ?? ''), customerLedgerId: ref(row.CustomerRef), totalCents: toCents(row.TotalAmt), balanceCents: toCents(row.Balance), isVoided: isVoided(row) }
+}
+
+function toRefund(row: QboObject): LedgerRefund {
+  return {
+    ledgerId: String(row.Id),
+    customerLedgerId: ref(row.CustomerRef),
+    amountCents: toCents(row.TotalAmt),
+    date: String(row.TxnDate ?? ''),
+    gatewayRef: typeof row.PaymentRefNum === 'string' ? row.PaymentRefNum : null,
+    memo: typeof row.PrivateNote === 'string' ? row.PrivateNote : null,
+  }
 }
 
 function toPayment(row: QboObject): LedgerPayment {
