@@ -161,3 +161,26 @@ test('a bad email shows inline under its field, focused, and nothing is sent or 
   assert.equal(await office.count('customers'), before)
   await page.context().close()
 })
+
+test('a failed submit keeps blank location and contact blocks, marks required fields and names the field in each error', async () => {
+  const page = await office.newPage()
+  await office.logIn(page, office.officeEmail, '/customers/new')
+  // Required fields carry a visible mark (not read out: the input itself says it is required).
+  assert.match((await page.locator('label[for="f-name"]').textContent()) ?? '', /Customer name\s*\*/)
+  assert.match((await page.locator('label[for="f-locations-0-line1"]').textContent()) ?? '', /Street address\s*\*/)
+  await page.getByRole('button', { name: 'Create customer' }).click()
+  await page.getByText('Customer name is required').waitFor()
+  await page.getByRole('group', { name: 'Location 1' }).waitFor()
+  await page.getByRole('group', { name: 'Contact 1' }).waitFor()
+
+  // Location 1 stays blank (not sent); the error for what is sent lands on Location 2, where it was typed.
+  await page.getByLabel('Customer name').fill('Keeps Blocks')
+  await page.getByRole('button', { name: 'Add location' }).click()
+  const loc2 = page.getByRole('group', { name: 'Location 2' })
+  await loc2.getByLabel('Street address').fill('5 Oak St')
+  await page.getByRole('button', { name: 'Create customer' }).click()
+  await loc2.getByText('City is required').waitFor()
+  assert.equal(await page.getByRole('group', { name: 'Location 1' }).getByText(/is required/).count(), 0)
+  assert.equal(await loc2.getByLabel('City').getAttribute('aria-invalid'), 'true')
+  await page.context().close()
+})

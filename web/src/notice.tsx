@@ -7,7 +7,7 @@ import { IconAlertTriangle, IconCheck } from '@tabler/icons-react'
  */
 export const toast = {
   success(text: string): void {
-    notifications.show({ message: text, color: 'green', icon: <IconCheck size={18} aria-hidden />, role: 'status', autoClose: 8000 })
+    notifications.show({ message: text, color: 'green', icon: <IconCheck size={18} aria-hidden />, role: 'status', autoClose: 6000 })
   },
   failure(text: string, title?: string): void {
     notifications.show({ title, message: text, color: 'red', icon: <IconAlertTriangle size={18} aria-hidden />, role: 'alert', autoClose: false })

@@ -1,3 +1,5 @@
+import { Button, Stack } from '@mantine/core'
+import { IconCheck } from '@tabler/icons-react'
 import { useState } from 'react'
 import { RejectAgreementInput, type AgreementDto } from '../../../src/contracts/agreements.ts'
 import { paymentMethodText } from '../../../src/domain/payment-method.ts'
@@ -5,9 +7,11 @@ import { dateText, percentText, quoteLabel, termText, usd } from '../../../src/d
 import { api, errorMessage } from '../api.ts'
 import { ConfirmButton } from '../confirm-button.tsx'
 import { TextAreaField } from '../fields.tsx'
-import { FormErrors, SubmitButton, useForm } from '../forms.tsx'
+import { FormActions, FormErrors, SubmitButton, useForm } from '../forms.tsx'
 import { useNotice } from '../notice.tsx'
-import { LoadState, Page } from '../page.tsx'
+import { ErrorNote, LoadState, Page } from '../page.tsx'
+import { DataTable, type Column } from '../data-table.tsx'
+import { StatusBadge } from '../status-badge.tsx'
 import { AGREEMENT_STATUS_LABELS, AUDIT_ACTION_LABELS, WORK_ORDER_STATUS_LABELS } from '../quote-strings.ts'
 import { Link } from '../router.tsx'
 import { formatDateTime, MONTHS } from '../strings.ts'
@@ -15,6 +19,12 @@ import { useLoad } from '../use-load.ts'
 import type { AuditEventView } from './history.tsx'
 import { LinesTable } from './quote-view.tsx'
 import { Invoices } from './billing-invoices.tsx'
+
+const WORK_ORDER_COLUMNS: Column<AgreementDto['workOrders'][number]>[] = [
+  { header: 'Visit', cell: (w) => w.description },
+  { header: 'Window', cell: (w) => `${dateText(w.windowStart)} – ${dateText(w.windowEnd)}` },
+  { header: 'Status', cell: (w) => WORK_ORDER_STATUS_LABELS[w.status] ?? w.status },
+]
 
 const every = (months: number) => (months === 1 ? 'per month' : months === 12 ? 'per year' : `every ${months} months`)
 
@@ -27,10 +37,14 @@ function RejectForm({ agreement, onDone }: { agreement: AgreementDto; onDone(a: 
     await form.save(() => api<AgreementDto>('POST', `/api/agreements/${agreement.id}/reject`, input), onDone)
   }
   return (
-    <form ref={form.formRef} onSubmit={form.onSubmit(submit)} noValidate className="stack narrow">
-      <FormErrors message={form.formError} orphans={form.orphans} />
-      <TextAreaField label="Reason for rejecting" name="reason" value={reason} onChange={setReason} errors={form.errors} hint="The customer receives it by email" />
-      <SubmitButton saving={form.saving}>Reject sign-up</SubmitButton>
+    <form ref={form.formRef} onSubmit={form.onSubmit(submit)} noValidate aria-label="Reject the sign-up">
+      <Stack maw={512} gap="sm">
+        <FormErrors message={form.formError} orphans={form.orphans} />
+        <TextAreaField label="Reason for rejecting" name="reason" required value={reason} onChange={setReason} errors={form.errors} hint="The customer receives it by email" />
+        <FormActions>
+          <SubmitButton saving={form.saving}>Reject sign-up</SubmitButton>
+        </FormActions>
+      </Stack>
     </form>
   )
 }
@@ -86,19 +100,19 @@ export function AgreementDetailPage({ id }: { id: string }) {
       actions={
         a.status === 'pending_approval' ? (
           <>
-            <button type="button" className="primary" onClick={() => void approve()} disabled={busy}>
+            <Button leftSection={<IconCheck size={16} aria-hidden />} onClick={() => void approve()} loading={busy}>
               Approve
-            </button>
-            <button type="button" className="danger" onClick={() => setRejecting(true)} disabled={busy}>
+            </Button>
+            <Button variant="outline" color="red" onClick={() => setRejecting(true)} disabled={busy}>
               Reject…
-            </button>
+            </Button>
           </>
         ) : (
           <>
             {a.status === 'suspended' && (
-              <button type="button" className="primary" onClick={() => void act('reactivate', `Agreement #${a.number} reactivated with its work orders.`)} disabled={busy}>
+              <Button onClick={() => void act('reactivate', `Agreement #${a.number} reactivated with its work orders.`)} loading={busy}>
                 Reactivate
-              </button>
+              </Button>
             )}
             {a.status === 'active' && (
               <ConfirmButton
@@ -122,12 +136,12 @@ export function AgreementDetailPage({ id }: { id: string }) {
         )
       }
     >
-      {actionError && <p className="form-error" role="alert">{actionError}</p>}
+      {actionError && <ErrorNote>{actionError}</ErrorNote>}
       {rejecting && <RejectForm agreement={a} onDone={(next) => done(next, `Agreement #${next.number} rejected; the customer is emailed.`)} />}
       <dl className="facts">
         <dt>Status</dt>
         <dd>
-          <span className={`badge status-${a.status}`}>{AGREEMENT_STATUS_LABELS[a.status]}</span>
+          <StatusBadge status={a.status} label={AGREEMENT_STATUS_LABELS[a.status]} />
           {a.statusReason && <span> · {a.statusReason}</span>}
           {a.approvedAt && ` · approved ${formatDateTime(a.approvedAt)}${a.approvedByName ? ` by ${a.approvedByName}` : ''}`}
         </dd>
@@ -200,27 +214,7 @@ export function AgreementDetailPage({ id }: { id: string }) {
       {a.workOrders.length === 0 ? (
         <p className="muted">{a.status === 'pending_approval' ? 'Work orders are created when the agreement is approved.' : 'No work orders.'}</p>
       ) : (
-        <table>
-          <caption className="visually-hidden">Work orders</caption>
-          <thead>
-            <tr>
-              <th scope="col">Visit</th>
-              <th scope="col">Window</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {a.workOrders.map((w) => (
-              <tr key={w.id}>
-                <td>{w.description}</td>
-                <td>
-                  {dateText(w.windowStart)} – {dateText(w.windowEnd)}
-                </td>
-                <td>{WORK_ORDER_STATUS_LABELS[w.status] ?? w.status}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable caption="Work orders" columns={WORK_ORDER_COLUMNS} rows={a.workOrders} rowKey={(w) => w.id} minWidth={480} empty={{ text: 'No work orders.' }} />
       )}
       {a.status !== 'pending_approval' && a.status !== 'rejected' && <Invoices agreementId={a.id} />}
       <h2>Terms and conditions</h2>

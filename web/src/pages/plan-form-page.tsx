@@ -1,12 +1,13 @@
+import { Anchor, Button } from '@mantine/core'
 import { useEffect, useState } from 'react'
 import { BILLING_FREQUENCIES, PlanInput, type BillingFrequency, type PlanDto } from '../../../src/contracts/plans.ts'
 import { api, errorMessage, type FieldErrors } from '../api.ts'
 import { ConfirmButton } from '../confirm-button.tsx'
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../fields.tsx'
-import { FormErrors, SubmitButton, useForm } from '../forms.tsx'
+import { FormActions, FormErrors, SubmitButton, useForm } from '../forms.tsx'
 import { basisPointsToPercentText, centsToDollarText, dollarField, parsePercent } from '../money.ts'
 import { useNotice } from '../notice.tsx'
-import { LoadState, Page } from '../page.tsx'
+import { ErrorNote, LoadState, Page } from '../page.tsx'
 import { Link, navigate } from '../router.tsx'
 import { FREQUENCY_LABELS } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
@@ -110,14 +111,14 @@ export function PlanFormPage({ id }: { id?: string }) {
   }
 
   const archiveAction = existing.data && (existing.data.archivedAt ? (
-    <button type="button" onClick={() => void setArchived(false)}>Restore plan</button>
+    <Button variant="default" onClick={() => void setArchived(false)}>Restore plan</Button>
   ) : (
     <ConfirmButton label="Archive plan" question={`Archive ${existing.data.name}? It will no longer be offered for new quotes.`} confirmLabel="Yes, archive" danger onConfirm={() => setArchived(true)} />
   ))
 
   return (
     <Page title={id ? `Edit plan ${existing.data?.name ?? ''}` : 'New plan'} actions={archiveAction}>
-      {actionError && <p className="form-error" role="alert">{actionError}</p>}
+      {actionError && <ErrorNote>{actionError}</ErrorNote>}
       <form ref={form.formRef} onSubmit={form.onSubmit(submit)} noValidate className="stack">
         <FormErrors message={form.formError} orphans={form.orphans} />
         <div className="grid">
@@ -142,10 +143,12 @@ export function PlanFormPage({ id }: { id?: string }) {
           <CheckboxField label="Taxable" name="isTaxable" checked={draft.isTaxable} onChange={set('isTaxable')} errors={e} />
           {draft.isTaxable && <TextField label="Tax rate (%)" name="taxRateBp" inputMode="decimal" hint="e.g. 8.25" value={draft.taxRate} onChange={set('taxRate')} errors={e} />}
         </div>
-        <div className="form-actions">
+        <FormActions>
           <SubmitButton saving={form.saving}>{id ? 'Save plan' : 'Create plan'}</SubmitButton>
-          <Link to="/plans">Cancel</Link>
-        </div>
+          <Anchor component={Link} to="/plans">
+            Cancel
+          </Anchor>
+        </FormActions>
       </form>
     </Page>
   )

@@ -1,11 +1,14 @@
+import { Button, NativeSelect, Stack } from '@mantine/core'
+import { IconDownload, IconPencil, IconSend } from '@tabler/icons-react'
 import { useState } from 'react'
 import { SendQuoteInput, type QuoteDto } from '../../../src/contracts/quotes.ts'
 import { quoteLabel } from '../../../src/domain/quote-text.ts'
 import { api, errorMessage } from '../api.ts'
 import { TextField } from '../fields.tsx'
-import { FormErrors, SubmitButton, useForm } from '../forms.tsx'
+import { FormActions, FormErrors, SubmitButton, useForm } from '../forms.tsx'
 import { useNotice } from '../notice.tsx'
-import { LoadState, Page } from '../page.tsx'
+import { ErrorNote, LoadState, Page } from '../page.tsx'
+import { StatusBadge } from '../status-badge.tsx'
 import { Link, navigate, useLocation, withQuery } from '../router.tsx'
 import { AUDIT_ACTION_LABELS, QUOTE_STATUS_LABELS } from '../quote-strings.ts'
 import { formatDateTime } from '../strings.ts'
@@ -23,10 +26,14 @@ function SendForm({ quote, resend, onSent }: { quote: QuoteDto; resend: boolean;
     await form.save(() => api<QuoteDto>('POST', `/api/quotes/${quote.id}/${resend ? 'resend' : 'send'}`, input), onSent)
   }
   return (
-    <form ref={form.formRef} onSubmit={form.onSubmit(submit)} noValidate className="stack narrow send-form">
-      <FormErrors message={form.formError} orphans={form.orphans} />
-      <TextField label="Send to" name="to" type="email" value={to} onChange={setTo} errors={form.errors} hint="Leave empty for the customer's primary contact" />
-      <SubmitButton saving={form.saving}>{resend ? 'Send a new link' : 'Send quote'}</SubmitButton>
+    <form ref={form.formRef} onSubmit={form.onSubmit(submit)} noValidate aria-label={resend ? 'Send a new link' : 'Send the quote'}>
+      <Stack maw={512} gap="sm">
+        <FormErrors message={form.formError} orphans={form.orphans} />
+        <TextField label="Send to" name="to" type="email" value={to} onChange={setTo} errors={form.errors} hint="Leave empty for the customer's primary contact" />
+        <FormActions>
+          <SubmitButton saving={form.saving}>{resend ? 'Send a new link' : 'Send quote'}</SubmitButton>
+        </FormActions>
+      </Stack>
     </form>
   )
 }
@@ -69,23 +76,23 @@ export function QuoteDetailPage({ id }: { id: string }) {
       title={`Quote ${quoteLabel(quote.number)}`}
       actions={
         <>
-          <a className="button" href={pdfHref} download>
+          <Button component="a" variant="default" href={pdfHref} download leftSection={<IconDownload size={16} aria-hidden />}>
             Download PDF
-          </a>
+          </Button>
           {current && quote.status === 'draft' && (
-            <Link className="button" to={`/quotes/${quote.id}/edit`}>
+            <Button component={Link} variant="default" to={`/quotes/${quote.id}/edit`} leftSection={<IconPencil size={16} aria-hidden />}>
               Edit draft
-            </Link>
+            </Button>
           )}
           {current && ['sent', 'viewed', 'declined', 'expired'].includes(quote.status) && (
-            <button type="button" onClick={() => void revise()} disabled={busy}>
+            <Button variant="default" onClick={() => void revise()} loading={busy}>
               New revision
-            </button>
+            </Button>
           )}
         </>
       }
     >
-      {actionError && <p className="form-error" role="alert">{actionError}</p>}
+      {actionError && <ErrorNote>{actionError}</ErrorNote>}
       <dl className="facts">
         <dt>Customer</dt>
         <dd>
@@ -93,7 +100,7 @@ export function QuoteDetailPage({ id }: { id: string }) {
         </dd>
         <dt>Status</dt>
         <dd>
-          <span className={`badge status-${quote.status}`}>{QUOTE_STATUS_LABELS[quote.status]}</span>
+          <StatusBadge status={quote.status} label={QUOTE_STATUS_LABELS[quote.status]} />
           {quote.declineReason && <span> · reason: {quote.declineReason}</span>}
         </dd>
         {quote.revision.title && (
@@ -105,14 +112,14 @@ export function QuoteDetailPage({ id }: { id: string }) {
         <dt>Revision</dt>
         <dd>
           {quote.revisions.length > 1 ? (
-            <select aria-label="Revision" value={quote.revision.revision} onChange={(e) => navigate(withQuery(`/quotes/${quote.id}`, { revision: e.target.value }))}>
-              {quote.revisions.map((r) => (
-                <option key={r.revision} value={r.revision}>
-                  Revision {r.revision}
-                  {r.sentAt ? ` (sent ${formatDateTime(r.sentAt)})` : ' (draft)'}
-                </option>
-              ))}
-            </select>
+            <NativeSelect
+              aria-label="Revision"
+              size="xs"
+              display="inline-block"
+              value={String(quote.revision.revision)}
+              onChange={(e) => navigate(withQuery(`/quotes/${quote.id}`, { revision: e.currentTarget.value }))}
+              data={quote.revisions.map((r) => ({ value: String(r.revision), label: `Revision ${r.revision}${r.sentAt ? ` (sent ${formatDateTime(r.sentAt)})` : ' (draft)'}` }))}
+            />
           ) : (
             quote.revision.revision
           )}
@@ -139,9 +146,9 @@ export function QuoteDetailPage({ id }: { id: string }) {
           <SendForm quote={quote} resend onSent={(q) => (setResending(false), sent(q))} />
         ) : (
           <p>
-            <button type="button" onClick={() => setResending(true)}>
+            <Button variant="default" onClick={() => setResending(true)} leftSection={<IconSend size={16} aria-hidden />}>
               Send a new link…
-            </button>{' '}
+            </Button>{' '}
             <span className="muted">The earlier link stops working.</span>
           </p>
         ))}
