@@ -23,6 +23,8 @@ import { PasswordPage } from './pages/password-page.tsx'
 import { EmailsPage } from './pages/emails-page.tsx'
 import { BillingPage } from './pages/billing-page.tsx'
 import { UsersPage } from './pages/users-page.tsx'
+import { TechniciansPage } from './pages/technicians-page.tsx'
+import { TechnicianFormPage } from './pages/technician-form-page.tsx'
 
 type Routes = [pattern: string, render: (params: Record<string, string>) => ReactNode][]
 
@@ -47,6 +49,9 @@ const ROUTES: Routes = [
   ['/settings/password', () => <PasswordPage />],
   ['/settings/emails', () => <EmailsPage />],
   ['/billing', () => <BillingPage />],
+  ['/technicians', () => <TechniciansPage />],
+  ['/technicians/new', () => <TechnicianFormPage />],
+  ['/technicians/:id', (p) => <TechnicianFormPage id={p.id} />],
   ...Object.keys(NOT_BUILT).map((path): Routes[number] => [path, () => <NotBuiltPage path={path} />]),
 ]
 

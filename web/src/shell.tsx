@@ -13,6 +13,7 @@ import {
   IconMail,
   IconReceipt2,
   IconSettings,
+  IconTool,
   IconUsers,
   type Icon,
 } from '@tabler/icons-react'
@@ -33,6 +34,7 @@ const ICONS: Record<(typeof NAV)[number]['to'], Icon> = {
   '/agreements': IconFileText,
   '/billing': IconReceipt2,
   '/schedule': IconCalendarEvent,
+  '/technicians': IconTool,
   '/settings': IconSettings,
 }
 

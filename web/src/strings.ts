@@ -8,6 +8,7 @@ export const NAV = [
   { to: '/agreements', label: 'Agreements' },
   { to: '/billing', label: 'Billing' },
   { to: '/schedule', label: 'Schedule' },
+  { to: '/technicians', label: 'Technicians' },
   { to: '/settings', label: 'Settings' },
 ] as const
 
