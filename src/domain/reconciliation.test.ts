@@ -80,6 +80,14 @@ describe('reconcile', () => {
     assert.equal(r.days[1]!.mismatches, 1)
   })
 
+  test('without the gateway its column is empty and nothing is compared with it', () => {
+    const a = pay('p01', { gatewayState: 'absent' })
+    const r = run({ books: [a], settled: null, ledger: [ledgerOf(a)] })
+    assert.deepEqual(r.mismatches, [])
+    assert.equal(r.days[0]!.gateway, null)
+    assert.deepEqual(r.days[0]!.books, { count: 1, cents: 5000 })
+  })
+
   test('mismatches on days outside the range are left out', () => {
     assert.deepEqual(run({ settled: [settled('x', 100, '2026-11-30')] }).mismatches, [])
   })

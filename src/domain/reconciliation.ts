@@ -99,7 +99,8 @@ export interface Side {
 
 export interface DayRow {
   day: string
-  gateway: Side
+  /** Null when the gateway's reports could not be read. */
+  gateway: Side | null
   books: Side
   /** Null when no ledger is connected. */
   ledger: Side | null
@@ -110,7 +111,8 @@ export interface ReconcileInput {
   days: string[]
   books: BookPayment[]
   refunds: BookRefund[]
-  settled: GatewaySettled[]
+  /** Null: the gateway's reports could not be read (its column is left out, nothing is compared with it). */
+  settled: GatewaySettled[] | null
   returns: GatewayReturn[]
   /** Null: no accounting ledger connected. */
   ledger: LedgerPaymentRow[] | null
@@ -127,17 +129,17 @@ export function reconcile(input: ReconcileInput): Reconciliation {
   const mismatches: Mismatch[] = []
   const byRef = new Map(input.books.filter((p) => p.gatewayRef).map((p) => [p.gatewayRef!, p]))
   const refundRefs = new Map(input.refunds.map((r) => [r.gatewayRef, r]))
-  const settledRefs = new Map(input.settled.map((s) => [s.gatewayRef, s]))
+  const settledRefs = new Map((input.settled ?? []).map((s) => [s.gatewayRef, s]))
   const add = (m: Omit<Mismatch, 'paymentId' | 'invoiceNumber' | 'gatewayRef' | 'ledgerId' | 'bookCents' | 'otherCents'> & Partial<Mismatch>) =>
     mismatches.push({ paymentId: null, invoiceNumber: null, gatewayRef: null, ledgerId: null, bookCents: null, otherCents: null, ...m })
-  const days = new Map(input.days.map((d) => [d, { day: d, gateway: side(), books: side(), ledger: input.ledger ? side() : null, mismatches: 0 }]))
+  const days = new Map(input.days.map((d) => [d, { day: d, gateway: input.settled ? side() : null, books: side(), ledger: input.ledger ? side() : null, mismatches: 0 }]))
 
-  for (const s of input.settled) {
+  for (const s of input.settled ?? []) {
     const p = byRef.get(s.gatewayRef)
     const refund = refundRefs.get(s.gatewayRef)
     const day = p?.day ?? s.settledOn
     if (refund) continue
-    count(days.get(day)?.gateway, s.amountCents)
+    count(days.get(day)?.gateway ?? undefined, s.amountCents)
     if (!p) {
       const inv = s.invoice
       add({
@@ -162,7 +164,7 @@ export function reconcile(input: ReconcileInput): Reconciliation {
 
   for (const p of input.books) {
     if (!p.voided) count(days.get(p.day)?.books, p.amountCents)
-    if (p.voided || p.method === 'offline' || !p.gatewayRef || settledRefs.has(p.gatewayRef)) continue
+    if (!input.settled || p.voided || p.method === 'offline' || !p.gatewayRef || settledRefs.has(p.gatewayRef)) continue
     if (p.gatewayState === 'pending' || p.gatewayState === 'unknown' || p.gatewayState === undefined) continue
     const there = { absent: 'has no record of it', voided: 'shows it voided', declined: 'shows it declined' }[p.gatewayState]
     add({

@@ -22,6 +22,7 @@ import { emailsRoutes, type SystemRouteOptions } from './routes/emails.routes.ts
 import { plansRoutes } from './routes/plans.routes.ts'
 import { settingsRoutes } from './routes/settings.routes.ts'
 import { billingRoutes } from './routes/billing.routes.ts'
+import { reconciliationRoutes } from './routes/reconciliation.routes.ts'
 import { usersRoutes } from './routes/users.routes.ts'
 import { schedulingRoutes } from './routes/scheduling.routes.ts'
 import { techniciansRoutes } from './routes/technicians.routes.ts'
@@ -56,6 +57,7 @@ export function apiRoutes(deps: ServiceDeps, opts: ApiRouteOptions): AnyRoute[] 
     ...notificationsRoutes(deps),
     ...emailsRoutes(deps, opts),
     ...billingRoutes(deps),
+    ...reconciliationRoutes(deps),
     ...techniciansRoutes(deps),
     ...schedulingRoutes(deps),
   ] as AnyRoute[]

@@ -62,6 +62,7 @@ const EXPECTED: Record<string, readonly Who[]> = {
   'POST /api/emails/:id/retry': ['office', 'admin'],
   'GET /api/system': ['technician', 'office', 'admin'],
   'GET /api/billing/preview': ['office', 'admin'],
+  'POST /api/reconciliation': ['office', 'admin'],
   'POST /api/billing/runs': ['office', 'admin'],
   'GET /api/billing/runs': ['office', 'admin'],
   'GET /api/billing/runs/:id': ['office', 'admin'],

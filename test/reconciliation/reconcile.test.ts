@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { sql } from 'kysely'
 import { newId } from '../../src/domain/ids.ts'
+import { CardPointeGateway } from '../../src/integrations/cardpointe/cardpointe-gateway.ts'
 import { startHarness, type SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
 import type { DatabaseHandle } from '../../src/db/database.ts'
 import type { ServiceDeps } from '../../src/services/deps.ts'
@@ -123,6 +124,13 @@ test('a returned bank payment is reversed and enters the failed-payment flow onc
   assert.deepEqual(notices.map((n) => [n.kind, n.toAddress]), [['billing.payment_failed', 'eve@example.com']])
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from ach_returns where payment_id = ${eve.id}`.execute(deps.db)
   assert.equal(rows[0]!.n, 1)
+})
+
+test('a gateway whose reports cannot be read is left out and said so, not taken as an empty day', async () => {
+  const r = await reconcileDays(deps, { reports: new CardPointeGateway({ ...h.config, password: 'wrong' }), ledger: null }, { from: today, to: today })
+  assert.equal(r.days[0]!.gateway, null)
+  assert.deepEqual(r.mismatches.filter((m) => m.kind !== 'bank_payment_returned'), [])
+  assert.match(r.warnings.join(), /settlement report .* could not be read .*credentials/)
 })
 
 test('bad ranges are refused naming the field', async () => {

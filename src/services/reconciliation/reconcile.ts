@@ -3,7 +3,7 @@ import { addDaysIso } from '../../domain/iso-date.ts'
 import { reconcile, type BookPayment, type DayRow, type GatewayReturn, type GatewaySettled, type LedgerPaymentRow, type Mismatch } from '../../domain/reconciliation.ts'
 import { localDate, localInstant } from '../../domain/time-zone.ts'
 import type { AccountingLedger } from '../../ports/accounting.ts'
-import type { FundingEntry, GatewayReport, SettledTransaction, SettlementReports } from '../../ports/payment-gateway.ts'
+import type { FundingEntry, GatewayReport, PaymentGateway, SettledTransaction, SettlementReports } from '../../ports/payment-gateway.ts'
 import type { ServiceDeps } from '../deps.ts'
 import { companyTimeZone } from '../settings/company-settings.ts'
 import { applyBankReturn } from './bank-returns.ts'
@@ -48,13 +48,14 @@ export async function reconcileDays(deps: ServiceDeps, sides: ReconcileSides, ra
   const days = dayList(from, to)
   const warnings: string[] = []
 
-  const settled = (await readAll(dayList(addDaysIso(from, -1), addDaysIso(to, 1)), (d) => sides.reports.settledOn(d), 'settlement')).flat()
-  const funding = (await readAll(days, (d) => sides.reports.fundedOn(d), 'funding')).flat()
-  const returns = funding.filter((f): f is Extract<FundingEntry, { kind: 'bank_return' }> => f.kind === 'bank_return')
+  const gatewayRead = await readGateway(sides.reports, days, from, to)
+  if ('message' in gatewayRead) warnings.push(gatewayRead.message)
+  const settled = 'settled' in gatewayRead ? gatewayRead.settled : null
+  const returns = 'returns' in gatewayRead ? gatewayRead.returns : []
   let returnsApplied = 0
   for (const r of returns) if (await applyBankReturn(deps, r)) returnsApplied += 1
 
-  const gatewayRefs = [...new Set([...settled.map((s) => s.gatewayRef), ...returns.map((r) => r.gatewayRef)])]
+  const gatewayRefs = [...new Set([...(settled ?? []).map((s) => s.gatewayRef), ...returns.map((r) => r.gatewayRef)])]
   const books = await bookPayments(deps, timeZone, localInstant(from, timeZone), localInstant(addDaysIso(to, 1), timeZone), gatewayRefs)
   const refunds = await deps.db
     .selectFrom('paymentReversals')
@@ -64,9 +65,9 @@ export async function reconcileDays(deps: ServiceDeps, sides: ReconcileSides, ra
     .where('gatewayRef', 'in', gatewayRefs.length ? gatewayRefs : [''])
     .execute()
   const known = new Set([...books.map((b) => b.gatewayRef), ...refunds.map((r) => r.gatewayRef)])
-  const attempts = await invoicesOfAttempts(deps, settled.filter((s) => !known.has(s.gatewayRef)))
-  const settledRefs = new Set(settled.map((s) => s.gatewayRef))
-  await lookUpUnsettled(deps, books.filter((b) => !b.voided && b.method !== 'offline' && b.gatewayRef && !settledRefs.has(b.gatewayRef)), today)
+  const attempts = await invoicesOfAttempts(deps, (settled ?? []).filter((s) => !known.has(s.gatewayRef)))
+  const settledRefs = new Set((settled ?? []).map((s) => s.gatewayRef))
+  if (settled) await lookUpUnsettled(deps, books.filter((b) => !b.voided && b.method !== 'offline' && b.gatewayRef && !settledRefs.has(b.gatewayRef)), today)
 
   let ledger: LedgerPaymentRow[] | null = null
   if (sides.ledger) {
@@ -79,11 +80,22 @@ export async function reconcileDays(deps: ServiceDeps, sides: ReconcileSides, ra
     days,
     books,
     refunds: refunds.map((r) => ({ paymentId: r.paymentId, gatewayRef: r.gatewayRef!, amountCents: Number(r.amountCents) })),
-    settled: settled.map((s): GatewaySettled => ({ ...s, invoice: attempts.get(s.gatewayRef) ?? (s.orderId ? attempts.get(`order:${s.orderId}`) : null) ?? null })),
+    settled: settled && settled.map((s): GatewaySettled => ({ ...s, invoice: attempts.get(s.gatewayRef) ?? (s.orderId ? attempts.get(`order:${s.orderId}`) : null) ?? null })),
     returns: returns.map((r): GatewayReturn => ({ gatewayRef: r.gatewayRef, amountCents: r.amountCents, returnedOn: r.returnedOn, returnCode: r.returnCode, returnReason: r.returnReason })),
     ledger,
   })
   return { from, to, ...result, returnsApplied, ledgerConnected: ledger !== null, warnings }
+}
+
+/**
+ * The gateway's settlement reports, when the configured gateway has them (CardPointe does).
+ * NOTE: read from the gateway adapter itself rather than a separate dependency, so the composition
+ * root needs no change; a gateway without reports is a configuration error, said as such.
+ */
+export function settlementReportsOf(gateway: PaymentGateway): SettlementReports {
+  const g = gateway as Partial<SettlementReports>
+  if (typeof g.settledOn === 'function' && typeof g.fundedOn === 'function') return gateway as PaymentGateway & SettlementReports
+  throw new AppError('integration', 'gateway_has_no_reports', 'The payment gateway in use cannot report settlements, so nothing can be reconciled')
 }
 
 function checkRange(range: { from?: string; to?: string }, today: string): { from: string; to: string } {
@@ -104,15 +116,27 @@ function dayList(from: string, to: string): string[] {
   return out
 }
 
-/** Every day's report, or a clear error: a day that cannot be read is not an empty day. */
-async function readAll<T>(days: string[], read: (day: string) => Promise<GatewayReport<T>>, what: string): Promise<T[]> {
-  const out: T[] = []
-  for (const day of days) {
-    const r = await read(day)
-    if (r.status !== 'ok') throw new AppError('integration', 'gateway_report_unavailable', `The gateway's ${what} report for ${day} could not be read (${r.message}); nothing was compared, try again later`)
-    out.push(r.value)
+type BankReturn = Extract<FundingEntry, { kind: 'bank_return' }>
+
+/**
+ * Every day's settlements (one day either side) and funding, or why not: a day that cannot be
+ * read is not an empty day, so then the gateway is left out of the comparison altogether.
+ */
+async function readGateway(reports: SettlementReports, days: string[], from: string, to: string): Promise<{ settled: SettledTransaction[]; returns: BankReturn[] } | { message: string }> {
+  const settled: SettledTransaction[] = []
+  const returns: BankReturn[] = []
+  const failed = (day: string, what: string, r: GatewayReport<unknown>) => ({ message: `The gateway's ${what} report for ${day} could not be read (${r.status === 'unavailable' ? r.message : ''}); the gateway is left out, try again later` })
+  for (const day of dayList(addDaysIso(from, -1), addDaysIso(to, 1))) {
+    const r = await reports.settledOn(day)
+    if (r.status !== 'ok') return failed(day, 'settlement', r)
+    settled.push(...r.value)
   }
-  return out
+  for (const day of days) {
+    const r = await reports.fundedOn(day)
+    if (r.status !== 'ok') return failed(day, 'funding', r)
+    returns.push(...r.value.filter((f): f is BankReturn => f.kind === 'bank_return'))
+  }
+  return { settled, returns }
 }
 
 /** Our payments received in the range, and any payment carrying one of the gateway's references. */
