@@ -5,6 +5,10 @@ import { cardPointeClientSettings, readCardPointeEnv } from './config/cardpointe
 import { emailTransport, readEmailEnv } from './config/email.ts'
 import { createSmtpMailer } from './integrations/email/smtp-mailer.ts'
 import { startOutboxWorker, type OutboxWorker } from './services/email/outbox.ts'
+import { quickBooksSettings, readQuickBooksEnv } from './config/quickbooks.ts'
+import { officeNotifyEmail } from './config/office-notify.ts'
+import { createQuickBooksRuntime } from './services/quickbooks/quickbooks-runtime.ts'
+import { startQuickBooksWorker, type QuickBooksWorker } from './services/quickbooks/quickbooks-worker.ts'
 import { startAutomaticBilling } from './services/billing/automatic-billing.ts'
 import { startVisitPlanner } from './services/scheduling/visit-planner.ts'
 import { billingAttachmentRenderers } from './services/billing/billing-emails.ts'
@@ -36,6 +40,7 @@ async function main(argv: string[]) {
   const applied = await migrateToLatest(database.db)
   const publicUrl = (env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT}`).replace(/\/$/, '')
   let outbox: OutboxWorker | undefined // started below, once the logger exists
+  let quickbooksWorker: QuickBooksWorker | undefined
   const deps: ServiceDeps = {
     db: database.db,
     clock: systemClock,
@@ -43,6 +48,9 @@ async function main(argv: string[]) {
     gatewayBrowserUrl: cardpointe.CARDPOINTE_URL,
     publicUrl,
     kickOutbox: () => outbox?.kick(),
+    // QuickBooks Online: Intuit when configured, else the local sandbox (npm start runs it).
+    quickbooks: createQuickBooksRuntime(quickBooksSettings(readQuickBooksEnv()), { publicUrl, dataDir: resolve(env.DATA_DIR), officeEmail: officeNotifyEmail() }),
+    kickQuickBooks: () => quickbooksWorker?.kick(),
   }
 
   const app = await buildApp(deps, database, {
@@ -74,6 +82,8 @@ async function main(argv: string[]) {
   const mailer = createSmtpMailer({ url: mail.smtpUrl })
   outbox = startOutboxWorker({ db: deps.db, clock: deps.clock, mailer, from: emailEnv.MAIL_FROM, log, renderers: billingAttachmentRenderers }, { intervalMs: emailEnv.EMAIL_POLL_INTERVAL_MS })
   const automaticBilling = startAutomaticBilling(deps, { log })
+  // Drains quickbooks_queue (billing fills it); waits while QuickBooks is not connected.
+  quickbooksWorker = startQuickBooksWorker(deps, { intervalMs: 5_000, log })
   // Agreement visits 12 months ahead, planned once a company-local day (and the board's changes feed pruned).
   const visitPlanner = startVisitPlanner(deps, { log })
   // NOTE: the host only: SMTP_URL may carry a password.
@@ -90,6 +100,7 @@ async function main(argv: string[]) {
       visitPlanner.stop()
       await app.close()
       await outbox?.stop()
+      await quickbooksWorker?.stop()
       await mailer.close()
       await database.close()
       clearTimeout(force)

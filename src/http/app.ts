@@ -24,6 +24,7 @@ import { settingsRoutes } from './routes/settings.routes.ts'
 import { billingRoutes } from './routes/billing.routes.ts'
 import { reconciliationRoutes } from './routes/reconciliation.routes.ts'
 import { usersRoutes } from './routes/users.routes.ts'
+import { quickbooksRoutes } from './routes/quickbooks.routes.ts'
 import { schedulingRoutes } from './routes/scheduling.routes.ts'
 import { techniciansRoutes } from './routes/technicians.routes.ts'
 
@@ -57,6 +58,7 @@ export function apiRoutes(deps: ServiceDeps, opts: ApiRouteOptions): AnyRoute[] 
     ...notificationsRoutes(deps),
     ...emailsRoutes(deps, opts),
     ...billingRoutes(deps),
+    ...quickbooksRoutes(deps),
     ...reconciliationRoutes(deps),
     ...techniciansRoutes(deps),
     ...schedulingRoutes(deps),

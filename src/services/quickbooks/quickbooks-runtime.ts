@@ -1,10 +1,12 @@
-import { sql } from 'kysely'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Db } from '../../db/database.ts'
 import { AppError } from '../../domain/errors.ts'
 import { QuickBooksClient } from '../../integrations/quickbooks/quickbooks-client.ts'
 import { QuickBooksLedger } from '../../integrations/quickbooks/quickbooks-ledger.ts'
-import type { AccessTokenSource, QuickBooksOAuth, TokenLease, TokenSet } from '../../integrations/quickbooks/quickbooks-oauth.ts'
-import type { QuickBooksThrottle } from '../../integrations/quickbooks/quickbooks-throttle.ts'
+import { QuickBooksOAuth as QuickBooksOAuthImpl, type AccessTokenSource, type QuickBooksOAuth, type TokenLease, type TokenSet } from '../../integrations/quickbooks/quickbooks-oauth.ts'
+import { QuickBooksThrottle as QuickBooksThrottleImpl } from '../../integrations/quickbooks/quickbooks-throttle.ts'
 import { openToken, sealToken } from '../../integrations/quickbooks/token-crypto.ts'
 import { enqueueEmail } from '../email/outbox.ts'
 import { notifyOffice } from '../notifications/notifications.ts'
@@ -19,7 +21,7 @@ export interface QuickBooksRuntime {
   oauth: QuickBooksOAuth
   apiBaseUrl: string
   tokenKey: Buffer
-  throttle: QuickBooksThrottle
+  throttle: QuickBooksThrottleImpl
   minorVersion?: number
   readTimeoutMs?: number
   /** Where the office is e-mailed when the connection needs it (else: every active admin). */
@@ -29,7 +31,7 @@ export interface QuickBooksRuntime {
 }
 
 export function runtimeOf(deps: ServiceDeps): QuickBooksRuntime {
-  if (!deps.quickbooks) throw new AppError('integration', 'quickbooks_not_configured', 'QuickBooks is not configured on this server')
+  if (!deps.quickbooks) throw new AppError('not_allowed', 'quickbooks_not_configured', 'QuickBooks is not configured on this server (see docs/quickbooks.md)')
   return deps.quickbooks
 }
 
@@ -168,4 +170,51 @@ export function forgetClients(deps: ServiceDeps): void {
   if (deps.quickbooks) clients.delete(deps.quickbooks)
 }
 
-export const lockConnection = (tx: Db) => sql`select 1 from quickbooks_connections where id = 1 for update`.execute(tx)
+
+/**
+ * The runtime from configuration (`quickBooksSettings`), for main.ts and the CLI. Without
+ * QUICKBOOKS_TOKEN_KEY (local development only: configuration requires it for Intuit) a random
+ * key is kept in `<dataDir>/quickbooks-token.key` (mode 0600).
+ */
+export function createQuickBooksRuntime(
+  settings: ReturnType<typeof import('../../config/quickbooks.ts').quickBooksSettings>,
+  opts: { publicUrl: string; dataDir: string; officeEmail?: string | null },
+): QuickBooksRuntime {
+  return {
+    oauth: new QuickBooksOAuthImpl({
+      clientId: settings.clientId,
+      clientSecret: settings.clientSecret,
+      redirectUri: settings.redirectUri ?? `${opts.publicUrl}/api/quickbooks/callback`,
+      hosts: settings.hosts,
+      readTimeoutMs: settings.readTimeoutMs,
+    }),
+    apiBaseUrl: settings.hosts.apiBaseUrl,
+    tokenKey: settings.tokenKey ?? localTokenKey(opts.dataDir),
+    throttle: new QuickBooksThrottleImpl(),
+    minorVersion: settings.minorVersion,
+    readTimeoutMs: settings.readTimeoutMs,
+    officeEmail: opts.officeEmail ?? null,
+  }
+}
+
+function localTokenKey(dataDir: string): Buffer {
+  const file = join(dataDir, 'quickbooks-token.key')
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true })
+    try {
+      writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' })
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    }
+  }
+  const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64')
+  if (key.length !== 32) throw new Error(`${file} does not hold a 32-byte key`)
+  return key
+}
+
+/** The connected company's ledger, or null when QuickBooks is not configured, not connected or needs reconnecting (for reconciliation). */
+export async function connectedLedger(deps: ServiceDeps): Promise<QuickBooksLedger | null> {
+  if (!deps.quickbooks) return null
+  const row = await deps.db.selectFrom('quickbooksConnections').select(['realmId', 'status']).where('id', '=', 1).executeTakeFirst()
+  return row && row.status === 'connected' ? ledgerFor(deps, row.realmId).ledger : null
+}
