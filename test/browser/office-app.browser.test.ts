@@ -66,18 +66,18 @@ test("too many login attempts show the server's rate-limit message", async () =>
   }
 })
 
-test('a page that is not built yet says so, from the navigation and by URL', async () => {
+test('the Schedule page is the dispatch board, from the navigation and by URL', async () => {
   const page = await office.newPage()
   await office.logIn(page, office.officeEmail)
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule' }).click()
   await page.getByRole('heading', { name: 'Schedule', level: 1 }).waitFor()
-  await page.getByText('This page is not built yet.').waitFor()
+  await page.getByRole('region', { name: 'Week board' }).waitFor()
   assert.equal(new URL(page.url()).pathname, '/schedule')
 
   await page.goto(`${office.app.url}/plans`)
-  await page.goto(`${office.app.url}/schedule`)
-  await page.getByRole('heading', { name: 'Schedule', level: 1 }).waitFor()
-  await page.getByText('This page is not built yet.').waitFor()
+  await page.goto(`${office.app.url}/schedule?view=day`)
+  await page.getByRole('region', { name: 'Day board' }).waitFor()
+  assert.equal(await page.getByText('This page is not built yet.').count(), 0)
   await page.context().close()
 })
 

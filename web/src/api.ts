@@ -10,9 +10,12 @@ export class ApiError extends Error {
   readonly code: string
   /** Field path → reason, from `details.fields` (422 validation, some 409 conflicts). */
   readonly fields: FieldErrors
+  /** The error's whole `details` (e.g. `conflicts` of a schedule change). */
+  readonly details: Record<string, unknown>
 
-  constructor(status: number, code: string, message: string, fields: FieldErrors = {}) {
+  constructor(status: number, code: string, message: string, fields: FieldErrors = {}, details: Record<string, unknown> = {}) {
     super(message)
+    this.details = details
     this.name = 'ApiError'
     this.status = status
     this.code = code
@@ -59,15 +62,15 @@ export async function api<T>(method: Method, path: string, body?: unknown, signa
   const data: unknown = res.status === 204 ? null : await res.json().catch(() => null)
   if (res.ok) return data as T
   const error = readError(data)
-  const apiError = new ApiError(res.status, error.code ?? 'http_error', error.message ?? `The server answered ${res.status}`, error.fields)
+  const apiError = new ApiError(res.status, error.code ?? 'http_error', error.message ?? `The server answered ${res.status}`, error.fields, error.details)
   if (res.status === 401 && apiError.code === 'not_logged_in') onSessionLost()
   throw apiError
 }
 
-function readError(data: unknown): { code?: string; message?: string; fields?: FieldErrors } {
+function readError(data: unknown): { code?: string; message?: string; fields?: FieldErrors; details?: Record<string, unknown> } {
   if (typeof data !== 'object' || data === null || !('error' in data)) return {}
   const error = (data as { error: { code?: string; message?: string; details?: { fields?: FieldErrors } | null } }).error
-  return { code: error.code, message: error.message, fields: error.details?.fields ?? {} }
+  return { code: error.code, message: error.message, fields: error.details?.fields ?? {}, details: error.details ?? {} }
 }
 
 /** The message to show for any thrown value. */

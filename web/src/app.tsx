@@ -24,6 +24,7 @@ import { EmailsPage } from './pages/emails-page.tsx'
 import { BillingPage } from './pages/billing-page.tsx'
 import { UsersPage } from './pages/users-page.tsx'
 import { TechniciansPage } from './pages/technicians-page.tsx'
+import { BoardPage } from './schedule/board-page.tsx'
 import { TechnicianFormPage } from './pages/technician-form-page.tsx'
 
 type Routes = [pattern: string, render: (params: Record<string, string>) => ReactNode][]
@@ -49,6 +50,7 @@ const ROUTES: Routes = [
   ['/settings/password', () => <PasswordPage />],
   ['/settings/emails', () => <EmailsPage />],
   ['/billing', () => <BillingPage />],
+  ['/schedule', () => <BoardPage />],
   ['/technicians', () => <TechniciansPage />],
   ['/technicians/new', () => <TechnicianFormPage />],
   ['/technicians/:id', (p) => <TechnicianFormPage id={p.id} />],

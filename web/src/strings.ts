@@ -13,12 +13,7 @@ export const NAV = [
 ] as const
 
 /** The parts of the product that have no page yet, and what each will do. */
-export const NOT_BUILT: Record<string, { title: string; purpose: string }> = {
-  '/schedule': {
-    title: 'Schedule',
-    purpose: 'It will show work orders from agreement visits on a dispatch board by day and technician.',
-  },
-}
+export const NOT_BUILT: Record<string, { title: string; purpose: string }> = {}
 
 export const ROLE_LABELS = { admin: 'Admin', office: 'Office', technician: 'Technician' } as const
 
