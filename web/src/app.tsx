@@ -22,6 +22,7 @@ import { SettingsPage } from './pages/settings-page.tsx'
 import { PasswordPage } from './pages/password-page.tsx'
 import { EmailsPage } from './pages/emails-page.tsx'
 import { BillingPage } from './pages/billing-page.tsx'
+import { ReconciliationPage } from './pages/reconciliation-page.tsx'
 import { UsersPage } from './pages/users-page.tsx'
 import { TechniciansPage } from './pages/technicians-page.tsx'
 import { BoardPage } from './schedule/board-page.tsx'
@@ -50,6 +51,7 @@ const ROUTES: Routes = [
   ['/settings/password', () => <PasswordPage />],
   ['/settings/emails', () => <EmailsPage />],
   ['/billing', () => <BillingPage />],
+  ['/billing/reconciliation', () => <ReconciliationPage />],
   ['/schedule', () => <BoardPage />],
   ['/technicians', () => <TechniciansPage />],
   ['/technicians/new', () => <TechnicianFormPage />],

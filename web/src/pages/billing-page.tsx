@@ -1,3 +1,4 @@
+import { Button } from '@mantine/core'
 import { useEffect, useRef, useState } from 'react'
 import { paymentMethodText } from '../../../src/domain/payment-method.ts'
 import type { BillingPreview } from '../../../src/services/billing/preview-billing.ts'
@@ -38,7 +39,14 @@ export function BillingPage() {
   const running = newest.data?.items.find((r) => r.status === 'running')
   const watching = activeRunId ?? running?.id ?? null
   return (
-    <Page title="Billing">
+    <Page
+      title="Billing"
+      actions={
+        <Button component={Link} to="/billing/reconciliation" variant="default">
+          Reconciliation
+        </Button>
+      }
+    >
       <BillAll
         busy={watching !== null && (running !== undefined || activeRunId !== null)}
         onStarted={(id, count) => {
