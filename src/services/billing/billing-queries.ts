@@ -103,7 +103,7 @@ export async function getInvoice(db: Db, id: string) {
     .orderBy('createdAt')
     .execute()
   const reversals = await listReversals(db, payments.map((p) => p.id))
-  const qbo = await db.selectFrom('quickbooksQueue').select(['entityType', 'entityId', 'status']).where('entityId', 'in', [id, ...payments.map((p) => p.id), '']).execute()
+  const qbo = await db.selectFrom('quickbooksQueue').select(['entityType', 'entityId', 'status', 'lastError']).where('entityId', 'in', [id, ...payments.map((p) => p.id), '']).execute()
   return {
     id: inv.id, number: inv.number, status: inv.status, customerId: inv.customerId, customerName: inv.customerName, agreementId: inv.agreementId,
     agreementName: inv.agreementName, agreementStatus: inv.agreementStatus, periodStart: inv.periodStart, periodLastDay: lastDayOf({ end: inv.periodEnd }),

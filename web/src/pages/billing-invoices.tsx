@@ -164,7 +164,7 @@ interface InvoiceDetailDto {
   payments: { id: string; method: string; amountCents: number; refundedCents: number; status: string; reference: string; receivedAt: string }[]
   /** Newest first. */
   reversals: PaymentReversalDto[]
-  quickbooks: { entityType: string; entityId: string; status: string }[]
+  quickbooks: { entityType: string; entityId: string; status: string; lastError?: string | null }[]
 }
 
 /** One invoice: its charge attempts and payments, with void and refund; an unpaid one with no payment standing can be voided. */
@@ -322,7 +322,10 @@ export function InvoiceDetail({ id, onChange }: { id: string; onChange(): void }
           </ul>
         </>
       )}
-      <p className="muted">QuickBooks: {d.quickbooks.map((q) => `${q.entityType} ${q.status}`).join(', ') || 'nothing queued'}.</p>
+      <p className="muted" data-testid="quickbooks-sync">
+        QuickBooks: {d.quickbooks.map((q) => `${QBO_KIND[q.entityType] ?? q.entityType} ${QBO_STATE[q.status] ?? q.status}${q.status !== 'sent' && q.lastError ? ` (${q.lastError})` : ''}`).join('; ') || 'nothing queued'}.{' '}
+        {d.quickbooks.some((q) => q.status === 'failed' || q.status === 'waiting') && <Link to="/settings/quickbooks">Sync errors</Link>}
+      </p>
     </section>
   )
 }
@@ -344,3 +347,6 @@ function CheckNow({ onCheck, what }: { onCheck(): Promise<void>; what: string })
     </button>
   )
 }
+
+const QBO_KIND: Record<string, string> = { invoice: 'Invoice', payment: 'Payment', void: 'Payment void', invoice_void: 'Invoice void', refund: 'Refund' }
+const QBO_STATE: Record<string, string> = { sent: 'synced', queued: 'waiting to sync', waiting: 'waits for reconnection', failed: 'sync failed' }

@@ -1,5 +1,5 @@
 import { Group } from '@mantine/core'
-import { IconBuilding, IconKey, IconMail, IconUsers } from '@tabler/icons-react'
+import { IconBuilding, IconKey, IconMail, IconPlugConnected, IconUsers } from '@tabler/icons-react'
 import { Link, useLocation } from '../router.tsx'
 import { useUser } from '../session.tsx'
 
@@ -11,6 +11,7 @@ export function SettingsNav() {
     { to: '/settings', label: 'Company', icon: IconBuilding },
     ...(user.role === 'admin' ? [{ to: '/settings/users', label: 'Users', icon: IconUsers }] : []),
     ...(user.role !== 'technician' ? [{ to: '/settings/emails', label: 'Emails', icon: IconMail }] : []),
+    ...(user.role !== 'technician' ? [{ to: '/settings/quickbooks', label: 'QuickBooks', icon: IconPlugConnected }] : []),
     { to: '/settings/password', label: 'Your password', icon: IconKey },
   ]
   // Links, not tabs: each section has its own address (back button, bookmarks).
