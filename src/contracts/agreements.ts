@@ -57,7 +57,7 @@ export interface AgreementDto {
   visitsPerTerm: number
   visitMonths: number[]
   lines: PricedLineDto[]
-  taxRateBp: number
+  taxRatePpm: number
   termsText: string
   totals: { perPeriod: TotalsDto; firstPeriod: TotalsDto; perTermCents: number | null }
   paymentMethod: PaymentMethodSummary | null

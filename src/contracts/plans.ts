@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { optionalText, PageQuery, requiredText } from './common.ts'
+import { MAX_TAX_RATE_PPM } from '../domain/tax-rate.ts'
 
 export const BILLING_FREQUENCIES = ['monthly', 'quarterly', 'semiannual', 'annual', 'every_n_months'] as const
 export type BillingFrequency = (typeof BILLING_FREQUENCIES)[number]
@@ -36,6 +37,13 @@ export const visitMonthsField = z
   .array(z.number({ error: 'must be a month 1-12' }).int().min(1, { error: 'must be a month 1-12' }).max(12, { error: 'must be a month 1-12' }))
   .max(12)
   .default([])
+/** A sales tax rate in millionths of the amount: 8.875% is 88750 (exact to 0.0001%; see domain/tax-rate.ts). */
+export const taxRatePpmField = z
+  .number({ error: 'must be a rate in millionths (8.875% is 88750)' })
+  .int({ error: 'must be a whole number of millionths (8.875% is 88750)' })
+  .min(0, { error: 'cannot be negative' })
+  .max(MAX_TAX_RATE_PPM, { error: 'must be at most 100%' })
+  .default(0)
 
 export const PlanInput = z
   .object({
@@ -53,12 +61,7 @@ export const PlanInput = z
     visitMonths: visitMonthsField,
     termsText: optionalText(20000).default(''),
     isTaxable: z.boolean().default(false),
-    taxRateBp: z
-      .number({ error: 'must be a rate in basis points' })
-      .int({ error: 'must be a whole number of basis points' })
-      .min(0, { error: 'cannot be negative' })
-      .max(10000, { error: 'must be at most 100%' })
-      .default(0),
+    taxRatePpm: taxRatePpmField,
   })
   .superRefine((plan, ctx) => {
     if (plan.billingFrequency === 'every_n_months' && plan.billingIntervalMonths === undefined)
@@ -67,8 +70,8 @@ export const PlanInput = z
       ctx.addIssue({ code: 'custom', path: ['visitMonths'], message: 'must not repeat a month' })
     if (plan.visitMonths.length > 0 && plan.visitMonths.length !== plan.visitsPerTerm && plan.visitsPerTerm <= 12)
       ctx.addIssue({ code: 'custom', path: ['visitMonths'], message: 'must list one month per visit, or none' })
-    if (plan.isTaxable && plan.taxRateBp === 0)
-      ctx.addIssue({ code: 'custom', path: ['taxRateBp'], message: 'is required when the plan is taxable' })
+    if (plan.isTaxable && plan.taxRatePpm === 0)
+      ctx.addIssue({ code: 'custom', path: ['taxRatePpm'], message: 'is required when the plan is taxable' })
     const interval = intervalMonths(plan)
     if (plan.termMonths !== null && plan.termMonths % interval !== 0)
       ctx.addIssue({ code: 'custom', path: ['termMonths'], message: `must be a multiple of the billing interval (${interval} months)` })
@@ -98,7 +101,7 @@ export interface PlanDto {
   visitMonths: number[]
   termsText: string
   isTaxable: boolean
-  taxRateBp: number
+  taxRatePpm: number
   archivedAt: string | null
   createdAt: string
   updatedAt: string

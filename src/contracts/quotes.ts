@@ -4,6 +4,7 @@ import {
   billingFrequencyField,
   billingIntervalMonthsField,
   intervalMonths,
+  taxRatePpmField,
   termMonthsField,
   visitMonthsField,
   visitsPerTermField,
@@ -64,12 +65,7 @@ export const QuoteInput = z
     title: optionalText(200).default(''),
     startDate: isoDate,
     expiresOn: isoDate,
-    taxRateBp: z
-      .number({ error: 'must be a rate in basis points' })
-      .int({ error: 'must be a whole number of basis points' })
-      .min(0, { error: 'cannot be negative' })
-      .max(10000, { error: 'must be at most 100%' })
-      .default(0),
+    taxRatePpm: taxRatePpmField,
     termsText: optionalText(20000).default(''),
     options: z
       .array(QuoteOptionInput, { error: 'must list the options' })
@@ -168,7 +164,7 @@ export interface QuoteRevisionDto {
   title: string
   startDate: string
   expiresOn: string
-  taxRateBp: number
+  taxRatePpm: number
   termsText: string
   recipientEmail: string | null
   createdAt: string

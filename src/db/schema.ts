@@ -94,7 +94,7 @@ export interface PlansTable {
   visitMonths: Generated<number[]>
   termsText: Generated<string>
   isTaxable: Generated<boolean>
-  taxRateBp: Generated<number>
+  taxRatePpm: Generated<number>
   archivedAt: Date | null
   createdAt: CreatedAt
   updatedAt: UpdatedAt
@@ -157,7 +157,7 @@ export interface AgreementsTable {
   visitMonths: Generated<number[]>
   /** JSON array of AgreementLine (src/domain/pricing.ts). */
   lines: Json
-  taxRateBp: Generated<number>
+  taxRatePpm: Generated<number>
   termsText: Generated<string>
   paymentMethodId: string | null
   approvedAt: Date | null
@@ -251,7 +251,7 @@ export interface QuoteRevisionsTable {
   /** ISO dates (YYYY-MM-DD). */
   startDate: string
   expiresOn: string
-  taxRateBp: Generated<number>
+  taxRatePpm: Generated<number>
   termsText: Generated<string>
   recipientEmail: string | null
   createdBy: string | null

@@ -46,7 +46,7 @@ export async function loadAgreement(db: Db, id: string): Promise<AgreementDto> {
       .execute(),
   ])
   const lines = parseLines(a.lines)
-  const t = periodAndTermTotals(lines, a.taxRateBp, periodsOf(a.termMonths, a.billingIntervalMonths))
+  const t = periodAndTermTotals(lines, a.taxRatePpm, periodsOf(a.termMonths, a.billingIntervalMonths))
   return {
     id: a.id,
     number: Number(a.number),
@@ -65,7 +65,7 @@ export async function loadAgreement(db: Db, id: string): Promise<AgreementDto> {
     visitsPerTerm: a.visitsPerTerm,
     visitMonths: a.visitMonths,
     lines,
-    taxRateBp: a.taxRateBp,
+    taxRatePpm: a.taxRatePpm,
     termsText: a.termsText,
     totals: { perPeriod: t.perPeriod, firstPeriod: t.firstPeriod, perTermCents: t.perTermCents },
     paymentMethod: pm ?? null,
@@ -99,7 +99,7 @@ export async function searchAgreements(
   }
   const [rows, count] = await Promise.all([
     base
-      .select(['a.id', 'a.number', 'a.customerId', 'c.name as customerName', 'a.name', 'a.status', 'a.startDate', 'a.endDate', 'a.billingIntervalMonths', 'a.lines', 'a.taxRateBp', 'a.createdAt'])
+      .select(['a.id', 'a.number', 'a.customerId', 'c.name as customerName', 'a.name', 'a.status', 'a.startDate', 'a.endDate', 'a.billingIntervalMonths', 'a.lines', 'a.taxRatePpm', 'a.createdAt'])
       .orderBy('a.createdAt', 'desc')
       .orderBy('a.id', 'desc')
       .limit(opts.limit)
@@ -108,10 +108,10 @@ export async function searchAgreements(
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ])
   return {
-    items: rows.map(({ lines, taxRateBp, ...r }) => ({
+    items: rows.map(({ lines, taxRatePpm, ...r }) => ({
       ...r,
       number: Number(r.number),
-      perPeriodCents: periodAndTermTotals(parseLines(lines), taxRateBp, null).perPeriod.totalCents,
+      perPeriodCents: periodAndTermTotals(parseLines(lines), taxRatePpm, null).perPeriod.totalCents,
       createdAt: r.createdAt.toISOString(),
     })),
     total: Number(count.n),

@@ -20,7 +20,7 @@ export interface BillableAgreement {
   endDate: string | null
   termMonths: number | null
   lines: PricedLine[]
-  taxRateBp: number
+  taxRatePpm: number
   billedPeriods: number
 }
 
@@ -46,7 +46,7 @@ export async function* streamDueAgreements(db: Db, through: string, batchSize = 
   for (;;) {
     const rows = await db
       .selectFrom('agreements')
-      .select(['id', 'customerId', 'name', 'startDate', 'billingIntervalMonths', 'endDate', 'termMonths', 'lines', 'taxRateBp', 'billedPeriods'])
+      .select(['id', 'customerId', 'name', 'startDate', 'billingIntervalMonths', 'endDate', 'termMonths', 'lines', 'taxRatePpm', 'billedPeriods'])
       .where('status', '=', 'active')
       .where('id', '>', after)
       .where(sql<boolean>`coalesce(next_bill_date, start_date) <= ${through}`)
@@ -70,7 +70,7 @@ export function planInvoices(a: BillableAgreement, through: string): PlannedInvo
   const schedule = { startDate: a.startDate, intervalMonths: a.billingIntervalMonths, endDate: effectiveEndDate(a.startDate, a.endDate, a.termMonths) }
   return duePeriods(schedule, through, a.billedPeriods, MAX_PERIODS_PER_RUN).map((period) => {
     const lines = linesForPeriod(a.lines, period.index === 0)
-    return { agreement: a, period, lines, totals: totalsFor(lines, a.taxRateBp) }
+    return { agreement: a, period, lines, totals: totalsFor(lines, a.taxRatePpm) }
   })
 }
 

@@ -96,7 +96,7 @@ const quoteFor = (c: CustomerDto, title: string, startDate: string, expiresOn: s
   title,
   startDate,
   expiresOn,
-  taxRateBp: 725,
+  taxRatePpm: 72_500,
   termsText: TERMS,
   options,
 })

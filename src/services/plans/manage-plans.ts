@@ -31,7 +31,7 @@ const columns = (input: PlanInput) => ({
   visitMonths: [...input.visitMonths].sort((a, b) => a - b),
   termsText: input.termsText,
   isTaxable: input.isTaxable,
-  taxRateBp: input.isTaxable ? input.taxRateBp : 0,
+  taxRatePpm: input.isTaxable ? input.taxRatePpm : 0,
 })
 
 /** Returns a plan template or throws not found. */

@@ -175,7 +175,7 @@ async function recordAcceptance(deps: ServiceDeps, a: Acceptance): Promise<void>
         visitsPerTerm: option.visitsPerTerm,
         visitMonths: option.visitMonths,
         lines: JSON.stringify(optionLines(option)),
-        taxRateBp: revision.taxRateBp,
+        taxRatePpm: revision.taxRatePpm,
         termsText: revision.termsText,
         paymentMethodId,
         approvedAt: null,

@@ -72,7 +72,7 @@ const revisionColumns = (input: QuoteInput) => ({
   title: input.title,
   startDate: input.startDate,
   expiresOn: input.expiresOn,
-  taxRateBp: input.taxRateBp,
+  taxRatePpm: input.taxRatePpm,
   termsText: input.termsText,
 })
 
@@ -128,7 +128,7 @@ export async function reviseQuote(deps: ServiceDeps, id: string, actor: ActorId)
     const prev = await tx.selectFrom('quoteRevisions').selectAll().where('quoteId', '=', id).where('revision', '=', from).executeTakeFirstOrThrow()
     await tx
       .insertInto('quoteRevisions')
-      .values({ quoteId: id, revision: to, locationId: prev.locationId, title: prev.title, startDate: prev.startDate, expiresOn: prev.expiresOn, taxRateBp: prev.taxRateBp, termsText: prev.termsText, recipientEmail: prev.recipientEmail, createdBy: actor, sentAt: null })
+      .values({ quoteId: id, revision: to, locationId: prev.locationId, title: prev.title, startDate: prev.startDate, expiresOn: prev.expiresOn, taxRatePpm: prev.taxRatePpm, termsText: prev.termsText, recipientEmail: prev.recipientEmail, createdBy: actor, sentAt: null })
       .execute()
     const options = await tx.selectFrom('quoteOptions').selectAll().where('quoteId', '=', id).where('revision', '=', from).orderBy('position').execute()
     for (const o of options) {

@@ -2,7 +2,8 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import PDFDocument from 'pdfkit'
 import type { QuoteOptionDto, QuoteRevisionDto } from '../../contracts/quotes.ts'
-import { dateText, percentText, perPeriodText, quoteLabel, termText, usd, visitsText } from '../../domain/quote-text.ts'
+import { dateText, perPeriodText, quoteLabel, termText, usd, visitsText } from '../../domain/quote-text.ts'
+import { taxRateText } from '../../domain/tax-rate.ts'
 
 // NOTE: DejaVu Sans covers Latin, Greek, Cyrillic and many symbols, so any customer name renders
 // (pdfkit's built-in Helvetica would drop anything outside WinAnsi).
@@ -43,7 +44,7 @@ export function renderQuotePdf(input: QuotePdfInput): Promise<Buffer> {
   const loc = r.location
   doc.text(`Service location: ${[loc.label, loc.line1, loc.line2, `${loc.city}, ${loc.region} ${loc.postalCode}`].filter(Boolean).join(', ')}`)
   doc.text(`Issued: ${dateText(input.issuedOn)}    Offer valid until: ${dateText(r.expiresOn)}    Agreement starts: ${dateText(r.startDate)}`)
-  if (r.taxRateBp > 0) doc.text(`Sales tax: ${percentText(r.taxRateBp)} on taxable lines`)
+  if (r.taxRatePpm > 0) doc.text(`Sales tax: ${taxRateText(r.taxRatePpm)} on taxable lines`)
   for (const option of r.options) drawOption(doc, option, r.options.length)
   if (r.termsText) {
     doc.moveDown(1).fontSize(13).text('Terms and conditions')

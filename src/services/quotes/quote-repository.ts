@@ -25,10 +25,10 @@ type OptionRow = {
 }
 
 /** An option row as the API shows it, with its priced lines and totals. */
-export function optionDto(row: OptionRow, taxRateBp: number): QuoteOptionDto {
+export function optionDto(row: OptionRow, taxRatePpm: number): QuoteOptionDto {
   const extraLines = (typeof row.extraLines === 'string' ? JSON.parse(row.extraLines) : row.extraLines) as PricedLine[]
   const priced = { ...row, priceCents: Number(row.priceCents), extraLines }
-  const t = optionTotals(priced, taxRateBp)
+  const t = optionTotals(priced, taxRatePpm)
   return {
     id: row.id,
     position: row.position,
@@ -53,7 +53,7 @@ export async function loadRevision(db: Db, quoteId: string, revision: number): P
   const r = await db
     .selectFrom('quoteRevisions as r')
     .innerJoin('customerLocations as l', 'l.id', 'r.locationId')
-    .select(['r.revision', 'r.locationId', 'r.title', 'r.startDate', 'r.expiresOn', 'r.taxRateBp', 'r.termsText', 'r.recipientEmail', 'r.createdAt', 'r.sentAt'])
+    .select(['r.revision', 'r.locationId', 'r.title', 'r.startDate', 'r.expiresOn', 'r.taxRatePpm', 'r.termsText', 'r.recipientEmail', 'r.createdAt', 'r.sentAt'])
     .select(['l.label', 'l.line1', 'l.line2', 'l.city', 'l.region', 'l.postalCode'])
     .where('r.quoteId', '=', quoteId)
     .where('r.revision', '=', revision)
@@ -67,12 +67,12 @@ export async function loadRevision(db: Db, quoteId: string, revision: number): P
     title: r.title,
     startDate: r.startDate,
     expiresOn: r.expiresOn,
-    taxRateBp: r.taxRateBp,
+    taxRatePpm: r.taxRatePpm,
     termsText: r.termsText,
     recipientEmail: r.recipientEmail,
     createdAt: r.createdAt.toISOString(),
     sentAt: iso(r.sentAt),
-    options: options.map((o) => optionDto(o, r.taxRateBp)),
+    options: options.map((o) => optionDto(o, r.taxRatePpm)),
   }
 }
 
