@@ -1,6 +1,6 @@
 import { Alert, Center, Loader } from '@mantine/core'
 import { Fragment, type ReactNode } from 'react'
-import { Link, matchPath, useLocation } from './router.tsx'
+import { matchPath, useLocation } from './router.tsx'
 import { useSession } from './session.tsx'
 import { Shell } from './shell.tsx'
 import { NOT_BUILT } from './strings.ts'
@@ -19,14 +19,14 @@ import { QuoteDetailPage } from './pages/quote-detail-page.tsx'
 import { QuoteFormPage } from './pages/quote-form-page.tsx'
 import { QuotesPage } from './pages/quotes-page.tsx'
 import { SettingsPage } from './pages/settings-page.tsx'
-import { QuickBooksPage } from './pages/quickbooks-page.tsx'
 import { PasswordPage } from './pages/password-page.tsx'
 import { EmailsPage } from './pages/emails-page.tsx'
 import { BillingPage } from './pages/billing-page.tsx'
-import { ReconciliationPage } from './pages/reconciliation-page.tsx'
 import { UsersPage } from './pages/users-page.tsx'
 import { TechniciansPage } from './pages/technicians-page.tsx'
 import { BoardPage } from './schedule/board-page.tsx'
+import { MyDayPage } from './schedule/my-day-page.tsx'
+import { MyVisitPage } from './schedule/my-visit-page.tsx'
 import { TechnicianFormPage } from './pages/technician-form-page.tsx'
 
 type Routes = [pattern: string, render: (params: Record<string, string>) => ReactNode][]
@@ -51,9 +51,7 @@ const ROUTES: Routes = [
   ['/settings/users', () => <UsersPage />],
   ['/settings/password', () => <PasswordPage />],
   ['/settings/emails', () => <EmailsPage />],
-  ['/settings/quickbooks', () => <QuickBooksPage />],
   ['/billing', () => <BillingPage />],
-  ['/billing/reconciliation', () => <ReconciliationPage />],
   ['/schedule', () => <BoardPage />],
   ['/technicians', () => <TechniciansPage />],
   ['/technicians/new', () => <TechnicianFormPage />],
@@ -71,7 +69,14 @@ function CurrentPage() {
   return <NotFoundPage />
 }
 
-/** The login page, or the logged-in shell around the current page (technicians: their placeholder and password). */
+/** A technician's pages (phone width): their visits, one visit, their password. */
+function TechnicianPage({ pathname }: { pathname: string }) {
+  if (pathname === '/settings/password') return <PasswordPage />
+  const visit = matchPath('/visits/:id', pathname)
+  return visit ? <MyVisitPage key={visit.id} id={visit.id} /> : <MyDayPage />
+}
+
+/** The login page, or the logged-in shell around the current page (technicians: their visits and password). */
 export function App() {
   const { user, loading, failure } = useSession()
   const { pathname } = useLocation()
@@ -90,16 +95,7 @@ export function App() {
   if (!user) return <LoginPage />
   return (
     <Shell>
-      {user.role === 'technician' && pathname !== '/settings/password' ? (
-        <>
-          <NotBuiltPage title="Your work orders" purpose="It will list the work orders dispatched to you." />
-          <p>
-            <Link to="/settings/password">Change your password</Link>
-          </p>
-        </>
-      ) : (
-        <CurrentPage />
-      )}
+      {user.role === 'technician' ? <TechnicianPage pathname={pathname} /> : <CurrentPage />}
     </Shell>
   )
 }
