@@ -10,6 +10,9 @@ import { paymentMethodText } from './domain/payment-method.ts'
 import { previewBilling } from './services/billing/preview-billing.ts'
 import { startBillingRun } from './services/billing/run-billing.ts'
 import { AppError } from './domain/errors.ts'
+import { quickBooksSettings, readQuickBooksEnv } from './config/quickbooks.ts'
+import { connectedLedger, createQuickBooksRuntime } from './services/quickbooks/quickbooks-runtime.ts'
+import { drainQuickBooksQueue } from './services/quickbooks/quickbooks-worker.ts'
 import { formatUsd } from './domain/money.ts'
 import { reconcileDays, type ReconciliationReport } from './services/reconciliation/reconcile.ts'
 
@@ -58,11 +61,11 @@ async function main(argv: string[]): Promise<number> {
       gatewayBrowserUrl: cardpointe.CARDPOINTE_URL,
       publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),
     }
+    deps.quickbooks = createQuickBooksRuntime(quickBooksSettings(readQuickBooksEnv()), { publicUrl: deps.publicUrl, dataDir: resolve(env.DATA_DIR) })
     if (argv[0] === 'reconcile') {
       const from = option(argv, '--from')
       const to = option(argv, '--to')
-      // NOTE: the QuickBooks side joins once the office's QuickBooks connection is built (issue 10).
-      const report = await reconcileDays(deps, { reports: gateway, ledger: null }, { ...(from ? { from } : {}), ...(to ? { to } : {}) })
+      const report = await reconcileDays(deps, { reports: gateway, ledger: await connectedLedger(deps) }, { ...(from ? { from } : {}), ...(to ? { to } : {}) })
       printReconciliation(report)
       return report.mismatches.length > 0 ? 3 : report.warnings.length > 0 ? 1 : 0
     }
@@ -94,6 +97,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(
       `summary run=${s.runId} status=${s.status} agreements=${s.agreementsDue} invoices=${s.invoicesCreated} charged=${s.charged} approved=${s.approved} declined=${s.declined} errors=${s.errors} unresolved=${s.unresolved} recovered=${s.recovered} billed_cents=${s.billedCents} collected_cents=${s.collectedCents}${s.error ? ` error=${JSON.stringify(s.error)}` : ''}\n`,
     )
+    // What the run queued for QuickBooks goes now (retries that wait longer are left for the server).
+    const q = await drainQuickBooksQueue(deps, { maxWaitMs: Number(process.env.QUICKBOOKS_DRAIN_WAIT_MS ?? 30_000) })
+    process.stdout.write(`quickbooks ${q.idle ?? 'connected'} sent=${q.sent} failed=${q.failed} waiting=${q.waiting} retrying=${q.retried}\n`)
     return s.status === 'completed' ? 0 : 1
   } catch (err) {
     const fields = err instanceof AppError ? (err.details as { fields?: Record<string, string> } | undefined)?.fields : undefined

@@ -25,7 +25,7 @@ export function periodsPerTerm(option: Pick<PricedOption, 'termMonths' | 'billin
  * Totals shown to the customer: per billing period (recurring lines with tax), the first bill
  * (plus one-time lines) and the whole term. Uses the one rounding rule of `pricing.ts`.
  */
-export function optionTotals(option: PricedOption, taxRateBp: number) {
+export function optionTotals(option: PricedOption, taxRatePpm: number) {
   const periods = periodsPerTerm(option)
-  return { ...periodAndTermTotals(optionLines(option), taxRateBp, periods), periodsPerTerm: periods }
+  return { ...periodAndTermTotals(optionLines(option), taxRatePpm, periods), periodsPerTerm: periods }
 }

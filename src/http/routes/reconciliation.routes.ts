@@ -1,5 +1,6 @@
 import { ReconcileInput, type ReconciliationDto } from '../../contracts/reconciliation.ts'
 import type { ServiceDeps } from '../../services/deps.ts'
+import { connectedLedger } from '../../services/quickbooks/quickbooks-runtime.ts'
 import { reconcileDays, settlementReportsOf } from '../../services/reconciliation/reconcile.ts'
 import { defineRoute, OFFICE } from '../route.ts'
 
@@ -13,6 +14,6 @@ export const reconciliationRoutes = (deps: ServiceDeps) => [
     tag: 'billing',
     access: OFFICE,
     body: ReconcileInput,
-    handler: async ({ body }): Promise<ReconciliationDto> => reconcileDays(deps, { reports: settlementReportsOf(deps.gateway), ledger: null }, body),
+    handler: async ({ body }): Promise<ReconciliationDto> => reconcileDays(deps, { reports: settlementReportsOf(deps.gateway), ledger: await connectedLedger(deps) }, body),
   }),
 ]
