@@ -147,6 +147,12 @@ test("the board's week: lanes with each day's hours as instants (a DST week too)
   assert.equal(lane.days[3].dayOff, 'Dentist')
   assert.deepEqual(lane.days[5].working, [], 'Saturday')
   assert.ok(week.body.visits.length >= 2)
+  const onBoard = week.body.visits[0]
+  const listed = (await api('GET', `/api/visits?technicianId=${onBoard.technicianId}&pageSize=200`)).body.items.find((v: any) => v.id === onBoard.id)
+  assert.deepEqual(onBoard, listed, 'the board and the list read a visit alike')
+  const detail = (await api('GET', `/api/visits/${onBoard.id}`)).body
+  for (const at of [detail.createdAt, detail.updatedAt, detail.scheduledStart]) assert.match(at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+  assert.equal(new Date(detail.createdAt).getTime() <= Date.now(), true)
   assert.ok(week.body.visits.every((v: any) => v.scheduledStart >= '2027-04-12' && v.scheduledStart < '2027-04-19T04'))
   // The week clocks go forward (Sunday 2027-03-14): Monday 08:00 is 12:00 UTC, the Friday before 13:00 UTC.
   const dst = (await api('GET', '/api/schedule/board?from=2027-03-12&days=3')).body.technicians.find((x: any) => x.id === ana)

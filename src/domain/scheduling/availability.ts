@@ -41,10 +41,14 @@ export const noWorkingHours = (): WorkingHours => ({ mon: [], tue: [], wed: [], 
 /** `HH:MM` → minutes since midnight. */
 export const minutesOf = (hm: string) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3, 5))
 
-/** Monday-first weekday of an ISO date. */
-export const weekdayOf = (date: string): Weekday => WEEKDAYS[Temporal.PlainDate.from(date).dayOfWeek - 1]!
+// Plain calendar arithmetic on ISO dates (UTC midnights, no zone involved): cheap enough for the board's loops.
+const DAY_MS = 86_400_000
+const epochDay = (date: string) => Date.parse(`${date}T00:00:00Z`) / DAY_MS
 
-export const addDays = (date: string, days: number) => Temporal.PlainDate.from(date).add({ days }).toString()
+/** Monday-first weekday of an ISO date. */
+export const weekdayOf = (date: string): Weekday => WEEKDAYS[(epochDay(date) + 3) % 7]!
+
+export const addDays = (date: string, days: number) => new Date((epochDay(date) + days) * DAY_MS).toISOString().slice(0, 10)
 
 /**
  * Conversions between a time zone's wall clock and instants, remembered per zone: the board turns

@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { VisitDto, VisitListQuery, VisitSummaryDto } from '../../contracts/scheduling.ts'
 import type { Db } from '../../db/database.ts'
 import type { WorkOrderStatus } from '../../db/schema.ts'
@@ -8,19 +8,86 @@ import type { HeldBy } from '../../domain/work-order-status.ts'
 
 /** Visits (table `work_orders`) as the board, lists, the changes feed and the technician's pages read them. */
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null)
+/**
+ * The columns of a visit, flat, named as the DTOs name them, over `VISITS`. NOTE: the board reads
+ * 2,000 visits at once. Every read here has the database return its rows as one JSON array
+ * (`json_agg` of the row), parsed once: measured on the benchmark's week, about a third of the
+ * cost of two dozen typed columns a row (PGlite 50 vs 137 ms CPU, PostgreSQL 9 vs 36 ms client
+ * CPU), and a quarter less than `json_build_object` per row. Instants leave as UTC wall times
+ * (`at time zone 'UTC'`: the same whatever the session's time zone).
+ */
+const COLUMNS = sql`w.id, w.status, w.version, w.description, w.priority, w.required_skill as "requiredSkill",
+  w.duration_minutes as "durationMinutes", w.window_start as "windowStart", w.window_end as "windowEnd",
+  w.technician_id as "technicianId", w.scheduled_start at time zone 'UTC' as "scheduledStart", w.scheduled_end at time zone 'UTC' as "scheduledEnd",
+  w.customer_id as "customerId", c.name as "customerName", w.location_id as "locationId", l.line1, l.city, l.postal_code as "postalCode",
+  w.agreement_id as "agreementId", a.number as "agreementNumber", a.name as "agreementName", a.status as "agreementStatus",
+  w.reschedule_reason as "rescheduleReason", w.updated_at at time zone 'UTC' as "updatedAt"`
+const FULL_COLUMNS = sql`, w.notes, (select u.name from users u where u.id = w.technician_id) as "technicianName", l.label, l.line2, l.region, l.access_notes as "accessNotes", l.latitude, l.longitude,
+  w.status_before_suspension as "statusBeforeSuspension", w.status_reason as "statusReason", w.actual_start at time zone 'UTC' as "actualStart",
+  w.actual_end at time zone 'UTC' as "actualEnd", w.completion_notes as "completionNotes", w.created_at at time zone 'UTC' as "createdAt",
+  (select cc.phone from customer_contacts cc where cc.customer_id = w.customer_id and cc.phone is not null order by cc.is_primary desc, cc.created_at limit 1) as "customerPhone"`
+const VISITS = sql`work_orders w join customers c on c.id = w.customer_id join customer_locations l on l.id = w.location_id
+  left join agreements a on a.id = w.agreement_id`
 
-const summaryQuery = (db: Db) =>
-  db
-    .selectFrom('workOrders as w')
-    .innerJoin('customers as c', 'c.id', 'w.customerId')
-    .innerJoin('customerLocations as l', 'l.id', 'w.locationId')
-    .leftJoin('agreements as a', 'a.id', 'w.agreementId')
-    .select(['w.id', 'w.status', 'w.version', 'w.description', 'w.priority', 'w.requiredSkill', 'w.durationMinutes', 'w.windowStart', 'w.windowEnd'])
-    .select(['w.technicianId', 'w.scheduledStart', 'w.scheduledEnd', 'w.customerId', 'c.name as customerName', 'w.locationId', 'l.line1', 'l.city', 'l.postalCode'])
-    .select(['w.agreementId', 'a.number as agreementNumber', 'a.name as agreementName', 'a.status as agreementStatus', 'w.rescheduleReason', 'w.updatedAt'])
+interface Flat {
+  id: string
+  status: WorkOrderStatus
+  version: number
+  description: string
+  priority: VisitSummaryDto['priority']
+  requiredSkill: string | null
+  durationMinutes: number
+  windowStart: string
+  windowEnd: string
+  technicianId: string | null
+  scheduledStart: string | null
+  scheduledEnd: string | null
+  customerId: string
+  customerName: string
+  locationId: string
+  line1: string
+  city: string
+  postalCode: string
+  agreementId: string | null
+  agreementNumber: number | null
+  agreementName: string | null
+  agreementStatus: string | null
+  rescheduleReason: string | null
+  updatedAt: string
+}
+interface FlatFull extends Flat {
+  notes: string
+  technicianName: string | null
+  label: string
+  line2: string
+  region: string
+  accessNotes: string
+  latitude: number | null
+  longitude: number | null
+  statusBeforeSuspension: WorkOrderStatus | null
+  statusReason: string
+  actualStart: string | null
+  actualEnd: string | null
+  completionNotes: string
+  createdAt: string
+  customerPhone: string | null
+}
 
-type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>['executeTakeFirstOrThrow']>>
+/** `2027-04-12T12:00:00` or `…:00.5` or `…:00.123456` (PostgreSQL's JSON for a timestamp) as `toISOString()` writes it. */
+const utc = (wall: string | null) => (wall === null ? null : wall.length === 19 ? `${wall}.000Z` : `${`${wall}00`.slice(0, 23)}Z`)
+
+/**
+ * Visits where `where` holds, in `order`, as flat rows (with the full columns when `full`).
+ * `where` and `order` are SQL over the aliases w, c, l, a.
+ */
+async function readVisits<T extends Flat>(db: Db, o: { where: RawBuilder<unknown>; order: RawBuilder<unknown>; full?: boolean; limit?: number; offset?: number }): Promise<T[]> {
+  const page = o.limit === undefined ? sql`` : sql`limit ${o.limit} offset ${o.offset ?? 0}`
+  const { rows } = await sql<{ visits: string }>`
+    select coalesce(json_agg(v order by v.ord), '[]')::text as visits from (
+      select ${COLUMNS} ${o.full ? FULL_COLUMNS : sql``}, row_number() over (order by ${o.order}) as ord
+      from ${VISITS} where ${o.where} order by ${o.order} ${page}) v`.execute(db)
+  return JSON.parse(rows[0]!.visits) as T[]
+}
 
 /** The suspended agreement a visit is on hold for (its own status, or its agreement's). */
 export function heldByOf(r: { status: WorkOrderStatus; agreementId: string | null; agreementNumber: number | string | null; agreementName: string | null; agreementStatus: string | null }): HeldBy | null {
@@ -28,7 +95,7 @@ export function heldByOf(r: { status: WorkOrderStatus; agreementId: string | nul
   return { agreementId: r.agreementId, agreementNumber: Number(r.agreementNumber), agreementName: r.agreementName ?? '' }
 }
 
-function toSummary(r: SummaryRow): VisitSummaryDto {
+function toSummary(r: Flat): VisitSummaryDto {
   return {
     id: r.id,
     status: r.status,
@@ -40,117 +107,100 @@ function toSummary(r: SummaryRow): VisitSummaryDto {
     windowStart: r.windowStart,
     windowEnd: r.windowEnd,
     technicianId: r.technicianId,
-    scheduledStart: iso(r.scheduledStart),
-    scheduledEnd: iso(r.scheduledEnd),
+    scheduledStart: utc(r.scheduledStart),
+    scheduledEnd: utc(r.scheduledEnd),
     customerId: r.customerId,
     customerName: r.customerName,
     location: { id: r.locationId, line1: r.line1, city: r.city, postalCode: r.postalCode },
     agreementId: r.agreementId,
-    agreementNumber: r.agreementNumber === null ? null : Number(r.agreementNumber),
+    agreementNumber: r.agreementNumber,
     onHold: heldByOf(r),
     rescheduleReason: r.rescheduleReason,
-    updatedAt: r.updatedAt.toISOString(),
+    updatedAt: utc(r.updatedAt)!,
+  }
+}
+
+function toDto(r: FlatFull): VisitDto {
+  const summary = toSummary(r)
+  return {
+    ...summary,
+    notes: r.notes,
+    technicianName: r.technicianName,
+    location: { ...summary.location, label: r.label, line2: r.line2, region: r.region, accessNotes: r.accessNotes, latitude: r.latitude, longitude: r.longitude },
+    customerPhone: r.customerPhone,
+    agreementName: r.agreementName,
+    statusBeforeHold: r.statusBeforeSuspension,
+    statusReason: r.statusReason,
+    actualStart: utc(r.actualStart),
+    actualEnd: utc(r.actualEnd),
+    completionNotes: r.completionNotes,
+    createdAt: utc(r.createdAt)!,
   }
 }
 
 export type SlotStatuses = readonly WorkOrderStatus[]
 
-/** Visits with a slot overlapping [from, to) (a visit lasts at most 24 hours: the index range), in start order. */
+/** Visits with a slot overlapping [from, to) (a visit lasts at most 24 hours: the index's range), optionally one technician's. */
+const inRange = (o: { from: Date; to: Date; technicianId?: string | undefined; statuses: SlotStatuses }) =>
+  sql.join(
+    [
+      sql`w.technician_id is not null`,
+      sql`w.scheduled_start >= ${new Date(o.from.getTime() - 86_400_000)}`,
+      sql`w.scheduled_start < ${o.to}`,
+      sql`w.scheduled_end > ${o.from}`,
+      sql`w.status in (${sql.join([...o.statuses])})`,
+      ...(o.technicianId ? [sql`w.technician_id = ${o.technicianId}`] : []),
+    ],
+    sql` and `,
+  )
+const BY_START = sql`w.scheduled_start, w.id`
+
+/** The board's visits: a slot in [from, to), in start order. */
 export async function visitsInRange(db: Db, range: { from: Date; to: Date; technicianId?: string; statuses: SlotStatuses }): Promise<VisitSummaryDto[]> {
-  let q = summaryQuery(db)
-    .where('w.technicianId', 'is not', null)
-    .where('w.scheduledStart', '>=', new Date(range.from.getTime() - 86_400_000))
-    .where('w.scheduledStart', '<', range.to)
-    .where('w.scheduledEnd', '>', range.from)
-    .where('w.status', 'in', [...range.statuses])
-  if (range.technicianId) q = q.where('w.technicianId', '=', range.technicianId)
-  return (await q.orderBy('w.scheduledStart').orderBy('w.id').execute()).map(toSummary)
+  return (await readVisits(db, { where: inRange(range), order: BY_START })).map(toSummary)
 }
 
 export async function visitSummaries(db: Db, ids: readonly string[]): Promise<VisitSummaryDto[]> {
   if (ids.length === 0) return []
-  return (await summaryQuery(db).where('w.id', 'in', [...ids]).orderBy('w.id').execute()).map(toSummary)
+  return (await readVisits(db, { where: sql`w.id in (${sql.join([...ids])})`, order: sql`w.id` })).map(toSummary)
 }
 
-const PRIORITY_RANK = sql<number>`case w.priority when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`
+/** Most urgent first: the window's end, then priority. */
+const URGENT_FIRST = sql`w.window_end, case w.priority when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end, w.window_start, w.id`
 
-/** One page of visits matching the board's filters, most urgent first (window end, then priority). */
+/** One page of visits matching the board's filters, most urgent first. */
 export async function searchVisits(db: Db, q: Omit<VisitListQuery, 'page' | 'pageSize'> & { today: string; limit: number; offset: number }): Promise<{ items: VisitSummaryDto[]; total: number }> {
-  let base = summaryQuery(db)
-  if (q.status) base = base.where('w.status', 'in', q.status)
-  if (q.windowFrom) base = base.where('w.windowEnd', '>=', q.windowFrom)
-  if (q.windowTo) base = base.where('w.windowStart', '<=', q.windowTo)
-  if (q.overdue === 'true') base = base.where('w.windowEnd', '<', q.today).where('w.status', 'in', ['open', 'scheduled', 'dispatched', 'suspended'])
-  if (q.skill) base = base.where('w.requiredSkill', '=', q.skill)
+  const c: RawBuilder<unknown>[] = [sql`true`]
+  if (q.status) c.push(sql`w.status in (${sql.join(q.status)})`)
+  if (q.windowFrom) c.push(sql`w.window_end >= ${q.windowFrom}`)
+  if (q.windowTo) c.push(sql`w.window_start <= ${q.windowTo}`)
+  if (q.overdue === 'true') c.push(sql`w.window_end < ${q.today} and w.status in ('open', 'scheduled', 'dispatched', 'suspended')`)
+  if (q.skill) c.push(sql`w.required_skill = ${q.skill}`)
   if (q.area) {
     const area = q.area.trim()
-    base = /^\d{1,5}$/.test(area) ? base.where('l.postalCode', 'like', `${area}%`) : base.where(sql<string>`lower(l.city)`, 'like', likeContains(area))
+    c.push(/^\d{1,5}$/.test(area) ? sql`l.postal_code like ${`${area}%`}` : sql`lower(l.city) like ${likeContains(area)}`)
   }
-  if (q.technicianId) base = base.where('w.technicianId', '=', q.technicianId)
-  if (q.customerId) base = base.where('w.customerId', '=', q.customerId)
-  if (q.agreementId) base = base.where('w.agreementId', '=', q.agreementId)
-  if (q.needsReschedule === 'true') base = base.where('w.rescheduleReason', 'is not', null)
-  const [rows, count] = await Promise.all([
-    base.orderBy('w.windowEnd').orderBy(PRIORITY_RANK).orderBy('w.windowStart').orderBy('w.id').limit(q.limit).offset(q.offset).execute(),
-    base.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  if (q.technicianId) c.push(sql`w.technician_id = ${q.technicianId}`)
+  if (q.customerId) c.push(sql`w.customer_id = ${q.customerId}`)
+  if (q.agreementId) c.push(sql`w.agreement_id = ${q.agreementId}`)
+  if (q.needsReschedule === 'true') c.push(sql`w.reschedule_reason is not null`)
+  const where = sql.join(c, sql` and `)
+  const [items, count] = await Promise.all([
+    readVisits(db, { where, order: URGENT_FIRST, limit: q.limit, offset: q.offset }),
+    sql<{ n: number }>`select count(*)::int as n from ${VISITS} where ${where}`.execute(db),
   ])
-  return { items: rows.map(toSummary), total: Number(count.n) }
-}
-
-const fullQuery = (db: Db) =>
-  summaryQuery(db)
-    .leftJoin('users as tu', 'tu.id', 'w.technicianId')
-    .select(['w.notes', 'tu.name as technicianName', 'l.label', 'l.line2', 'l.region', 'l.accessNotes', 'l.latitude', 'l.longitude'])
-    .select(['w.statusBeforeSuspension', 'w.statusReason', 'w.actualStart', 'w.actualEnd', 'w.completionNotes', 'w.createdAt'])
-    .select((eb) =>
-      eb
-        .selectFrom('customerContacts as cc')
-        .select('cc.phone')
-        .whereRef('cc.customerId', '=', 'w.customerId')
-        .where('cc.phone', 'is not', null)
-        .orderBy('cc.isPrimary', 'desc')
-        .orderBy('cc.createdAt')
-        .limit(1)
-        .as('customerPhone'),
-    )
-
-type FullRow = Awaited<ReturnType<ReturnType<typeof fullQuery>['executeTakeFirstOrThrow']>>
-
-function toDto(r: FullRow): VisitDto {
-  return {
-    ...toSummary(r),
-    notes: r.notes,
-    technicianName: r.technicianName,
-    location: { id: r.locationId, label: r.label, line1: r.line1, line2: r.line2, city: r.city, region: r.region, postalCode: r.postalCode, accessNotes: r.accessNotes, latitude: r.latitude, longitude: r.longitude },
-    customerPhone: r.customerPhone,
-    agreementName: r.agreementName,
-    statusBeforeHold: r.statusBeforeSuspension,
-    statusReason: r.statusReason,
-    actualStart: iso(r.actualStart),
-    actualEnd: iso(r.actualEnd),
-    completionNotes: r.completionNotes,
-    createdAt: r.createdAt.toISOString(),
-  }
+  return { items: items.map(toSummary), total: count.rows[0]!.n }
 }
 
 export async function loadVisit(db: Db, id: string): Promise<VisitDto> {
-  const r = await fullQuery(db).where('w.id', '=', id).executeTakeFirst()
+  const [r] = await readVisits<FlatFull>(db, { where: sql`w.id = ${id}`, order: sql`w.id`, full: true })
   if (!r) throw notFound('visit', id)
   return toDto(r)
 }
 
 /** A technician's visits with a slot in [from, to), in start order, in full. */
 export async function technicianVisits(db: Db, o: { technicianId: string; from: Date; to: Date; statuses: SlotStatuses }): Promise<VisitDto[]> {
-  const rows = await fullQuery(db)
-    .where('w.technicianId', '=', o.technicianId)
-    .where('w.scheduledStart', '>=', new Date(o.from.getTime() - 86_400_000))
-    .where('w.scheduledStart', '<', o.to)
-    .where('w.scheduledEnd', '>', o.from)
-    .where('w.status', 'in', [...o.statuses])
-    .orderBy('w.scheduledStart')
-    .orderBy('w.id')
-    .execute()
-  return rows.map(toDto)
+  return (await readVisits<FlatFull>(db, { where: inRange(o), order: BY_START, full: true })).map(toDto)
 }
 
 /** The row a change works on, locked, with what the rules need. */
