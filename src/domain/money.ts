@@ -12,12 +12,24 @@ export function centsFromDb(value: unknown): Cents {
   return cents(typeof value === 'string' ? Number(value) : (value as number))
 }
 
-/** Applies a rate in basis points (1% = 100 bp), rounding half away from zero, once. */
+/**
+ * Applies a rate in millionths (8.875% = 88,750; see tax-rate.ts), rounding half away from zero,
+ * once: the one rounding rule of Servicebook. Exact for any amount (integer arithmetic).
+ *
+ * @example applyRate(cents(123456), 88_750) // 10957 ($109.57 on $1,234.56)
+ */
+export function applyRate(amount: Cents, ratePpm: number): Cents {
+  if (!Number.isSafeInteger(ratePpm)) throw new RangeError(`Not a whole rate in millionths: ${ratePpm}`)
+  const raw = BigInt(amount) * BigInt(ratePpm)
+  const q = raw / 1_000_000n
+  const r = raw - q * 1_000_000n
+  const away = (r < 0n ? -r : r) * 2n >= 1_000_000n
+  return cents(Number(away ? q + (raw < 0n ? -1n : 1n) : q))
+}
+
+/** Applies a rate in basis points (1% = 100 bp) by the same rule: `applyRate` of 100 × bp. */
 export function percentOf(amount: Cents, basisPoints: number): Cents {
-  const raw = amount * basisPoints
-  const q = Math.trunc(raw / 10_000)
-  const r = raw - q * 10_000
-  return cents(Math.abs(r) * 2 >= 10_000 ? q + Math.sign(raw) : q)
+  return applyRate(amount, basisPoints * 100)
 }
 
 const USD = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' })

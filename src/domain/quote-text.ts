@@ -1,5 +1,6 @@
 import type { QuoteOptionDto } from '../contracts/quotes.ts'
 import { formatUsd } from './money.ts'
+import { taxRateText } from './tax-rate.ts'
 
 /** Plain-language descriptions of quote options, shared by the web pages, the PDF and the email. */
 
@@ -25,11 +26,8 @@ export function visitsText(o: Pick<QuoteOptionDto, 'visitsPerTerm' | 'visitMonth
   return o.visitMonths.length ? `${n} (${o.visitMonths.map((m) => MONTHS[m - 1]).join(', ')})` : n
 }
 
-/** "8.25%" from basis points. */
-export function percentText(bp: number): string {
-  const frac = String(bp % 100).padStart(2, '0').replace(/0+$/, '')
-  return `${Math.trunc(bp / 100)}${frac ? `.${frac}` : ''}%`
-}
+/** "8.25%" from basis points (a price change); tax rates are in millionths: `taxRateText`. */
+export const percentText = (bp: number) => taxRateText(bp * 100)
 
 /** "Nov 25, 2026" from an ISO date, without time-zone drift. */
 export function dateText(isoDate: string): string {

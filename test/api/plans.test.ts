@@ -20,7 +20,7 @@ const plan = (over: Record<string, unknown> = {}) => ({
   visitMonths: [4, 10],
   termsText: 'Cancel any time with 30 days notice.',
   isTaxable: true,
-  taxRateBp: 825,
+  taxRatePpm: 82_500,
   ...over,
 })
 
@@ -51,6 +51,12 @@ test('creates, reads, edits and archives a plan template', async () => {
   assert.equal((await get('/api/plans?archived=true')).json().items[0].id, created.id)
 })
 
+test("a plan taxed at New York City's 8.875% keeps the rate exactly", async () => {
+  const res = await post('/api/plans', plan({ taxRatePpm: 88_750 }))
+  assert.equal(res.statusCode, 201, res.body)
+  assert.equal((await get(`/api/plans/${res.json().id}`)).json().taxRatePpm, 88_750)
+})
+
 test('plan rules: each bad field is named and nothing is stored', async () => {
   const before = (await get('/api/plans?pageSize=200')).json().total
   const cases: [Record<string, unknown>, string[]][] = [
@@ -62,8 +68,9 @@ test('plan rules: each bad field is named and nothing is stored', async () => {
     [{ billingFrequency: 'quarterly', termMonths: 10 }, ['termMonths']],
     [{ visitMonths: [4, 4] }, ['visitMonths']],
     [{ visitMonths: [13, 1] }, ['visitMonths.0']],
-    [{ taxRateBp: 0 }, ['taxRateBp']],
-    [{ taxRateBp: 20000 }, ['taxRateBp']],
+    [{ taxRatePpm: 0 }, ['taxRatePpm']],
+    [{ taxRatePpm: 1_000_001 }, ['taxRatePpm']],
+    [{ taxRatePpm: 8.875 }, ['taxRatePpm']],
   ]
   for (const [over, fields] of cases) {
     const res = await post('/api/plans', plan(over))

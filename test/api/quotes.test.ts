@@ -62,6 +62,19 @@ test('totals are integer cents per billing period and per term, with one-time li
   assert.equal(open.json().revision.options[0].totals.perTermCents, null)
 })
 
+test("New York City's 8.875% sales tax is entered, stored, shown and applied exactly", async () => {
+  const body = quoteBody(customer, { taxRatePpm: 88_750, options: [{ ...quoteBody(customer).options[0], priceCents: 123456, extraLines: [] }] })
+  const res = await call('POST', '/api/quotes', body)
+  assert.equal(res.statusCode, 201, res.body)
+  assert.equal(res.json().revision.taxRatePpm, 88_750)
+  // $1,234.56 at 8.875% = 10956.72¢ → $109.57 (at a whole-basis-point 8.88% it was $109.63).
+  assert.deepEqual(res.json().revision.options[0].totals.perPeriod, { subtotalCents: 123456, taxableCents: 123456, taxCents: 10957, totalCents: 134413 })
+  const stored = await call('GET', `/api/quotes/${res.json().id}`)
+  assert.equal(stored.json().revision.taxRatePpm, 88_750)
+  const pdf = await call('GET', `/api/quotes/${res.json().id}/pdf`)
+  assert.match(pdfText(pdf.rawPayload), /Sales tax: 8\.875% on taxable lines/)
+})
+
 test('bad input gets 422 naming each field and stores nothing', async () => {
   const before = await count('quotes')
   const other = await createCustomer(t.app, h, 'Other Person', 'other@example.com')
@@ -75,7 +88,8 @@ test('bad input gets 422 naming each field and stores nothing', async () => {
     [{ ...base, options: [...base.options, { ...base.options[0], name: 'C' }, { ...base.options[0], name: 'D' }] }, ['options']],
     [{ ...base, options: [{ ...base.options[0], extraLines: [{ description: 'x', amountCents: 1.5, recurring: true, taxable: false }] }] }, ['options.0.extraLines.0.amountCents']],
     [{ ...base, startDate: '2027-02-30' }, ['startDate']],
-    [{ ...base, taxRateBp: 20000 }, ['taxRateBp']],
+    [{ ...base, taxRatePpm: 1_000_001 }, ['taxRatePpm']],
+    [{ ...base, taxRatePpm: 8.875 }, ['taxRatePpm']],
     [{ ...base, locationId: other.locationId }, ['locationId']],
     [{ ...base, expiresOn: '2001-01-01' }, ['expiresOn']],
     [{ ...base, startDate: '2099-01-01' }, ['startDate']],

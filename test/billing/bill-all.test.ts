@@ -35,7 +35,7 @@ const approvedCharges = async (orderIds: Set<string>) => (await h.ledger()).filt
 test('bills each due period once, charges it once, queues receipt and QuickBooks pushes', async () => {
   const c = await aCustomer(deps, 'Ana Müller', 'ana@example.com')
   const pm = await aCard(deps.db, deps.gateway, h.tokenize, c.id)
-  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: '2026-01-31', lines: monthly(4999), taxRateBp: 825 })
+  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: '2026-01-31', lines: monthly(4999), taxRatePpm: 82_500 })
   const first = await run('2026-03-31')
   assert.equal(first.status, 'completed')
   assert.equal(first.invoicesCreated, 3)
@@ -82,6 +82,14 @@ test('bills each due period once, charges it once, queues receipt and QuickBooks
   assert.equal(second.invoicesCreated, 0)
   assert.equal(second.charged, 0)
   assert.equal((await approvedCharges(new Set(attempts.map((a) => a.id)))).length, 3)
+})
+
+test("an agreement taxed at New York City's 8.875% is invoiced $109.57 tax on $1,234.56", async () => {
+  const c = await aCustomer(deps, 'Nyc Tax', null)
+  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: null, startDate: '2026-03-31', lines: monthly(123456), taxRatePpm: 88_750 })
+  await run('2026-03-31')
+  const inv = await deps.db.selectFrom('invoices').select(['subtotalCents', 'taxCents', 'totalCents']).where('agreementId', '=', agr).executeTakeFirstOrThrow()
+  assert.deepEqual([inv.subtotalCents, inv.taxCents, inv.totalCents].map(Number), [123456, 10957, 134413])
 })
 
 test('a second run while one is in progress is refused', async () => {

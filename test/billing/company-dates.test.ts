@@ -90,7 +90,7 @@ test('a quote sent on a New York evening is issued that day; the sign-up copy te
   now = new Date('2026-12-02T00:30:00Z') // Dec 1, 19:30 EST
   const c = await aCustomer(deps, 'Quincy Quote', 'quincy@example.com')
   const option = { name: 'Basic', description: '', planId: null, priceCents: 2999, isTaxable: false, billingFrequency: 'monthly' as const, termMonths: 12, visitsPerTerm: 2, visitMonths: [], extraLines: [] }
-  const input = { customerId: c.id, locationId: c.locationId, title: 'HVAC', startDate: '2026-12-15', expiresOn: '2026-12-31', taxRateBp: 0, termsText: 'Terms.', options: [option] }
+  const input = { customerId: c.id, locationId: c.locationId, title: 'HVAC', startDate: '2026-12-15', expiresOn: '2026-12-31', taxRatePpm: 0, termsText: 'Terms.', options: [option] }
   const quote = await createQuote(deps, input as Parameters<typeof createQuote>[1], null)
   await sendQuote(deps, quote.id, {}, null)
   assert.match(pdfText(await quotePdf(deps, await loadQuote(deps.db, quote.id))), /Issued: Dec 1, 2026/)

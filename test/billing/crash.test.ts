@@ -136,7 +136,7 @@ async function verify(through: string): Promise<{ invoices: number; approved: nu
     const payments = await db.db.selectFrom('payments').select(['invoiceId', 'amountCents', 'attemptId']).execute()
     const agreements = (await db.db
       .selectFrom('agreements')
-      .select(['id', 'customerId', 'name', 'startDate', 'billingIntervalMonths', 'endDate', 'termMonths', 'lines', 'taxRateBp'])
+      .select(['id', 'customerId', 'name', 'startDate', 'billingIntervalMonths', 'endDate', 'termMonths', 'lines', 'taxRatePpm'])
       .execute()) as unknown as BillableAgreement[]
 
     assert.equal(attempts.filter((a) => a.status === 'pending').length, 0, 'no attempt is left pending')

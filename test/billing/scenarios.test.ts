@@ -63,7 +63,7 @@ test('monthly, quarterly and annual agreements billed on the first of every mont
   const q = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: '2026-02-15', intervalMonths: 3, termMonths: 12, lines: monthly(9000) })
   const y = await anAgreement(deps.db, {
     customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: '2026-03-01', intervalMonths: 12,
-    lines: [...monthly(36000), { description: 'Setup', amountCents: 5000, recurring: false, taxable: false }], taxRateBp: 1000,
+    lines: [...monthly(36000), { description: 'Setup', amountCents: 5000, recurring: false, taxable: false }], taxRatePpm: 100_000,
   })
   const preview = await api('GET', '/api/billing/preview?through=2026-03-01')
   assert.equal(preview.status, 200)

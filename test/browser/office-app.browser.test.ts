@@ -3,7 +3,7 @@
  * - a wrong password shows an error; the right one logs in and shows name and role; logout works
  * - too many login attempts show the server's rate-limit message
  * - an unbuilt part of the product says so plainly, also when opened by URL
- * - a plan's dollar price and percent tax land as exact cents and basis points; archiving asks first
+ * - a plan's dollar price and percent tax (8.875%) land as exact cents and millionths; archiving asks first
  * - users: the server's duplicate-email error shows under the field; the last admin stays admin
  * - office users see company settings read-only
  * Customers are in office-customers.browser.test.ts. Every page is also checked for CSP
@@ -81,7 +81,7 @@ test('the Schedule page is the dispatch board, from the navigation and by URL', 
   await page.context().close()
 })
 
-test('creates a plan: dollars become exact cents, percent becomes basis points', async () => {
+test("creates a plan: dollars become exact cents, New York City's 8.875% an exact rate in millionths", async () => {
   const page = await office.newPage()
   await office.logIn(page, office.officeEmail)
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Plans' }).click()
@@ -96,20 +96,20 @@ test('creates a plan: dollars become exact cents, percent becomes basis points',
   await page.getByRole('group', { name: 'Visit months' }).getByLabel('Oct').check()
   await page.getByLabel('Terms and conditions').fill('Two visits a year.')
   await page.getByLabel('Taxable').check()
-  await page.getByLabel('Tax rate (%)').fill('8.25')
+  await page.getByLabel('Tax rate (%)').fill('8.875')
   await page.getByRole('button', { name: 'Create plan' }).click()
 
   await page.getByRole('heading', { name: 'Plans', level: 1 }).waitFor()
   const row = page.getByRole('row').filter({ hasText: 'Spring and fall tune-up' })
   await row.waitFor()
-  assert.match((await row.textContent()) ?? '', /\$1,234\.29.*Every 2 months.*12 months.*2 \(Apr, Oct\).*8\.25%/)
+  assert.match((await row.textContent()) ?? '', /\$1,234\.29.*Every 2 months.*12 months.*2 \(Apr, Oct\).*8\.875%/)
   const plan = await office.app.deps.db.selectFrom('plans').selectAll().where('name', '=', 'Spring and fall tune-up').executeTakeFirstOrThrow()
   assert.equal(plan.priceCents, 123429)
   assert.equal(plan.billingFrequency, 'every_n_months')
   assert.equal(plan.billingIntervalMonths, 2)
   assert.equal(plan.termMonths, 12)
   assert.deepEqual(plan.visitMonths, [4, 10])
-  assert.equal(plan.taxRateBp, 825)
+  assert.equal(plan.taxRatePpm, 88_750)
 
   // Open-ended plans store no term.
   await page.getByRole('link', { name: 'New plan' }).click()

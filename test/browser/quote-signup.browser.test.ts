@@ -34,7 +34,7 @@ before(async () => {
     method: 'POST',
     url: '/api/plans',
     headers: h,
-    payload: { name: 'Comfort Club', priceCents: 2500, billingFrequency: 'monthly', termMonths: 12, visitsPerTerm: 2, visitMonths: [4, 10], termsText: 'Two tune-ups a year. 30 days notice to cancel.', isTaxable: true, taxRateBp: 700 },
+    payload: { name: 'Comfort Club', priceCents: 2500, billingFrequency: 'monthly', termMonths: 12, visitsPerTerm: 2, visitMonths: [4, 10], termsText: 'Two tune-ups a year. 30 days notice to cancel.', isTaxable: true, taxRatePpm: 70_000 },
   })
   assert.equal(plan.statusCode, 201, plan.body)
   await createCustomer(t.app, h, 'Grace Hopper', 'grace@example.com')

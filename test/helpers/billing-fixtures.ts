@@ -56,7 +56,7 @@ export interface AgreementSpec {
   termMonths?: number | null
   endDate?: string | null
   lines?: PricedLine[]
-  taxRateBp?: number
+  taxRatePpm?: number
   status?: 'active' | 'pending_approval' | 'suspended' | 'closed'
   name?: string
 }
@@ -78,7 +78,7 @@ export async function anAgreement(db: Db, spec: AgreementSpec): Promise<string> 
       termMonths: spec.termMonths ?? null,
       endDate: spec.endDate ?? null,
       lines: JSON.stringify(spec.lines ?? monthly(5000)),
-      taxRateBp: spec.taxRateBp ?? 0,
+      taxRatePpm: spec.taxRatePpm ?? 0,
       paymentMethodId: spec.paymentMethodId,
       quoteId: null,
       planId: null,
@@ -131,7 +131,7 @@ export async function seedAgreements(
               termMonths: null,
               endDate: null,
               lines: JSON.stringify(monthly(opts.amountCents(i))),
-              taxRateBp: 0,
+              taxRatePpm: 0,
               paymentMethodId: pm.id,
               quoteId: null,
               planId: null,

@@ -34,7 +34,7 @@ export function quoteBody(c: TestCustomer, over: Record<string, unknown> = {}) {
     title: 'HVAC maintenance',
     startDate: inDays(7),
     expiresOn: inDays(30),
-    taxRateBp: 825,
+    taxRatePpm: 82_500,
     termsText: 'Twice-yearly tune-ups. Cancel any time with 30 days notice.',
     options: [
       {

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { basisPointsToPercentText, centsToDollarText, parseDollars, parsePercent, dollarField } from '../../web/src/money.ts'
+import { centsToDollarText, parseDollars, parseTaxRate, taxRateDigits, dollarField } from '../../web/src/money.ts'
 
 test('dollar text becomes exact integer cents', () => {
   const cases: [string, number | null][] = [
@@ -16,12 +16,16 @@ test('cents print back as the dollar text they came from', () => {
   assert.equal(centsToDollarText(123450), '1234.50')
 })
 
-test('percent text becomes basis points and back', () => {
-  const cases: [string, number | null][] = [['8.25', 825], ['8.25%', 825], ['7', 700], ['0.5', 50], ['100', 10000], ['8.255', null], ['', null], ['x', null]]
-  for (const [text, bp] of cases) assert.equal(parsePercent(text), bp, text)
-  assert.equal(basisPointsToPercentText(825), '8.25')
-  assert.equal(basisPointsToPercentText(800), '8')
-  assert.equal(basisPointsToPercentText(50), '0.5')
+test("percent text becomes an exact rate in millionths and back, New York City's 8.875% included", () => {
+  const cases: [string, number | null][] = [
+    ['8.875', 88_750], ['8.875%', 88_750], ['8.25', 82_500], ['7', 70_000], ['0.5', 5_000], ['4.7125', 47_125], ['100', 1_000_000],
+    ['8.87501', null], ['100.5', null], ['', null], ['x', null], ['-1', null], ['1e1', null],
+  ]
+  for (const [text, ppm] of cases) assert.equal(parseTaxRate(text), ppm, text)
+  assert.equal(taxRateDigits(88_750), '8.875')
+  assert.equal(taxRateDigits(80_000), '8')
+  assert.equal(taxRateDigits(5_000), '0.5')
+  assert.equal(taxRateDigits(47_125), '4.7125')
 })
 
 test('a required dollar field gives cents or the reason it is not an amount', () => {

@@ -1,5 +1,5 @@
 /**
- * Dollars and percents typed by people ↔ the integer cents and basis points the API stores.
+ * Dollars and percents typed by people ↔ the integer cents and tax rates in millionths the API stores.
  * NOTE: parsing works on the digits as text, never `parseFloat(x) * 100`, so "0.29" is 29 cents
  * and not 28.999999999999996.
  */
@@ -32,15 +32,5 @@ export function centsToDollarText(cents: number): string {
 /** 123450 → "$1,234.50" (the server's formatter, so emails, PDFs and pages agree). */
 export { formatUsd } from '../../src/domain/money.ts'
 
-/** "8.25" or "8.25%" → 825 basis points; null when not a percent with at most two decimals. */
-export function parsePercent(text: string): number | null {
-  const match = /^(\d{1,3})(?:\.(\d{1,2}))?\s*%?$/.exec(text.trim())
-  if (!match) return null
-  return Number(`${match[1]}${(match[2] ?? '').padEnd(2, '0')}`)
-}
-
-/** 825 → "8.25", 800 → "8". */
-export function basisPointsToPercentText(bp: number): string {
-  const frac = String(bp % 100).padStart(2, '0').replace(/0+$/, '')
-  return frac ? `${Math.trunc(bp / 100)}.${frac}` : String(Math.trunc(bp / 100))
-}
+/** "8.875" or "8.875%" ↔ 88,750 millionths (the server's rules, src/domain/tax-rate.ts). */
+export { parseTaxRate, taxRateDigits } from '../../src/domain/tax-rate.ts'

@@ -3,7 +3,8 @@ import { IconCheck } from '@tabler/icons-react'
 import { useState } from 'react'
 import { RejectAgreementInput, type AgreementDto } from '../../../src/contracts/agreements.ts'
 import { paymentMethodText } from '../../../src/domain/payment-method.ts'
-import { dateText, percentText, quoteLabel, termText, usd } from '../../../src/domain/quote-text.ts'
+import { dateText, quoteLabel, termText, usd } from '../../../src/domain/quote-text.ts'
+import { taxRateText } from '../../../src/domain/tax-rate.ts'
 import { api, errorMessage } from '../api.ts'
 import { ConfirmButton } from '../confirm-button.tsx'
 import { TextAreaField } from '../fields.tsx'
@@ -180,7 +181,7 @@ export function AgreementDetailPage({ id }: { id: string }) {
       <dl className="facts totals">
         <dt>Each bill</dt>
         <dd>
-          {usd(a.totals.perPeriod.totalCents)} ({usd(a.totals.perPeriod.subtotalCents)} + {usd(a.totals.perPeriod.taxCents)} tax at {percentText(a.taxRateBp)})
+          {usd(a.totals.perPeriod.totalCents)} ({usd(a.totals.perPeriod.subtotalCents)} + {usd(a.totals.perPeriod.taxCents)} tax at {taxRateText(a.taxRatePpm)})
         </dd>
         <dt>First bill</dt>
         <dd>{usd(a.totals.firstPeriod.totalCents)}</dd>

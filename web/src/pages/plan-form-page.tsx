@@ -5,7 +5,7 @@ import { api, errorMessage, type FieldErrors } from '../api.ts'
 import { ConfirmButton } from '../confirm-button.tsx'
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../fields.tsx'
 import { FormActions, FormErrors, SubmitButton, useForm } from '../forms.tsx'
-import { basisPointsToPercentText, centsToDollarText, dollarField, parsePercent } from '../money.ts'
+import { centsToDollarText, dollarField, parseTaxRate, taxRateDigits } from '../money.ts'
 import { useNotice } from '../notice.tsx'
 import { ErrorNote, LoadState, Page } from '../page.tsx'
 import { Link, navigate } from '../router.tsx'
@@ -38,7 +38,7 @@ const draftOf = (p: PlanDto): PlanDraft => ({
   name: p.name, description: p.description, price: centsToDollarText(p.priceCents), billingFrequency: p.billingFrequency,
   interval: String(p.billingIntervalMonths), term: p.termMonths === null ? '' : String(p.termMonths), openEnded: p.termMonths === null,
   visits: String(p.visitsPerTerm), visitMonths: p.visitMonths, termsText: p.termsText, isTaxable: p.isTaxable,
-  taxRate: p.isTaxable ? basisPointsToPercentText(p.taxRateBp) : '',
+  taxRate: p.isTaxable ? taxRateDigits(p.taxRatePpm) : '',
 })
 
 /** '' → undefined (required error), digits → number, anything else → NaN (type error). */
@@ -50,8 +50,8 @@ function toInput(d: PlanDraft): { input: unknown; errors: FieldErrors } {
   const price = dollarField(d.price)
   if (price.error) errors.priceCents = price.error
   const priceCents = price.cents
-  const taxRateBp = d.isTaxable && d.taxRate.trim() !== '' ? parsePercent(d.taxRate) : 0
-  if (taxRateBp === null) errors.taxRateBp = 'must be a percent like 8.25 (at most two decimals)'
+  const taxRatePpm = d.isTaxable && d.taxRate.trim() !== '' ? parseTaxRate(d.taxRate) : 0
+  if (taxRatePpm === null) errors.taxRatePpm = 'must be a percent from 0 to 100 like 8.875 (at most four decimals)'
   const input = {
     name: d.name,
     description: d.description,
@@ -64,7 +64,7 @@ function toInput(d: PlanDraft): { input: unknown; errors: FieldErrors } {
     visitMonths: d.visitMonths,
     termsText: d.termsText,
     isTaxable: d.isTaxable,
-    taxRateBp: taxRateBp ?? 0,
+    taxRatePpm: taxRatePpm ?? 0,
   }
   return { input, errors }
 }
@@ -141,7 +141,7 @@ export function PlanFormPage({ id }: { id?: string }) {
         <TextAreaField label="Terms and conditions" name="termsText" rows={6} value={draft.termsText} onChange={set('termsText')} errors={e} />
         <div className="grid">
           <CheckboxField label="Taxable" name="isTaxable" checked={draft.isTaxable} onChange={set('isTaxable')} errors={e} />
-          {draft.isTaxable && <TextField label="Tax rate (%)" name="taxRateBp" inputMode="decimal" hint="e.g. 8.25" value={draft.taxRate} onChange={set('taxRate')} errors={e} />}
+          {draft.isTaxable && <TextField label="Tax rate (%)" name="taxRatePpm" inputMode="decimal" hint="e.g. 8.875" value={draft.taxRate} onChange={set('taxRate')} errors={e} />}
         </div>
         <FormActions>
           <SubmitButton saving={form.saving}>{id ? 'Save plan' : 'Create plan'}</SubmitButton>

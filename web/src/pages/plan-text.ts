@@ -1,5 +1,5 @@
 import type { PlanDto } from '../../../src/contracts/plans.ts'
-import { basisPointsToPercentText } from '../money.ts'
+import { taxRateText } from '../../../src/domain/tax-rate.ts'
 import { FREQUENCY_LABELS, MONTHS } from '../strings.ts'
 
 /** Short descriptions of a plan's settings for lists. */
@@ -11,4 +11,4 @@ export const describeTerm = (termMonths: number | null) => (termMonths === null 
 export const describeVisits = (p: Pick<PlanDto, 'visitsPerTerm' | 'visitMonths'>) =>
   p.visitsPerTerm === 0 ? 'None' : `${p.visitsPerTerm}${p.visitMonths.length ? ` (${p.visitMonths.map((m) => MONTHS[m - 1]).join(', ')})` : ''}`
 
-export const describeTax = (p: Pick<PlanDto, 'isTaxable' | 'taxRateBp'>) => (p.isTaxable ? `${basisPointsToPercentText(p.taxRateBp)}%` : 'Not taxable')
+export const describeTax = (p: Pick<PlanDto, 'isTaxable' | 'taxRatePpm'>) => (p.isTaxable ? taxRateText(p.taxRatePpm) : 'Not taxable')

@@ -6,7 +6,7 @@ import { MAX_OPTIONS, QuoteInput, type QuoteDto } from '../../../src/contracts/q
 import { api, type FieldErrors } from '../api.ts'
 import { Field, SelectField, TextAreaField, TextField } from '../fields.tsx'
 import { FormErrors, SubmitButton, useForm } from '../forms.tsx'
-import { basisPointsToPercentText, centsToDollarText, dollarField, parsePercent } from '../money.ts'
+import { centsToDollarText, dollarField, parseTaxRate, taxRateDigits } from '../money.ts'
 import { useNotice } from '../notice.tsx'
 import { LoadState, Page } from '../page.tsx'
 import { Link, navigate, useLocation } from '../router.tsx'
@@ -45,7 +45,7 @@ const draftOf = (q: QuoteDto): QuoteDraft => ({
   title: q.revision.title,
   startDate: q.revision.startDate,
   expiresOn: q.revision.expiresOn,
-  taxRate: q.revision.taxRateBp ? basisPointsToPercentText(q.revision.taxRateBp) : '',
+  taxRate: q.revision.taxRatePpm ? taxRateDigits(q.revision.taxRatePpm) : '',
   termsText: q.revision.termsText,
   options: q.revision.options.map((o) => ({
     planId: o.planId ?? '', name: o.name, description: o.description, price: centsToDollarText(o.priceCents), isTaxable: o.isTaxable,
@@ -65,15 +65,15 @@ function toInput(d: QuoteDraft): { input: unknown; errors: FieldErrors } {
     if (field.error) errors[path] = field.error
     return field.cents ?? 0
   }
-  const taxRateBp = d.taxRate.trim() === '' ? 0 : parsePercent(d.taxRate)
-  if (taxRateBp === null) errors.taxRateBp = 'must be a percent like 8.25 (at most two decimals)'
+  const taxRatePpm = d.taxRate.trim() === '' ? 0 : parseTaxRate(d.taxRate)
+  if (taxRatePpm === null) errors.taxRatePpm = 'must be a percent from 0 to 100 like 8.875 (at most four decimals)'
   const input = {
     customerId: d.customerId,
     locationId: d.locationId,
     title: d.title,
     startDate: d.startDate,
     expiresOn: d.expiresOn,
-    taxRateBp: taxRateBp ?? 0,
+    taxRatePpm: taxRatePpm ?? 0,
     termsText: d.termsText,
     options: d.options.map((o, i) => ({
       name: o.name,
@@ -162,7 +162,7 @@ export function QuoteFormPage({ id }: { id?: string }) {
       ...draft,
       options: draft.options.map((x, k) => (k === i ? o : x)),
       termsText: draft.termsText || plan.termsText,
-      taxRate: draft.taxRate || (plan.isTaxable ? basisPointsToPercentText(plan.taxRateBp) : ''),
+      taxRate: draft.taxRate || (plan.isTaxable ? taxRateDigits(plan.taxRatePpm) : ''),
     })
   }
 
@@ -207,7 +207,7 @@ export function QuoteFormPage({ id }: { id?: string }) {
           <Field label="Offer expires on" name="expiresOn" errors={e}>
             {(c) => <input {...c} type="date" value={draft.expiresOn} onChange={(ev) => set('expiresOn')(ev.target.value)} />}
           </Field>
-          <TextField label="Tax rate (%)" name="taxRateBp" inputMode="decimal" hint="on taxable items, e.g. 8.25" value={draft.taxRate} onChange={set('taxRate')} errors={e} />
+          <TextField label="Tax rate (%)" name="taxRatePpm" inputMode="decimal" hint="on taxable items, e.g. 8.875" value={draft.taxRate} onChange={set('taxRate')} errors={e} />
         </div>
         {plans.error && <p className="form-error">{plans.error}</p>}
         {draft.options.map((o, i) => (

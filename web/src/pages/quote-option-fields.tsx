@@ -4,7 +4,7 @@ import { optionTotals } from '../../../src/domain/quote-pricing.ts'
 import { perPeriodText, usd } from '../../../src/domain/quote-text.ts'
 import type { FieldErrors } from '../api.ts'
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../fields.tsx'
-import { parseDollars, parsePercent } from '../money.ts'
+import { parseDollars, parseTaxRate } from '../money.ts'
 import { FREQUENCY_LABELS, MONTHS } from '../strings.ts'
 
 /** What the person typed, as text, until it is converted to the contract's numbers. */
@@ -50,12 +50,12 @@ function MonthBoxes({ name, value, onChange, error }: { name: string; value: num
 /** Live totals for an option as typed; nothing when a number is not readable yet. */
 function OptionPreview({ option: o, taxRate }: { option: OptionDraft; taxRate: string }) {
   const price = parseDollars(o.price)
-  const bp = taxRate.trim() === '' ? 0 : parsePercent(taxRate)
+  const rate = taxRate.trim() === '' ? 0 : parseTaxRate(taxRate)
   const lines = o.extraLines.map((l) => ({ ...l, amountCents: parseDollars(l.amount) }))
   const interval = o.billingFrequency === 'every_n_months' ? Number(o.interval) : FREQUENCY_MONTHS[o.billingFrequency]
   const term = o.openEnded ? null : Number(o.term)
-  if (price === null || bp === null || lines.some((l) => l.amountCents === null) || !(interval >= 1) || (term !== null && !(term >= 1))) return null
-  const t = optionTotals({ name: o.name, priceCents: price, isTaxable: o.isTaxable, billingIntervalMonths: interval, termMonths: term, extraLines: lines.map((l) => ({ ...l, amountCents: l.amountCents! })) }, bp)
+  if (price === null || rate === null || lines.some((l) => l.amountCents === null) || !(interval >= 1) || (term !== null && !(term >= 1))) return null
+  const t = optionTotals({ name: o.name, priceCents: price, isTaxable: o.isTaxable, billingIntervalMonths: interval, termMonths: term, extraLines: lines.map((l) => ({ ...l, amountCents: l.amountCents! })) }, rate)
   const per = perPeriodText({ billingFrequency: o.billingFrequency, billingIntervalMonths: interval })
   return (
     <p className="preview" aria-live="polite">

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react'
 import type { PricedLineDto, QuoteOptionDto, QuoteRevisionDto } from '../../../src/contracts/quotes.ts'
-import { dateText, percentText, perPeriodText, termText, usd, visitsText } from '../../../src/domain/quote-text.ts'
+import { dateText, perPeriodText, termText, usd, visitsText } from '../../../src/domain/quote-text.ts'
+import { taxRateText } from '../../../src/domain/tax-rate.ts'
 
 /** One option: its lines, the bill per period, the first bill and the term total. */
 export function QuoteOptionCard({ option, count, header }: { option: QuoteOptionDto; count: number; header?: ReactNode }) {
@@ -72,7 +73,7 @@ export function RevisionFacts({ revision }: { revision: Omit<QuoteRevisionDto, '
       <dt>Offer valid until</dt>
       <dd>{dateText(revision.expiresOn)}</dd>
       <dt>Sales tax</dt>
-      <dd>{revision.taxRateBp > 0 ? `${percentText(revision.taxRateBp)} on taxable items` : 'None'}</dd>
+      <dd>{revision.taxRatePpm > 0 ? `${taxRateText(revision.taxRatePpm)} on taxable items` : 'None'}</dd>
     </dl>
   )
 }
