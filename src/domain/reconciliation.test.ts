@@ -78,6 +78,9 @@ describe('reconcile', () => {
     assert.deepEqual(r.mismatches.map((m) => [m.kind, m.day, m.paymentId]), [['bank_payment_returned', '2026-12-02', 'p01']])
     assert.match(r.mismatches[0]!.message, /R01 Insufficient Funds/)
     assert.equal(r.days[1]!.mismatches, 1)
+    // Once applied the payment is void here though the gateway settled it: the return says why.
+    const applied = run({ books: [{ ...a, voided: true, amountCents: 0 }], settled: [settled('refp01')], returns: [{ gatewayRef: 'refp01', amountCents: 5000, returnedOn: '2026-12-02', returnCode: 'R01', returnReason: 'Insufficient Funds' }], ledger: null })
+    assert.deepEqual(kinds(applied), ['bank_payment_returned'])
   })
 
   test('without the gateway its column is empty and nothing is compared with it', () => {

@@ -130,6 +130,7 @@ export function reconcile(input: ReconcileInput): Reconciliation {
   const byRef = new Map(input.books.filter((p) => p.gatewayRef).map((p) => [p.gatewayRef!, p]))
   const refundRefs = new Map(input.refunds.map((r) => [r.gatewayRef, r]))
   const settledRefs = new Map((input.settled ?? []).map((s) => [s.gatewayRef, s]))
+  const returnedRefs = new Set(input.returns.map((r) => r.gatewayRef))
   const add = (m: Omit<Mismatch, 'paymentId' | 'invoiceNumber' | 'gatewayRef' | 'ledgerId' | 'bookCents' | 'otherCents'> & Partial<Mismatch>) =>
     mismatches.push({ paymentId: null, invoiceNumber: null, gatewayRef: null, ledgerId: null, bookCents: null, otherCents: null, ...m })
   const days = new Map(input.days.map((d) => [d, { day: d, gateway: input.settled ? side() : null, books: side(), ledger: input.ledger ? side() : null, mismatches: 0 }]))
@@ -147,6 +148,8 @@ export function reconcile(input: ReconcileInput): Reconciliation {
         message: `The gateway settled ${formatUsd(s.amountCents)} (ref ${s.gatewayRef}${s.orderId ? `, order ${s.orderId}` : ''}) that no payment in Servicebook carries${inv ? ` (a charge for invoice ${inv.number})` : ''}`,
         link: inv ? { label: `Open invoice ${inv.number}`, href: `/agreements/${inv.agreementId}` } : { label: 'Open billing', href: '/billing' },
       })
+    } else if (p.voided && returnedRefs.has(s.gatewayRef)) {
+      // Settled, then returned by the bank: the return (listed below) is why it is void here.
     } else if (p.voided) {
       add({
         kind: 'amount_differs', day, ...ids(p), otherCents: s.amountCents, bookCents: 0,

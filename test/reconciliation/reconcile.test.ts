@@ -124,6 +124,12 @@ test('a returned bank payment is reversed and enters the failed-payment flow onc
   assert.deepEqual(notices.map((n) => [n.kind, n.toAddress]), [['billing.payment_failed', 'eve@example.com']])
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from ach_returns where payment_id = ${eve.id}`.execute(deps.db)
   assert.equal(rows[0]!.n, 1)
+
+  // Later, with the sandbox's funding for the return day gone from view (the bank told us on an
+  // earlier day), the settled-then-voided payment is still explained by the applied return.
+  const blind = { reports: { settledOn: (d: string) => h.gateway.settledOn(d), fundedOn: async () => ({ status: 'ok' as const, value: [] }) }, ledger: null }
+  const later = await reconcileDays(deps, blind, { from: today, to: today })
+  assert.deepEqual(later.mismatches.filter((m) => m.paymentId === eve.id).map((m) => m.kind), ['bank_payment_returned'])
 })
 
 test('a gateway whose reports cannot be read is left out and said so, not taken as an empty day', async () => {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { AppError, validationError } from '../../domain/errors.ts'
 import { addDaysIso } from '../../domain/iso-date.ts'
 import { reconcile, type BookPayment, type DayRow, type GatewayReturn, type GatewaySettled, type LedgerPaymentRow, type Mismatch } from '../../domain/reconciliation.ts'
@@ -69,6 +70,8 @@ export async function reconcileDays(deps: ServiceDeps, sides: ReconcileSides, ra
   const settledRefs = new Set((settled ?? []).map((s) => s.gatewayRef))
   if (settled) await lookUpUnsettled(deps, books.filter((b) => !b.voided && b.method !== 'offline' && b.gatewayRef && !settledRefs.has(b.gatewayRef)), today)
 
+  // Returns applied by an earlier run (reported on a day outside this range) still explain a settled payment now void.
+  const earlierReturns = await appliedReturns(deps, books.flatMap((b) => (b.voided && b.gatewayRef ? [b.gatewayRef] : [])))
   let ledger: LedgerPaymentRow[] | null = null
   if (sides.ledger) {
     const listed = await sides.ledger.listPayments({ from: addDaysIso(from, -3), to: addDaysIso(to, 3) })
@@ -81,7 +84,7 @@ export async function reconcileDays(deps: ServiceDeps, sides: ReconcileSides, ra
     books,
     refunds: refunds.map((r) => ({ paymentId: r.paymentId, gatewayRef: r.gatewayRef!, amountCents: Number(r.amountCents) })),
     settled: settled && settled.map((s): GatewaySettled => ({ ...s, invoice: attempts.get(s.gatewayRef) ?? (s.orderId ? attempts.get(`order:${s.orderId}`) : null) ?? null })),
-    returns: returns.map((r): GatewayReturn => ({ gatewayRef: r.gatewayRef, amountCents: r.amountCents, returnedOn: r.returnedOn, returnCode: r.returnCode, returnReason: r.returnReason })),
+    returns: [...returns.map((r): GatewayReturn => ({ gatewayRef: r.gatewayRef, amountCents: r.amountCents, returnedOn: r.returnedOn, returnCode: r.returnCode, returnReason: r.returnReason })), ...earlierReturns.filter((e) => !returns.some((r) => r.gatewayRef === e.gatewayRef))],
     ledger,
   })
   return { from, to, ...result, returnsApplied, ledgerConnected: ledger !== null, warnings }
@@ -114,6 +117,14 @@ function dayList(from: string, to: string): string[] {
   const out: string[] = []
   for (let d = from; d <= to && out.length <= MAX_DAYS + 2; d = addDaysIso(d, 1)) out.push(d)
   return out
+}
+
+async function appliedReturns(deps: ServiceDeps, refs: string[]): Promise<GatewayReturn[]> {
+  if (refs.length === 0) return []
+  const { rows } = await sql<{ gatewayRef: string; amountCents: string | number; returnedOn: string | Date; returnCode: string; returnReason: string }>`
+    select gateway_ref as "gatewayRef", amount_cents as "amountCents", returned_on::text as "returnedOn", return_code as "returnCode", return_reason as "returnReason"
+    from ach_returns where gateway_ref = any(${refs}::text[])`.execute(deps.db)
+  return rows.map((r) => ({ gatewayRef: r.gatewayRef, amountCents: Number(r.amountCents), returnedOn: String(r.returnedOn).slice(0, 10), returnCode: r.returnCode, returnReason: r.returnReason }))
 }
 
 type BankReturn = Extract<FundingEntry, { kind: 'bank_return' }>
