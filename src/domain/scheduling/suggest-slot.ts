@@ -119,7 +119,9 @@ export function suggestSlots(input: SuggestInput): SuggestResult {
     const byDate = new Map<string, Stop[]>()
     for (const b of [...t.busy].sort((x, y) => x.start - y.start)) {
       const date = clock.dateOf(b.start)
-      byDate.set(date, [...(byDate.get(date) ?? []), b])
+      const list = byDate.get(date)
+      if (list) list.push(b)
+      else byDate.set(date, [b])
     }
     for (let date = first; date <= visit.windowEnd; date = addDays(date, 1)) {
       if (dayOffOn(t.daysOff, date)) continue

@@ -6,7 +6,7 @@ import { assertWorkOrder, onHold, TECHNICIAN_LIST } from '../../domain/work-orde
 import type { ServiceDeps } from '../deps.ts'
 import { technicianRepository } from '../technicians/technician-repository.ts'
 import { companyClock } from './visit-access.ts'
-import { heldByOf } from './visit-repository.ts'
+import { heldByOf, stopsInRange } from './visit-repository.ts'
 
 /** Suggest: the free qualified technician and slot adding the least travel (rules in domain/scheduling/suggest-slot.ts). */
 
@@ -33,22 +33,21 @@ export async function suggestForVisit(deps: ServiceDeps, visitId: string, opts: 
   const last = [v.windowEnd, addDays(first, SUGGEST_MAX_DAYS - 1)].sort()[0]!
   const technicians = await technicianRepository.list(deps.db, { activeOnly: true })
   const busy =
-    first > last || technicians.length === 0
+    first > last
       ? []
-      : await deps.db
-          .selectFrom('workOrders as w')
-          .innerJoin('customerLocations as l', 'l.id', 'w.locationId')
-          .select(['w.id', 'w.technicianId', 'w.scheduledStart', 'w.scheduledEnd', 'l.latitude', 'l.longitude', 'l.postalCode'])
-          .where('w.technicianId', 'in', technicians.map((t) => t.id))
-          .where('w.scheduledStart', '>=', new Date(clock.at(addDays(first, -1))))
-          .where('w.scheduledStart', '<', new Date(clock.at(addDays(last, 1))))
-          .where('w.status', 'in', [...TECHNICIAN_LIST])
-          .where('w.id', '!=', visitId)
-          .execute()
+      : await stopsInRange(deps.db, {
+          technicianIds: technicians.map((t) => t.id),
+          from: new Date(clock.at(addDays(first, -1))),
+          to: new Date(clock.at(addDays(last, 1))),
+          statuses: TECHNICIAN_LIST,
+          exclude: visitId,
+        })
   const stopsOf = new Map<string, Stop[]>()
   for (const b of busy) {
-    const stop = { id: b.id, start: b.scheduledStart!.getTime(), end: b.scheduledEnd!.getTime(), place: { latitude: b.latitude, longitude: b.longitude, postalCode: b.postalCode } }
-    stopsOf.set(b.technicianId!, [...(stopsOf.get(b.technicianId!) ?? []), stop])
+    const stop = { id: b.id, start: b.start, end: b.end, place: { latitude: b.latitude, longitude: b.longitude, postalCode: b.postalCode } }
+    const list = stopsOf.get(b.technicianId)
+    if (list) list.push(stop)
+    else stopsOf.set(b.technicianId, [stop])
   }
   const candidates: CandidateTechnician[] = technicians.map((t) => ({
     ...t,

@@ -226,3 +226,16 @@ export async function busyAround(db: Db, o: { technicianId: string; from: Date; 
   const rows = await q.execute()
   return rows.map((r) => ({ id: r.id, start: r.scheduledStart!.getTime(), end: r.scheduledEnd!.getTime(), label: `${r.customerName}: ${r.description}` }))
 }
+
+/** Visits holding time of the given technicians from `from` to `to` (by start), with where they are: what a suggestion plans around. */
+export async function stopsInRange(db: Db, o: { technicianIds: readonly string[]; from: Date; to: Date; statuses: SlotStatuses; exclude: string }) {
+  if (o.technicianIds.length === 0) return []
+  const { rows } = await sql<{ stops: string }>`
+    select coalesce(json_agg(s), '[]')::text as stops from (
+      select w.id, w.technician_id as "technicianId", (extract(epoch from w.scheduled_start) * 1000)::float8 as start,
+        (extract(epoch from w.scheduled_end) * 1000)::float8 as "end", l.latitude, l.longitude, l.postal_code as "postalCode"
+      from work_orders w join customer_locations l on l.id = w.location_id
+      where w.technician_id in (${sql.join([...o.technicianIds])}) and w.scheduled_start >= ${o.from} and w.scheduled_start < ${o.to}
+        and w.status in (${sql.join([...o.statuses])}) and w.id <> ${o.exclude}) s`.execute(db)
+  return JSON.parse(rows[0]!.stops) as { id: string; technicianId: string; start: number; end: number; latitude: number | null; longitude: number | null; postalCode: string }[]
+}
