@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { AxeBuilder } from '@axe-core/playwright'
 import type { Page } from 'playwright-core'
-import { loginHeaders } from '../helpers/test-app.ts'
+import { loginHeaders, TEST_PASSWORD } from '../helpers/test-app.ts'
 import { aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
 import { quoteBody } from '../helpers/quote-fixtures.ts'
 import { startOfficeBrowser, type OfficeBrowser } from './office-browser.ts'
@@ -28,12 +28,29 @@ before(async () => {
   const quote = await office.app.app.inject({ method: 'POST', url: '/api/quotes', headers, payload: quoteBody({ id: customer.id, locationId: customer.locationId, email: 'x@example.com' }) })
   assert.equal(quote.statusCode, 201, quote.body)
   paths.quote = `/quotes/${quote.json().id}`
+  // Scheduling (issue 11): a technician with a visit on today's board, and one unscheduled.
+  const admin = await loginHeaders(office.app.app, office.adminEmail)
+  const hours = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ start: '00:00', end: '23:59' }]]))
+  const tech = await office.app.app.inject({ method: 'POST', url: '/api/technicians', headers: admin, payload: { name: 'Maximiliana Featherstonehaugh', email: 'tech@example.com', password: TEST_PASSWORD, workingHours: hours, skills: ['hvac'] } })
+  assert.equal(tech.statusCode, 201, tech.body)
+  paths.technician = `/technicians/${tech.json().id}`
+  const today = new Date().toISOString().slice(0, 10)
+  for (const description of ['Annual furnace inspection and filter replacement', 'Thermostat check']) {
+    const v = await office.app.app.inject({ method: 'POST', url: '/api/visits', headers, payload: { customerId: customer.id, locationId: customer.locationId, description, windowStart: today, windowEnd: today } })
+    assert.equal(v.statusCode, 201, v.body)
+    if (description === 'Thermostat check') {
+      const start = new Date(Date.now() + 3_600_000).toISOString()
+      const s = await office.app.app.inject({ method: 'POST', url: `/api/visits/${v.json().id}/schedule`, headers, payload: { technicianId: tech.json().id, start, confirm: true } })
+      assert.equal(s.statusCode, 200, s.body)
+      paths.visit = `/visits/${v.json().id}`
+    }
+  }
 })
 after(async () => {
   await office?.close()
 })
 
-const MAIN_PAGES = () => ['/', '/customers', paths.customer, '/customers/new', '/plans', '/plans/new', '/quotes', paths.quote, '/quotes/new', '/agreements', paths.agreement, '/billing', '/notifications', '/settings', '/settings/emails']
+const MAIN_PAGES = () => ['/', '/customers', paths.customer, '/customers/new', '/plans', '/plans/new', '/quotes', paths.quote, '/quotes/new', '/agreements', paths.agreement, '/billing', '/notifications', '/settings', '/settings/emails', '/schedule', '/schedule?view=day', '/technicians', '/technicians/new', paths.technician]
 
 async function phonePage(): Promise<Page> {
   const page = await office.newPage()
@@ -124,4 +141,19 @@ test('the main pages have no serious or critical accessibility violations (axe-c
     assert.deepEqual(found, [])
     await page.context().close()
   }
+})
+
+test("the technician's own pages at 390 px: no sideways scroll, no serious or critical axe violations", async () => {
+  const page = await phonePage()
+  await office.logIn(page, 'tech@example.com')
+  const found: string[] = []
+  for (const path of ['/', paths.visit]) {
+    await open(page, path)
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${path} scrolls sideways at 390 px`)
+    const { violations } = await new AxeBuilder({ page }).analyze()
+    for (const v of violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) found.push(`${path}: ${v.id} ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+  }
+  await page.getByText('Thermostat check').first().waitFor()
+  assert.deepEqual(found, [])
+  await page.context().close()
 })

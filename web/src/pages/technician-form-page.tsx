@@ -107,7 +107,7 @@ export function TechnicianFormPage({ id }: { id?: string }) {
             )}
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
               <TextField label="Skills" name="skills" value={s.skills} onChange={(v) => set('skills', v)} errors={errors} hint="Comma-separated, e.g. hvac, plumbing" />
-              <ColorInput id="f-color" name="color" data-field="color" label="Colour on the board" value={s.color} onChange={(v) => set('color', v)} error={errors.color && `Colour ${errors.color}`} format="hex" />
+              <ColorInput id="f-color" name="color" data-field="color" label="Colour on the board" value={s.color} onChange={(v) => set('color', v)} error={errors.color && `Colour ${errors.color}`} format="hex" withEyeDropper={false} />
             </SimpleGrid>
             <Fieldset legend="Working hours (company time zone)">
               <SimpleGrid cols={{ base: 1, sm: 2 }}>

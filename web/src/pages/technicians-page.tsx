@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, ColorSwatch, Group } from '@mantine/core'
+import { Anchor, Button, ColorSwatch, Group } from '@mantine/core'
 import { IconPlus } from '@tabler/icons-react'
 import { WEEKDAY_KEYS, type TechnicianDto } from '../../../src/contracts/scheduling.ts'
 import { DataTable, type Column } from '../data-table.tsx'
@@ -7,6 +7,7 @@ import { useApiQuery } from '../query.ts'
 import { Link } from '../router.tsx'
 import { useUser } from '../session.tsx'
 import { formatHours } from '../schedule/technician-text.ts'
+import { StatusBadge } from '../status-badge.tsx'
 
 const COLUMNS: Column<TechnicianDto>[] = [
   {
@@ -21,7 +22,7 @@ const COLUMNS: Column<TechnicianDto>[] = [
   { header: 'Skills', cell: (t) => t.skills.join(', ') },
   { header: 'Working days', cell: (t) => (t.hasProfile ? WEEKDAY_KEYS.filter((d) => t.workingHours[d].length).map((d) => `${d} ${formatHours(t.workingHours[d])}`).join('; ') : 'Hours not set: not schedulable') },
   { header: 'Home base', cell: (t) => (t.homeBase ? `${t.homeBase.city}, ${t.homeBase.postalCode}` : '') },
-  { header: 'Status', cell: (t) => (t.isActive ? <Badge color="green" variant="light" tt="none">Active</Badge> : <Badge color="gray" variant="light" tt="none">Inactive</Badge>) },
+  { header: 'Status', cell: (t) => (t.isActive ? <StatusBadge status="active" label="Active" /> : <StatusBadge status="closed" label="Inactive" />) },
 ]
 
 /** Technicians with their hours and skills; admins add and edit them, the office reads. */
