@@ -128,3 +128,22 @@ test('a visit of a suspended agreement leaves the technician, the board refuses 
   await page.context().close()
   await phone.context().close()
 })
+
+test('a one-off work order from the customer page lands in upcoming visits and on the unscheduled list; a blank one names its field', async () => {
+  const c = await aCustomer(office.app.deps, 'Oona One-off')
+  const page = await office.newPage()
+  await office.logIn(page, office.officeEmail, `/customers/${c.id}`)
+  await page.getByRole('button', { name: 'New work order' }).click()
+  const form = page.getByRole('form', { name: 'New work order' })
+  await form.getByRole('button', { name: 'Add work order' }).click()
+  await form.getByText('What to do is required').waitFor()
+  await form.getByLabel('What to do').fill('Fix leaking valve')
+  await form.getByLabel('Latest date').fill(addDays(tomorrow, 3))
+  await form.getByRole('button', { name: 'Add work order' }).click()
+  await page.getByRole('table', { name: 'Upcoming visits' }).getByRole('cell', { name: 'Fix leaking valve' }).waitFor()
+  const items = (await call('GET', `/api/visits?customerId=${c.id}`)).body.items
+  assert.deepEqual(items.map((v: any) => [v.description, v.status, v.windowEnd]), [['Fix leaking valve', 'open', addDays(tomorrow, 3)]])
+  await page.goto(`${office.app.url}/schedule`)
+  await page.getByRole('region', { name: 'Unscheduled visits' }).getByText(/Fix leaking valve/).waitFor()
+  await page.context().close()
+})

@@ -11,21 +11,15 @@ import { TextAreaField } from '../fields.tsx'
 import { FormActions, FormErrors, SubmitButton, useForm } from '../forms.tsx'
 import { useNotice } from '../notice.tsx'
 import { ErrorNote, LoadState, Page } from '../page.tsx'
-import { DataTable, type Column } from '../data-table.tsx'
 import { StatusBadge } from '../status-badge.tsx'
-import { AGREEMENT_STATUS_LABELS, AUDIT_ACTION_LABELS, WORK_ORDER_STATUS_LABELS } from '../quote-strings.ts'
+import { AGREEMENT_STATUS_LABELS, AUDIT_ACTION_LABELS } from '../quote-strings.ts'
 import { Link } from '../router.tsx'
 import { formatDateTime, MONTHS } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
 import type { AuditEventView } from './history.tsx'
 import { LinesTable } from './quote-view.tsx'
 import { Invoices } from './billing-invoices.tsx'
-
-const WORK_ORDER_COLUMNS: Column<AgreementDto['workOrders'][number]>[] = [
-  { header: 'Visit', cell: (w) => w.description },
-  { header: 'Window', cell: (w) => `${dateText(w.windowStart)} – ${dateText(w.windowEnd)}` },
-  { header: 'Status', cell: (w) => WORK_ORDER_STATUS_LABELS[w.status] ?? w.status },
-]
+import { AgreementVisits } from '../schedule/visit-lists.tsx'
 
 const every = (months: number) => (months === 1 ? 'per month' : months === 12 ? 'per year' : `every ${months} months`)
 
@@ -212,11 +206,7 @@ export function AgreementDetailPage({ id }: { id: string }) {
         <p className="muted">No signature record.</p>
       )}
       <h2>Work orders</h2>
-      {a.workOrders.length === 0 ? (
-        <p className="muted">{a.status === 'pending_approval' ? 'Work orders are created when the agreement is approved.' : 'No work orders.'}</p>
-      ) : (
-        <DataTable caption="Work orders" columns={WORK_ORDER_COLUMNS} rows={a.workOrders} rowKey={(w) => w.id} minWidth={480} empty={{ text: 'No work orders.' }} />
-      )}
+      {a.status === 'pending_approval' ? <p className="muted">Work orders are created when the agreement is approved.</p> : <AgreementVisits agreementId={a.id} />}
       {a.status !== 'pending_approval' && a.status !== 'rejected' && <Invoices agreementId={a.id} />}
       <h2>Terms and conditions</h2>
       <div className="terms pre">{a.termsText || 'No additional terms.'}</div>

@@ -14,6 +14,7 @@ import { formatDateTime } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
 import { History, type AuditEventView } from './history.tsx'
 import { Invoices } from './billing-invoices.tsx'
+import { CustomerVisits } from '../schedule/visit-lists.tsx'
 import type { Page as ApiPage } from '../../../src/contracts/common.ts'
 import type { QuoteSummaryDto } from '../../../src/contracts/quotes.ts'
 import type { AgreementSummaryDto } from '../../../src/contracts/agreements.ts'
@@ -126,6 +127,7 @@ export function CustomerDetailPage({ id }: { id: string }) {
         empty={{ text: 'No contacts.', action: <Anchor component={Link} to={`/customers/${c.id}/edit`}>Add a contact</Anchor> }}
       />
 
+      <CustomerVisits customerId={c.id} locations={active} />
       <Title order={2}>Agreements</Title>
       <DataTable
         caption="Agreements"
