@@ -8,6 +8,9 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
+    // NOTE: numbers are handed out per issue and land in any order (0012 and 0013 before 0011), so a
+    // database that ran a later number still takes an earlier one; each migration stands alone.
+    allowUnorderedMigrations: true,
   })
   const { error, results } = await migrator.migrateToLatest()
   const failed = results?.find((r) => r.status === 'Error')

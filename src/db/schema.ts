@@ -135,7 +135,7 @@ export interface PaymentMethodsTable {
   createdAt: CreatedAt
 }
 
-export type AgreementStatus = 'pending_approval' | 'active' | 'suspended' | 'rejected' | 'closed'
+export type AgreementStatus = 'pending_approval' | 'active' | 'suspended' | 'rejected' | 'closed' | 'expired' | 'renewed'
 
 export interface AgreementsTable {
   id: string
@@ -573,6 +573,133 @@ export interface SchedulingSettingsTable {
   /** Changes from transactions below this id were pruned; an older cursor must reload. */
   changesPrunedBelow: Generated<string>
   updatedAt: UpdatedAt
+}
+
+// Renewals, auto-renewal, closing and the dashboard (issue 12, migration 0011). Merged into
+// `Database`, `AgreementsTable`, `PlansTable`, `QuoteOptionsTable` and `QuoteSignaturesTable` above.
+export interface Database {
+  renewalSettings: RenewalSettingsTable
+  renewalBatches: RenewalBatchesTable
+  renewalNotices: RenewalNoticesTable
+  moneyLedger: MoneyLedgerTable
+}
+
+/** How the next term's price changes: none, a percent (value in basis points), an amount per bill (cents), or the plan's price then. */
+export type RenewalChangeKind = 'none' | 'percent' | 'amount' | 'plan_price'
+
+export interface AgreementsTable {
+  autoRenew: Generated<boolean>
+  /** When the customer consented to automatic renewal (signature); required while `autoRenew`. */
+  autoRenewConsentAt: Date | null
+  autoRenewOffBy: 'customer' | 'office' | null
+  renewalChangeKind: Generated<RenewalChangeKind>
+  renewalChangeValue: Generated<number>
+  /** The agreement this one is the next term of. */
+  renewalOfId: string | null
+  /** The next term that takes over at `endDate`. */
+  renewedById: string | null
+  /** Closing scheduled at the end of the current period (billing already stops there: `endDate`). */
+  closeOn: string | null
+  closeReason: Generated<string>
+  closeRequestedBy: 'office' | 'customer' | null
+  /** A short lease while one request closes the agreement (refunds go out first; a double click waits). */
+  closingUntil: Date | null
+  /** The company-local date it stopped (closed, expired or renewed). */
+  endedOn: string | null
+  /** Sum of the recurring lines per bill, before tax (generated from `lines`). */
+  recurringCents: ColumnType<number, never, never>
+}
+
+export interface PlansTable {
+  autoRenew: Generated<boolean>
+  renewalChangeKind: Generated<RenewalChangeKind>
+  renewalChangeValue: Generated<number>
+}
+
+export interface QuoteOptionsTable {
+  autoRenew: Generated<boolean>
+  renewalChangeKind: Generated<RenewalChangeKind>
+  renewalChangeValue: Generated<number>
+}
+
+export interface QuoteSignaturesTable {
+  autoRenewConsent: Generated<boolean>
+  /** SHA-256 of the automatic-renewal terms shown beside the consent, when offered. */
+  autoRenewTermsSha256: string | null
+}
+
+export interface RenewalSettingsTable {
+  id: Generated<number>
+  /** Days before a term ends that a renewal reminder goes out (e.g. 60, 30, 7). */
+  reminderDays: Generated<number[]>
+  /** Days before an auto-renewing term of a year or more ends that the legal notice goes out (15–45). */
+  autoRenewNoticeDays: Generated<number>
+  /** Key of the customers' manage-renewal links (HMAC); never leaves the server. */
+  linkKey: Generated<string>
+  updatedAt: UpdatedAt
+}
+
+export interface RenewalBatchesTable {
+  id: string
+  idempotencyKey: string
+  kind: 'notice' | 'quote'
+  requestSha256: string
+  status: Generated<'running' | 'completed'>
+  sent: Generated<number>
+  skipped: Generated<number>
+  createdBy: string | null
+  createdAt: CreatedAt
+  finishedAt: Date | null
+}
+
+export type RenewalNoticeKind = 'notice' | 'quote' | 'reminder' | 'auto_renew_notice'
+export type RenewalNoticeStatus = 'sent' | 'opened' | 'accepted' | 'superseded' | 'expired'
+
+export interface RenewalNoticesTable {
+  id: string
+  agreementId: string
+  kind: RenewalNoticeKind
+  /** The end (exclusive) of the term it is about. */
+  termEnd: string
+  daysBefore: number | null
+  batchId: string | null
+  /** SHA-256 of the renew link's token; null when it offers no renewal. */
+  tokenHash: string | null
+  expiresAt: Date | null
+  /** The offered next term. */
+  startDate: string
+  termMonths: number | null
+  billingIntervalMonths: number
+  /** JSON array of PricedLine. */
+  lines: Json
+  /** JSON PriceChange (src/domain/renewal-price.ts). */
+  priceChange: Json
+  oldPeriodCents: number
+  newPeriodCents: number
+  autoRenew: Generated<boolean>
+  status: Generated<RenewalNoticeStatus>
+  recipient: string | null
+  emailId: string | null
+  sentAt: Date
+  openedAt: Date | null
+  acceptedAt: Date | null
+  processingUntil: Date | null
+  newAgreementId: string | null
+  paymentMethodId: string | null
+  signerName: string | null
+  signedIp: string | null
+  signedUserAgent: string | null
+  termsSha256: string | null
+  documentSha256: string | null
+  autoRenewConsent: boolean | null
+  createdBy: string | null
+}
+
+export interface MoneyLedgerTable {
+  id: Generated<number>
+  day: string
+  kind: 'billed' | 'collected'
+  amountCents: number
 }
 
 // QuickBooks Online (issue 10, migration 0012). Merged into `Database` above.

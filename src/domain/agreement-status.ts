@@ -8,8 +8,11 @@ import { notAllowed } from './errors.ts'
  *   pending_approval ──approve──▶ active ──suspend──▶ suspended ──reactivate──▶ active
  *          │                        │                    │
  *          └──reject──▶ rejected    └──close──▶ closed ◀──┘
+ *
+ * At the end of a term (active or suspended): `renew` when a next term takes over (renewed), else
+ * `expire` (expired); a late renewal of an expired agreement also makes it renewed.
  */
-export type AgreementAction = 'approve' | 'reject' | 'suspend' | 'reactivate' | 'close'
+export type AgreementAction = 'approve' | 'reject' | 'suspend' | 'reactivate' | 'close' | 'expire' | 'renew'
 
 const TRANSITIONS: Record<AgreementAction, { from: readonly AgreementStatus[]; to: AgreementStatus }> = {
   approve: { from: ['pending_approval'], to: 'active' },
@@ -17,6 +20,8 @@ const TRANSITIONS: Record<AgreementAction, { from: readonly AgreementStatus[]; t
   suspend: { from: ['active'], to: 'suspended' },
   reactivate: { from: ['suspended'], to: 'active' },
   close: { from: ['active', 'suspended'], to: 'closed' },
+  expire: { from: ['active', 'suspended'], to: 'expired' },
+  renew: { from: ['active', 'suspended', 'expired'], to: 'renewed' },
 }
 
 /** The status after `action`, or a 409 naming why the action is not possible now. */
@@ -38,4 +43,6 @@ const PAST: Record<AgreementAction, string> = {
   suspend: 'suspended',
   reactivate: 'reactivated',
   close: 'closed',
+  expire: 'expired',
+  renew: 'renewed',
 }

@@ -22,6 +22,7 @@ export type IdPrefix =
   | 'pm' | 'agr' | 'wo' | 'ntf' | 'eml'
   | 'quo' | 'qop' | 'qlk' | 'sig'
   | 'inv' | 'pay' | 'run' | 'qbo'
+  | 'rnw' | 'rnb'
 
 /** A new prefixed, time-sortable id, e.g. `cus_01J9Z...`. */
 export function newId(prefix: IdPrefix): string {

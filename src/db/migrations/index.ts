@@ -9,8 +9,9 @@ import * as m0007 from './0007-automatic-billing.ts'
 import * as m0008 from './0008-retry-dates-bill-ahead-tax-rates.ts'
 import * as m0009 from './0009-invoice-void.ts'
 import * as m0010 from './0010-scheduling.ts'
-import * as m0013 from './0013-reconciliation.ts'
+import * as m0011 from './0011-renewals.ts'
 import * as m0012 from './0012-quickbooks.ts'
+import * as m0013 from './0013-reconciliation.ts'
 
 /**
  * Forward-only, numbered migrations. Append new ones; never edit or reorder an applied one.
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   '0008-retry-dates-bill-ahead-tax-rates': m0008,
   '0009-invoice-void': m0009,
   '0010-scheduling': m0010,
-  '0013-reconciliation': m0013,
+  '0011-renewals': m0011,
   '0012-quickbooks': m0012,
+  '0013-reconciliation': m0013,
 }
