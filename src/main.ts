@@ -11,6 +11,7 @@ import { createQuickBooksRuntime } from './services/quickbooks/quickbooks-runtim
 import { startQuickBooksWorker, type QuickBooksWorker } from './services/quickbooks/quickbooks-worker.ts'
 import { startAutomaticBilling } from './services/billing/automatic-billing.ts'
 import { startVisitPlanner } from './services/scheduling/visit-planner.ts'
+import { startRenewalJob } from './services/renewals/term-end.ts'
 import { billingAttachmentRenderers } from './services/billing/billing-emails.ts'
 import { CardPointeGateway } from './integrations/cardpointe/cardpointe-gateway.ts'
 import { openDatabase } from './db/database.ts'
@@ -86,6 +87,8 @@ async function main(argv: string[]) {
   quickbooksWorker = startQuickBooksWorker(deps, { intervalMs: 5_000, log })
   // Agreement visits 12 months ahead, planned once a company-local day (and the board's changes feed pruned).
   const visitPlanner = startVisitPlanner(deps, { log })
+  // Renewal reminders, automatic renewals and ended terms, every 15 minutes (Bill all also runs the term ends first).
+  const renewals = startRenewalJob(deps, { log })
   // NOTE: the host only: SMTP_URL may carry a password.
   log.info({ smtpHost: new URL(mail.smtpUrl).host, mailbox: mail.mailboxUrl }, mail.mailboxUrl ? 'email goes to the local capture' : 'email goes to SMTP_URL')
 
@@ -98,6 +101,7 @@ async function main(argv: string[]) {
     try {
       automaticBilling.stop()
       visitPlanner.stop()
+      renewals.stop()
       await app.close()
       await outbox?.stop()
       await quickbooksWorker?.stop()

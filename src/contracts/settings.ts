@@ -36,16 +36,5 @@ export const LogoInput = z.object({
 })
 
 
-/** The counts on the office dashboard (`GET /api/dashboard`). */
-export interface DashboardDto {
-  customers: number
-  archivedCustomers: number
-  locations: number
-  plans: number
-  users: number
-  openQuotes: number
-  pendingApprovals: number
-  activeAgreements: number
-  suspendedAgreements: number
-  failedInvoices: number
-}
+/** The office dashboard (`GET /api/dashboard`): see contracts/dashboard.ts. */
+export type { DashboardDto } from './dashboard.ts'

@@ -27,6 +27,8 @@ import { usersRoutes } from './routes/users.routes.ts'
 import { quickbooksRoutes } from './routes/quickbooks.routes.ts'
 import { schedulingRoutes } from './routes/scheduling.routes.ts'
 import { techniciansRoutes } from './routes/technicians.routes.ts'
+import { renewalsRoutes } from './routes/renewals.routes.ts'
+import { dashboardRoutes } from './routes/dashboard.routes.ts'
 
 export type ApiRouteOptions = AuthRouteOptions & SystemRouteOptions
 
@@ -62,6 +64,8 @@ export function apiRoutes(deps: ServiceDeps, opts: ApiRouteOptions): AnyRoute[] 
     ...reconciliationRoutes(deps),
     ...techniciansRoutes(deps),
     ...schedulingRoutes(deps),
+    ...renewalsRoutes(deps),
+    ...dashboardRoutes(deps),
   ] as AnyRoute[]
 }
 

@@ -15,6 +15,8 @@ export const AGREEMENT_STATUS_LABELS = {
   suspended: 'Suspended',
   rejected: 'Rejected',
   closed: 'Closed',
+  expired: 'Expired',
+  renewed: 'Renewed',
 } as const
 
 export const WORK_ORDER_STATUS_LABELS: Record<string, string> = {

@@ -14,7 +14,7 @@ import { IdParams, PageQuery } from '../../contracts/common.ts'
 import type { ServiceDeps } from '../../services/deps.ts'
 import { getBillingSettings, updateBillingSettings } from '../../services/billing/billing-settings.ts'
 import { getInvoice, getRun, invoicePdfFor, listFailedPayments, listInvoices, listRuns, quickBooksQueueSummary } from '../../services/billing/billing-queries.ts'
-import { chargeInvoiceNow, closeAgreement, reactivateAgreement, recordOfflinePayment, refundPayment, confirmReversal, suspendAgreement, voidInvoice, voidPayment } from '../../services/billing/office-actions.ts'
+import { chargeInvoiceNow, reactivateAgreement, recordOfflinePayment, refundPayment, confirmReversal, suspendAgreement, voidInvoice, voidPayment } from '../../services/billing/office-actions.ts'
 import { openPaymentUpdate, submitPaymentUpdate } from '../../services/billing/payment-update.ts'
 import { previewBilling } from '../../services/billing/preview-billing.ts'
 import { startBillingRun } from '../../services/billing/run-billing.ts'
@@ -213,16 +213,6 @@ export const billingRoutes = (deps: ServiceDeps) => [
     access: OFFICE,
     params: IdParams,
     handler: async ({ params, auth }) => reactivateAgreement(deps, params.id, auth.user.id),
-  }),
-  defineRoute({
-    method: 'POST',
-    url: '/api/agreements/:id/close',
-    summary: 'Close an agreement: billing stops and future visits are cancelled',
-    tag: 'billing',
-    access: OFFICE,
-    params: IdParams,
-    body: ReasonInput,
-    handler: async ({ params, body, auth }) => closeAgreement(deps, params.id, body.reason, auth.user.id),
   }),
   defineRoute({
     method: 'GET',

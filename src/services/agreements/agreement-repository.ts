@@ -1,9 +1,9 @@
-import { sql } from 'kysely'
-import type { AgreementDto, AgreementSummaryDto } from '../../contracts/agreements.ts'
+import type { AgreementDto } from '../../contracts/agreements.ts'
 import type { Db } from '../../db/database.ts'
 import { notFound } from '../../domain/errors.ts'
 import { periodAndTermTotals, type PricedLine } from '../../domain/pricing.ts'
-import { asNumberSearch, likeContains } from '../../db/like.ts'
+import { priceChangeOf } from '../../domain/renewal-terms.ts'
+import { NEVER } from '../billing/due-invoices.ts'
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 const parseLines = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as PricedLine[]
@@ -25,7 +25,8 @@ export async function loadAgreement(db: Db, id: string): Promise<AgreementDto> {
     .where('a.id', '=', id)
     .executeTakeFirst()
   if (!a) throw notFound('agreement', id)
-  const [pm, sig, workOrders] = await Promise.all([
+  const relatedIds = [a.renewalOfId, a.renewedById].filter((x): x is string => x !== null)
+  const [pm, sig, workOrders, relatedRows] = await Promise.all([
     a.paymentMethodId
       ? db.selectFrom('paymentMethods').select(['kind', 'brand', 'accountType', 'last4', 'expiry', 'holderName']).where('id', '=', a.paymentMethodId).executeTakeFirst()
       : undefined,
@@ -44,7 +45,9 @@ export async function loadAgreement(db: Db, id: string): Promise<AgreementDto> {
       .orderBy('windowStart')
       .orderBy('id')
       .execute(),
+    relatedIds.length ? db.selectFrom('agreements').select(['id', 'number', 'startDate']).where('id', 'in', relatedIds).execute() : [],
   ])
+  const related = relatedRows.map((r) => ({ id: r.id, number: Number(r.number), startDate: r.startDate }))
   const lines = parseLines(a.lines)
   const t = periodAndTermTotals(lines, a.taxRatePpm, periodsOf(a.termMonths, a.billingIntervalMonths))
   return {
@@ -73,47 +76,17 @@ export async function loadAgreement(db: Db, id: string): Promise<AgreementDto> {
     approvedAt: iso(a.approvedAt),
     approvedByName: a.approvedByName,
     workOrders,
+    autoRenew: a.autoRenew,
+    autoRenewConsentAt: iso(a.autoRenewConsentAt),
+    autoRenewOffBy: a.autoRenewOffBy,
+    renewalChange: priceChangeOf(a.renewalChangeKind, a.renewalChangeValue),
+    renewalOf: related.find((r) => r.id === a.renewalOfId) ?? null,
+    renewedBy: related.find((r) => r.id === a.renewedById) ?? null,
+    nextBillDate: (a.nextBillDate ?? a.startDate) === NEVER || !['active', 'suspended'].includes(a.status) ? null : (a.nextBillDate ?? a.startDate),
+    closeOn: a.closeOn,
+    closeReason: a.closeReason,
+    endedOn: a.endedOn,
     createdAt: a.createdAt.toISOString(),
   }
 }
 
-
-/** One page of agreements, newest first; search by customer name, agreement name or number. */
-export async function searchAgreements(
-  db: Db,
-  opts: { q?: string; status?: AgreementDto['status']; customerId?: string; limit: number; offset: number },
-): Promise<{ items: AgreementSummaryDto[]; total: number }> {
-  let base = db.selectFrom('agreements as a').innerJoin('customers as c', 'c.id', 'a.customerId')
-  if (opts.status) base = base.where('a.status', '=', opts.status)
-  if (opts.customerId) base = base.where('a.customerId', '=', opts.customerId)
-  if (opts.q) {
-    const text = opts.q.trim()
-    const asNumber = asNumberSearch(text)
-    base = base.where((eb) =>
-      eb.or([
-        eb(sql<string>`lower(c.name)`, 'like', likeContains(text)),
-        eb(sql<string>`lower(a.name)`, 'like', likeContains(text)),
-        ...(asNumber !== null ? [eb('a.number', '=', asNumber)] : []),
-      ]),
-    )
-  }
-  const [rows, count] = await Promise.all([
-    base
-      .select(['a.id', 'a.number', 'a.customerId', 'c.name as customerName', 'a.name', 'a.status', 'a.startDate', 'a.endDate', 'a.billingIntervalMonths', 'a.lines', 'a.taxRatePpm', 'a.createdAt'])
-      .orderBy('a.createdAt', 'desc')
-      .orderBy('a.id', 'desc')
-      .limit(opts.limit)
-      .offset(opts.offset)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ])
-  return {
-    items: rows.map(({ lines, taxRatePpm, ...r }) => ({
-      ...r,
-      number: Number(r.number),
-      perPeriodCents: periodAndTermTotals(parseLines(lines), taxRatePpm, null).perPeriod.totalCents,
-      createdAt: r.createdAt.toISOString(),
-    })),
-    total: Number(count.n),
-  }
-}

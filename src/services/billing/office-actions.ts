@@ -4,14 +4,12 @@ import type { OfflinePaymentInput, RefundInput } from '../../contracts/billing.t
 import type { Db } from '../../db/database.ts'
 import type { PaymentReversalStatus, PaymentReversalsTable } from '../../db/schema.ts'
 import { localInstant } from '../../domain/time-zone.ts'
-import { assertTransition } from '../../domain/agreement-status.ts'
 import { AppError, conflict, notAllowed, notFound, validationError } from '../../domain/errors.ts'
 import { newId } from '../../domain/ids.ts'
 import { cents, formatUsd } from '../../domain/money.ts'
 import type { ChargeOutcome } from '../../ports/payment-gateway.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ActorId, ServiceDeps } from '../deps.ts'
-import { companyToday } from '../settings/company-settings.ts'
 import { loadInvoiceContext, queueReceipt } from './billing-emails.ts'
 import { getBillingSettings } from './billing-settings.ts'
 import { chargeOnce, DEFAULT_SETTLE_WINDOW_MS, resolveAttempt, type ChargeContext, type ChargeResult, type ChargeTarget } from './charge-invoice.ts'
@@ -411,25 +409,4 @@ export async function reactivateAgreement(deps: ServiceDeps, agreementId: string
     return reactivateAgreementTx(tx, agreementId, actor, deps.clock.now())
   })
   return { agreementId, status: 'active' as const, workOrders }
-}
-
-/** Closes an agreement: billing stops, future visits are cancelled. */
-export async function closeAgreement(deps: ServiceDeps, agreementId: string, reason: string, actor: ActorId) {
-  const now = deps.clock.now()
-  const today = await companyToday(deps)
-  return deps.db.transaction().execute(async (tx) => {
-    const a = await tx.selectFrom('agreements').select(['status']).where('id', '=', agreementId).forUpdate().executeTakeFirst()
-    if (!a) throw notFound('agreement', agreementId)
-    const to = assertTransition(a.status, 'close')
-    await tx.updateTable('agreements').set({ status: to, statusReason: reason, closedAt: now, updatedAt: now }).where('id', '=', agreementId).execute()
-    const cancelled = await tx
-      .updateTable('workOrders')
-      .set({ status: 'cancelled', statusBeforeSuspension: null, updatedAt: now })
-      .where('agreementId', '=', agreementId)
-      .where('status', 'in', ['open', 'scheduled', 'suspended'])
-      .where('windowStart', '>=', today)
-      .executeTakeFirst()
-    await recordAuditEvent(tx, { entityType: 'agreement', entityId: agreementId, action: 'agreement.closed', actorUserId: actor, details: { reason, workOrdersCancelled: Number(cancelled.numUpdatedRows) } })
-    return { agreementId, status: 'closed' as const, workOrdersCancelled: Number(cancelled.numUpdatedRows) }
-  })
 }

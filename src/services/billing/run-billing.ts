@@ -11,6 +11,7 @@ import { approvalWriter, chargeWork, claimedWork } from './charge-batch.ts'
 import { DEFAULT_SETTLE_WINDOW_MS, resolveAttempt, type ChargeContext, type ChargeResult, type ChargeTarget } from './charge-invoice.ts'
 import { createDueInvoices, streamDueAgreements } from './due-invoices.ts'
 import { resolvePendingReversals } from './office-actions.ts'
+import { renewAndEndTerms } from '../renewals/term-end.ts'
 
 /**
  * Bill all (workflow 4): one run bills every active agreement for every period due by the
@@ -112,6 +113,8 @@ async function executeRun(deps: ServiceDeps, runId: string, through: string, opt
     })
     // Voids and refunds whose answer was lost (see office-actions.ts) are settled here too.
     await resolvePendingReversals(deps, ctx.settleWindowMs)
+    // Terms that ended today renew (or end) first, so a next term's first period is billed on its first day.
+    await renewAndEndTerms(deps)
     phase = 'invoice'
     tick()
     for await (const batch of streamDueAgreements(deps.db, through, batchSize)) {

@@ -15,9 +15,9 @@ export interface BuiltEmail {
 }
 
 /** Subjects are one line: user text with line breaks must not inject headers. */
-const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ').trim()
+export const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ').trim()
 
-function layout(companyName: string, bodyHtml: string): string {
+export function layout(companyName: string, bodyHtml: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body style="font-family:Arial,Helvetica,sans-serif;color:#1f2933;line-height:1.5;max-width:640px;margin:0 auto;padding:16px">
 <p style="font-size:20px;font-weight:bold;margin:0 0 16px">${esc(companyName)}</p>

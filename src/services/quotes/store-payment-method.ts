@@ -42,7 +42,7 @@ export function brandFromToken(token: string): string {
 export const toMmyy = (expiry: string) => (expiry.length === 6 ? `${expiry.slice(4, 6)}${expiry.slice(2, 4)}` : expiry)
 
 /** Verifies and stores the payment method; throws a 422 `payment_declined` or a 502 `gateway_unavailable`. */
-export async function storePaymentMethod(deps: ServiceDeps, input: AcceptQuoteInput): Promise<Approved> {
+export async function storePaymentMethod(deps: ServiceDeps, input: Pick<AcceptQuoteInput, 'paymentMethod' | 'signerName'>): Promise<Approved> {
   const pm = input.paymentMethod
   const orderId = deps.gateway.newOrderId()
   const outcome =

@@ -1,0 +1,170 @@
+import { sql } from 'kysely'
+import type { DashboardDto, DashboardSeries, DashboardTiles } from '../../contracts/dashboard.ts'
+import { addDays } from '../../domain/billing-calendar.ts'
+import { addMonthsIso } from '../../domain/iso-date.ts'
+import { localDate, localInstant } from '../../domain/time-zone.ts'
+import type { ServiceDeps } from '../deps.ts'
+import { companyTimeZone } from '../settings/company-settings.ts'
+
+/**
+ * The dashboard's figures in a handful of queries, each a single pass that stays fast at 100,000
+ * agreements and a million invoices: agreements are read once for the tiles and once grouped by
+ * start and end month for the recurring-revenue history; money by month comes from the
+ * trigger-written `money_ledger` (a few rows per billing batch), failures from the partial
+ * indexes on failed invoices. "Today" and months are the company's.
+ */
+export async function getDashboard(deps: Pick<ServiceDeps, 'db' | 'clock'>): Promise<DashboardDto> {
+  const db = deps.db
+  const tz = await companyTimeZone(db)
+  const now = deps.clock.now()
+  const today = localDate(now, tz)
+  const monthStart = `${today.slice(0, 7)}-01`
+  const first = addMonthsIso(monthStart, -11)
+  const months = Array.from({ length: 12 }, (_, i) => addMonthsIso(first, i).slice(0, 7))
+  const active = sql`status = 'active' and start_date <= ${today}::date and (end_date is null or end_date > ${today}::date)`
+  const expiring = (days: number) =>
+    sql`count(*) filter (where status in ('active', 'suspended') and renewed_by_id is null and close_on is null and end_date > ${today}::date and end_date <= ${addDays(today, days)}::date)::int`
+
+  const [agreements, history, money, failed, outcomes, renewals, byPlan, counts] = await Promise.all([
+    sql<{ active: number; mrr: number; statusActive: number; pending: number; suspended: number; e30: number; e60: number; e90: number }>`
+      select count(*) filter (where ${active})::int as active,
+        coalesce(sum(recurring_cents::float8 / billing_interval_months) filter (where ${active}), 0)::float8 as mrr,
+        count(*) filter (where status = 'active')::int as status_active,
+        count(*) filter (where status = 'pending_approval')::int as pending,
+        count(*) filter (where status = 'suspended')::int as suspended,
+        ${expiring(30)} as e30, ${expiring(60)} as e60, ${expiring(90)} as e90
+      from agreements`.execute(db),
+    // Revenue history: an agreement counts at a month's end when it began by then and ends after it.
+    sql<{ fromMonth: string; toMonth: string | null; mrr: number }>`
+      select to_char(greatest(start_date, ${first}::date), 'YYYY-MM') as from_month,
+        to_char(coalesce(ended_on, end_date), 'YYYY-MM') as to_month,
+        sum(recurring_cents::float8 / billing_interval_months)::float8 as mrr
+      from agreements
+      where status in ('active', 'suspended', 'closed', 'expired', 'renewed') and start_date <= ${today}::date
+        and (coalesce(ended_on, end_date) is null or coalesce(ended_on, end_date) >= ${first}::date)
+      group by 1, 2`.execute(db),
+    sql<{ month: string; kind: 'billed' | 'collected'; cents: number }>`
+      select to_char(day, 'YYYY-MM') as month, kind, sum(amount_cents)::float8 as cents
+      from money_ledger where day >= ${first}::date and day <= ${today}::date group by 1, 2`.execute(db),
+    sql<{ reason: string; count: number; owed: number }>`
+      select coalesce(failure_code, 'unknown') as reason, count(*)::int as count, sum(total_cents - paid_cents)::float8 as owed
+      from invoices where status = 'failed' group by 1 order by 2 desc, 1`.execute(db),
+    sql<{ outcome: 'recovered' | 'lost' | 'pending'; count: number; cents: number }>`
+      select case when status in ('paid', 'refunded') then 'recovered'
+                  when status = 'void' or retry_state = 'exhausted' then 'lost' else 'pending' end as outcome,
+        count(*)::int as count, sum(total_cents)::float8 as cents
+      from invoices where first_failed_at >= ${localInstant(first, tz)} group by 1`.execute(db),
+    sql<{ month: string; renewed: number; expired: number }>`
+      select to_char(end_date, 'YYYY-MM') as month,
+        count(*) filter (where status = 'renewed' or (renewed_by_id is not null and status in ('active', 'suspended')))::int as renewed,
+        count(*) filter (where status = 'expired')::int as expired
+      from agreements where end_date >= ${first}::date and end_date <= ${today}::date group by 1`.execute(db),
+    sql<{ planId: string | null; planName: string | null; count: number; mrr: number }>`
+      select a.plan_id, p.name as plan_name, count(*)::int as count, sum(a.recurring_cents::float8 / a.billing_interval_months)::float8 as mrr
+      from agreements a left join plans p on p.id = a.plan_id
+      where a.status = 'active' and a.start_date <= ${today}::date and (a.end_date is null or a.end_date > ${today}::date)
+      group by 1, 2 order by 3 desc, 2`.execute(db),
+    sql<{
+      customers: number; archivedCustomers: number; locations: number; plans: number; users: number; openQuotes: number
+      sent: number; accepted: number; visits: number; qbErrors: number
+    }>`
+      select
+        (select count(*) from customers where archived_at is null)::int as customers,
+        (select count(*) from customers where archived_at is not null)::int as archived_customers,
+        (select count(*) from customer_locations l join customers c on c.id = l.customer_id where l.archived_at is null and c.archived_at is null)::int as locations,
+        (select count(*) from plans where archived_at is null)::int as plans,
+        (select count(*) from users where is_active)::int as users,
+        (select count(*) from quotes where status in ('sent', 'viewed'))::int as open_quotes,
+        (select count(*) from renewal_notices where token_hash is not null and sent_at >= ${localInstant(monthStart, tz)})::int as sent,
+        (select count(*) from renewal_notices where accepted_at >= ${localInstant(monthStart, tz)})::int as accepted,
+        (select count(*) from work_orders where scheduled_start >= ${localInstant(today, tz)} and scheduled_start < ${localInstant(addDays(today, 1), tz)}
+          and status not in ('cancelled'))::int as visits,
+        (select count(*) from quickbooks_queue where status = 'failed')::int as qb_errors`.execute(db),
+  ])
+  const a = agreements.rows[0]!
+  const c = counts.rows[0]!
+  const moneyOf = (kind: 'billed' | 'collected') => months.map((m) => Math.round(money.rows.filter((r) => r.kind === kind && r.month === m).reduce((s, r) => s + Number(r.cents), 0)))
+  const billed = moneyOf('billed')
+  const collected = moneyOf('collected')
+  const failedCount = failed.rows.reduce((s, r) => s + r.count, 0)
+  const tiles: DashboardTiles = {
+    activeAgreements: a.active,
+    mrrCents: Math.round(Number(a.mrr)),
+    billedThisMonthCents: billed.at(-1)!,
+    collectedThisMonthCents: collected.at(-1)!,
+    failedPayments: failedCount,
+    failedOwedCents: Math.round(failed.rows.reduce((s, r) => s + Number(r.owed), 0)),
+    pendingApprovals: a.pending,
+    expiring30: a.e30,
+    expiring60: a.e60,
+    expiring90: a.e90,
+    suspendedAgreements: a.suspended,
+    renewalsSentThisMonth: c.sent,
+    renewalsAcceptedThisMonth: c.accepted,
+    todaysVisits: c.visits,
+    quickbooksErrors: c.qbErrors,
+  }
+  const outcome = (k: 'recovered' | 'lost' | 'pending') => {
+    const r = outcomes.rows.find((x) => x.outcome === k)
+    return { count: r?.count ?? 0, cents: Math.round(Number(r?.cents ?? 0)) }
+  }
+  const series: DashboardSeries = {
+    months,
+    mrrCents: mrrHistory(months, history.rows, tiles.mrrCents),
+    billedCents: billed,
+    collectedCents: collected,
+    renewals: months.map((m) => {
+      const r = renewals.rows.find((x) => x.month === m)
+      const renewed = r?.renewed ?? 0
+      const expired = r?.expired ?? 0
+      return { month: m, renewed, expired, rate: renewed + expired ? renewed / (renewed + expired) : null }
+    }),
+    failedByReason: failed.rows.map((r) => ({ reason: r.reason, count: r.count, owedCents: Math.round(Number(r.owed)) })),
+    failureOutcomes: { recovered: outcome('recovered'), lost: outcome('lost'), pending: outcome('pending') },
+    agreementsByPlan: byPlan.rows.map((r) => ({ planId: r.planId, planName: r.planName ?? 'No plan (ad hoc)', count: r.count, mrrCents: Math.round(Number(r.mrr)) })),
+  }
+  return {
+    today,
+    customers: c.customers,
+    archivedCustomers: c.archivedCustomers,
+    locations: c.locations,
+    plans: c.plans,
+    users: c.users,
+    openQuotes: c.openQuotes,
+    pendingApprovals: a.pending,
+    activeAgreements: a.statusActive,
+    suspendedAgreements: a.suspended,
+    failedInvoices: failedCount,
+    tiles,
+    links: {
+      activeAgreements: '/agreements?status=active',
+      mrrCents: '/agreements?status=active&sort=nextBillDate&dir=asc',
+      billedThisMonthCents: '/billing',
+      collectedThisMonthCents: '/billing',
+      failedPayments: '/agreements?status=payment_failed',
+      failedOwedCents: '/billing',
+      pendingApprovals: '/agreements?status=pending_approval',
+      expiring30: '/agreements?expiringWithin=30&sort=endDate&dir=asc',
+      expiring60: '/agreements?expiringWithin=60&sort=endDate&dir=asc',
+      expiring90: '/agreements?expiringWithin=90&sort=endDate&dir=asc',
+      suspendedAgreements: '/agreements?status=suspended',
+      renewalsSentThisMonth: '/agreements?expiringWithin=90&sort=endDate&dir=asc',
+      renewalsAcceptedThisMonth: '/agreements?status=renewed',
+      todaysVisits: `/schedule?date=${today}`,
+      quickbooksErrors: '/billing',
+    },
+    series,
+  }
+}
+
+/**
+ * Recurring revenue at each month's end from agreements grouped by the month they began (or the
+ * window's first) and ended: a group counts in month m when it began in or before m and ends
+ * after it. The month under way is today's figure.
+ */
+function mrrHistory(months: string[], groups: { fromMonth: string; toMonth: string | null; mrr: number }[], current: number): number[] {
+  return months.map((m, i) =>
+    i === months.length - 1 ? current : Math.round(groups.filter((g) => g.fromMonth <= m && (g.toMonth === null || g.toMonth > m)).reduce((s, g) => s + Number(g.mrr), 0)),
+  )
+}
+
