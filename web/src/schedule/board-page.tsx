@@ -83,8 +83,9 @@ export function BoardPage() {
 
   const [openId, setOpenId] = useState<string | null>(null)
   const [dragging, setDragging] = useState<VisitSummaryDto | null>(null)
-  const actions = useScheduleActions()
   const onOpen = useCallback((id: string) => setOpenId(id), [])
+  // A change saved (also after confirming its conflicts) closes the visit's dialog.
+  const actions = useScheduleActions(useCallback(() => setOpenId(null), []))
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }))
 
   const onDragEnd = (e: DragEndEvent) => {

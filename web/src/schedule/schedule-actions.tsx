@@ -75,7 +75,7 @@ export function useScheduleActions(onDone?: () => void) {
 function ConflictDialog({ pending, busy, onCancel, onConfirm }: { pending: Pending | null; busy: boolean; onCancel(): void; onConfirm(): void }) {
   const blocking = pending?.conflicts.some((c) => c.blocking) ?? false
   return (
-    <Modal opened={pending !== null} onClose={onCancel} title="This change has conflicts" centered>
+    <Modal opened={pending !== null} onClose={onCancel} title="This change has conflicts" centered zIndex={400}>
       <Stack gap="sm">
         <Text size="sm">Nothing is saved yet. {blocking ? 'Some conflicts cannot be overridden.' : 'Save anyway only if you have checked these:'}</Text>
         <List size="sm" data-testid="conflicts">
