@@ -23,6 +23,8 @@ export const WORK_ORDER_STATUS_LABELS: Record<string, string> = {
   open: 'To be scheduled',
   scheduled: 'Scheduled',
   dispatched: 'Dispatched',
+  on_the_way: 'On the way',
+  in_progress: 'In progress',
   completed: 'Completed',
   cancelled: 'Cancelled',
   suspended: 'On hold: agreement suspended',
