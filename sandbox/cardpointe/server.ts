@@ -164,6 +164,10 @@ export async function startCardPointeSandbox(options: SandboxOptions = {}): Prom
     })
   })
 
+  // Longer than any client's keep-alive (undici keeps idle sockets 4 s): a slow event loop must not let a
+  // client reuse a socket the server has just closed (ECONNRESET on a busy test machine).
+  server.keepAliveTimeout = 65_000
+
   async function tokenizeRoute(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('access-control-allow-origin', '*')
     res.setHeader('access-control-allow-headers', 'content-type')

@@ -219,6 +219,10 @@ export async function startQuickBooksSandbox(options: QuickBooksSandboxOptions =
     })
   })
 
+  // Longer than any client's keep-alive (undici keeps idle sockets 4 s): a slow event loop must not let a
+  // client reuse a socket the server has just closed (ECONNRESET on a busy test machine).
+  server.keepAliveTimeout = 65_000
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 3102, options.host ?? '127.0.0.1', () => resolve())
