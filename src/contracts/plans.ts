@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { optionalText, PageQuery, requiredText } from './common.ts'
 import { MAX_TAX_RATE_PPM } from '../domain/tax-rate.ts'
+import type { PriceChange } from '../domain/renewal-terms.ts'
+import { PriceChangeInput } from './agreements.ts'
 
 export const BILLING_FREQUENCIES = ['monthly', 'quarterly', 'semiannual', 'annual', 'every_n_months'] as const
 export type BillingFrequency = (typeof BILLING_FREQUENCIES)[number]
@@ -62,8 +64,14 @@ export const PlanInput = z
     termsText: optionalText(20000).default(''),
     isTaxable: z.boolean().default(false),
     taxRatePpm: taxRatePpmField,
+    /** Agreements from this plan offer automatic renewal (the customer consents at sign-up). */
+    autoRenew: z.boolean({ error: 'must be true or false' }).default(false),
+    /** The next term's price change when it renews. */
+    renewalChange: PriceChangeInput.default({ kind: 'none' }),
   })
   .superRefine((plan, ctx) => {
+    if (plan.autoRenew && plan.termMonths === null)
+      ctx.addIssue({ code: 'custom', path: ['autoRenew'], message: 'needs a term: an agreement with no end date has nothing to renew' })
     if (plan.billingFrequency === 'every_n_months' && plan.billingIntervalMonths === undefined)
       ctx.addIssue({ code: 'custom', path: ['billingIntervalMonths'], message: 'is required for every N months' })
     if (new Set(plan.visitMonths).size !== plan.visitMonths.length)
@@ -102,6 +110,8 @@ export interface PlanDto {
   termsText: string
   isTaxable: boolean
   taxRatePpm: number
+  autoRenew: boolean
+  renewalChange: PriceChange
   archivedAt: string | null
   createdAt: string
   updatedAt: string

@@ -10,6 +10,8 @@ import {
   visitsPerTermField,
   type BillingFrequency,
 } from './plans.ts'
+import { PriceChangeInput } from './agreements.ts'
+import type { PriceChange } from '../domain/renewal-terms.ts'
 
 /** Quote shapes shared by the API and the office web app (issue 4). */
 
@@ -55,6 +57,10 @@ export const QuoteOptionInput = z.object({
   visitsPerTerm: visitsPerTermField,
   visitMonths: visitMonthsField,
   extraLines: z.array(ExtraLineInput).max(MAX_EXTRA_LINES, { error: `must be at most ${MAX_EXTRA_LINES} lines` }).default([]),
+  /** Offer automatic renewal (default: as the plan says; ad hoc options: no). */
+  autoRenew: z.boolean({ error: 'must be true or false' }).optional(),
+  /** The next term's price change when it renews (default: the plan's). */
+  renewalChange: PriceChangeInput.optional(),
 })
 export type QuoteOptionInput = z.infer<typeof QuoteOptionInput>
 
@@ -89,6 +95,7 @@ export const QuoteInput = z
         if (outside.length) ctx.addIssue({ code: 'custom', path: at('visitMonths'), message: 'must fall within the term' })
       }
       if (o.extraLines.length === 0 && o.priceCents === 0) ctx.addIssue({ code: 'custom', path: at('priceCents'), message: 'must be more than $0.00' })
+      if (o.autoRenew && o.termMonths === null) ctx.addIssue({ code: 'custom', path: at('autoRenew'), message: 'needs a term: an agreement with no end date has nothing to renew' })
     })
     const names = q.options.map((o) => o.name.toLowerCase())
     names.forEach((n, i) => {
@@ -148,6 +155,9 @@ export interface QuoteOptionDto {
   extraLines: PricedLineDto[]
   /** The plan price line first, then the extra lines: what the agreement will bill. */
   lines: PricedLineDto[]
+  /** Automatic renewal is offered (the customer may consent at sign-up), with this price change. */
+  autoRenew: boolean
+  renewalChange: PriceChange
   totals: {
     perPeriod: TotalsDto
     firstPeriod: TotalsDto

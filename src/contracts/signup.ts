@@ -28,6 +28,8 @@ export const AcceptQuoteInput = z.object({
   optionId: z.string({ error: 'is required: choose an option' }).regex(/^qop_[0-9a-z]{26}$/, { error: 'is required: choose an option' }),
   signerName: requiredText(120),
   consent: z.literal(true, { error: 'must be ticked to sign' }),
+  /** Separate, never pre-ticked consent to automatic renewal, when the chosen option offers it. */
+  autoRenewConsent: z.boolean({ error: 'must be true or false' }).default(false),
   paymentMethod: z.discriminatedUnion('kind', [CardPaymentInput, BankPaymentInput], { error: 'is required: add a card or bank account' }),
 })
 export type AcceptQuoteInput = z.infer<typeof AcceptQuoteInput>
@@ -47,4 +49,6 @@ export interface PublicQuoteView {
   tokenizerOrigin: string
   acceptedOptionId: string | null
   agreementStatus: string | null
+  /** The automatic-renewal terms of each option that offers it (by option id), shown beside its consent. */
+  autoRenewTerms: Record<string, string>
 }

@@ -31,3 +31,10 @@ export function readManageRenewalToken(key: string, token: string, today: string
   const expiresOn = `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}`
   return today <= expiresOn ? `agr_${idPart}` : null
 }
+
+/** The customer's page for it: `/auto-renewal/<token>` under the public URL, valid 400 days from `today`. */
+export function manageRenewalUrl(publicUrl: string, key: string, agreementId: string, today: string): string {
+  const [y, m, d] = today.split('-').map(Number)
+  const expires = new Date(Date.UTC(y, m - 1, d + 400)).toISOString().slice(0, 10)
+  return `${publicUrl}/auto-renewal/${manageRenewalToken(key, agreementId, expires)}`
+}

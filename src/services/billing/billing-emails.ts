@@ -5,6 +5,8 @@ import { enqueueEmail, type AttachmentRenderers, type OutboxEmail, type Rendered
 import { renderInvoicePdfOffThread as renderInvoicePdf } from './invoice-pdf-pool.ts'
 import { formatUsd } from '../../domain/money.ts'
 import { esc } from '../email/html.ts'
+import { localDate } from '../../domain/time-zone.ts'
+import { manageRenewalUrl } from '../../domain/renewal-link.ts'
 
 /** Everything a receipt or a failure notice says about one invoice. */
 export interface InvoiceContext {
@@ -27,16 +29,24 @@ export interface InvoiceContext {
   companyName: string
   /** The company's time zone: the receipt's and the PDF's dates are its dates. */
   timeZone: string
+  /** An auto-renewing agreement's link to turn automatic renewal off (every receipt carries it); null otherwise. */
+  manageRenewalLink: string | null
 }
 
 
 /** Loads the invoice's context (customer, primary email, agreement, company). */
-export async function loadInvoiceContext(db: Db, invoiceId: string): Promise<InvoiceContext | null> {
-  return (await loadInvoiceContexts(db, [invoiceId])).get(invoiceId) ?? null
+export async function loadInvoiceContext(db: Db, invoiceId: string, links?: ReceiptLinks): Promise<InvoiceContext | null> {
+  return (await loadInvoiceContexts(db, [invoiceId], links)).get(invoiceId) ?? null
+}
+
+/** Where the customer reaches Servicebook: with it, receipts of auto-renewing agreements carry the link to turn it off. */
+export interface ReceiptLinks {
+  publicUrl: string
+  clock: { now(): Date }
 }
 
 /** The contexts of several invoices in one query, by invoice id (missing ids are left out). */
-export async function loadInvoiceContexts(db: Db, invoiceIds: string[]): Promise<Map<string, InvoiceContext>> {
+export async function loadInvoiceContexts(db: Db, invoiceIds: string[], links?: ReceiptLinks): Promise<Map<string, InvoiceContext>> {
   if (invoiceIds.length === 0) return new Map()
   const rows = await db
     .selectFrom('invoices as i')
@@ -44,7 +54,7 @@ export async function loadInvoiceContexts(db: Db, invoiceIds: string[]): Promise
     .innerJoin('customers as c', 'c.id', 'i.customerId')
     .select([
       'i.id as invoiceId', 'i.number', 'i.agreementId', 'a.name as agreementName', 'a.status as agreementStatus', 'i.customerId',
-      'c.name as customerName', 'i.periodStart', 'i.periodEnd', 'i.lines', 'i.subtotalCents', 'i.taxCents', 'i.totalCents', 'i.paidCents',
+      'c.name as customerName', 'i.periodStart', 'i.periodEnd', 'i.lines', 'i.subtotalCents', 'i.taxCents', 'i.totalCents', 'i.paidCents', 'a.autoRenew',
     ])
     .select((eb) =>
       eb
@@ -59,12 +69,15 @@ export async function loadInvoiceContexts(db: Db, invoiceIds: string[]): Promise
     )
     .select((eb) => eb.selectFrom('companySettings').select('companyName').where('id', '=', 1).as('companyName'))
     .select((eb) => eb.selectFrom('companySettings').select('timeZone').where('id', '=', 1).as('timeZone'))
+    .select((eb) => eb.selectFrom('renewalSettings').select('linkKey').where('id', '=', 1).as('linkKey'))
     .where('i.id', 'in', invoiceIds)
     .execute()
   return new Map(
-    rows.map((row) => {
+    rows.map(({ autoRenew, linkKey, ...row }) => {
       const lines = (typeof row.lines === 'string' ? JSON.parse(row.lines) : row.lines) as PricedLine[]
-      return [row.invoiceId, { ...row, lines, paidCents: Number(row.paidCents), customerEmail: row.customerEmail ?? null, companyName: row.companyName ?? 'Servicebook', timeZone: row.timeZone ?? 'UTC' }]
+      const timeZone = row.timeZone ?? 'UTC'
+      const manageRenewalLink = links && autoRenew && linkKey ? manageRenewalUrl(links.publicUrl, linkKey, row.agreementId, localDate(links.clock.now(), timeZone)) : null
+      return [row.invoiceId, { ...row, lines, paidCents: Number(row.paidCents), customerEmail: row.customerEmail ?? null, companyName: row.companyName ?? 'Servicebook', timeZone, manageRenewalLink }]
     }),
   )
 }
@@ -135,8 +148,8 @@ export function receiptEmail(ctx: InvoiceContext, amountCents: number, paidWith:
     kind: 'billing.receipt',
     to: ctx.customerEmail,
     subject: `Receipt for invoice ${ctx.number} from ${ctx.companyName}`.replace(/[\r\n]+/g, ' '),
-    text: `Hello ${ctx.customerName},\n\nThank you: we received ${formatUsd(amountCents)} for invoice ${ctx.number} (${ctx.agreementName}, ${period}), paid with ${paidWith} on ${paidOn}.\nThe invoice is attached.\n\n${ctx.companyName}\n`,
-    html: `<p>Hello ${esc(ctx.customerName)},</p><p>Thank you: we received <strong>${formatUsd(amountCents)}</strong> for invoice ${ctx.number} (${esc(ctx.agreementName)}, ${period}), paid with ${esc(paidWith)} on ${paidOn}.</p><p>The invoice is attached.</p><p>${esc(ctx.companyName)}</p>`,
+    text: `Hello ${ctx.customerName},\n\nThank you: we received ${formatUsd(amountCents)} for invoice ${ctx.number} (${ctx.agreementName}, ${period}), paid with ${paidWith} on ${paidOn}.\nThe invoice is attached.\n\n${ctx.companyName}\n${ctx.manageRenewalLink ? `\nThis agreement renews automatically. Turn off automatic renewal online: ${ctx.manageRenewalLink}\n` : ''}`,
+    html: `<p>Hello ${esc(ctx.customerName)},</p><p>Thank you: we received <strong>${formatUsd(amountCents)}</strong> for invoice ${ctx.number} (${esc(ctx.agreementName)}, ${period}), paid with ${esc(paidWith)} on ${paidOn}.</p><p>The invoice is attached.</p><p>${esc(ctx.companyName)}</p>${ctx.manageRenewalLink ? `<p style="font-size:12px;color:#52606d">This agreement renews automatically. <a href="${esc(ctx.manageRenewalLink)}">Turn off automatic renewal</a> online, no call needed.</p>` : ''}`,
     attachments: [invoicePdfAttachment(ctx, paidNote, paidOn)],
     relatedType: 'invoice',
     relatedId: ctx.invoiceId,

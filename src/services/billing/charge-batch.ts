@@ -45,7 +45,7 @@ export async function* claimedWork(
       const claims = await claimAttempts(deps, targets, runId)
       const byInvoice = new Map(claims.map((c) => [c.target.invoiceId, c]))
       // Receipt details for the approvals to come; a failed load only costs a lookup per receipt later.
-      const invoices = claims.length ? loadInvoiceContexts(deps.db, claims.map((c) => c.target.invoiceId)).catch(() => new Map<string, InvoiceContext>()) : Promise.resolve(new Map())
+      const invoices = claims.length ? loadInvoiceContexts(deps.db, claims.map((c) => c.target.invoiceId), deps).catch(() => new Map<string, InvoiceContext>()) : Promise.resolve(new Map())
       yield targets.map((t): ChargeWork => {
         const claim = byInvoice.get(t.invoiceId)
         if (claim) return { kind: 'claimed', claim, invoices }

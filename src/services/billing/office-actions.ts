@@ -66,7 +66,7 @@ export async function recordOfflinePayment(deps: ServiceDeps, invoiceId: string,
   const target = await targetFor(deps.db, invoiceId)
   if (target.status !== 'open' && target.status !== 'failed') throw notAllowed('invoice_not_unpaid', `Invoice is ${target.status}; only unpaid invoices take payments`)
   if (input.amountCents > target.amountCents) throw validationError({ amountCents: `must be at most ${usd(target.amountCents)}, what is still owed` })
-  const ctx = await loadInvoiceContext(deps.db, invoiceId)
+  const ctx = await loadInvoiceContext(deps.db, invoiceId, deps)
   const now = deps.clock.now()
   const paymentId = newId('pay')
   await deps.db.transaction().execute(async (tx) => {

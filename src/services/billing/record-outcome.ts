@@ -51,7 +51,7 @@ export interface KnownAttempt {
  * overlaps the charge. Never rejects: null on any failure (the approval then loads it again).
  */
 export function loadReceiptContext(deps: ServiceDeps, invoiceId: string): Promise<InvoiceContext | null> {
-  return loadInvoiceContext(deps.db, invoiceId).catch(() => null)
+  return loadInvoiceContext(deps.db, invoiceId, deps).catch(() => null)
 }
 
 /** An approval: the payment, the paid invoice, the receipt and the QuickBooks pushes. */

@@ -163,7 +163,9 @@ async function seedAgreements(deps: ServiceDeps, customers: CustomerDto[], plans
     await openSignup(deps, link, SIGNUP_META)
     const cardToken = await tokenizeCard(deps.gatewayBrowserUrl, pan, expiry)
     const signer = customer.contacts[0]?.name ?? customer.name
-    await acceptSignup(deps, link, { optionId: quote.revision.options[0]!.id, signerName: signer, consent: true, paymentMethod: { kind: 'card', token: cardToken, expiry } }, SIGNUP_META)
+    // Demo customers agree to automatic renewal where the plan offers it.
+    const option = quote.revision.options[0]!
+    await acceptSignup(deps, link, { optionId: option.id, signerName: signer, consent: true, autoRenewConsent: option.autoRenew, paymentMethod: { kind: 'card', token: cardToken, expiry } }, SIGNUP_META)
     const agreementId = (await loadQuote(deps.db, quote.id)).agreementId
     if (!agreementId) throw new Error(`the sign-up of quote ${quote.number} made no agreement`)
     return agreementId

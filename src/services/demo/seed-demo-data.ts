@@ -22,7 +22,13 @@ const PLANS: PlanInput[] = [
   { name: 'HVAC Comfort Club – Premium', description: 'Tune-ups, priority service, no overtime charges, 15% off repairs.', priceCents: 2995, billingFrequency: 'monthly', termMonths: 12, visitsPerTerm: 2, visitMonths: [4, 10], termsText: 'Two precision tune-ups per year, priority scheduling, no after-hours fees. Cancel with 30 days notice.', isTaxable: false, taxRatePpm: 0 },
   { name: 'Quarterly Pest Shield', description: 'Quarterly exterior treatment with free re-treats between visits.', priceCents: 12900, billingFrequency: 'quarterly', termMonths: null, visitsPerTerm: 4, visitMonths: [], termsText: 'Quarterly service continues until cancelled. Free re-treatment between scheduled visits.', isTaxable: true, taxRatePpm: 72_500 },
   { name: 'Annual Water Heater Flush', description: 'Yearly flush and anode inspection.', priceCents: 14900, billingFrequency: 'annual', termMonths: 12, visitsPerTerm: 1, visitMonths: [9], termsText: 'One flush and inspection per year.', isTaxable: true, taxRatePpm: 72_500 },
-].map((p) => ({ ...p, billingFrequency: p.billingFrequency as PlanInput['billingFrequency'] }))
+].map((p) => ({
+  ...p,
+  billingFrequency: p.billingFrequency as PlanInput['billingFrequency'],
+  // The premium club renews by itself each year (with the customer's consent at sign-up), 3% up.
+  autoRenew: p.name.endsWith('Premium'),
+  renewalChange: p.name.endsWith('Premium') ? { kind: 'percent' as const, basisPoints: 300 } : { kind: 'none' as const },
+}))
 
 export interface DemoSeedResult extends DemoWorkflowCounts {
   customers: number

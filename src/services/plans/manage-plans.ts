@@ -4,6 +4,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import { notFound } from '../../domain/errors.ts'
 import { newId } from '../../domain/ids.ts'
+import { priceChangeOf, priceChangeValue } from '../../domain/renewal-terms.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ActorId, ServiceDeps } from '../deps.ts'
 
@@ -14,8 +15,8 @@ async function findPlan(db: Db, id: string): Promise<PlanDto | undefined> {
   return p && toDto(p)
 }
 
-function toDto(p: Awaited<ReturnType<typeof selectPlans>>[number]): PlanDto {
-  return { ...p, archivedAt: iso(p.archivedAt), createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString() }
+function toDto({ renewalChangeKind, renewalChangeValue, ...p }: Awaited<ReturnType<typeof selectPlans>>[number]): PlanDto {
+  return { ...p, renewalChange: priceChangeOf(renewalChangeKind, renewalChangeValue), archivedAt: iso(p.archivedAt), createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString() }
 }
 
 const selectPlans = (db: Db) => db.selectFrom('plans').selectAll().execute()
@@ -32,6 +33,9 @@ const columns = (input: PlanInput) => ({
   termsText: input.termsText,
   isTaxable: input.isTaxable,
   taxRatePpm: input.isTaxable ? input.taxRatePpm : 0,
+  autoRenew: input.autoRenew,
+  renewalChangeKind: input.renewalChange.kind,
+  renewalChangeValue: priceChangeValue(input.renewalChange),
 })
 
 /** Returns a plan template or throws not found. */

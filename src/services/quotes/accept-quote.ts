@@ -13,9 +13,12 @@ import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ServiceDeps } from '../deps.ts'
 import { enqueueEmail } from '../email/outbox.ts'
 import { notifyOffice } from '../notifications/notifications.ts'
-import { getSettings } from '../settings/company-settings.ts'
+import { companyToday, getSettings } from '../settings/company-settings.ts'
+import { priceChangeValue } from '../../domain/renewal-terms.ts'
+import { manageLinkOf } from '../renewals/renewal-offers.ts'
+import { renewalLinkKey } from '../renewals/renewal-settings.ts'
 import { lockQuote } from './manage-quotes.ts'
-import { publicView, resolveLink } from './public-signup.ts'
+import { autoRenewTermsOf, publicView, resolveLink } from './public-signup.ts'
 import { officeAcceptedEmail, signupReceivedEmail } from './quote-emails.ts'
 import { loadQuote, loadRevision } from './quote-repository.ts'
 import { quotePdf } from './send-quote.ts'
@@ -49,6 +52,7 @@ export async function acceptSignup(deps: ServiceDeps, token: string, input: Acce
   const revision = await loadRevision(deps.db, link.quoteId, link.revision)
   const option = revision?.options.find((o) => o.id === input.optionId)
   if (!revision || !option) throw validationError({ optionId: 'is not one of the options of this quote' })
+  if (input.autoRenewConsent && !option.autoRenew) throw validationError({ autoRenewConsent: 'is not offered with this option' })
 
   if (!(await claimLink(deps, link.id))) return waitForOther(deps, link.id, link.quoteId, link.revision)
   let stored: Approved
@@ -115,6 +119,9 @@ async function recordAcceptance(deps: ServiceDeps, a: Acceptance): Promise<void>
   const now = deps.clock.now()
   // The customer's copy of what they signed; rendered before the transaction (no I/O inside it).
   const signedPdf = revision.recipientEmail ? await quotePdf(deps, await loadQuote(deps.db, link.quoteId, link.revision)) : null
+  // Automatic renewal only with its own consent, to the exact terms shown beside it (California BPC §17602).
+  const autoRenewTerms = input.autoRenewConsent ? ((await autoRenewTermsOf(deps, [option], settings.companyName))[option.id] ?? null) : null
+  const [linkKey, today] = await Promise.all([renewalLinkKey(deps.db), companyToday(deps)])
   await deps.db.transaction().execute(async (tx) => {
     const q = await lockQuote(tx, link.quoteId)
     assertQuoteAction(q.status, 'accept')
@@ -155,6 +162,8 @@ async function recordAcceptance(deps: ServiceDeps, a: Acceptance): Promise<void>
         userAgent: meta.userAgent.slice(0, 500),
         termsSha256: sha256Hex(revision.termsText),
         documentSha256: documentHash,
+        autoRenewConsent: autoRenewTerms !== null,
+        autoRenewTermsSha256: autoRenewTerms === null ? null : sha256Hex(autoRenewTerms),
       })
       .execute()
     const agreementId = newId('agr')
@@ -181,6 +190,10 @@ async function recordAcceptance(deps: ServiceDeps, a: Acceptance): Promise<void>
         approvedAt: null,
         approvedBy: null,
         closedAt: null,
+        autoRenew: autoRenewTerms !== null,
+        autoRenewConsentAt: autoRenewTerms !== null ? now : null,
+        renewalChangeKind: option.renewalChange.kind,
+        renewalChangeValue: priceChangeValue(option.renewalChange),
       })
       .returning('number')
       .executeTakeFirstOrThrow()
@@ -208,6 +221,8 @@ async function recordAcceptance(deps: ServiceDeps, a: Acceptance): Promise<void>
         signedAt: now,
         timeZone: settings.timeZone,
         documentSha256: documentHash,
+        autoRenewTerms,
+        manageLink: autoRenewTerms === null ? null : manageLinkOf({ publicUrl: deps.publicUrl, linkKey, today }, agreementId),
       })
       await enqueueEmail(tx, {
         kind: 'quote.accepted',

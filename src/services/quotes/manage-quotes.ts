@@ -5,6 +5,7 @@ import { notFound, validationError, type FieldErrors } from '../../domain/errors
 import { newId } from '../../domain/ids.ts'
 import { addMonthsIso } from '../../domain/iso-date.ts'
 import { assertQuoteAction } from '../../domain/quote-status.ts'
+import { priceChangeOf, priceChangeValue } from '../../domain/renewal-terms.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ActorId, ServiceDeps } from '../deps.ts'
 import { companyToday } from '../settings/company-settings.ts'
@@ -43,7 +44,12 @@ async function checkReferences(deps: ServiceDeps, input: QuoteInput, today: stri
 /** Writes a revision's content (the revision row must not have been sent). */
 async function writeRevisionContent(tx: Db, quoteId: string, revision: number, input: QuoteInput): Promise<void> {
   await tx.deleteFrom('quoteOptions').where('quoteId', '=', quoteId).where('revision', '=', revision).execute()
+  // Automatic renewal as the plan offers it, unless the option says otherwise (ad hoc: off).
+  const planIds = [...new Set(input.options.map((o) => o.planId).filter((p): p is string => p !== null))]
+  const plans = planIds.length ? await tx.selectFrom('plans').select(['id', 'autoRenew', 'renewalChangeKind', 'renewalChangeValue']).where('id', 'in', planIds).execute() : []
   for (const [i, o] of input.options.entries()) {
+    const plan = plans.find((p) => p.id === o.planId)
+    const change = o.renewalChange ?? (plan ? priceChangeOf(plan.renewalChangeKind, plan.renewalChangeValue) : { kind: 'none' as const })
     await tx
       .insertInto('quoteOptions')
       .values({
@@ -62,6 +68,9 @@ async function writeRevisionContent(tx: Db, quoteId: string, revision: number, i
         visitsPerTerm: o.visitsPerTerm,
         visitMonths: [...o.visitMonths].sort((a, b) => a - b),
         extraLines: JSON.stringify(o.extraLines),
+        autoRenew: o.termMonths !== null && (o.autoRenew ?? plan?.autoRenew ?? false),
+        renewalChangeKind: change.kind,
+        renewalChangeValue: priceChangeValue(change),
       })
       .execute()
   }

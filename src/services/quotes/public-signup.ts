@@ -1,4 +1,7 @@
+import type { QuoteOptionDto } from '../../contracts/quotes.ts'
 import type { PublicQuoteView } from '../../contracts/signup.ts'
+import { autoRenewTermsText } from '../../domain/renewal-terms.ts'
+import { getRenewalSettings } from '../renewals/renewal-settings.ts'
 import { AppError, notAllowed } from '../../domain/errors.ts'
 import { hashSignupToken, linkState, looksLikeSignupToken } from '../../domain/signup-token.ts'
 import { assertQuoteAction } from '../../domain/quote-status.ts'
@@ -112,6 +115,7 @@ export async function publicView(deps: ServiceDeps, quoteId: string, revision: n
     tokenizerOrigin: new URL(tokenizer).origin,
     acceptedOptionId: quote.acceptedOptionId,
     agreementStatus: agreement?.status ?? null,
+    autoRenewTerms: await autoRenewTermsOf(deps, rev.options, settings.companyName),
   }
 }
 
@@ -129,4 +133,17 @@ export async function declineSignup(deps: ServiceDeps, token: string, reason: st
     await notifyOffice(tx, { kind: 'quote.declined', title: `${c.name} declined quote Q-${q.number}`, body: reason, link: `/quotes/${q.id}` })
   })
   return publicView(deps, link.quoteId, link.revision)
+}
+
+/** The automatic-renewal terms of each option that offers it (California BPC §17601(b)), as the customer sees them beside the consent. */
+export async function autoRenewTermsOf(deps: ServiceDeps, options: readonly QuoteOptionDto[], companyName: string): Promise<Record<string, string>> {
+  const offered = options.filter((o) => o.autoRenew && o.termMonths !== null)
+  if (offered.length === 0) return {}
+  const { autoRenewNoticeDays } = await getRenewalSettings(deps.db)
+  return Object.fromEntries(
+    offered.map((o) => [
+      o.id,
+      autoRenewTermsText({ companyName, termMonths: o.termMonths!, intervalMonths: o.billingIntervalMonths, perBillCents: o.totals.perPeriod.totalCents, change: o.renewalChange, noticeDays: autoRenewNoticeDays }),
+    ]),
+  )
 }

@@ -138,6 +138,10 @@ export interface SignupReceivedEmailInput {
   /** The company's time zone: the signing time is told in it. */
   timeZone: string
   documentSha256: string
+  /** The automatic-renewal terms consented to (the acknowledgment the law asks for), or null. */
+  autoRenewTerms?: string | null
+  /** Where the customer turns automatic renewal off online. */
+  manageLink?: string | null
 }
 
 /** The customer's copy of what they signed (the quote PDF goes as an attachment). */
@@ -150,6 +154,7 @@ export function signupReceivedEmail(i: SignupReceivedEmailInput): BuiltEmail {
     `<p>Hello ${esc(i.customerName)},</p>
 <p>Thank you for signing up for <strong>${esc(i.optionName)}</strong> (${esc(i.perBill)}) from quote ${esc(label)}.
 ${esc(i.companyName)} will review it and email you when your agreement is approved. Nothing is charged before then.</p>
+${i.autoRenewTerms ? `<p style="border:1px solid #9aa5b1;padding:8px"><strong>You agreed to automatic renewal</strong><br>${esc(i.autoRenewTerms)}${i.manageLink ? `<br><a href="${esc(i.manageLink)}">Turn off automatic renewal</a>` : ''}</p>` : ''}
 <p style="font-size:12px;color:#52606d">Signed by ${esc(i.signerName)} on ${esc(when)}. Document fingerprint (SHA-256): ${esc(i.documentSha256)}.<br>
 The quote you accepted, with its terms, is attached.</p>`,
   )
@@ -158,6 +163,7 @@ The quote you accepted, with its terms, is attached.</p>`,
     '',
     `Thank you for signing up for ${i.optionName} (${i.perBill}) from quote ${label}. ${i.companyName} will review it and email you when your agreement is approved. Nothing is charged before then.`,
     '',
+    ...(i.autoRenewTerms ? [`You agreed to automatic renewal. ${i.autoRenewTerms}`, ...(i.manageLink ? [`Turn off automatic renewal online: ${i.manageLink}`] : []), ''] : []),
     `Signed by ${i.signerName} on ${when}. Document fingerprint (SHA-256): ${i.documentSha256}.`,
     'The quote you accepted, with its terms, is attached.',
   ].join('\n')

@@ -5,6 +5,8 @@ import { notFound } from '../../domain/errors.ts'
 import type { PricedLine } from '../../domain/pricing.ts'
 import { optionLines, optionTotals } from '../../domain/quote-pricing.ts'
 import { likeContains } from '../../db/like.ts'
+import type { RenewalChangeKind } from '../../db/schema.ts'
+import { priceChangeOf } from '../../domain/renewal-terms.ts'
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
@@ -22,6 +24,9 @@ type OptionRow = {
   visitsPerTerm: number
   visitMonths: number[]
   extraLines: unknown
+  autoRenew: boolean
+  renewalChangeKind: RenewalChangeKind
+  renewalChangeValue: number
 }
 
 /** An option row as the API shows it, with its priced lines and totals. */
@@ -44,6 +49,8 @@ export function optionDto(row: OptionRow, taxRatePpm: number): QuoteOptionDto {
     visitMonths: row.visitMonths,
     extraLines,
     lines: optionLines(priced),
+    autoRenew: row.autoRenew,
+    renewalChange: priceChangeOf(row.renewalChangeKind, row.renewalChangeValue),
     totals: { perPeriod: t.perPeriod, firstPeriod: t.firstPeriod, perTermCents: t.perTermCents, periodsPerTerm: t.periodsPerTerm },
   }
 }

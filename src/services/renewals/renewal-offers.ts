@@ -1,11 +1,10 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import type { AgreementStatus, RenewalChangeKind, RenewalNoticeKind } from '../../db/schema.ts'
-import { addDays } from '../../domain/billing-calendar.ts'
 import { newId } from '../../domain/ids.ts'
 import { dayBeforeIso } from '../../domain/iso-date.ts'
 import type { PricedLine } from '../../domain/pricing.ts'
-import { manageRenewalToken } from '../../domain/renewal-link.ts'
+import { manageRenewalUrl } from '../../domain/renewal-link.ts'
 import { nextTermDates, perBillCents, priceChangeOf, priceChangeText, renewedLines, type PriceChange } from '../../domain/renewal-terms.ts'
 import { newSignupToken } from '../../domain/signup-token.ts'
 import { outboxRows, type OutboxEmail } from '../email/outbox.ts'
@@ -145,7 +144,7 @@ export interface LinkContext {
 }
 
 /** The manage-renewal link (turn automatic renewal off), valid 400 days. */
-export const manageLinkOf = (ctx: LinkContext, agreementId: string) => `${ctx.publicUrl}/auto-renewal/${manageRenewalToken(ctx.linkKey, agreementId, addDays(ctx.today, 400))}`
+export const manageLinkOf = (ctx: LinkContext, agreementId: string) => manageRenewalUrl(ctx.publicUrl, ctx.linkKey, agreementId, ctx.today)
 
 export interface NoticeToSend {
   agreement: RenewableAgreement
