@@ -64,7 +64,7 @@ mapfile -t db_tests < <(node scripts/db-test-files.mjs "${all_tests[@]}")
 mapfile -t browser_tests < <(find src sandbox test -name '*.browser.test.ts' -not -path '*/node_modules/*' | sort)
 
 run_node_tests() {
-  node --import tsx --test --test-concurrency=2 --test-timeout=300000 --test-force-exit --test-reporter=spec "$@"
+  node --import tsx --test --test-concurrency=2 --test-timeout=600000 --test-force-exit --test-reporter=spec "$@"
 }
 
 status=0

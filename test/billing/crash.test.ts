@@ -176,13 +176,13 @@ async function verify(through: string): Promise<{ invoices: number; approved: nu
   }
 }
 
-test(`SIGKILL at random moments: ${AGREEMENTS} agreements, ${KILLS} kills, every due invoice charged exactly once`, { timeout: 300_000 }, async () => {
+test(`SIGKILL at random moments: ${AGREEMENTS} agreements, ${KILLS} kills, every due invoice charged exactly once`, { timeout: 600_000 }, async () => {
   await billWithKills('2026-12-01', KILLS)
   const r = await verify('2026-12-01')
   assert.ok(r.approved > 0 && r.invoices > AGREEMENTS)
 })
 
-test('the same with faults on: 500s, hung requests, approvals whose response is dropped', { timeout: 300_000 }, async () => {
+test('the same with faults on: 500s, hung requests, approvals whose response is dropped', { timeout: 600_000 }, async () => {
   await h.withFaults({ errorRate: 0.05, timeoutRate: 0.03, hangMs: 3000, dropApprovedRate: 0.1, endpoints: ['auth', 'inquireByOrderid'] }, () => billWithKills('2027-01-01', KILLS))
   // A last run without faults settles any invoice left to retry; then the books must balance.
   const last = await runCli('2027-01-01', null)
