@@ -20,8 +20,7 @@ const BOARD_STATUSES = [...TECHNICIAN_LIST, 'suspended'] as const
 
 export async function getBoard(deps: ServiceDeps, q: { from?: string | undefined; days: number; technicianId?: string | undefined }): Promise<BoardDto> {
   // The cursor first: a change committed between it and the reads below comes again in the feed.
-  const cursor = await currentCursor(deps.db)
-  const clock = await companyClock(deps.db)
+  const [cursor, clock] = await Promise.all([currentCursor(deps.db), companyClock(deps.db)])
   const from = q.from ?? clock.dateOf(deps.clock.now().getTime())
   const to = addDays(from, q.days)
   const dates = Array.from({ length: q.days }, (_, i) => addDays(from, i))

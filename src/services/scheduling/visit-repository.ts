@@ -77,17 +77,23 @@ interface FlatFull extends Flat {
 const utc = (wall: string | null) => (wall === null ? null : wall.length === 19 ? `${wall}.000Z` : `${`${wall}00`.slice(0, 23)}Z`)
 
 /**
- * Visits where `where` holds, in `order`, as flat rows (with the full columns when `full`).
- * `where` and `order` are SQL over the aliases w, c, l, a.
+ * Visits where `where` (SQL over the aliases w, c, l, a) holds, as flat rows, with the full
+ * columns when `full`. With `page`, that page in its `order`; without, in no order (callers sort:
+ * sorting 2,000 rows in the database cost the board more than all the rest of its query).
  */
-async function readVisits<T extends Flat>(db: Db, o: { where: RawBuilder<unknown>; order: RawBuilder<unknown>; full?: boolean; limit?: number; offset?: number }): Promise<T[]> {
-  const page = o.limit === undefined ? sql`` : sql`limit ${o.limit} offset ${o.offset ?? 0}`
-  const { rows } = await sql<{ visits: string }>`
-    select coalesce(json_agg(v order by v.ord), '[]')::text as visits from (
-      select ${COLUMNS} ${o.full ? FULL_COLUMNS : sql``}, row_number() over (order by ${o.order}) as ord
-      from ${VISITS} where ${o.where} order by ${o.order} ${page}) v`.execute(db)
+async function readVisits<T extends Flat>(db: Db, o: { where: RawBuilder<unknown>; full?: boolean; page?: { order: RawBuilder<unknown>; limit: number; offset: number } }): Promise<T[]> {
+  const columns = sql`${COLUMNS} ${o.full ? FULL_COLUMNS : sql``}`
+  const { rows } = o.page
+    ? await sql<{ visits: string }>`
+        select coalesce(json_agg(v order by v.ord), '[]')::text as visits from (
+          select ${columns}, row_number() over (order by ${o.page.order}) as ord from ${VISITS} where ${o.where}
+          order by ${o.page.order} limit ${o.page.limit} offset ${o.page.offset}) v`.execute(db)
+    : await sql<{ visits: string }>`select coalesce(json_agg(v), '[]')::text as visits from (select ${columns} from ${VISITS} where ${o.where}) v`.execute(db)
   return JSON.parse(rows[0]!.visits) as T[]
 }
+
+/** By slot start, then id (UTC wall times compare as text). */
+const byStart = (a: Flat, b: Flat) => (a.scheduledStart! < b.scheduledStart! ? -1 : a.scheduledStart! > b.scheduledStart! ? 1 : a.id < b.id ? -1 : 1)
 
 /** The suspended agreement a visit is on hold for (its own status, or its agreement's). */
 export function heldByOf(r: { status: WorkOrderStatus; agreementId: string | null; agreementNumber: number | string | null; agreementName: string | null; agreementStatus: string | null }): HeldBy | null {
@@ -153,16 +159,14 @@ const inRange = (o: { from: Date; to: Date; technicianId?: string | undefined; s
     ],
     sql` and `,
   )
-const BY_START = sql`w.scheduled_start, w.id`
-
 /** The board's visits: a slot in [from, to), in start order. */
 export async function visitsInRange(db: Db, range: { from: Date; to: Date; technicianId?: string; statuses: SlotStatuses }): Promise<VisitSummaryDto[]> {
-  return (await readVisits(db, { where: inRange(range), order: BY_START })).map(toSummary)
+  return (await readVisits(db, { where: inRange(range) })).sort(byStart).map(toSummary)
 }
 
 export async function visitSummaries(db: Db, ids: readonly string[]): Promise<VisitSummaryDto[]> {
   if (ids.length === 0) return []
-  return (await readVisits(db, { where: sql`w.id in (${sql.join([...ids])})`, order: sql`w.id` })).map(toSummary)
+  return (await readVisits(db, { where: sql`w.id in (${sql.join([...ids])})` })).sort((a, b) => (a.id < b.id ? -1 : 1)).map(toSummary)
 }
 
 /** Most urgent first: the window's end, then priority. */
@@ -186,21 +190,21 @@ export async function searchVisits(db: Db, q: Omit<VisitListQuery, 'page' | 'pag
   if (q.needsReschedule === 'true') c.push(sql`w.reschedule_reason is not null`)
   const where = sql.join(c, sql` and `)
   const [items, count] = await Promise.all([
-    readVisits(db, { where, order: URGENT_FIRST, limit: q.limit, offset: q.offset }),
+    readVisits(db, { where, page: { order: URGENT_FIRST, limit: q.limit, offset: q.offset } }),
     sql<{ n: number }>`select count(*)::int as n from ${VISITS} where ${where}`.execute(db),
   ])
   return { items: items.map(toSummary), total: count.rows[0]!.n }
 }
 
 export async function loadVisit(db: Db, id: string): Promise<VisitDto> {
-  const [r] = await readVisits<FlatFull>(db, { where: sql`w.id = ${id}`, order: sql`w.id`, full: true })
+  const [r] = await readVisits<FlatFull>(db, { where: sql`w.id = ${id}`, full: true })
   if (!r) throw notFound('visit', id)
   return toDto(r)
 }
 
 /** A technician's visits with a slot in [from, to), in start order, in full. */
 export async function technicianVisits(db: Db, o: { technicianId: string; from: Date; to: Date; statuses: SlotStatuses }): Promise<VisitDto[]> {
-  return (await readVisits<FlatFull>(db, { where: inRange(o), order: BY_START, full: true })).map(toDto)
+  return (await readVisits<FlatFull>(db, { where: inRange(o), full: true })).sort(byStart).map(toDto)
 }
 
 /** The row a change works on, locked, with what the rules need. */
