@@ -608,6 +608,9 @@ export interface AgreementsTable {
   endedOn: string | null
   /** Sum of the recurring lines per bill, before tax (generated from `lines`). */
   recurringCents: ColumnType<number, never, never>
+  /** Year × 12 + month - 1 of the start, and of the end (ended, else planned; null when open-ended): generated. */
+  startMonth: ColumnType<number, never, never>
+  endMonth: ColumnType<number | null, never, never>
 }
 
 export interface PlansTable {

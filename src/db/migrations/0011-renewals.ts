@@ -19,7 +19,8 @@ import { execStatements } from '../exec-statements.ts'
  *   triggers on invoices and payments (one row per statement, insert-only: no row is contended by
  *   concurrent billing batches), so the dashboard sums months without reading a million invoices.
  * - `agreements.recurring_cents`: the recurring lines' sum per bill (before tax), generated from
- *   `lines`, for monthly recurring revenue.
+ *   `lines`, for monthly recurring revenue; `start_month` and `end_month` (year × 12 + month - 1 of
+ *   the start and of the end, ended or planned) for its history by month.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   // NOTE: dollar-quoted bodies run one statement each (execStatements splits at line-ending semicolons).
@@ -50,15 +51,25 @@ alter table agreements
   add column close_requested_by text check (close_requested_by in ('office', 'customer')),
   add column closing_until timestamptz,
   add column ended_on date,
-  add column recurring_cents bigint generated always as (agreement_recurring_cents(lines)) stored;
+  add column recurring_cents bigint generated always as (agreement_recurring_cents(lines)) stored,
+  add column start_month integer generated always as ((date_part('year', start_date) * 12 + date_part('month', start_date) - 1)::integer) stored,
+  add column end_month integer generated always as ((date_part('year', coalesce(ended_on, end_date)) * 12 + date_part('month', coalesce(ended_on, end_date)) - 1)::integer) stored;
 -- A fixed term's end is stored: the renewal job, the expiring filter and the dashboard read end_date only.
 update agreements set end_date = (start_date + make_interval(months => term_months))::date where end_date is null and term_months is not null;
 alter table agreements add constraint agreements_auto_renew_consent_check check (not auto_renew or auto_renew_consent_at is not null);
 create unique index agreements_renewal_of_key on agreements (renewal_of_id) where renewal_of_id is not null and status <> 'closed';
-create index agreements_end_idx on agreements (end_date, id) where end_date is not null;
+-- The list's orders (keyset: value, id) and filters; the term end read as coalesce(end_date, '9999-12-31').
+create index agreements_end_idx on agreements ((coalesce(end_date, '9999-12-31'::date)), id);
 create index agreements_next_bill_idx on agreements ((coalesce(next_bill_date, start_date)), id);
 create index agreements_created_idx on agreements (created_at, id);
+create index agreements_number_idx on agreements (number, id);
+create index agreements_start_idx on agreements (start_date, id);
 create index agreements_plan_idx on agreements (plan_id, id);
+create index agreements_name_trgm_idx on agreements using gin (lower(name) gin_trgm_ops);
+-- The dashboard reads agreements from this index alone (parallel index-only scans).
+create index agreements_dashboard_idx on agreements (status) include (plan_id, start_date, end_date, start_month, end_month, billing_interval_months, recurring_cents, renewed_by_id, close_on);
+create index customers_archived_idx on customers (id) where archived_at is not null;
+create index customer_locations_live_idx on customer_locations (customer_id) where archived_at is null;
 create index agreements_term_end_job_idx on agreements (end_date) where status in ('active', 'suspended');
 create index agreements_close_on_idx on agreements (close_on) where close_on is not null;
 
@@ -150,7 +161,10 @@ insert into money_ledger (day, kind, amount_cents)
   select (received_at at time zone (select time_zone from company_settings where id = 1))::date, 'collected', sum(amount_cents - refunded_cents)
   from payments where status <> 'voided' group by 1;
 
-create index invoices_first_failed_idx on invoices (first_failed_at) where first_failed_at is not null;
+-- The dashboard's failure figures from the indexes alone (index-only scans).
+create index invoices_first_failed_idx on invoices (first_failed_at) include (status, retry_state, total_cents) where first_failed_at is not null;
+create index invoices_failed_reason_idx on invoices (failure_code) include (total_cents, paid_cents) where status = 'failed';
+create index invoices_failed_agreement_idx on invoices (agreement_id) where status = 'failed';
 create index quickbooks_queue_failed_idx on quickbooks_queue (id) where status = 'failed';
 `,
   )
@@ -166,7 +180,8 @@ create index quickbooks_queue_failed_idx on quickbooks_queue (id) where status =
       `insert into money_ledger (day, kind, amount_cents)
         select ${localDay('n.created_at')}, 'billed', sum(n.total_cents) from new_rows n where n.status <> 'void' group by 1 having sum(n.total_cents) <> 0; return null;`,
     ],
-    ['money_ledger_invoice_voided', `insert into money_ledger (day, kind, amount_cents) values (${localDay('now()')}, 'billed', ${billed('new')} - ${billed('old')}); return null;`],
+    // An invoice's void is dated by its update (the application's clock), a payment's reversal by the database's.
+    ['money_ledger_invoice_voided', `insert into money_ledger (day, kind, amount_cents) values (${localDay('coalesce(new.updated_at, now())')}, 'billed', ${billed('new')} - ${billed('old')}); return null;`],
     [
       'money_ledger_payments_inserted',
       `insert into money_ledger (day, kind, amount_cents)

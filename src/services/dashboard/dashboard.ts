@@ -8,10 +8,10 @@ import { companyTimeZone } from '../settings/company-settings.ts'
 
 /**
  * The dashboard's figures in a handful of queries, each a single pass that stays fast at 100,000
- * agreements and a million invoices: agreements are read once for the tiles and once grouped by
- * start and end month for the recurring-revenue history; money by month comes from the
- * trigger-written `money_ledger` (a few rows per billing batch), failures from the partial
- * indexes on failed invoices. "Today" and months are the company's.
+ * agreements and a million invoices: agreements are read once, grouped by what the tiles and charts
+ * tell apart (status, plan, in term today, expiring bucket, start and end month); money by month
+ * comes from the trigger-written `money_ledger` (a few rows per billing batch), failures from
+ * covering partial indexes on failed invoices. "Today" and months are the company's.
  */
 export async function getDashboard(deps: Pick<ServiceDeps, 'db' | 'clock'>): Promise<DashboardDto> {
   const db = deps.db
@@ -21,28 +21,30 @@ export async function getDashboard(deps: Pick<ServiceDeps, 'db' | 'clock'>): Pro
   const monthStart = `${today.slice(0, 7)}-01`
   const first = addMonthsIso(monthStart, -11)
   const months = Array.from({ length: 12 }, (_, i) => addMonthsIso(first, i).slice(0, 7))
-  const active = sql`status = 'active' and start_date <= ${today}::date and (end_date is null or end_date > ${today}::date)`
+  // Months as integers (year × 12 + month - 1), as agreements.start_month and end_month hold them.
+  const monthIndex = (ym: string) => Number(ym.slice(0, 4)) * 12 + Number(ym.slice(5, 7)) - 1
+  // Agreements twice, each pass a parallel aggregate over a covering index: today's figures by plan,
+  // and the history by start and end month.
+  const inTerm = sql`start_date <= ${today}::date and (end_date is null or end_date > ${today}::date)`
   const expiring = (days: number) =>
     sql`count(*) filter (where status in ('active', 'suspended') and renewed_by_id is null and close_on is null and end_date > ${today}::date and end_date <= ${addDays(today, days)}::date)::int`
-
-  const [agreements, history, money, failed, outcomes, renewals, byPlan, counts] = await Promise.all([
-    sql<{ active: number; mrr: number; statusActive: number; pending: number; suspended: number; e30: number; e60: number; e90: number }>`
-      select count(*) filter (where ${active})::int as active,
-        coalesce(sum(recurring_cents::float8 / billing_interval_months) filter (where ${active}), 0)::float8 as mrr,
-        count(*) filter (where status = 'active')::int as status_active,
-        count(*) filter (where status = 'pending_approval')::int as pending,
-        count(*) filter (where status = 'suspended')::int as suspended,
-        ${expiring(30)} as e30, ${expiring(60)} as e60, ${expiring(90)} as e90
-      from agreements`.execute(db),
-    // Revenue history: an agreement counts at a month's end when it began by then and ends after it.
-    sql<{ fromMonth: string; toMonth: string | null; mrr: number }>`
-      select to_char(greatest(start_date, ${first}::date), 'YYYY-MM') as from_month,
-        to_char(coalesce(ended_on, end_date), 'YYYY-MM') as to_month,
-        sum(recurring_cents::float8 / billing_interval_months)::float8 as mrr
-      from agreements
-      where status in ('active', 'suspended', 'closed', 'expired', 'renewed') and start_date <= ${today}::date
-        and (coalesce(ended_on, end_date) is null or coalesce(ended_on, end_date) >= ${first}::date)
-      group by 1, 2`.execute(db),
+  const byPlanToday = sql<PlanGroup>`
+    select plan_id, count(*) filter (where status = 'active' and ${inTerm})::int as active,
+      coalesce(sum(recurring_cents::float8 / billing_interval_months) filter (where status = 'active' and ${inTerm}), 0)::float8 as mrr,
+      count(*) filter (where status = 'active')::int as status_active, count(*) filter (where status = 'pending_approval')::int as pending,
+      count(*) filter (where status = 'suspended')::int as suspended, ${expiring(30)} as e30, ${expiring(60)} as e60, ${expiring(90)} as e90
+    from agreements where status in ('pending_approval', 'active', 'suspended') group by 1`
+  const firstMonth = monthIndex(first)
+  const history = sql<HistoryGroup>`
+    select status, renewed_by_id is not null as has_next, greatest(start_month, ${firstMonth}) as from_month, end_month as to_month,
+      count(*)::int as n, sum(recurring_cents::float8 / billing_interval_months)::float8 as mrr
+    from agreements
+    where status in ('active', 'suspended', 'closed', 'expired', 'renewed') and start_date <= ${today}::date and (end_month is null or end_month >= ${firstMonth})
+    group by 1, 2, 3, 4`
+  const [planGroups, historyRows, planRows, money, failed, outcomes, counts] = await Promise.all([
+    byPlanToday.execute(db),
+    history.execute(db),
+    db.selectFrom('plans').select(['id', 'name']).execute(),
     sql<{ month: string; kind: 'billed' | 'collected'; cents: number }>`
       select to_char(day, 'YYYY-MM') as month, kind, sum(amount_cents)::float8 as cents
       from money_ledger where day >= ${first}::date and day <= ${today}::date group by 1, 2`.execute(db),
@@ -54,24 +56,13 @@ export async function getDashboard(deps: Pick<ServiceDeps, 'db' | 'clock'>): Pro
                   when status = 'void' or retry_state = 'exhausted' then 'lost' else 'pending' end as outcome,
         count(*)::int as count, sum(total_cents)::float8 as cents
       from invoices where first_failed_at >= ${localInstant(first, tz)} group by 1`.execute(db),
-    sql<{ month: string; renewed: number; expired: number }>`
-      select to_char(end_date, 'YYYY-MM') as month,
-        count(*) filter (where status = 'renewed' or (renewed_by_id is not null and status in ('active', 'suspended')))::int as renewed,
-        count(*) filter (where status = 'expired')::int as expired
-      from agreements where end_date >= ${first}::date and end_date <= ${today}::date group by 1`.execute(db),
-    sql<{ planId: string | null; planName: string | null; count: number; mrr: number }>`
-      select a.plan_id, p.name as plan_name, count(*)::int as count, sum(a.recurring_cents::float8 / a.billing_interval_months)::float8 as mrr
-      from agreements a left join plans p on p.id = a.plan_id
-      where a.status = 'active' and a.start_date <= ${today}::date and (a.end_date is null or a.end_date > ${today}::date)
-      group by 1, 2 order by 3 desc, 2`.execute(db),
     sql<{
       customers: number; archivedCustomers: number; locations: number; plans: number; users: number; openQuotes: number
       sent: number; accepted: number; visits: number; qbErrors: number
     }>`
-      select
-        (select count(*) from customers where archived_at is null)::int as customers,
-        (select count(*) from customers where archived_at is not null)::int as archived_customers,
-        (select count(*) from customer_locations l join customers c on c.id = l.customer_id where l.archived_at is null and c.archived_at is null)::int as locations,
+      select (select count(*) from customers)::int - c.archived as customers, c.archived as archived_customers,
+        ((select count(*) from customer_locations where archived_at is null)
+          - (select count(*) from customer_locations l where l.archived_at is null and l.customer_id in (select id from customers where archived_at is not null)))::int as locations,
         (select count(*) from plans where archived_at is null)::int as plans,
         (select count(*) from users where is_active)::int as users,
         (select count(*) from quotes where status in ('sent', 'viewed'))::int as open_quotes,
@@ -79,9 +70,27 @@ export async function getDashboard(deps: Pick<ServiceDeps, 'db' | 'clock'>): Pro
         (select count(*) from renewal_notices where accepted_at >= ${localInstant(monthStart, tz)})::int as accepted,
         (select count(*) from work_orders where scheduled_start >= ${localInstant(today, tz)} and scheduled_start < ${localInstant(addDays(today, 1), tz)}
           and status not in ('cancelled'))::int as visits,
-        (select count(*) from quickbooks_queue where status = 'failed')::int as qb_errors`.execute(db),
+        (select count(*) from quickbooks_queue where status = 'failed')::int as qb_errors
+      from (select count(*)::int as archived from customers where archived_at is not null) c`.execute(db),
   ])
-  const a = agreements.rows[0]!
+  const plansToday = planGroups.rows.map((g) => ({ ...g, mrr: Number(g.mrr) }))
+  const total = (k: Exclude<keyof PlanGroup, 'planId'>) => plansToday.reduce((s, g) => s + Number(g[k]), 0)
+  const a = { active: total('active'), mrr: total('mrr'), statusActive: total('statusActive'), pending: total('pending'), suspended: total('suspended'), e30: total('e30'), e60: total('e60'), e90: total('e90') }
+  const groups = historyRows.rows.map((g) => ({ ...g, mrr: Number(g.mrr) }))
+  const renewed = (m: number, g: HistoryGroup) => g.toMonth === m && (g.status === 'renewed' || (g.hasNext && (g.status === 'active' || g.status === 'suspended')))
+  const renewals = {
+    rows: months.map((ym) => {
+      const m = monthIndex(ym)
+      return { month: ym, renewed: groups.filter((g) => renewed(m, g)).reduce((s, g) => s + g.n, 0), expired: groups.filter((g) => g.toMonth === m && g.status === 'expired').reduce((s, g) => s + g.n, 0) }
+    }),
+  }
+  const plansById = new Map(planRows.map((p) => [p.id, p.name]))
+  const byPlan = {
+    rows: plansToday
+      .filter((g) => g.active > 0)
+      .map((g) => ({ planId: g.planId, planName: g.planId ? (plansById.get(g.planId) ?? null) : null, count: g.active, mrr: g.mrr }))
+      .sort((x, y) => y.count - x.count || String(x.planName).localeCompare(String(y.planName))),
+  }
   const c = counts.rows[0]!
   const moneyOf = (kind: 'billed' | 'collected') => months.map((m) => Math.round(money.rows.filter((r) => r.kind === kind && r.month === m).reduce((s, r) => s + Number(r.cents), 0)))
   const billed = moneyOf('billed')
@@ -110,7 +119,7 @@ export async function getDashboard(deps: Pick<ServiceDeps, 'db' | 'clock'>): Pro
   }
   const series: DashboardSeries = {
     months,
-    mrrCents: mrrHistory(months, history.rows, tiles.mrrCents),
+    mrrCents: mrrHistory(months.map(monthIndex), groups, tiles.mrrCents),
     billedCents: billed,
     collectedCents: collected,
     renewals: months.map((m) => {
@@ -162,9 +171,31 @@ export async function getDashboard(deps: Pick<ServiceDeps, 'db' | 'clock'>): Pro
  * window's first) and ended: a group counts in month m when it began in or before m and ends
  * after it. The month under way is today's figure.
  */
-function mrrHistory(months: string[], groups: { fromMonth: string; toMonth: string | null; mrr: number }[], current: number): number[] {
+function mrrHistory(months: number[], groups: HistoryGroup[], current: number): number[] {
   return months.map((m, i) =>
     i === months.length - 1 ? current : Math.round(groups.filter((g) => g.fromMonth <= m && (g.toMonth === null || g.toMonth > m)).reduce((s, g) => s + Number(g.mrr), 0)),
   )
 }
 
+interface PlanGroup {
+  planId: string | null
+  active: number
+  mrr: number
+  statusActive: number
+  pending: number
+  suspended: number
+  e30: number
+  e60: number
+  e90: number
+}
+
+interface HistoryGroup {
+  status: string
+  hasNext: boolean
+  /** Year × 12 + month - 1. */
+  fromMonth: number
+  /** The month it ended (its exclusive end's); null while open-ended. */
+  toMonth: number | null
+  n: number
+  mrr: number
+}

@@ -1,0 +1,174 @@
+/**
+ * Agreements list, dashboard and CSV export at scale (issue 12): 100,000 agreements and 1,000,000
+ * invoices (with their payments) on PostgreSQL. Times the filtered list (keyset pages, the same
+ * call as GET /api/agreements) and the dashboard (GET /api/dashboard's service), p50/p95 over 25
+ * runs each after a warm-up; then streams the CSV export of every agreement over HTTP from a
+ * running server and records the time and the process's peak memory while it streams.
+ *
+ *   BENCH_DATABASE_URL=postgres://… npm run bench:agreements      # the database is wiped
+ *   npm run bench:agreements                                       # PGlite (in memory), 10,000 / 100,000
+ *   BENCH_AGREEMENTS=20000 BENCH_INVOICES_PER=10 npm run bench:agreements
+ *
+ * Ends with one line: list_p95_ms=… dashboard_p95_ms=… csv_seconds=… csv_peak_rss_mb=…
+ * (list_p95_ms is the slowest list case's p95).
+ */
+import { performance } from 'node:perf_hooks'
+import { sql } from 'kysely'
+import { AgreementListQuery } from '../src/contracts/agreements.ts'
+import { openDatabase } from '../src/db/database.ts'
+import { migrateToLatest } from '../src/db/migrate.ts'
+import { localDate } from '../src/domain/time-zone.ts'
+import { buildApp } from '../src/http/app.ts'
+import { systemClock } from '../src/ports/clock.ts'
+import { CardPointeGateway } from '../src/integrations/cardpointe/cardpointe-gateway.ts'
+import { listAgreements } from '../src/services/agreements/agreement-list.ts'
+import { getDashboard } from '../src/services/dashboard/dashboard.ts'
+import type { ServiceDeps } from '../src/services/deps.ts'
+import { createUser } from '../src/services/users/manage-users.ts'
+
+const url = process.env.BENCH_DATABASE_URL
+const n = Number(process.env.BENCH_AGREEMENTS ?? (url ? 100_000 : 10_000))
+const invoicesPer = Number(process.env.BENCH_INVOICES_PER ?? 10)
+const database = url ? await openDatabase({ kind: 'postgres', url, poolSize: 4 }) : await openDatabase({ kind: 'pglite' })
+const db = database.db
+if (url) await sql`drop schema public cascade; create schema public`.execute(db)
+await migrateToLatest(db)
+const today = localDate(new Date(), 'America/New_York')
+const log = (s: string) => process.stderr.write(`${s}\n`)
+
+// Seeded in the database itself (generate_series): the point is the queries, not the client.
+const id = (prefix: string, expr: string) => sql.raw(`'${prefix}_' || lpad(to_hex(${expr}), 26, '0')`)
+const t0 = performance.now()
+await sql`insert into plans (id, name, price_cents, billing_frequency, billing_interval_months, term_months, auto_renew)
+  select 'pln_' || lpad(to_hex(p), 26, '0'), 'Plan ' || p, 1000 * p, 'monthly', 1, 12, p % 2 = 0 from generate_series(1, 4) p`.execute(db)
+await sql`insert into customers (id, name, search_text)
+  select ${id('cus', 'i')}, 'Customer ' || i || ' ' || (array['Smith','Okafor','Garcia','Nguyen','Kowalski','Brown','Rossi'])[1 + i % 7],
+    lower('customer ' || i || ' ' || (array['Smith','Okafor','Garcia','Nguyen','Kowalski','Brown','Rossi'])[1 + i % 7] || ' c' || i || '@mail.test ' || (100 + i % 9000) || ' main st springfield')
+  from generate_series(1, ${n}) i`.execute(db)
+await sql`insert into customer_locations (id, customer_id, line1, city, region, postal_code)
+  select ${id('loc', 'i')}, ${id('cus', 'i')}, (100 + i % 9000) || ' Main St', 'Springfield', 'IL', '62701' from generate_series(1, ${n}) i`.execute(db)
+await sql`insert into customer_contacts (id, customer_id, name, email, is_primary)
+  select ${id('con', 'i')}, ${id('cus', 'i')}, 'Customer ' || i, 'c' || i || '@mail.test', true from generate_series(1, ${n}) i`.execute(db)
+// Statuses: 85% active, 3% suspended, 2% pending, 4% expired, 3% renewed, 3% closed. 30% open-ended;
+// fixed terms end across the next year (ended ones in the past year); monthly, quarterly and annual.
+await sql`insert into agreements (id, customer_id, location_id, plan_id, name, status, billing_interval_months, start_date, term_months, end_date,
+    lines, tax_rate_ppm, approved_at, billed_periods, next_bill_date, auto_renew, auto_renew_consent_at, ended_on, closed_at, created_at)
+  select ${id('agr', 'i')}, ${id('cus', 'i')}, ${id('loc', 'i')}, case when i % 5 = 0 then null else 'pln_' || lpad(to_hex(1 + i % 4), 26, '0') end,
+    'Agreement ' || i, s.status, s.interval, s.start, case when s.open then null else 12 end, case when s.open then null else (s.start + interval '12 months')::date end,
+    jsonb_build_array(jsonb_build_object('description', 'Plan', 'amountCents', 1000 + i % 5000, 'recurring', true, 'taxable', i % 2 = 0)),
+    case when i % 2 = 0 then 72500 else 0 end, now(), ${invoicesPer}, (s.start + make_interval(months => ${invoicesPer} * s.interval))::date,
+    not s.open and i % 5 = 1, case when not s.open and i % 5 = 1 then now() end,
+    case when s.status in ('expired', 'renewed') then (s.start + interval '12 months')::date when s.status = 'closed' then ${today}::date - 10 end,
+    case when s.status = 'closed' then now() - interval '10 days' end, now() - make_interval(secs => ${n} - i)
+  from generate_series(1, ${n}) i
+  cross join lateral (select
+    case when i % 100 < 85 then 'active' when i % 100 < 88 then 'suspended' when i % 100 < 90 then 'pending_approval'
+         when i % 100 < 94 then 'expired' when i % 100 < 97 then 'renewed' else 'closed' end as status,
+    case when i % 10 = 0 then 12 when i % 10 < 3 then 3 else 1 end as interval,
+    i % 10 < 3 and i % 100 < 90 as open) t
+  cross join lateral (select t.status, t.interval, t.open,
+    case when t.status in ('expired', 'renewed') then ${today}::date - 380 - i % 300 else ${today}::date - 360 + i % 355 end as start) s`.execute(db)
+log(`seeded ${n.toLocaleString('en-US')} customers and agreements in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+// Invoices: one per agreement per month for the last months (created on their period's day);
+// 94% paid, 3% failed (by reason), 2% open (the newest), 1% void; payments for the paid ones.
+const t1 = performance.now()
+await sql`insert into invoices (id, agreement_id, customer_id, period_index, period_start, period_end, lines, subtotal_cents, tax_cents, total_cents, paid_cents,
+    status, failure_code, retry_state, failed_attempts, first_failed_at, paid_at, created_at, updated_at)
+  select ${id('inv', `i::bigint * 64 + k`)}, ${id('agr', 'i')}, ${id('cus', 'i')}, k, d.day, (d.day + interval '1 month')::date, '[]', 1000 + i % 5000, 0, 1000 + i % 5000,
+    case when st = 'paid' then 1000 + i % 5000 else 0 end, st,
+    case when st = 'failed' then (array['insufficient_funds','expired_card','do_not_honor','stop_recurring'])[1 + (i + k) % 4] end,
+    case when st = 'failed' then (array['scheduled','exhausted','needs_payment_method'])[1 + (i + k) % 3] end,
+    case when st = 'failed' then 1 else 0 end, case when st = 'failed' or (i + k) % 100 = 50 then d.at end,
+    case when st = 'paid' then d.at + interval '1 hour' end, d.at, d.at
+  from generate_series(1, ${n}) i cross join generate_series(0, ${invoicesPer - 1}) k
+  cross join lateral (select (${today}::date - make_interval(months => ${invoicesPer} - 1 - k))::date - (i % 28) as day) d0
+  cross join lateral (select d0.day, (d0.day + time '09:00') at time zone 'America/New_York' as at) d
+  cross join lateral (select case when (i + k) % 100 < 3 then 'failed' when (i + k) % 100 < 4 then 'void' when k = ${invoicesPer - 1} and (i % 50) = 7 then 'open' else 'paid' end as st) s`.execute(db)
+await sql`insert into payments (id, invoice_id, customer_id, method, amount_cents, received_at, created_at)
+  select 'pay_' || substr(i.id, 5), i.id, i.customer_id, 'card', i.total_cents, i.paid_at, i.paid_at from invoices i where i.status = 'paid'`.execute(db)
+await sql`insert into renewal_notices (id, agreement_id, kind, term_end, start_date, term_months, billing_interval_months, lines, price_change, old_period_cents, new_period_cents, status, token_hash, expires_at, sent_at, accepted_at)
+  select 'rnw_' || substr(a.id, 5), a.id, 'quote', a.end_date, a.end_date, 12, 1, '[]', '{"kind":"none"}', 1000, 1050,
+    case when a.status = 'renewed' then 'accepted' else 'sent' end, md5(a.id), now() + interval '30 days', now() - interval '5 days', case when a.status = 'renewed' then now() - interval '2 days' end
+  from agreements a where a.end_date is not null and a.end_date < ${today}::date + 60 and a.status in ('active', 'renewed')`.execute(db)
+// As autovacuum leaves a settled table: statistics and the visibility map (index-only scans).
+await sql`vacuum analyze`.execute(db)
+const counts = (await sql<{ invoices: number; payments: number }>`select (select count(*) from invoices)::int as invoices, (select count(*) from payments)::int as payments`.execute(db)).rows[0]!
+log(`seeded ${counts.invoices.toLocaleString('en-US')} invoices and ${counts.payments.toLocaleString('en-US')} payments in ${((performance.now() - t1) / 1000).toFixed(1)} s`)
+
+const deps: ServiceDeps = {
+  db,
+  clock: systemClock,
+  gateway: new CardPointeGateway({ baseUrl: 'http://127.0.0.1:9', merchantId: '496160873888', username: 'testing', password: 'testing123', readTimeoutMs: 2000 }),
+  gatewayBrowserUrl: 'http://127.0.0.1:9',
+  publicUrl: 'http://127.0.0.1',
+}
+
+async function timed(runs: number, f: () => Promise<unknown>) {
+  for (let i = 0; i < 2; i++) await f()
+  const times: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const s = performance.now()
+    await f()
+    times.push(performance.now() - s)
+  }
+  times.sort((a, b) => a - b)
+  const p = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!
+  return { p50: p(0.5), p95: p(0.95) }
+}
+
+const deepCursor = (await listAgreements(db, AgreementListQuery.parse({ sort: 'number', dir: 'asc', pageSize: 50, page: Math.floor((n * 0.75) / 50) }), today)).nextCursor!
+const cases: [string, Record<string, unknown>][] = [
+  ['newest first, page 1', {}],
+  ['expiring within 30 days, by end date', { expiringWithin: 30, sort: 'endDate', dir: 'asc' }],
+  ['expiring within 90 days, auto-renew off, monthly', { expiringWithin: 90, autoRenew: 'false', billingIntervalMonths: 1, sort: 'endDate', dir: 'asc' }],
+  ['payment failed', { status: 'payment_failed' }],
+  ['plan + next billing date in the coming 2 weeks', { planId: `pln_${'2'.padStart(26, '0')}`, nextBillFrom: today, nextBillTo: localDate(new Date(Date.now() + 14 * 86_400_000), 'America/New_York'), sort: 'nextBillDate', dir: 'asc' }],
+  ['customer search, one customer ("c73519@")', { q: 'c73519@' }],
+  ['customer search "okafor" (1 customer in 7)', { q: 'okafor' }],
+  ['by customer name, page 1', { sort: 'customer', dir: 'asc' }],
+  [`by number, a page ${Math.round(n * 0.75).toLocaleString('en-US')} rows deep (cursor)`, { sort: 'number', dir: 'asc', cursor: deepCursor }],
+]
+const rows: string[] = []
+let listP95 = 0
+for (const [label, q] of cases) {
+  const query = AgreementListQuery.parse({ pageSize: 50, ...q })
+  let total = 0
+  const r = await timed(25, async () => (total = (await listAgreements(db, query, today)).total))
+  listP95 = Math.max(listP95, r.p95)
+  rows.push(`| ${label} | ${total.toLocaleString('en-US')} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} |`)
+}
+let dash: Awaited<ReturnType<typeof getDashboard>> | undefined
+const d = await timed(25, async () => (dash = await getDashboard(deps)))
+
+// The CSV export over HTTP, streamed to a client that counts lines and drops them.
+const app = await buildApp(deps, database, { logLevel: 'silent', version: 'bench', sessionTtlHours: 1, cookieSecure: false, loginRateLimit: 100, mailboxUrl: null, webDist: '/nonexistent' })
+await app.listen({ port: 0, host: '127.0.0.1' })
+await createUser(deps, { email: 'bench@example.com', name: 'Bench', role: 'office', password: 'correct horse battery' }, null)
+const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'bench@example.com', password: 'correct horse battery' } })
+const cookie = `sb_session=${login.cookies.find((c) => c.name === 'sb_session')!.value}`
+const baseRss = process.memoryUsage().rss
+let peakRss = baseRss
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 10)
+const c0 = performance.now()
+const res = await fetch(`http://127.0.0.1:${(app.server.address() as { port: number }).port}/api/agreements/export.csv?sort=number&dir=asc`, { headers: { cookie } })
+let lines = 0
+let bytes = 0
+const reader = res.body!.getReader()
+for (let r = await reader.read(); !r.done; r = await reader.read()) {
+  bytes += r.value.length
+  for (const b of r.value) if (b === 10) lines++
+}
+const csvSeconds = (performance.now() - c0) / 1000
+clearInterval(sampler)
+await app.close()
+if (res.status !== 200 || lines - 1 !== n) throw new Error(`the export answered ${res.status} with ${lines - 1} rows, not ${n}`)
+
+console.log(`\nAgreements benchmark — ${database.backend}, ${n.toLocaleString('en-US')} agreements, ${counts.invoices.toLocaleString('en-US')} invoices, ${counts.payments.toLocaleString('en-US')} payments; page size 50, 25 runs each\n`)
+console.log('| filtered list | matches | p50 ms | p95 ms |')
+console.log('|---|---:|---:|---:|')
+for (const r of rows) console.log(r)
+console.log(`| dashboard (tiles and 12-month series) | – | ${d.p50.toFixed(1)} | ${d.p95.toFixed(1)} |`)
+console.log(`\nDashboard: ${dash!.tiles.activeAgreements.toLocaleString('en-US')} active, MRR ${(dash!.tiles.mrrCents / 100).toFixed(2)}, ${dash!.tiles.failedPayments} failed payments, ${dash!.tiles.expiring30} expiring in 30 days`)
+console.log(`CSV export: ${lines - 1} rows, ${(bytes / 1e6).toFixed(1)} MB in ${csvSeconds.toFixed(2)} s; process RSS ${(baseRss / 1e6).toFixed(0)} MB before, peak ${(peakRss / 1e6).toFixed(0)} MB while streaming`)
+console.log(`list_p95_ms=${listP95.toFixed(1)} dashboard_p95_ms=${d.p95.toFixed(1)} csv_seconds=${csvSeconds.toFixed(2)} csv_peak_rss_mb=${(peakRss / 1e6).toFixed(0)}`)
+await database.close()

@@ -1,0 +1,121 @@
+/**
+ * The dashboard's data (GET /api/dashboard) on a small known book, both databases: every tile as of
+ * the company's today with the list it opens, and the 12-month series (recurring revenue at each
+ * month's end including a renewal's hand-over and an expiry, billed and collected by month from the
+ * ledger the triggers write, renewal rate, failed payments by reason, recovered vs lost, agreements
+ * by plan). Each figure is worked out by hand in the comments.
+ */
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { newId } from '../../src/domain/ids.ts'
+import { loginHeaders, startTestApp, type TestApp } from '../helpers/test-app.ts'
+import { aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
+
+let t: TestApp
+let h: Record<string, string>
+const now = new Date('2026-06-15T17:00:00Z') // 13:00 in New York, the company's zone
+
+before(async () => {
+  t = await startTestApp({ clock: { now: () => now } })
+  h = await loginHeaders(t.app, await t.addUser('office'))
+})
+after(() => t.close())
+
+test('tiles as of today with their lists, and twelve months of series', async () => {
+  const db = t.deps.db
+  const c = await aCustomer(t.deps, 'Dash Customer', 'dash@example.com')
+  const plan = async (name: string) => {
+    const id = newId('pln')
+    await db.insertInto('plans').values({ id, name, priceCents: 1000, billingFrequency: 'monthly', billingIntervalMonths: 1, termMonths: 12, archivedAt: null }).execute()
+    return id
+  }
+  const [p1, p2] = [await plan('Comfort'), await plan('Premium')]
+  const agr = (o: Parameters<typeof anAgreement>[1]) => anAgreement(db, o)
+  const base = { customerId: c.id, locationId: c.locationId, paymentMethodId: null }
+  const A = await agr({ ...base, startDate: '2026-01-01', lines: monthly(3000) }) // open-ended, 3000 a month
+  const B = await agr({ ...base, startDate: '2026-03-01', intervalMonths: 3, termMonths: 12, endDate: '2027-03-01', lines: monthly(9000) }) // 3000 a month
+  const C = await agr({ ...base, startDate: '2025-07-01', intervalMonths: 12, termMonths: 12, endDate: '2026-07-01', lines: monthly(12000) }) // 1000 a month, ends in 16 days
+  await agr({ ...base, startDate: '2026-02-01', termMonths: 12, endDate: '2027-02-01', lines: monthly(2000), status: 'suspended' })
+  await agr({ ...base, startDate: '2026-07-01', termMonths: 12, endDate: '2027-07-01', status: 'pending_approval' })
+  const F = await agr({ ...base, startDate: '2025-05-01', termMonths: 12, endDate: '2026-05-01', lines: monthly(1500) }) // expired in May
+  const G = await agr({ ...base, startDate: '2025-04-01', termMonths: 12, endDate: '2026-04-01', lines: monthly(2400) }) // renewed in April by H
+  const H = await agr({ ...base, startDate: '2026-04-01', termMonths: 12, endDate: '2027-04-01', lines: monthly(2500) })
+  const I = await agr({ ...base, startDate: '2025-08-01', termMonths: 12, endDate: '2026-08-01', lines: monthly(1000) }) // ends in 47 days
+  await db.updateTable('agreements').set({ planId: p1 }).where('id', 'in', [A, B]).execute()
+  await db.updateTable('agreements').set({ planId: p2 }).where('id', 'in', [H, I]).execute()
+  await db.updateTable('agreements').set({ status: 'expired', endedOn: '2026-05-01' }).where('id', '=', F).execute()
+  await db.updateTable('agreements').set({ status: 'renewed', endedOn: '2026-04-01', renewedById: H }).where('id', '=', G).execute()
+  await db.updateTable('agreements').set({ renewalOfId: G }).where('id', '=', H).execute()
+
+  const at = (iso: string) => new Date(iso)
+  let seq = 0
+  const invoice = (o: { agreementId: string; total: number; paid?: number; status: 'open' | 'paid' | 'failed' | 'void'; created: string; failure?: string; firstFailed?: string; retry?: 'scheduled' | 'exhausted' }) => {
+    const id = newId('inv')
+    return db
+      .insertInto('invoices')
+      .values({
+        id, agreementId: o.agreementId, customerId: c.id, runId: null, periodIndex: ++seq, periodStart: `2099-01-${String(seq).padStart(2, '0')}`, periodEnd: '2099-02-01', lines: '[]',
+        subtotalCents: o.total, taxCents: 0, totalCents: o.total, paidCents: o.paid ?? 0, status: o.status, failureCode: o.failure ?? null, failureMessage: null,
+        retryState: o.retry ?? null, nextRetryDate: null, firstFailedAt: o.firstFailed ? at(o.firstFailed) : null, paidAt: null, createdAt: at(o.created), updatedAt: at(o.created),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+      .then((r) => r.id)
+  }
+  const pay = (invoiceId: string, amount: number, received: string) =>
+    db.insertInto('payments').values({ id: newId('pay'), invoiceId, customerId: c.id, attemptId: null, method: 'card', amountCents: amount, gatewayRef: null, authCode: null, recordedBy: null, receivedAt: at(received) }).execute()
+  // Billed: May 1000 + 800 = 1800; June 2000 + 3 × 1000 = 5000 (a void one never counts). Collected: May 800, June 2000 + 300.
+  await invoice({ agreementId: A, total: 1000, status: 'open', created: '2026-05-10T15:00:00Z' })
+  const paid = await invoice({ agreementId: A, total: 2000, paid: 2000, status: 'paid', created: '2026-06-02T15:00:00Z' })
+  await pay(paid, 2000, '2026-06-02T16:00:00Z')
+  const partial = await invoice({ agreementId: B, total: 1000, paid: 300, status: 'failed', failure: 'insufficient_funds', firstFailed: '2026-06-03T15:00:00Z', retry: 'scheduled', created: '2026-06-03T15:00:00Z' })
+  await pay(partial, 300, '2026-06-03T16:00:00Z')
+  await invoice({ agreementId: B, total: 1000, status: 'failed', failure: 'insufficient_funds', firstFailed: '2026-06-03T15:00:00Z', retry: 'scheduled', created: '2026-06-03T15:00:00Z' })
+  await invoice({ agreementId: I, total: 1000, status: 'failed', failure: 'expired_card', firstFailed: '2026-06-03T15:00:00Z', retry: 'exhausted', created: '2026-06-03T15:00:00Z' })
+  const recovered = await invoice({ agreementId: I, total: 800, paid: 800, status: 'paid', firstFailed: '2026-05-05T15:00:00Z', created: '2026-05-01T15:00:00Z' })
+  await pay(recovered, 800, '2026-05-08T15:00:00Z')
+  await invoice({ agreementId: I, total: 600, status: 'void', firstFailed: '2026-04-02T15:00:00Z', created: '2026-04-01T15:00:00Z' })
+  // Renewals this month: one quote sent (and accepted); one sent last month.
+  const notice = (sent: string, accepted: string | null) =>
+    db.insertInto('renewalNotices').values({
+      id: newId('rnw'), agreementId: C, kind: 'quote', termEnd: '2026-07-01', startDate: '2026-07-01', termMonths: 12, billingIntervalMonths: 12, lines: '[]', priceChange: '{"kind":"none"}',
+      oldPeriodCents: 12000, newPeriodCents: 12000, tokenHash: newId('rnw'), expiresAt: at('2026-08-01T00:00:00Z'), sentAt: at(sent), acceptedAt: accepted ? at(accepted) : null, status: accepted ? 'accepted' : 'superseded',
+    }).execute()
+  await notice('2026-06-10T15:00:00Z', '2026-06-12T15:00:00Z')
+  await notice('2026-05-30T15:00:00Z', null)
+  // Today's visits: one at 10:00 New York; tomorrow's and a cancelled one do not count.
+  const visit = (start: string, status: 'scheduled' | 'cancelled') =>
+    db.insertInto('workOrders').values({ id: newId('wo'), agreementId: A, customerId: c.id, locationId: c.locationId, description: 'Tune-up', windowStart: '2026-06-01', windowEnd: '2026-06-30', status, statusBeforeSuspension: null, technicianId: null, scheduledStart: at(start), scheduledEnd: new Date(at(start).getTime() + 3_600_000) }).execute()
+  await visit('2026-06-15T14:00:00Z', 'scheduled')
+  await visit('2026-06-16T14:00:00Z', 'scheduled')
+  await visit('2026-06-15T15:00:00Z', 'cancelled')
+  await db.insertInto('quickbooksQueue').values({ id: newId('qbo'), entityType: 'invoice', entityId: partial, status: 'failed' }).execute()
+
+  const res = await t.app.inject({ method: 'GET', url: '/api/dashboard', headers: h })
+  assert.equal(res.statusCode, 200, res.body)
+  const d = res.json()
+  assert.equal(d.today, '2026-06-15')
+  // In term today: A, B, C, H, I. MRR 3000 + 3000 + 1000 + 2500 + 1000 (suspended D does not collect).
+  assert.deepEqual(d.tiles, {
+    activeAgreements: 5, mrrCents: 10500, billedThisMonthCents: 5000, collectedThisMonthCents: 2300, failedPayments: 3, failedOwedCents: 2700, pendingApprovals: 1,
+    expiring30: 1, expiring60: 2, expiring90: 2, suspendedAgreements: 1, renewalsSentThisMonth: 1, renewalsAcceptedThisMonth: 1, todaysVisits: 1, quickbooksErrors: 1,
+  })
+  assert.equal(d.links.expiring30, '/agreements?expiringWithin=30&sort=endDate&dir=asc')
+  assert.equal(d.links.failedPayments, '/agreements?status=payment_failed')
+  const s = d.series
+  assert.deepEqual(s.months, ['2025-07', '2025-08', '2025-09', '2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06'])
+  // C + F + G = 4900; + I from Aug; + A Jan; + D Feb (suspended now, running then); + B Mar; Apr: G hands over to H, F still running; May: F gone; June: today's.
+  assert.deepEqual(s.mrrCents, [4900, 5900, 5900, 5900, 5900, 5900, 8900, 10900, 13900, 14000, 12500, 10500])
+  assert.deepEqual(s.billedCents, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1800, 5000])
+  assert.deepEqual(s.collectedCents, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 800, 2300])
+  assert.deepEqual(s.renewals.slice(9), [{ month: '2026-04', renewed: 1, expired: 0, rate: 1 }, { month: '2026-05', renewed: 0, expired: 1, rate: 0 }, { month: '2026-06', renewed: 0, expired: 0, rate: null }])
+  assert.deepEqual(s.failedByReason, [{ reason: 'insufficient_funds', count: 2, owedCents: 1700 }, { reason: 'expired_card', count: 1, owedCents: 1000 }])
+  assert.deepEqual(s.failureOutcomes, { recovered: { count: 1, cents: 800 }, lost: { count: 2, cents: 1600 }, pending: { count: 2, cents: 2000 } })
+  assert.deepEqual(s.agreementsByPlan, [
+    { planId: p1, planName: 'Comfort', count: 2, mrrCents: 6000 },
+    { planId: p2, planName: 'Premium', count: 2, mrrCents: 3500 },
+    { planId: null, planName: 'No plan (ad hoc)', count: 1, mrrCents: 1000 },
+  ])
+  // The counts the first dashboard had, unchanged.
+  assert.deepEqual([d.activeAgreements, d.pendingApprovals, d.suspendedAgreements, d.failedInvoices, d.customers], [5, 1, 1, 3, 1])
+})
