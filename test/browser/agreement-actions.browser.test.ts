@@ -1,6 +1,6 @@
 /**
  * The agreement page's office actions in Chromium: suspend (with its work orders), reactivate in
- * one click, close (asks first; cannot be undone), each shown in the audit trail.
+ * one click, close (a dialog says what it will do and asks why), each shown in the audit trail.
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -43,8 +43,11 @@ test('suspend, reactivate and close an agreement from its page; work orders foll
   assert.equal(await agreementStatus(), 'active')
   assert.equal(await woStatus(), 'open')
 
-  await page.getByRole('button', { name: 'Close agreement' }).click()
-  await page.getByRole('button', { name: 'Yes, close it' }).click()
+  await page.getByRole('button', { name: 'Close agreement…' }).click()
+  const dialog = page.getByRole('dialog', { name: /Close agreement #/ })
+  await dialog.getByText('1 visit cancelled; the customer is emailed.').waitFor()
+  await dialog.getByLabel('Reason').fill('Moved away')
+  await dialog.getByRole('button', { name: 'Close now' }).click()
   await page.getByText(/closed\./).first().waitFor()
   assert.equal(await agreementStatus(), 'closed')
   assert.equal(await woStatus(), 'cancelled')

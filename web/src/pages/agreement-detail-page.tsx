@@ -20,6 +20,7 @@ import type { AuditEventView } from './history.tsx'
 import { LinesTable } from './quote-view.tsx'
 import { Invoices } from './billing-invoices.tsx'
 import { AgreementVisits } from '../schedule/visit-lists.tsx'
+import { CloseDialog, RenewalSection } from './agreement-renewal.tsx'
 
 const every = (months: number) => (months === 1 ? 'per month' : months === 12 ? 'per year' : `every ${months} months`)
 
@@ -52,6 +53,7 @@ export function AgreementDetailPage({ id }: { id: string }) {
   const [busy, setBusy] = useState(false)
   const [actionError, setActionError] = useState<string | null>(null)
   const [rejecting, setRejecting] = useState(false)
+  const [closing, setClosing] = useState(false)
   if (!a) return <Page title="Agreement"><LoadState loading={loading} error={error} /></Page>
   const done = (next: AgreementDto, text: string) => {
     notice(text)
@@ -72,8 +74,8 @@ export function AgreementDetailPage({ id }: { id: string }) {
       setBusy(false)
     }
   }
-  /** Suspend, reactivate or close (billing's office actions); the server checks the life cycle. */
-  const act = async (action: 'suspend' | 'reactivate' | 'close', text: string) => {
+  /** Suspend or reactivate (billing's office actions); the server checks the life cycle. */
+  const act = async (action: 'suspend' | 'reactivate', text: string) => {
     setBusy(true)
     setActionError(null)
     try {
@@ -119,13 +121,9 @@ export function AgreementDetailPage({ id }: { id: string }) {
               />
             )}
             {(a.status === 'active' || a.status === 'suspended') && (
-              <ConfirmButton
-                label="Close agreement"
-                question={`Close agreement #${a.number}? It is never billed again and its open work orders are cancelled. This cannot be undone.`}
-                confirmLabel="Yes, close it"
-                danger
-                onConfirm={() => act('close', `Agreement #${a.number} closed.`)}
-              />
+              <Button variant="outline" color="red" onClick={() => setClosing(true)}>
+                Close agreement…
+              </Button>
             )}
           </>
         )
@@ -133,6 +131,18 @@ export function AgreementDetailPage({ id }: { id: string }) {
     >
       {actionError && <ErrorNote>{actionError}</ErrorNote>}
       {rejecting && <RejectForm agreement={a} onDone={(next) => done(next, `Agreement #${next.number} rejected; the customer is emailed.`)} />}
+      {closing && (
+        <CloseDialog
+          agreement={a}
+          onClose={(closed) => {
+            setClosing(false)
+            if (closed) {
+              reload()
+              history.reload()
+            }
+          }}
+        />
+      )}
       <dl className="facts">
         <dt>Status</dt>
         <dd>
@@ -160,6 +170,8 @@ export function AgreementDetailPage({ id }: { id: string }) {
         <dd>
           {every(a.billingIntervalMonths)} from {dateText(a.startDate)}
           {a.endDate ? ` to ${dateText(a.endDate)} (${termText(a.termMonths)})` : ', no end date'}
+          {a.nextBillDate && ` · next bill ${dateText(a.nextBillDate)}`}
+          {a.endedOn && ` · ended ${dateText(a.endedOn)}`}
         </dd>
         <dt>Visits</dt>
         <dd>
@@ -170,6 +182,15 @@ export function AgreementDetailPage({ id }: { id: string }) {
           {paymentMethodText(pm)}
         </dd>
       </dl>
+      {a.status !== 'pending_approval' && a.status !== 'rejected' && (
+        <RenewalSection
+          agreement={a}
+          onChange={() => {
+            reload()
+            history.reload()
+          }}
+        />
+      )}
       <h2>Lines and totals</h2>
       <LinesTable lines={a.lines} recurringText={every(a.billingIntervalMonths)} onceText="once (first bill)" />
       <dl className="facts totals">

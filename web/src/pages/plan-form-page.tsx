@@ -12,6 +12,7 @@ import { Link, navigate } from '../router.tsx'
 import { FREQUENCY_LABELS } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
 import { VisitMonthsField } from './visit-months-field.tsx'
+import { draftOfChange, priceChangeOf, PriceChangeField, type PriceChangeDraft } from '../price-change-field.tsx'
 
 /** What the person typed, as text, until it is converted to the contract's numbers. */
 interface PlanDraft {
@@ -27,11 +28,13 @@ interface PlanDraft {
   termsText: string
   isTaxable: boolean
   taxRate: string
+  autoRenew: boolean
+  renewalChange: PriceChangeDraft
 }
 
 const EMPTY: PlanDraft = {
   name: '', description: '', price: '', billingFrequency: 'monthly', interval: '2', term: '12', openEnded: false,
-  visits: '0', visitMonths: [], termsText: '', isTaxable: false, taxRate: '',
+  visits: '0', visitMonths: [], termsText: '', isTaxable: false, taxRate: '', autoRenew: false, renewalChange: { kind: 'none', value: '' },
 }
 
 const draftOf = (p: PlanDto): PlanDraft => ({
@@ -39,6 +42,7 @@ const draftOf = (p: PlanDto): PlanDraft => ({
   interval: String(p.billingIntervalMonths), term: p.termMonths === null ? '' : String(p.termMonths), openEnded: p.termMonths === null,
   visits: String(p.visitsPerTerm), visitMonths: p.visitMonths, termsText: p.termsText, isTaxable: p.isTaxable,
   taxRate: p.isTaxable ? taxRateDigits(p.taxRatePpm) : '',
+  autoRenew: p.autoRenew, renewalChange: draftOfChange(p.renewalChange),
 })
 
 /** '' → undefined (required error), digits → number, anything else → NaN (type error). */
@@ -52,6 +56,8 @@ function toInput(d: PlanDraft): { input: unknown; errors: FieldErrors } {
   const priceCents = price.cents
   const taxRatePpm = d.isTaxable && d.taxRate.trim() !== '' ? parseTaxRate(d.taxRate) : 0
   if (taxRatePpm === null) errors.taxRatePpm = 'must be a percent from 0 to 100 like 8.875 (at most four decimals)'
+  const change = priceChangeOf(d.renewalChange)
+  if (change.error) errors.renewalChange = change.error
   const input = {
     name: d.name,
     description: d.description,
@@ -65,6 +71,8 @@ function toInput(d: PlanDraft): { input: unknown; errors: FieldErrors } {
     termsText: d.termsText,
     isTaxable: d.isTaxable,
     taxRatePpm: taxRatePpm ?? 0,
+    autoRenew: d.autoRenew,
+    renewalChange: change.change ?? { kind: 'none' },
   }
   return { input, errors }
 }
@@ -143,6 +151,17 @@ export function PlanFormPage({ id }: { id?: string }) {
           <CheckboxField label="Taxable" name="isTaxable" checked={draft.isTaxable} onChange={set('isTaxable')} errors={e} />
           {draft.isTaxable && <TextField label="Tax rate (%)" name="taxRatePpm" inputMode="decimal" hint="e.g. 8.875" value={draft.taxRate} onChange={set('taxRate')} errors={e} />}
         </div>
+        <fieldset className="stack">
+          <legend>Renewal</legend>
+          <CheckboxField
+            label="Offer automatic renewal (the customer agrees to it separately at sign-up and can turn it off online)"
+            name="autoRenew"
+            checked={draft.autoRenew}
+            onChange={set('autoRenew')}
+            errors={e}
+          />
+          <PriceChangeField name="renewalChange" label="Price of the next term" value={draft.renewalChange} onChange={set('renewalChange')} errors={e} />
+        </fieldset>
         <FormActions>
           <SubmitButton saving={form.saving}>{id ? 'Save plan' : 'Create plan'}</SubmitButton>
           <Anchor component={Link} to="/plans">

@@ -90,6 +90,8 @@ function SignupForm({ token, view, onDone }: { token: string; view: PublicQuoteV
   const [optionId, setOptionId] = useState(options.length === 1 ? options[0].id : '')
   const [signerName, setSignerName] = useState('')
   const [consent, setConsent] = useState(false)
+  // Automatic renewal needs its own consent, never ticked for the customer (California BPC §17602).
+  const [autoRenewConsent, setAutoRenewConsent] = useState(false)
   const [method, setMethod] = useState<Method>('card')
   const [card, setCard] = useState<CardToken | null>(null)
   const [cardProblem, setCardProblem] = useState<string | null>(null)
@@ -101,6 +103,7 @@ function SignupForm({ token, view, onDone }: { token: string; view: PublicQuoteV
   const busy = useRef(false)
   const formRef = useRef<HTMLFormElement>(null)
   const chosen = options.find((o) => o.id === optionId)
+  const autoRenewTerms = chosen ? view.autoRenewTerms[chosen.id] : undefined
 
   useTokenizer(view.tokenizerOrigin, setCard, setCardProblem)
 
@@ -112,7 +115,7 @@ function SignupForm({ token, view, onDone }: { token: string; view: PublicQuoteV
     event.preventDefault()
     if (busy.current) return
     const paymentMethod = method === 'card' ? (card ? { kind: 'card', ...card } : undefined) : { kind: 'ach', ...bank }
-    const input = { optionId, signerName, consent: consent || undefined, paymentMethod }
+    const input = { optionId, signerName, consent: consent || undefined, autoRenewConsent: Boolean(autoRenewTerms) && autoRenewConsent, paymentMethod }
     const parsed = AcceptQuoteInput.safeParse(input)
     if (!parsed.success) {
       const f = fieldErrors(parsed.error)
@@ -212,6 +215,21 @@ function SignupForm({ token, view, onDone }: { token: string; view: PublicQuoteV
           onChange={setConsent}
           errors={errors}
         />
+        {autoRenewTerms && (
+          <div className="auto-renew-terms" data-field="autoRenewConsent">
+            <h3 id="auto-renew-heading">Automatic renewal (optional)</h3>
+            <p aria-labelledby="auto-renew-heading">
+              <strong>{autoRenewTerms}</strong>
+            </p>
+            <CheckboxField
+              label="Yes, renew my agreement automatically on these terms until I cancel."
+              name="autoRenewConsent"
+              checked={autoRenewConsent}
+              onChange={setAutoRenewConsent}
+              errors={errors}
+            />
+          </div>
+        )}
       </fieldset>
       {formError && (
         <div className="form-error" role="alert" tabIndex={-1}>
