@@ -8,6 +8,7 @@
  *   BENCH_DATABASE_URL=postgres://… npm run bench:agreements      # the database is wiped
  *   npm run bench:agreements                                       # PGlite (in memory), 10,000 / 100,000
  *   BENCH_AGREEMENTS=20000 BENCH_INVOICES_PER=10 npm run bench:agreements
+ *   BENCH_REUSE=1 …                                                # PostgreSQL: time again on the data seeded last time
  *
  * Ends with one line: list_p95_ms=… dashboard_p95_ms=… csv_seconds=… csv_peak_rss_mb=…
  * (list_p95_ms is the slowest list case's p95).
@@ -29,13 +30,17 @@ import { createUser } from '../src/services/users/manage-users.ts'
 const url = process.env.BENCH_DATABASE_URL
 const n = Number(process.env.BENCH_AGREEMENTS ?? (url ? 100_000 : 10_000))
 const invoicesPer = Number(process.env.BENCH_INVOICES_PER ?? 10)
-const database = url ? await openDatabase({ kind: 'postgres', url, poolSize: 4 }) : await openDatabase({ kind: 'pglite' })
+// The server's default pool (DATABASE_POOL_SIZE): the dashboard's queries run side by side.
+const database = url ? await openDatabase({ kind: 'postgres', url, poolSize: 10 }) : await openDatabase({ kind: 'pglite' })
 const db = database.db
-if (url) await sql`drop schema public cascade; create schema public`.execute(db)
+const reuse = Boolean(url && process.env.BENCH_REUSE) && (await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_name = 'agreements'`.execute(db)).rows[0]!.n > 0
+if (url && !reuse) await sql`drop schema public cascade; create schema public`.execute(db)
 await migrateToLatest(db)
 const today = localDate(new Date(), 'America/New_York')
 const log = (s: string) => process.stderr.write(`${s}\n`)
 
+if (!reuse) await seed()
+async function seed() {
 // Seeded in the database itself (generate_series): the point is the queries, not the client.
 const id = (prefix: string, expr: string) => sql.raw(`'${prefix}_' || lpad(to_hex(${expr}), 26, '0')`)
 const t0 = performance.now()
@@ -92,8 +97,9 @@ await sql`insert into renewal_notices (id, agreement_id, kind, term_end, start_d
   from agreements a where a.end_date is not null and a.end_date < ${today}::date + 60 and a.status in ('active', 'renewed')`.execute(db)
 // As autovacuum leaves a settled table: statistics and the visibility map (index-only scans).
 await sql`vacuum analyze`.execute(db)
+}
 const counts = (await sql<{ invoices: number; payments: number }>`select (select count(*) from invoices)::int as invoices, (select count(*) from payments)::int as payments`.execute(db)).rows[0]!
-log(`seeded ${counts.invoices.toLocaleString('en-US')} invoices and ${counts.payments.toLocaleString('en-US')} payments in ${((performance.now() - t1) / 1000).toFixed(1)} s`)
+log(`${reuse ? 'reused' : 'seeded'} ${counts.invoices.toLocaleString('en-US')} invoices and ${counts.payments.toLocaleString('en-US')} payments`)
 
 const deps: ServiceDeps = {
   db,
@@ -143,7 +149,7 @@ const d = await timed(25, async () => (dash = await getDashboard(deps)))
 // The CSV export over HTTP, streamed to a client that counts lines and drops them.
 const app = await buildApp(deps, database, { logLevel: 'silent', version: 'bench', sessionTtlHours: 1, cookieSecure: false, loginRateLimit: 100, mailboxUrl: null, webDist: '/nonexistent' })
 await app.listen({ port: 0, host: '127.0.0.1' })
-await createUser(deps, { email: 'bench@example.com', name: 'Bench', role: 'office', password: 'correct horse battery' }, null)
+await createUser(deps, { email: 'bench@example.com', name: 'Bench', role: 'office', password: 'correct horse battery' }, null).catch(() => undefined) // there already when reused
 const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'bench@example.com', password: 'correct horse battery' } })
 const cookie = `sb_session=${login.cookies.find((c) => c.name === 'sb_session')!.value}`
 const baseRss = process.memoryUsage().rss
