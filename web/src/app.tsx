@@ -19,9 +19,11 @@ import { QuoteDetailPage } from './pages/quote-detail-page.tsx'
 import { QuoteFormPage } from './pages/quote-form-page.tsx'
 import { QuotesPage } from './pages/quotes-page.tsx'
 import { SettingsPage } from './pages/settings-page.tsx'
+import { QuickBooksPage } from './pages/quickbooks-page.tsx'
 import { PasswordPage } from './pages/password-page.tsx'
 import { EmailsPage } from './pages/emails-page.tsx'
 import { BillingPage } from './pages/billing-page.tsx'
+import { ReconciliationPage } from './pages/reconciliation-page.tsx'
 import { UsersPage } from './pages/users-page.tsx'
 import { TechniciansPage } from './pages/technicians-page.tsx'
 import { BoardPage } from './schedule/board-page.tsx'
@@ -51,7 +53,9 @@ const ROUTES: Routes = [
   ['/settings/users', () => <UsersPage />],
   ['/settings/password', () => <PasswordPage />],
   ['/settings/emails', () => <EmailsPage />],
+  ['/settings/quickbooks', () => <QuickBooksPage />],
   ['/billing', () => <BillingPage />],
+  ['/billing/reconciliation', () => <ReconciliationPage />],
   ['/schedule', () => <BoardPage />],
   ['/technicians', () => <TechniciansPage />],
   ['/technicians/new', () => <TechnicianFormPage />],
