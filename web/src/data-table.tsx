@@ -54,7 +54,8 @@ export function DataTable<T>({ caption, columns, rows, rowKey, loading = false, 
           {empty.action}
         </Stack>
       ) : (
-        <Box className="table-box" mah="70dvh">
+        // Focusable and named so a keyboard can scroll it when it overflows (axe: scrollable-region-focusable).
+        <Box className="table-box" mah="70dvh" tabIndex={0} role="region" aria-label={caption}>
           <Table stickyHeader striped miw={minWidth} aria-busy={loading || undefined} data-loading={loading || undefined}>
             <Table.Caption className="visually-hidden">{caption}</Table.Caption>
             <Table.Thead>
