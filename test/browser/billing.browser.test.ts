@@ -11,6 +11,7 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { startHarness, type SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
+import type { Page } from 'playwright-core'
 import type { TestApp } from '../helpers/test-app.ts'
 import { startOfficeBrowser, type OfficeBrowser } from './office-browser.ts'
 import { aCard, aCardPayment, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
@@ -32,6 +33,8 @@ after(async () => {
   await h?.close()
 })
 const newPage = () => office.newPage()
+/** The links to Billing's sections (Bill all, Failed payments, … Settings) under its heading. */
+const sections = (page: Page) => page.getByRole('navigation', { name: 'Billing sections' })
 
 test('preview, confirm, watch the run, mark a failed payment paid; the customer updates a card through the link', async () => {
   const deps = t.deps
@@ -62,6 +65,8 @@ test('preview, confirm, watch the run, mark a failed payment paid; the customer 
   const counts = page.locator('dl.counts')
   assert.match((await counts.innerText()).replace(/\s+/g, ' '), /Approved 1 Declined 2 Errors 0 Collected \$42\.00/)
 
+  // The summary's next action: the two declines, under Billing → Failed payments.
+  await page.getByRole('link', { name: 'Review 2 failed payments' }).click()
   const failed = page.getByRole('region', { name: 'Failed payments' })
   await failed.getByText('the bank reported insufficient funds').waitFor()
   await failed.getByText('the card has expired').waitFor()
@@ -88,9 +93,10 @@ test('preview, confirm, watch the run, mark a failed payment paid; the customer 
   await nedRow.waitFor({ state: 'detached' })
   const nedPayment = await deps.db.selectFrom('payments').select(['reference', 'amountCents']).where('customerId', '=', poor.id).executeTakeFirstOrThrow()
   assert.deepEqual([nedPayment.reference, Number(nedPayment.amountCents)], ['cash: Receipt 100', 111600])
+  await sections(page).getByRole('link', { name: 'Runs' }).click()
   await page.getByRole('region', { name: 'Past runs' }).getByRole('cell', { name: 'Completed' }).waitFor()
   // The run's own invoices, from its row in Past runs; then all again.
-  await page.getByRole('region', { name: 'Past runs' }).getByRole('button', { name: /^Invoices of the run of/ }).click()
+  await page.getByRole('region', { name: 'Past runs' }).getByRole('link', { name: /^Invoices of the run of/ }).click()
   const ofRun = page.getByRole('region', { name: 'Invoices' })
   await ofRun.getByText(/^Invoices of the run of/).waitFor()
   await ofRun.getByText('1–3 of 3').waitFor()
@@ -154,7 +160,7 @@ test('a refund whose answer is lost shows as being confirmed; Check now records 
   const amount = formatUsd(Number(inv.totalCents))
 
   const page = await newPage()
-  await office.logIn(page, office.officeEmail, '/billing')
+  await office.logIn(page, office.officeEmail, '/billing/invoices')
   await page.getByRole('button', { name: `${inv.number} details` }).click()
   const detail = page.getByRole('region', { name: `Invoice ${inv.number}` })
   await detail.getByRole('button', { name: 'Refund', exact: true }).click()
@@ -182,7 +188,7 @@ test('a refund whose answer is lost shows as being confirmed; Check now records 
 
 test('an admin turns on automatic billing at a time of day; office staff see it read-only', async () => {
   const page = await newPage()
-  await office.logIn(page, office.adminEmail, '/billing')
+  await office.logIn(page, office.adminEmail, '/billing/settings')
   const settings = page.getByRole('region', { name: 'Billing settings' })
   await settings.getByLabel(/Bill all automatically every day/).check()
   await settings.getByLabel('At (company time zone)').fill('05:30')
@@ -192,7 +198,7 @@ test('an admin turns on automatic billing at a time of day; office staff see it 
   assert.deepEqual(row, { autoBill: true, autoBillTime: '05:30' })
 
   const staff = await newPage()
-  await office.logIn(staff, office.officeEmail, '/billing')
+  await office.logIn(staff, office.officeEmail, '/billing/settings')
   const seen = staff.getByRole('region', { name: 'Billing settings' })
   await seen.getByText('Only an admin can change these.').waitFor()
   assert.equal(await seen.getByLabel(/Bill all automatically every day/).isChecked(), true)
@@ -210,6 +216,7 @@ test('a preview past how far a run may bill offers no run; billing in advance is
   await billAll.getByText(`A run bills through ${today} at most (today, ${today}); this preview looks further, so it cannot be charged. Preview through ${today} to bill.`).waitFor()
   assert.equal(await billAll.getByRole('button', { name: 'Run billing…' }).count(), 0)
 
+  await sections(page).getByRole('link', { name: 'Settings' }).click()
   const settings = page.getByRole('region', { name: 'Billing settings' })
   await settings.getByLabel(/Bill periods up to this many days before they start/).fill('3')
   await settings.getByRole('button', { name: 'Save billing settings' }).click()
@@ -218,11 +225,48 @@ test('a preview past how far a run may bill offers no run; billing in advance is
 
   const c = await aCustomer(deps, 'Ada Advance', 'ada-advance@example.com')
   await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: await aCard(deps.db, deps.gateway, h.tokenize, c.id), startDate: addDays(today, 2), lines: monthly(1500), name: 'Ada Ahead' })
-  await billAll.getByLabel('Bill through').fill('')
+  await sections(page).getByRole('link', { name: 'Bill all' }).click()
   await billAll.getByRole('button', { name: 'Preview' }).click()
   await billAll.getByRole('table', { name: 'What the run would bill' }).getByRole('link', { name: 'Ada Ahead' }).waitFor()
   await billAll.getByRole('button', { name: 'Run billing…' }).click()
   await page.getByText(new RegExp(`for periods starting by ${addDays(today, 3)} \\(billing in advance: today, ${today}, plus 3 days ahead as set in Billing settings\\)\\?$`)).waitFor()
   await page.getByRole('button', { name: 'Cancel' }).last().click()
   assert.equal((await deps.db.selectFrom('invoices').select('id').where('customerId', '=', c.id).execute()).length, 0, 'nothing billed without confirming')
+})
+
+test('Billing gives each job its own page under /billing with its section links; an invoice has its own address', async () => {
+  const deps = t.deps
+  const today = new Date().toISOString().slice(0, 10)
+  const pay = await aCardPayment(deps, h, 'Sam Sections', 2500, { startDate: today, through: today })
+  const inv = await deps.db.selectFrom('invoices').select('number').where('id', '=', pay.invoiceId).executeTakeFirstOrThrow()
+  const page = await newPage()
+  await office.logIn(page, office.officeEmail, '/billing')
+  await page.getByRole('region', { name: 'Bill all' }).waitFor()
+  for (const other of ['Failed payments', 'Past runs', 'Invoices', 'Billing settings', 'Suspended agreements'])
+    assert.equal(await page.getByRole('region', { name: other, exact: true }).count(), 0, `${other} is not on the Bill all page`)
+  const expected: [link: string, path: string, region: string][] = [
+    ['Failed payments', '/billing/failed', 'Failed payments'],
+    ['Suspended', '/billing/suspended', 'Suspended agreements'],
+    ['Runs', '/billing/runs', 'Past runs'],
+    ['Invoices', '/billing/invoices', 'Invoices'],
+    ['Reconciliation', '/billing/reconciliation', 'Reconciliation'],
+    ['Settings', '/billing/settings', 'Billing settings'],
+    ['Bill all', '/billing', 'Bill all'],
+  ]
+  for (const [link, path, region] of expected) {
+    await sections(page).getByRole('link', { name: new RegExp(`^${link}`) }).click()
+    await page.getByRole('region', { name: region, exact: true }).waitFor()
+    assert.equal(new URL(page.url()).pathname, path)
+    assert.equal(await sections(page).getByRole('link', { name: new RegExp(`^${link}`) }).getAttribute('aria-current'), 'page')
+    assert.equal(await page.getByRole('heading', { level: 1, name: 'Billing' }).count(), 1)
+  }
+  // QuickBooks' sync errors link to the invoice itself.
+  await page.goto(`${t.url}/billing/invoices/${pay.invoiceId}`)
+  await page.getByRole('region', { name: `Invoice ${inv.number}` }).getByText('approved $25.00').waitFor()
+  // On a phone the section links wrap: nothing scrolls sideways.
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.goto(`${t.url}/billing/failed`)
+  await page.getByRole('region', { name: 'Failed payments' }).waitFor()
+  const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, nav: document.querySelector('nav[aria-label="Billing sections"]')!.getBoundingClientRect().right }))
+  assert.ok(widths.doc <= 390 && widths.nav <= 390, `fits 390 px: ${JSON.stringify(widths)}`)
 })

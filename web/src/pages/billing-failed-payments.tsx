@@ -19,7 +19,7 @@ const RETRY_LABELS: Record<string, string> = {
   exhausted: 'No more automatic retries',
 }
 
-/** Unpaid invoices after a failed charge, with retry and mark paid; suspended agreements to reactivate. */
+/** Unpaid invoices after a failed charge, with retry and mark paid (suspended agreements are under Billing → Suspended). */
 export function FailedPayments() {
   const [page, setPage] = useState(1)
   const list = useLoad<PageOf<FailedPaymentDto>>(`/api/billing/failed-payments?page=${page}&pageSize=25`)
@@ -137,48 +137,6 @@ export function FailedPayments() {
           <Pager page={list.data.page} pageSize={list.data.pageSize} total={list.data.total} noun="failed payments" onPage={setPage} />
         </>
       )}
-      <SuspendedAgreements onChange={list.reload} />
     </section>
   )
 }
-
-/** Suspended agreements whose invoices are all paid again: one click brings them back. */
-function SuspendedAgreements({ onChange }: { onChange(): void }) {
-  const list = useLoad<{ items: { id: string; name: string; customerName: string; status: string }[] }>('/api/agreements?status=suspended&pageSize=50')
-  const notice = useNotice()
-  const [error, setError] = useState<string | null>(null)
-  const items = list.data?.items?.filter((a) => a.status === 'suspended') ?? []
-  if (items.length === 0) return null
-  return (
-    <div>
-      <h3>Suspended agreements</h3>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      <ul>
-        {items.map((a) => (
-          <li key={a.id}>
-            <Link to={`/agreements/${a.id}`}>{a.name}</Link> ({a.customerName}){' '}
-            <button
-              type="button"
-              onClick={() =>
-                void api('POST', `/api/agreements/${a.id}/reactivate`)
-                  .then(() => notice(`${a.name} and its work orders are active again.`))
-                  .catch((err: unknown) => setError(errorMessage(err)))
-                  .finally(() => {
-                    list.reload()
-                    onChange()
-                  })
-              }
-            >
-              Reactivate<span className="visually-hidden"> {a.name}</span>
-            </button>
-          </li>
-        ))}
-      </ul>
-    </div>
-  )
-}
-

@@ -25,10 +25,10 @@ export const INVOICE_STATUS_LABELS: Record<string, string> = {
  * void and refund of a payment, and void of an unpaid invoice. On the Billing page all of them,
  * searchable; on an agreement's or a customer's page only theirs.
  */
-export function Invoices({ agreementId, customerId, run, onClearRun }: { agreementId?: string; customerId?: string; run?: { id: string; label: string }; onClearRun?(): void } = {}) {
+export function Invoices({ agreementId, customerId, run, onClearRun, initialStatus = '' }: { agreementId?: string; customerId?: string; run?: { id: string; label: string }; onClearRun?(): void; initialStatus?: string } = {}) {
   const scoped = Boolean(agreementId || customerId)
   const [page, setPage] = useState(1)
-  const [status, setStatus] = useState('')
+  const [status, setStatus] = useState(initialStatus)
   const [text, setText] = useState('')
   const [q, setQ] = useState('')
   // Search after a pause in typing, from the first page.

@@ -1,19 +1,18 @@
-import { Button } from '@mantine/core'
-import { useEffect, useRef, useState } from 'react'
+import { Alert, Anchor, Button, Card, Group, Progress, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core'
+import { IconAlertTriangle, IconEye } from '@tabler/icons-react'
+import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { paymentMethodText } from '../../../src/domain/payment-method.ts'
-import type { BillingPreview } from '../../../src/services/billing/preview-billing.ts'
+import type { BillingPreview, PreviewRow } from '../../../src/services/billing/preview-billing.ts'
 import type { RunDto } from '../../../src/contracts/billing.ts'
 import type { Page as PageOf } from '../../../src/contracts/common.ts'
-import { api, errorMessage } from '../api.ts'
+import { ApiError, errorMessage } from '../api.ts'
 import { ConfirmButton } from '../confirm-button.tsx'
+import { DataTable, type Column } from '../data-table.tsx'
 import { formatUsd } from '../money.ts'
-import { LoadState, Page, Pager } from '../page.tsx'
+import { ErrorNote, LoadState } from '../page.tsx'
+import { queryClient, useApiMutation, useApiQuery } from '../query.ts'
 import { Link } from '../router.tsx'
-import { formatDateTime } from '../strings.ts'
-import { useLoad } from '../use-load.ts'
-import { FailedPayments } from './billing-failed-payments.tsx'
-import { Invoices } from './billing-invoices.tsx'
-import { BillingSettingsForm } from './billing-settings-form.tsx'
+import { BillingFrame, useBillingCounts } from './billing-frame.tsx'
 
 const PHASES: Record<string, string> = {
   starting: 'Starting',
@@ -23,263 +22,167 @@ const PHASES: Record<string, string> = {
   settle: 'Confirming the last charges',
   done: 'Finished',
 }
-const RUN_STATUS: Record<string, string> = { completed: 'Completed', failed: 'Stopped with an error', running: 'Running', interrupted: 'Interrupted (resumed by the next run)' }
+export const RUN_STATUS: Record<string, string> = { completed: 'Completed', failed: 'Stopped with an error', running: 'Running', interrupted: 'Interrupted (resumed by the next run)' }
 
-/** Bill all (preview → confirm → live progress → summary), failed payments, past runs, invoices. */
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
+
+/** Billing → Bill all: preview → confirm with the total → live progress → summary with what to do next. */
 export function BillingPage() {
-  const [runsPage, setRunsPage] = useState(1)
-  const runs = useLoad<PageOf<RunDto>>(`/api/billing/runs?pageSize=10&page=${runsPage}`)
-  // A run in progress is the newest: page 1 of the list tells, whichever page is shown.
-  const newest = useLoad<PageOf<RunDto>>('/api/billing/runs?pageSize=1')
-  const [invoiceRun, setInvoiceRun] = useState<{ id: string; label: string } | null>(null)
-  const [activeRunId, setActiveRunId] = useState<string | null>(null)
-  const [expected, setExpected] = useState<number | null>(null)
-  // Bumped when a run ends, so the lists below show its results.
-  const [refresh, setRefresh] = useState(0)
+  // A run in progress is the newest: it is shown whoever started it.
+  const newest = useApiQuery<PageOf<RunDto>>('/api/billing/runs?pageSize=1')
+  const [started, setStarted] = useState<{ id: string; expected: number } | null>(null)
   const running = newest.data?.items.find((r) => r.status === 'running')
-  const watching = activeRunId ?? running?.id ?? null
+  const watching = started?.id ?? running?.id ?? null
   return (
-    <Page
-      title="Billing"
-      actions={
-        <Button component={Link} to="/billing/reconciliation" variant="default">
-          Reconciliation
-        </Button>
-      }
-    >
-      <BillAll
-        busy={watching !== null && (running !== undefined || activeRunId !== null)}
-        onStarted={(id, count) => {
-          setExpected(count)
-          setActiveRunId(id)
-        }}
-      />
-      {watching && (
-        <RunProgress
-          runId={watching}
-          expected={expected}
-          onFinished={() => {
-            runs.reload()
-            newest.reload()
-            setRefresh((n) => n + 1)
-          }}
-          onDismiss={() => {
-            setActiveRunId(null)
-            setExpected(null)
-            runs.reload()
-            newest.reload()
-          }}
-        />
-      )}
-      <FailedPayments key={`f${refresh}`} />
-      <section aria-labelledby="runs-heading">
-        <h2 id="runs-heading">Past runs</h2>
-        <LoadState loading={runs.loading && !runs.data} error={runs.error} />
-        {runs.data && runs.data.items.length === 0 && <p className="muted">No billing run yet.</p>}
-        {runs.data && runs.data.items.length > 0 && (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Started</th>
-                <th scope="col">Through</th>
-                <th scope="col">Status</th>
-                <th scope="col">Invoices</th>
-                <th scope="col">Approved</th>
-                <th scope="col">Declined</th>
-                <th scope="col">Errors</th>
-                <th scope="col">Collected</th>
-                <th scope="col">
-                  <span className="visually-hidden">Invoices of the run</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.data.items.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    {formatDateTime(r.startedAt)}
-                    {r.startedByName ? <div className="muted">by {r.startedByName}</div> : r.automatic ? <div className="muted">automatic, daily</div> : null}
-                  </td>
-                  <td>{r.throughDate}</td>
-                  <td>
-                    {RUN_STATUS[r.status] ?? r.status}
-                    {r.error && <div className="muted">{r.error}</div>}
-                  </td>
-                  <td>{r.invoicesCreated}</td>
-                  <td>{r.approved}</td>
-                  <td>{r.declined}</td>
-                  <td>{r.errors}</td>
-                  <td>{formatUsd(r.collectedCents)}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="link-button"
-                      onClick={() => {
-                        setInvoiceRun({ id: r.id, label: `of ${formatDateTime(r.startedAt)}` })
-                        document.getElementById('invoices-heading')?.scrollIntoView({ block: 'start' })
-                      }}
-                    >
-                      Invoices<span className="visually-hidden"> of the run of {formatDateTime(r.startedAt)}</span>
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        {runs.data && runs.data.total > runs.data.pageSize && <Pager page={runs.data.page} pageSize={runs.data.pageSize} total={runs.data.total} noun="runs" onPage={setRunsPage} />}
-      </section>
-      <Invoices key={`i${refresh}|${invoiceRun?.id ?? ''}`} {...(invoiceRun ? { run: invoiceRun } : {})} onClearRun={() => setInvoiceRun(null)} />
-      <BillingSettingsForm />
-    </Page>
+    <BillingFrame>
+      <Attention />
+      <BillAll busy={running !== undefined || started !== null} onStarted={(id, expected) => setStarted({ id, expected })} />
+      {watching && <RunProgress key={watching} runId={watching} expected={started?.id === watching ? started.expected : null} onDismiss={() => setStarted(null)} />}
+    </BillingFrame>
   )
 }
 
+/** Failed payments and suspended agreements waiting for the office, each with its link. */
+function Attention() {
+  const { failed, suspended } = useBillingCounts()
+  if (failed === 0 && suspended === 0) return null
+  return (
+    <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} aria-hidden />} title="Waiting for you">
+      <Group gap="md" wrap="wrap">
+        {failed > 0 && (
+          <Anchor component={Link} to="/billing/failed">
+            {plural(failed, 'failed payment')} to retry or collect
+          </Anchor>
+        )}
+        {suspended > 0 && (
+          <Anchor component={Link} to="/billing/suspended">
+            {plural(suspended, 'suspended agreement')} to reactivate
+          </Anchor>
+        )}
+      </Group>
+    </Alert>
+  )
+}
+
+const PREVIEW_COLUMNS: Column<PreviewRow>[] = [
+  { header: 'Customer', cell: (r) => <Anchor component={Link} to={`/customers/${r.customerId}`}>{r.customerName}</Anchor> },
+  { header: 'Agreement', cell: (r) => <Anchor component={Link} to={`/agreements/${r.agreementId}`}>{r.agreementName}</Anchor> },
+  { header: 'Period', cell: (r) => `${r.periodStart} – ${r.periodLastDay}` },
+  {
+    header: 'Pays with',
+    cell: (r) => (
+      <Text span c={r.warning ? 'red.8' : undefined} size="sm">
+        {paymentMethodText(r.paymentMethod)}
+        {r.warning === 'card_expired' && ' (expired)'}
+      </Text>
+    ),
+  },
+  { header: 'Subtotal', cell: (r) => formatUsd(r.subtotalCents), numeric: true },
+  { header: 'Tax', cell: (r) => formatUsd(r.taxCents), numeric: true },
+  { header: 'Total', cell: (r) => formatUsd(r.totalCents), numeric: true },
+]
+
 function BillAll({ busy, onStarted }: { busy: boolean; onStarted(runId: string, expected: number): void }) {
   const [through, setThrough] = useState('')
-  const [preview, setPreview] = useState<BillingPreview | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  const [fieldError, setFieldError] = useState<string | null>(null)
-  const [loading, setLoading] = useState(false)
-  const load = async () => {
-    setError(null)
-    setFieldError(null)
-    setLoading(true)
-    try {
-      setPreview(await api<BillingPreview>('GET', `/api/billing/preview${through ? `?through=${encodeURIComponent(through)}` : ''}`))
-    } catch (err) {
-      const e = err as { fields?: Record<string, string> }
-      if (e.fields?.through) setFieldError(`Through ${e.fields.through}`)
-      else setError(errorMessage(err))
-    } finally {
-      setLoading(false)
-    }
+  // The date the shown preview was asked for; null before the first Preview.
+  const [asked, setAsked] = useState<string | null>(null)
+  const preview = useApiQuery<BillingPreview>(asked === null ? null : `/api/billing/preview${asked ? `?through=${encodeURIComponent(asked)}` : ''}`, { placeholderData: undefined, staleTime: Infinity })
+  const start = useApiMutation<{ runId: string }, { through?: string }>('POST', '/api/billing/runs')
+  const p = preview.data
+  const fieldError = preview.error instanceof ApiError ? preview.error.fields.through : undefined
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    start.reset()
+    if (asked === through) void preview.refetch()
+    else setAsked(through)
   }
-  const start = async () => {
-    setError(null)
-    try {
-      const run = await api<{ runId: string }>('POST', '/api/billing/runs', preview ? { through: preview.through } : {})
-      onStarted(run.runId, (preview?.invoices ?? 0) + (preview?.alreadyInvoiced.invoices ?? 0))
-      setPreview(null)
-    } catch (err) {
-      setError(errorMessage(err))
-    }
+  const run = async () => {
+    if (!p) return
+    const r = await start.mutateAsync({ through: p.through }).catch(() => null)
+    if (!r) return
+    onStarted(r.runId, p.invoices + p.alreadyInvoiced.invoices)
+    setAsked(null)
   }
-  const count = preview ? preview.invoices + preview.alreadyInvoiced.invoices : 0
-  const total = preview ? preview.totalCents + preview.alreadyInvoiced.totalCents : 0
+  const count = p ? p.invoices + p.alreadyInvoiced.invoices : 0
+  const total = p ? p.totalCents + p.alreadyInvoiced.totalCents : 0
   return (
-    <section aria-labelledby="billall-heading">
-      <h2 id="billall-heading">Bill all</h2>
-      <p>Bills every active agreement for every period due by the date, and charges the cards and bank accounts on file. Preview first: nothing is charged until you confirm.</p>
-      <div className="row">
-        <label>
-          Bill through <input type="date" value={through} onChange={(e) => setThrough(e.target.value)} aria-describedby="through-help" aria-invalid={fieldError ? true : undefined} />
-        </label>
-        <span id="through-help" className="muted">
-          {' '}Empty: as far as a run may bill (today in the company's time zone, plus any days ahead set in Billing settings).{' '}
-        </span>
-        <button type="button" onClick={() => void load()} disabled={loading}>
-          Preview
-        </button>
-      </div>
-      {loading && (
-        <p className="muted" role="status">
+    <Stack component="section" aria-labelledby="billall-heading" gap="sm">
+      <Title order={2} id="billall-heading">
+        Bill all
+      </Title>
+      <Text>Bills every active agreement for every period due by the date, and charges the cards and bank accounts on file. Preview first: nothing is charged until you confirm.</Text>
+      <form onSubmit={submit} noValidate>
+        <Group align="flex-start" gap="sm" wrap="wrap">
+          <TextInput
+            type="date"
+            label="Bill through"
+            value={through}
+            onChange={(e) => setThrough(e.currentTarget.value)}
+            description="Empty: as far as a run may bill (today in the company's time zone, plus any days ahead set in Billing settings)."
+            error={fieldError && `Bill through ${fieldError}`}
+            inputWrapperOrder={['label', 'input', 'description', 'error']}
+            maw={420}
+          />
+          <Button type="submit" mt={25} loading={preview.isFetching} leftSection={<IconEye size={16} aria-hidden />}>
+            Preview
+          </Button>
+        </Group>
+      </form>
+      {preview.isFetching && !p && (
+        <Text c="dimmed" role="status">
           Working out what is due…
-        </p>
+        </Text>
       )}
-      {fieldError && (
-        <p className="form-error" role="alert">
-          {fieldError}
-        </p>
-      )}
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      {preview && (
-        <div>
-          <p>
-            Through {preview.through}: <strong>{preview.invoices}</strong> new invoice{preview.invoices === 1 ? '' : 's'} for {preview.agreements} agreement
-            {preview.agreements === 1 ? '' : 's'}, {formatUsd(preview.totalCents)}
-            {preview.alreadyInvoiced.invoices > 0 && (
+      {preview.error && !fieldError && <ErrorNote>{errorMessage(preview.error)}</ErrorNote>}
+      {start.error && <ErrorNote>{errorMessage(start.error)}</ErrorNote>}
+      {p && asked !== null && (
+        <Stack gap="sm">
+          <Text>
+            Through {p.through}: <strong>{p.invoices}</strong> new invoice{p.invoices === 1 ? '' : 's'} for {plural(p.agreements, 'agreement')}, {formatUsd(p.totalCents)}
+            {p.alreadyInvoiced.invoices > 0 && (
               <>
-                ; plus {preview.alreadyInvoiced.invoices} unpaid invoice{preview.alreadyInvoiced.invoices === 1 ? '' : 's'} to charge or retry, {formatUsd(preview.alreadyInvoiced.totalCents)}
+                ; plus {plural(p.alreadyInvoiced.invoices, 'unpaid invoice')} to charge or retry, {formatUsd(p.alreadyInvoiced.totalCents)}
               </>
             )}
             .
-          </p>
-          {(preview.warnings.no_payment_method > 0 || preview.warnings.card_expired > 0) && (
-            <p className="form-error" role="status">
+          </Text>
+          {(p.warnings.no_payment_method > 0 || p.warnings.card_expired > 0) && (
+            <Alert color="yellow" role="status" icon={<IconAlertTriangle size={18} aria-hidden />}>
               {[
-                preview.warnings.no_payment_method > 0 && `${preview.warnings.no_payment_method} agreement${preview.warnings.no_payment_method === 1 ? ' has' : 's have'} no payment method on file`,
-                preview.warnings.card_expired > 0 && `${preview.warnings.card_expired} card${preview.warnings.card_expired === 1 ? ' has' : 's have'} expired`,
+                p.warnings.no_payment_method > 0 && `${p.warnings.no_payment_method} agreement${p.warnings.no_payment_method === 1 ? ' has' : 's have'} no payment method on file`,
+                p.warnings.card_expired > 0 && `${p.warnings.card_expired} card${p.warnings.card_expired === 1 ? ' has' : 's have'} expired`,
               ]
                 .filter(Boolean)
                 .join('; ')}
               : those charges will fail and go to Failed payments, where the customer can be asked for new details.
-            </p>
+            </Alert>
           )}
-          {preview.rows.length > 0 && (
-            <table>
-              <caption className="visually-hidden">What the run would bill</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Customer</th>
-                  <th scope="col">Agreement</th>
-                  <th scope="col">Period</th>
-                  <th scope="col">Pays with</th>
-                  <th scope="col">Subtotal</th>
-                  <th scope="col">Tax</th>
-                  <th scope="col">Total</th>
-                </tr>
-              </thead>
-              <tbody>
-                {preview.rows.map((r) => (
-                  <tr key={`${r.agreementId}|${r.periodStart}`}>
-                    <td>
-                      <Link to={`/customers/${r.customerId}`}>{r.customerName}</Link>
-                    </td>
-                    <td>
-                      <Link to={`/agreements/${r.agreementId}`}>{r.agreementName}</Link>
-                    </td>
-                    <td>
-                      {r.periodStart} – {r.periodLastDay}
-                    </td>
-                    <td className={r.warning ? 'form-error' : undefined}>
-                      {paymentMethodText(r.paymentMethod)}
-                      {r.warning === 'card_expired' && ' (expired)'}
-                    </td>
-                    <td>{formatUsd(r.subtotalCents)}</td>
-                    <td>{formatUsd(r.taxCents)}</td>
-                    <td>{formatUsd(r.totalCents)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          {preview.truncated && <p className="muted">Showing the first {preview.rows.length}.</p>}
-          {preview.through > preview.latestThrough ? (
-            <p className="form-error" role="status">
-              A run bills through {preview.latestThrough} at most ({aheadText(preview)}); this preview looks further, so it cannot be charged. Preview through {preview.latestThrough} to bill.
-            </p>
+          {p.rows.length > 0 && <DataTable caption="What the run would bill" columns={PREVIEW_COLUMNS} rows={p.rows} rowKey={(r) => `${r.agreementId}|${r.periodStart}`} empty={{ text: 'Nothing is due.' }} minWidth={760} />}
+          {p.truncated && <Text c="dimmed">Showing the first {p.rows.length}.</Text>}
+          {p.through > p.latestThrough ? (
+            <Alert color="yellow" role="status">
+              A run bills through {p.latestThrough} at most ({aheadText(p)}); this preview looks further, so it cannot be charged. Preview through {p.latestThrough} to bill.
+            </Alert>
           ) : count > 0 ? (
             busy ? (
-              <p className="muted">A run is in progress; wait for it to finish.</p>
+              <Text c="dimmed">A run is in progress; wait for it to finish.</Text>
             ) : (
-              <ConfirmButton
-                label="Run billing…"
-                question={`Charge ${count} invoice${count === 1 ? '' : 's'} for a total of ${formatUsd(total)}, for periods starting by ${preview.through}${preview.through > preview.today ? ` (billing in advance: ${aheadText(preview)})` : ''}?`}
-                confirmLabel={`Charge ${formatUsd(total)}`}
-                onConfirm={start}
-              />
+              <Group>
+                <ConfirmButton
+                  label="Run billing…"
+                  variant="filled"
+                  question={`Charge ${plural(count, 'invoice')} for a total of ${formatUsd(total)}, for periods starting by ${p.through}${p.through > p.today ? ` (billing in advance: ${aheadText(p)})` : ''}?`}
+                  confirmLabel={`Charge ${formatUsd(total)}`}
+                  onConfirm={run}
+                />
+              </Group>
             )
           ) : (
-            <p className="muted">Nothing is due.</p>
+            <Text c="dimmed">Nothing is due.</Text>
           )}
-        </div>
+        </Stack>
       )}
-    </section>
+    </Stack>
   )
 }
 
@@ -287,86 +190,89 @@ function BillAll({ busy, onStarted }: { busy: boolean; onStarted(runId: string, 
 const aheadText = (p: BillingPreview) =>
   `today, ${p.today}${p.billAheadDays > 0 ? `, plus ${p.billAheadDays} day${p.billAheadDays === 1 ? '' : 's'} ahead as set in Billing settings` : ''}`
 
-function RunProgress({ runId, expected, onFinished, onDismiss }: { runId: string; expected: number | null; onFinished(): void; onDismiss(): void }) {
-  const [run, setRun] = useState<RunDto | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  // The preview above goes away when a run starts: bring the progress into view once.
+/** The run's counters, polled each second while it runs; when it ends, the summary says what to do next. */
+function RunProgress({ runId, expected, onDismiss }: { runId: string; expected: number | null; onDismiss(): void }) {
+  const { data: run, error } = useApiQuery<RunDto>(`/api/billing/runs/${encodeURIComponent(runId)}`, {
+    refetchInterval: (q) => (q.state.error ? 3000 : q.state.data?.status === 'running' ? 1000 : false),
+    retry: true,
+  })
+  const done = run !== undefined && run.status !== 'running'
+  // The run changed invoices, payments and agreements: everything on screen is read again once it ends.
+  useEffect(() => {
+    if (done) void queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== `/api/billing/runs/${encodeURIComponent(runId)}` })
+  }, [done, runId])
+  // The preview goes away when a run starts: bring the progress into view once.
   const shown = useRef(false)
   const showOnce = (el: HTMLElement | null) => {
     if (!el || shown.current) return
     shown.current = true
     el.scrollIntoView({ block: 'nearest' })
   }
-  useEffect(() => {
-    let stop = false
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const poll = async () => {
-      try {
-        const r = await api<RunDto>('GET', `/api/billing/runs/${encodeURIComponent(runId)}`)
-        if (stop) return
-        setRun(r)
-        setError(null)
-        if (r.status === 'running') timer = setTimeout(() => void poll(), 1000)
-        else onFinished()
-      } catch (err) {
-        if (stop) return
-        setError(errorMessage(err))
-        timer = setTimeout(() => void poll(), 3000)
-      }
-    }
-    void poll()
-    return () => {
-      stop = true
-      clearTimeout(timer)
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [runId])
-  if (!run) return <LoadState loading={!error} error={error} />
+  if (!run) return <LoadState loading={!error} error={error ? errorMessage(error) : null} />
   const max = Math.max(expected ?? 0, run.invoicesToCharge, run.charged)
-  const done = run.status !== 'running'
+  const failedNow = run.declined + run.errors
   return (
-    <section aria-labelledby="progress-heading" className="card" ref={showOnce}>
-      <h2 id="progress-heading">{done ? 'Billing run summary' : 'Billing in progress'}</h2>
-      <p>
-        Through {run.throughDate} · {done ? (RUN_STATUS[run.status] ?? run.status) : (PHASES[run.phase] ?? run.phase)}
-      </p>
-      {!done && (
-        <div className="run-progress">
-          <progress max={max || undefined} value={max ? run.charged : undefined} aria-label="Charges done">
-            {run.charged} of {max}
-          </progress>
-          <span>{max ? `${Math.floor((run.charged / max) * 100)}%` : '…'}</span>
-        </div>
-      )}
-      <dl className="counts" aria-live="polite">
-        <Count label="Invoices created" value={run.invoicesCreated} />
-        <Count label="Charged" value={max > 0 ? `${run.charged} of ${max}` : run.charged} />
-        <Count label="Approved" value={run.approved} />
-        <Count label="Declined" value={run.declined} />
-        <Count label="Errors" value={run.errors} />
-        <Count label="Collected" value={formatUsd(run.collectedCents)} />
-        {run.unresolved > 0 && <Count label="Still being confirmed with the gateway" value={run.unresolved} />}
-      </dl>
-      {run.error && (
-        <p className="form-error" role="alert">
-          {run.error}
-        </p>
-      )}
-      {done && (
-        <button type="button" onClick={onDismiss}>
-          Close summary
-        </button>
-      )}
-    </section>
+    <Card component="section" withBorder aria-labelledby="progress-heading" ref={showOnce}>
+      <Stack gap="sm">
+        <Title order={2} id="progress-heading">
+          {done ? 'Billing run summary' : 'Billing in progress'}
+        </Title>
+        <Text>
+          Through {run.throughDate} · {done ? (RUN_STATUS[run.status] ?? run.status) : (PHASES[run.phase] ?? run.phase)}
+        </Text>
+        {!done && (
+          <Group gap="sm" wrap="nowrap">
+            <Progress
+              value={max ? (run.charged / max) * 100 : 0}
+              animated={!max}
+              striped
+              flex={1}
+              size="lg"
+              aria-label="Charges done"
+              aria-valuetext={max ? `${run.charged} of ${max}` : 'starting'}
+            />
+            <Text size="sm">{max ? `${Math.floor((run.charged / max) * 100)}%` : '…'}</Text>
+          </Group>
+        )}
+        <SimpleGrid component="dl" cols={{ base: 2, sm: 4 }} spacing="sm" className="counts" aria-live="polite">
+          <Count label="Invoices created" value={run.invoicesCreated} />
+          <Count label="Charged" value={max > 0 ? `${run.charged} of ${max}` : run.charged} />
+          <Count label="Approved" value={run.approved} />
+          <Count label="Declined" value={run.declined} />
+          <Count label="Errors" value={run.errors} />
+          <Count label="Collected" value={formatUsd(run.collectedCents)} />
+          {run.unresolved > 0 && <Count label="Still being confirmed with the gateway" value={run.unresolved} />}
+        </SimpleGrid>
+        {run.error && <ErrorNote>{run.error}</ErrorNote>}
+        {done && (
+          <Group gap="sm" wrap="wrap">
+            {failedNow > 0 && (
+              <Button component={Link} to="/billing/failed" color="red">
+                Review {plural(failedNow, 'failed payment')}
+              </Button>
+            )}
+            <Button component={Link} to={`/billing/invoices?run=${encodeURIComponent(run.id)}`} variant="default">
+              Invoices of this run
+            </Button>
+            <Button variant="subtle" onClick={onDismiss}>
+              Close summary
+            </Button>
+          </Group>
+        )}
+      </Stack>
+    </Card>
   )
 }
-
 
 function Count({ label, value }: { label: string; value: string | number }) {
   return (
     <div>
-      <dt>{label}</dt>
-      <dd>{value}</dd>
+      <Text component="dt" size="sm" c="dimmed">
+        {label}
+      </Text>
+      <Text component="dd" fw={600} size="lg" m={0}>
+        {value}
+      </Text>
     </div>
   )
 }

@@ -1,13 +1,14 @@
-import { Alert, Anchor, Badge, Button, Group, Text, TextInput, Title } from '@mantine/core'
+import { Alert, Anchor, Badge, Button, Group, Stack, Text, TextInput, Title } from '@mantine/core'
 import { IconScale } from '@tabler/icons-react'
 import { useState, type FormEvent } from 'react'
 import type { MismatchKindDto, ReconcileInput, ReconciliationDto } from '../../../src/contracts/reconciliation.ts'
 import { ApiError, errorMessage } from '../api.ts'
 import { DataTable, type Column } from '../data-table.tsx'
 import { formatUsd } from '../money.ts'
-import { ErrorNote, Page } from '../page.tsx'
+import { ErrorNote } from '../page.tsx'
 import { useApiMutation } from '../query.ts'
 import { Link } from '../router.tsx'
+import { BillingFrame } from './billing-frame.tsx'
 
 const KIND: Record<MismatchKindDto, { label: string; color: string }> = {
   charged_not_recorded: { label: 'Charged, not recorded', color: 'red' },
@@ -50,6 +51,14 @@ const MISMATCH_COLUMNS: Column<Mismatch>[] = [
  * Reconciling applies bank returns found at the gateway (once), so it is a button, not a page load.
  */
 export function ReconciliationPage() {
+  return (
+    <BillingFrame>
+      <ReconciliationPanel />
+    </BillingFrame>
+  )
+}
+
+export function ReconciliationPanel() {
   const [range, setRange] = useState<ReconcileInput>({})
   const run = useApiMutation<ReconciliationDto, ReconcileInput>('POST', '/api/reconciliation')
   const fields = run.error instanceof ApiError && Object.keys(run.error.fields).length > 0 ? run.error.fields : undefined
@@ -59,10 +68,11 @@ export function ReconciliationPage() {
     run.mutate(range)
   }
   return (
-    <Page title="Reconciliation">
-      <Text>
-        The gateway's settled transactions, Servicebook's payments and QuickBooks' payments for each day, side by side. <Link to="/billing">Back to billing</Link>
-      </Text>
+    <Stack component="section" aria-labelledby="reconciliation-heading" gap="md">
+      <Title order={2} id="reconciliation-heading">
+        Reconciliation
+      </Title>
+      <Text>The gateway's settled transactions, Servicebook's payments and QuickBooks' payments for each day, side by side.</Text>
       <form onSubmit={submit} noValidate>
         <Group align="flex-end" gap="sm" wrap="wrap">
           <TextInput label="From" type="date" value={range.from ?? ''} onChange={(e) => setRange({ ...range, from: e.currentTarget.value || undefined })} error={fields?.from} />
@@ -86,10 +96,10 @@ export function ReconciliationPage() {
             {report.returnsApplied > 0 && ` ${report.returnsApplied} returned bank payment${report.returnsApplied === 1 ? ' was' : 's were'} reversed and sent to the failed-payment flow.`}
           </Text>
           <DataTable caption="Days side by side" columns={DAY_COLUMNS} rows={report.days} rowKey={(d) => d.day} empty={{ text: 'No days.' }} />
-          <Title order={2}>Mismatches</Title>
+          <Title order={3}>Mismatches</Title>
           <DataTable caption="Mismatches" columns={MISMATCH_COLUMNS} rows={report.mismatches} rowKey={(m) => `${m.kind}:${m.paymentId ?? m.gatewayRef ?? m.ledgerId}:${m.day}`} empty={{ text: 'Nothing to act on: the three sides agree.' }} minWidth={760} />
         </>
       )}
-    </Page>
+    </Stack>
   )
 }
