@@ -1,3 +1,4 @@
+import { Card, Paper, Stack, Table, Text, Title } from '@mantine/core'
 import type { ReactNode } from 'react'
 import type { PricedLineDto, QuoteOptionDto, QuoteRevisionDto } from '../../../src/contracts/quotes.ts'
 import { dateText, perPeriodText, termText, usd, visitsText } from '../../../src/domain/quote-text.ts'
@@ -7,57 +8,75 @@ import { taxRateText } from '../../../src/domain/tax-rate.ts'
 export function QuoteOptionCard({ option, count, header }: { option: QuoteOptionDto; count: number; header?: ReactNode }) {
   const t = option.totals
   return (
-    <article className="card quote-option" aria-label={`Option ${option.position}: ${option.name}`}>
-      {header ?? <h3>{count > 1 ? `Option ${option.position}: ${option.name}` : option.name}</h3>}
-      {option.description && <p className="pre">{option.description}</p>}
-      <p className="muted">
-        Billed {perPeriodText(option)} · Term: {termText(option.termMonths)} · {visitsText(option)}
-      </p>
-      <LinesTable caption={`Items of ${option.name}`} lines={option.lines} recurringText={perPeriodText(option)} onceText="one-time" />
-      <dl className="facts totals">
-        <dt>Each bill</dt>
-        <dd>
-          <strong>{usd(t.perPeriod.totalCents)}</strong> {perPeriodText(option)}
-          {t.perPeriod.taxCents > 0 && <span className="muted"> (incl. {usd(t.perPeriod.taxCents)} tax)</span>}
-        </dd>
-        {t.firstPeriod.totalCents !== t.perPeriod.totalCents && (
-          <>
-            <dt>First bill</dt>
-            <dd>{usd(t.firstPeriod.totalCents)} (with one-time items)</dd>
-          </>
+    <Card component="article" withBorder radius="md" padding="md" className="quote-option" aria-label={`Option ${option.position}: ${option.name}`}>
+      <Stack gap="xs">
+        {header ?? (
+          <Title order={3} size="h4" style={{ overflowWrap: 'anywhere' }}>
+            {count > 1 ? `Option ${option.position}: ${option.name}` : option.name}
+          </Title>
         )}
-        <dt>Term total</dt>
-        <dd>{t.perTermCents === null ? 'Open-ended: billed until cancelled' : `${usd(t.perTermCents)} over ${t.periodsPerTerm} bills`}</dd>
-      </dl>
-    </article>
+        {option.description && <Text className="pre">{option.description}</Text>}
+        <Text size="sm" c="dimmed">
+          Billed {perPeriodText(option)} · Term: {termText(option.termMonths)} · {visitsText(option)}
+        </Text>
+        <LinesTable caption={`Items of ${option.name}`} lines={option.lines} recurringText={perPeriodText(option)} onceText="one-time" />
+        <dl className="facts totals">
+          <dt>Each bill</dt>
+          <dd>
+            <strong>{usd(t.perPeriod.totalCents)}</strong> {perPeriodText(option)}
+            {t.perPeriod.taxCents > 0 && <span className="muted"> (incl. {usd(t.perPeriod.taxCents)} tax)</span>}
+          </dd>
+          {t.firstPeriod.totalCents !== t.perPeriod.totalCents && (
+            <>
+              <dt>First bill</dt>
+              <dd>{usd(t.firstPeriod.totalCents)} (with one-time items)</dd>
+            </>
+          )}
+          <dt>Term total</dt>
+          <dd>{t.perTermCents === null ? 'Open-ended: billed until cancelled' : `${usd(t.perTermCents)} over ${t.periodsPerTerm} bills`}</dd>
+        </dl>
+      </Stack>
+    </Card>
   )
 }
 
-/** Priced lines as the customer and the office read them (quote options, agreements). */
+/**
+ * Priced lines as the customer and the office read them (quote options, agreements). A fixed layout in its
+ * box's width: long item names wrap instead of pushing the table out of its card.
+ */
 export function LinesTable({ lines, caption, recurringText, onceText }: { lines: PricedLineDto[]; caption?: string; recurringText: string; onceText: string }) {
   return (
-    <table className="lines">
-      {caption && <caption className="visually-hidden">{caption}</caption>}
-      <thead>
-        <tr>
-          <th scope="col">Item</th>
-          <th scope="col">Billed</th>
-          <th scope="col" className="num">Amount</th>
-        </tr>
-      </thead>
-      <tbody>
+    <Table layout="fixed" className="lines" verticalSpacing={6} horizontalSpacing={8}>
+      {caption && <Table.Caption className="visually-hidden">{caption}</Table.Caption>}
+      <colgroup>
+        <col />
+        <col style={{ width: '34%' }} />
+        <col style={{ width: '7.5rem' }} />
+      </colgroup>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th scope="col">Item</Table.Th>
+          <Table.Th scope="col">Billed</Table.Th>
+          <Table.Th scope="col" ta="right">
+            Amount
+          </Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
         {lines.map((l, i) => (
-          <tr key={i}>
-            <td>{l.description}</td>
-            <td>
+          <Table.Tr key={i}>
+            <Table.Td style={{ overflowWrap: 'anywhere' }}>{l.description}</Table.Td>
+            <Table.Td style={{ overflowWrap: 'anywhere' }}>
               {l.recurring ? recurringText : onceText}
               {l.taxable ? ', taxable' : ''}
-            </td>
-            <td className="num">{usd(l.amountCents)}</td>
-          </tr>
+            </Table.Td>
+            <Table.Td ta="right" className="num">
+              {usd(l.amountCents)}
+            </Table.Td>
+          </Table.Tr>
         ))}
-      </tbody>
-    </table>
+      </Table.Tbody>
+    </Table>
   )
 }
 
@@ -78,20 +97,29 @@ export function RevisionFacts({ revision }: { revision: Omit<QuoteRevisionDto, '
   )
 }
 
+/** Option cards side by side, sharing the width: as many columns as fit at 19rem, one on a phone. */
+export function OptionCards({ children }: { children: ReactNode }) {
+  return <div className="options">{children}</div>
+}
+
 /** A whole revision, read-only: facts, options, terms. */
 export function QuoteRevisionView({ revision }: { revision: Omit<QuoteRevisionDto, 'recipientEmail'> }) {
   return (
-    <div className="stack">
+    <Stack gap="md">
       <RevisionFacts revision={revision} />
-      <div className="options">
+      <OptionCards>
         {revision.options.map((o) => (
           <QuoteOptionCard key={o.id} option={o} count={revision.options.length} />
         ))}
-      </div>
-      <section aria-labelledby="terms-heading">
-        <h2 id="terms-heading">Terms and conditions</h2>
-        <div className="terms pre">{revision.termsText || 'No additional terms.'}</div>
-      </section>
-    </div>
+      </OptionCards>
+      <Stack component="section" aria-labelledby="terms-heading" gap="xs">
+        <Title order={2} id="terms-heading">
+          Terms and conditions
+        </Title>
+        <Paper withBorder p="md" mah="16rem" className="pre" style={{ overflow: 'auto' }} tabIndex={0} role="region" aria-label="Terms and conditions text">
+          {revision.termsText || 'No additional terms.'}
+        </Paper>
+      </Stack>
+    </Stack>
   )
 }
