@@ -52,8 +52,11 @@ export interface DashboardSeries {
   billedCents: number[]
   /** Payments received less refunds and voids (on the day they happen). */
   collectedCents: number[]
-  /** Terms that ended in each month: renewed vs expired; `rate` null when none ended. */
-  renewals: { month: string; renewed: number; expired: number; rate: number | null }[]
+  /**
+   * Terms that ended in each month: renewed vs expired; `rate` null when none ended. `sent`: renewal
+   * notices and quotes sent with a link that month; `accepted`: renewals customers accepted that month.
+   */
+  renewals: { month: string; renewed: number; expired: number; rate: number | null; sent: number; accepted: number }[]
   /** Unpaid failed invoices now, by the gateway's reason. */
   failedByReason: { reason: string; count: number; owedCents: number }[]
   /** Invoices that failed in the last 12 months: paid since (recovered), written off or given up (lost), still being retried (pending). */

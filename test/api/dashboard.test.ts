@@ -102,13 +102,20 @@ test('tiles as of today with their lists, and twelve months of series', async ()
   })
   assert.equal(d.links.expiring30, '/agreements?expiringWithin=30&sort=endDate&dir=asc')
   assert.equal(d.links.failedPayments, '/agreements?status=payment_failed')
+  assert.equal(d.links.todaysVisits, '/schedule?view=day&date=2026-06-15')
+  assert.equal(d.links.quickbooksErrors, '/settings/quickbooks')
   const s = d.series
   assert.deepEqual(s.months, ['2025-07', '2025-08', '2025-09', '2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06'])
   // C + F + G = 4900; + I from Aug; + A Jan; + D Feb (suspended now, running then); + B Mar; Apr: G hands over to H, F still running; May: F gone; June: today's.
   assert.deepEqual(s.mrrCents, [4900, 5900, 5900, 5900, 5900, 5900, 8900, 10900, 13900, 14000, 12500, 10500])
   assert.deepEqual(s.billedCents, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1800, 5000])
   assert.deepEqual(s.collectedCents, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 800, 2300])
-  assert.deepEqual(s.renewals.slice(9), [{ month: '2026-04', renewed: 1, expired: 0, rate: 1 }, { month: '2026-05', renewed: 0, expired: 1, rate: 0 }, { month: '2026-06', renewed: 0, expired: 0, rate: null }])
+  // Offers by month: May's quote (sent the 30th), June's (sent the 10th, accepted the 12th).
+  assert.deepEqual(s.renewals.slice(9), [
+    { month: '2026-04', renewed: 1, expired: 0, rate: 1, sent: 0, accepted: 0 },
+    { month: '2026-05', renewed: 0, expired: 1, rate: 0, sent: 1, accepted: 0 },
+    { month: '2026-06', renewed: 0, expired: 0, rate: null, sent: 1, accepted: 1 },
+  ])
   assert.deepEqual(s.failedByReason, [{ reason: 'insufficient_funds', count: 2, owedCents: 1700 }, { reason: 'expired_card', count: 1, owedCents: 1000 }])
   assert.deepEqual(s.failureOutcomes, { recovered: { count: 1, cents: 800 }, lost: { count: 2, cents: 1600 }, pending: { count: 2, cents: 2000 } })
   assert.deepEqual(s.agreementsByPlan, [

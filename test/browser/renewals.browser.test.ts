@@ -14,7 +14,9 @@ import { addDays } from '../../src/domain/billing-calendar.ts'
 import { addMonthsIso } from '../../src/domain/iso-date.ts'
 import { companyToday } from '../../src/services/settings/company-settings.ts'
 import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
+import { MONTHS } from '../../web/src/strings.ts'
 import { startOfficeBrowser, type OfficeBrowser } from './office-browser.ts'
+import type { Page } from 'playwright-core'
 
 let office: OfficeBrowser
 let h: SandboxHarness
@@ -27,6 +29,21 @@ after(async () => {
   await office?.close()
   await h?.close()
 })
+
+/**
+ * The dashboard's "Renewals accepted this month" tile, and this month's row of the renewals chart's
+ * table (the chart's text alternative): sent and accepted.
+ */
+async function dashboardRenewals(page: Page, today: string) {
+  await page.goto(`${office.app.url}/`)
+  const tile = page.getByRole('link', { name: /^Renewals accepted this month/ })
+  const table = page.getByRole('table', { name: 'Renewals by month' })
+  await table.waitFor()
+  const month = `${MONTHS[Number(today.slice(5, 7)) - 1]} ${today.slice(0, 4)}`
+  const cells = await table.getByRole('row').filter({ hasText: month }).getByRole('cell').allTextContents()
+  assert.equal(cells[0], month)
+  return { tile: Number(/(\d+)\s*$/.exec((await tile.textContent())!)![1]), sent: Number(cells[1]), accepted: Number(cells[2]) }
+}
 
 test('filter expiring agreements, preview and send renewal quotes with 5% more, the customer accepts with the card on file, the office sees it renewed', async () => {
   const deps = office.app.deps
@@ -63,6 +80,8 @@ test('filter expiring agreements, preview and send renewal quotes with 5% more, 
   await dialog.getByText(/\$31\.50 per month \(now \$30\.00: a 5% increase\)/).waitFor()
   await dialog.getByRole('button', { name: 'Send 2 renewal quotes' }).dblclick()
   await page.getByText('2 renewal quotes sent.').first().waitFor()
+  const was = await dashboardRenewals(page, today)
+  assert.equal(was.sent, 2, "this month's row counts the two quotes sent")
   const quotes = await deps.db.selectFrom('emailOutbox').select(['relatedId', 'textBody']).where('kind', '=', 'renewal.quote').execute()
   assert.deepEqual(quotes.map((q) => q.relatedId).sort(), [a1, a2].sort(), 'one quote each, even for a double click')
 
@@ -87,6 +106,9 @@ test('filter expiring agreements, preview and send renewal quotes with 5% more, 
   const timeline = page.getByRole('table', { name: 'Renewal timeline' })
   await timeline.getByText(/Accepted .* by Rita Renew/).waitFor()
   await timeline.getByText(/opened/).waitFor()
+  // The dashboard moved: the tile and this month's row of the renewals chart's table.
+  const now = await dashboardRenewals(page, today)
+  assert.deepEqual(now, { tile: was.tile + 1, sent: 2, accepted: was.accepted + 1 })
   const dashboard = await page.request.get(`${office.app.url}/api/dashboard`)
   const d = await dashboard.json()
   assert.equal(d.tiles.renewalsSentThisMonth, 2)

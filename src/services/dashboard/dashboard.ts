@@ -41,7 +41,7 @@ export async function getDashboard(deps: Pick<ServiceDeps, 'db' | 'clock'>): Pro
     from agreements
     where status in ('active', 'suspended', 'closed', 'expired', 'renewed') and start_date <= ${today}::date and (end_month is null or end_month >= ${firstMonth})
     group by 1, 2, 3, 4`
-  const [planGroups, historyRows, planRows, money, failed, outcomes, counts] = await Promise.all([
+  const [planGroups, historyRows, planRows, money, failed, outcomes, counts, offers] = await Promise.all([
     byPlanToday.execute(db),
     history.execute(db),
     db.selectFrom('plans').select(['id', 'name']).execute(),
@@ -72,6 +72,13 @@ export async function getDashboard(deps: Pick<ServiceDeps, 'db' | 'clock'>): Pro
           and status not in ('cancelled'))::int as visits,
         (select count(*) from quickbooks_queue where status = 'failed')::int as qb_errors
       from (select count(*)::int as archived from customers where archived_at is not null) c`.execute(db),
+    // Renewal notices and quotes sent (with a link) and accepted, by the company's month.
+    sql<{ month: string; sent: number; accepted: number }>`
+      select m as month, count(*) filter (where kind = 'sent')::int as sent, count(*) filter (where kind = 'accepted')::int as accepted
+      from (select to_char(sent_at at time zone ${tz}, 'YYYY-MM') as m, 'sent' as kind from renewal_notices where token_hash is not null and sent_at >= ${localInstant(first, tz)}
+            union all
+            select to_char(accepted_at at time zone ${tz}, 'YYYY-MM'), 'accepted' from renewal_notices where accepted_at >= ${localInstant(first, tz)}) x
+      group by 1`.execute(db),
   ])
   const plansToday = planGroups.rows.map((g) => ({ ...g, mrr: Number(g.mrr) }))
   const total = (k: Exclude<keyof PlanGroup, 'planId'>) => plansToday.reduce((s, g) => s + Number(g[k]), 0)
@@ -126,7 +133,8 @@ export async function getDashboard(deps: Pick<ServiceDeps, 'db' | 'clock'>): Pro
       const r = renewals.rows.find((x) => x.month === m)
       const renewed = r?.renewed ?? 0
       const expired = r?.expired ?? 0
-      return { month: m, renewed, expired, rate: renewed + expired ? renewed / (renewed + expired) : null }
+      const o = offers.rows.find((x) => x.month === m)
+      return { month: m, renewed, expired, rate: renewed + expired ? renewed / (renewed + expired) : null, sent: o?.sent ?? 0, accepted: o?.accepted ?? 0 }
     }),
     failedByReason: failed.rows.map((r) => ({ reason: r.reason, count: r.count, owedCents: Math.round(Number(r.owed)) })),
     failureOutcomes: { recovered: outcome('recovered'), lost: outcome('lost'), pending: outcome('pending') },
@@ -159,8 +167,8 @@ export async function getDashboard(deps: Pick<ServiceDeps, 'db' | 'clock'>): Pro
       suspendedAgreements: '/agreements?status=suspended',
       renewalsSentThisMonth: '/agreements?expiringWithin=90&sort=endDate&dir=asc',
       renewalsAcceptedThisMonth: '/agreements?status=renewed',
-      todaysVisits: `/schedule?date=${today}`,
-      quickbooksErrors: '/billing',
+      todaysVisits: `/schedule?view=day&date=${today}`,
+      quickbooksErrors: '/settings/quickbooks',
     },
     series,
   }
