@@ -110,6 +110,8 @@ export interface AgreementDto {
   termsText: string
   totals: { perPeriod: TotalsDto; firstPeriod: TotalsDto; perTermCents: number | null }
   paymentMethod: PaymentMethodSummary | null
+  /** Invoices unpaid after a failed payment, oldest first: while any remain a suspended agreement cannot be reactivated. */
+  failedInvoices: { id: string; number: number; owedCents: number }[]
   signature: {
     signerName: string
     signedAt: string

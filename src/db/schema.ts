@@ -192,6 +192,8 @@ export interface NotificationsTable {
   title: string
   body: Generated<string>
   link: string | null
+  /** The agreement the notification is about (what is still to do is derived from it). */
+  subjectId: Generated<string | null>
   readAt: Date | null
   createdAt: CreatedAt
 }

@@ -155,7 +155,7 @@ test('office quotes, customer signs up with a card on a phone, office approves: 
   const o = office.page
   await o.getByRole('link', { name: 'Agreements', exact: true }).click()
   await o.getByRole('link', { name: 'Notifications: 1 unread' }).click()
-  await o.getByRole('button', { name: /Grace Hopper signed up: agreement #\d+ to approve/ }).click()
+  await o.getByRole('button', { name: /Grace Hopper signed up: agreement #\d+$/ }).click()
   await o.getByRole('heading', { name: /Agreement #\d+/ }).waitFor()
   await o.getByText('Visa ending 1111').waitFor()
   await o.getByText('Signed by').waitFor()

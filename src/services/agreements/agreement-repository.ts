@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { AgreementDto } from '../../contracts/agreements.ts'
 import type { Db } from '../../db/database.ts'
 import { notFound } from '../../domain/errors.ts'
@@ -26,7 +27,7 @@ export async function loadAgreement(db: Db, id: string): Promise<AgreementDto> {
     .executeTakeFirst()
   if (!a) throw notFound('agreement', id)
   const relatedIds = [a.renewalOfId, a.renewedById].filter((x): x is string => x !== null)
-  const [pm, sig, workOrders, relatedRows] = await Promise.all([
+  const [pm, sig, workOrders, relatedRows, failed] = await Promise.all([
     a.paymentMethodId
       ? db.selectFrom('paymentMethods').select(['kind', 'brand', 'accountType', 'last4', 'expiry', 'holderName']).where('id', '=', a.paymentMethodId).executeTakeFirst()
       : undefined,
@@ -46,6 +47,13 @@ export async function loadAgreement(db: Db, id: string): Promise<AgreementDto> {
       .orderBy('id')
       .execute(),
     relatedIds.length ? db.selectFrom('agreements').select(['id', 'number', 'startDate']).where('id', 'in', relatedIds).execute() : [],
+    db
+      .selectFrom('invoices')
+      .select(['id', 'number', sql<number>`total_cents - paid_cents`.as('owed')])
+      .where('agreementId', '=', id)
+      .where('status', '=', 'failed')
+      .orderBy('periodStart')
+      .execute(),
   ])
   const related = relatedRows.map((r) => ({ id: r.id, number: Number(r.number), startDate: r.startDate }))
   const lines = parseLines(a.lines)
@@ -72,6 +80,7 @@ export async function loadAgreement(db: Db, id: string): Promise<AgreementDto> {
     termsText: a.termsText,
     totals: { perPeriod: t.perPeriod, firstPeriod: t.firstPeriod, perTermCents: t.perTermCents },
     paymentMethod: pm ?? null,
+    failedInvoices: failed.map((f) => ({ id: f.id, number: Number(f.number), owedCents: Number(f.owed) })),
     signature: sig ? { ...sig, signedAt: sig.signedAt.toISOString() } : null,
     approvedAt: iso(a.approvedAt),
     approvedByName: a.approvedByName,

@@ -59,6 +59,17 @@ export async function notifyRunFinished(deps: ServiceDeps, day: string, s: RunSu
   })
 }
 
+/**
+ * The automatic run could not start or broke off with an error: the office is told once (a
+ * second notification waits until the first is read, as the job looks again every minute).
+ */
+export async function notifyRunFailed(deps: ServiceDeps, message: string): Promise<void> {
+  const title = `Automatic billing could not run: ${message}`
+  const unread = await deps.db.selectFrom('notifications').select('id').where('kind', '=', 'billing.automatic_run_failed').where('title', '=', title).where('readAt', 'is', null).executeTakeFirst()
+  if (unread) return
+  await notifyOffice(deps.db, { kind: 'billing.automatic_run_failed', title, body: 'Nothing was charged by it. Check Billing settings, or run Bill all by hand; the job tries again every minute.', link: '/billing' })
+}
+
 export interface AutomaticBillingJob {
   /** One look now (tests; the job also looks every `intervalMs`). Resolves when any run it started has ended. */
   tick(): Promise<void>
@@ -77,7 +88,10 @@ export function startAutomaticBilling(deps: ServiceDeps, opts: { intervalMs?: nu
       opts.log?.info({ runId: run.runId, status: summary.status, approved: summary.approved, declined: summary.declined, errors: summary.errors }, 'automatic billing run finished')
       await notifyRunFinished(deps, run.day, summary)
     })()
-      .catch((err: Error) => opts.log?.error({ error: err.message }, 'automatic billing failed'))
+      .catch(async (err: Error) => {
+        opts.log?.error({ error: err.message }, 'automatic billing failed')
+        await notifyRunFailed(deps, err.message).catch(() => undefined)
+      })
       .finally(() => (running = null))
     return running
   }

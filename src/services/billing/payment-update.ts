@@ -1,4 +1,7 @@
+import { sql } from 'kysely'
 import { notFound, validationError } from '../../domain/errors.ts'
+import { formatUsd } from '../../domain/money.ts'
+import { notifyOffice } from '../notifications/notifications.ts'
 import { newId } from '../../domain/ids.ts'
 import type { PaymentUpdateInput } from '../../contracts/billing.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
@@ -71,7 +74,13 @@ export async function submitPaymentUpdate(deps: ServiceDeps, token: string, inpu
     await recordAuditEvent(tx, { entityType: 'agreement', entityId: inv.agreementId, action: 'agreement.payment_method_updated', actorUserId: null, details: { by: 'customer', paymentMethodId: pmId, ip: meta.ip } })
   })
   // A new card retries at once: every unpaid invoice of the agreement, oldest first.
-  const unpaid = await deps.db.selectFrom('invoices').select('id').where('agreementId', '=', inv.agreementId).where('status', 'in', ['failed', 'open']).orderBy('periodStart').execute()
+  const unpaid = await deps.db
+    .selectFrom('invoices')
+    .select(['id', sql<number>`total_cents - paid_cents`.as('owed')])
+    .where('agreementId', '=', inv.agreementId)
+    .where('status', 'in', ['failed', 'open'])
+    .orderBy('periodStart')
+    .execute()
   const results: string[] = []
   for (const u of unpaid) {
     try {
@@ -80,7 +89,40 @@ export async function submitPaymentUpdate(deps: ServiceDeps, token: string, inpu
       results.push('error')
     }
   }
-  deps.kickOutbox?.()
   const allPaid = results.every((r) => r === 'approved')
+  const paidCents = unpaid.reduce((sum, u, i) => sum + (results[i] === 'approved' ? Number(u.owed) : 0), 0)
+  await notifyCardUpdated(deps, inv.agreementId, paidCents, allPaid)
+  deps.kickOutbox?.()
   return { stored: true, charged: results.length, paid: allPaid, message: allPaid ? 'Thank you: your card is on file and the payment went through.' : 'Your card is on file, but the payment did not go through yet; we will contact you.' }
+}
+
+/**
+ * Tells the office the customer put a new card on file, and what came of charging it; a
+ * suspended agreement with nothing left owing is announced as ready to reactivate.
+ */
+async function notifyCardUpdated(deps: ServiceDeps, agreementId: string, paidCents: number, allPaid: boolean): Promise<void> {
+  const a = await deps.db
+    .selectFrom('agreements as a')
+    .innerJoin('customers as c', 'c.id', 'a.customerId')
+    .select(['a.number', 'a.status', 'c.name'])
+    .select((eb) => eb.exists(eb.selectFrom('invoices as i').select('i.id').whereRef('i.agreementId', '=', 'a.id').where('i.status', '=', 'failed')).as('owes'))
+    .where('a.id', '=', agreementId)
+    .executeTakeFirstOrThrow()
+  const paid = paidCents > 0 ? ` and paid ${formatUsd(paidCents)}` : ''
+  const link = `/agreements/${agreementId}`
+  if (a.status === 'suspended' && !a.owes) {
+    await notifyOffice(deps.db, {
+      kind: 'agreement.can_reactivate',
+      title: `${a.name} updated their card${paid}: agreement #${a.number} can be reactivated`,
+      body: 'Nothing is owed any more. Reactivate the agreement to resume its billing and put its work orders back on the schedule.',
+      link,
+    })
+  } else {
+    await notifyOffice(deps.db, {
+      kind: 'billing.card_updated',
+      title: `${a.name} updated their card${paid} (agreement #${a.number})`,
+      body: allPaid ? '' : 'A charge on the new card did not go through; the invoice is listed under failed payments.',
+      link,
+    })
+  }
 }

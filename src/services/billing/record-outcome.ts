@@ -14,6 +14,8 @@ import { paidWithText } from '../../domain/payment-method.ts'
 import { formatUsd } from '../../domain/money.ts'
 import { getBillingSettings } from './billing-settings.ts'
 import { localDate } from '../../domain/time-zone.ts'
+import { notifyOffice } from '../notifications/notifications.ts'
+import { dateText } from '../../domain/quote-text.ts'
 
 /**
  * Recording a charge's outcome: each in one transaction with everything it causes (payment,
@@ -371,18 +373,57 @@ async function afterFailure(
     actorUserId: null,
     details: { reason: code, retry: decision.state, nextRetryDate: decision.nextRetryDate },
   })
+  let suspended = false
   if (ctx.settings.suspendOnFailure) {
     const a = await tx.selectFrom('agreements').select('status').where('id', '=', before.agreementId).executeTakeFirst()
-    if (a?.status === 'active') await suspendAgreementTx(tx, before.agreementId, `Payment failed: ${reasonText(code)}`, null, now)
+    if (a?.status === 'active') {
+      await suspendAgreementTx(tx, before.agreementId, `Payment failed: ${reasonText(code)}`, null, now)
+      suspended = true
+    }
   }
   // Tell the customer on the first failure, and again when only new details can help.
   const firstFailure = before.failedAttempts === 0
   const nowNeedsDetails = decision.state === 'needs_payment_method' && before.retryState !== 'needs_payment_method'
+  let emailed = false
   if (ctx.settings.emailOnFailure && (firstFailure || nowNeedsDetails)) {
     const invoice: InvoiceContext | null = await loadInvoiceContext(tx, invoiceId)
     if (invoice?.customerEmail) {
       const path = await createPaymentUpdateLink(tx, invoiceId, now)
       await queueFailureNotice(tx, invoice, reasonText(code), `${deps.publicUrl}${path}`)
+      emailed = true
     }
   }
+  const exhausted = decision.state === 'exhausted' && before.retryState !== 'exhausted'
+  if (suspended || firstFailure || exhausted) await notifyFailure(tx, { invoiceId, agreementId: before.agreementId, code, decision, suspended, exhausted, emailed })
+}
+
+/**
+ * Tells the office (the bell) about a failed payment: the first failure of an invoice, a
+ * suspension it caused, or the end of its automatic retries; one notification per event, linked
+ * to the agreement, where the next step is (send the payment link, retry, reactivate).
+ */
+async function notifyFailure(
+  tx: Db,
+  f: { invoiceId: string; agreementId: string; code: string; decision: RetryDecision; suspended: boolean; exhausted: boolean; emailed: boolean },
+): Promise<void> {
+  const r = await tx
+    .selectFrom('invoices as i')
+    .innerJoin('agreements as a', 'a.id', 'i.agreementId')
+    .innerJoin('customers as c', 'c.id', 'i.customerId')
+    .select(['i.number', 'a.number as agreementNumber', 'c.name', sql<number>`i.total_cents - i.paid_cents`.as('owed')])
+    .where('i.id', '=', f.invoiceId)
+    .executeTakeFirstOrThrow()
+  const what = `${r.name}, agreement #${r.agreementNumber}: ${formatUsd(Number(r.owed))} (invoice ${r.number})`
+  const next =
+    f.decision.state === 'scheduled' ? `Next automatic try on ${dateText(f.decision.nextRetryDate)}.`
+    : f.decision.state === 'soon' ? 'Tried again at the next billing run.'
+    : f.decision.state === 'needs_payment_method' ? 'No retry until the customer puts a new card or bank account on file.'
+    : 'No more automatic retries.'
+  const body = `${reasonText(f.code).replace(/^./, (c) => c.toUpperCase())}. ${next}${f.emailed ? ' The customer was emailed a link to update their payment method.' : ''}`
+  const [kind, title] = f.suspended
+    ? ['agreement.suspended', `Payment failed, agreement suspended: ${what}`]
+    : f.exhausted
+      ? ['billing.retries_exhausted', `Retries used up: ${what}`]
+      : ['billing.payment_failed', `Payment failed: ${what}`]
+  await notifyOffice(tx, { kind, title, body, link: `/agreements/${f.agreementId}` })
 }

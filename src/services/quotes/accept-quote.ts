@@ -235,7 +235,7 @@ async function recordAcceptance(deps: ServiceDeps, a: Acceptance): Promise<void>
     }
     await notifyOffice(tx, {
       kind: 'agreement.pending_approval',
-      title: `${customer.name} signed up: agreement #${number} to approve`,
+      title: `${customer.name} signed up: agreement #${number}`,
       body: `Quote ${quoteLabel(q.number)}, option ${option.name}`,
       link: `/agreements/${agreementId}`,
     })

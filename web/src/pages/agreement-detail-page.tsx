@@ -1,5 +1,5 @@
-import { Button, Stack } from '@mantine/core'
-import { IconCheck } from '@tabler/icons-react'
+import { Alert, Button, Stack, Text } from '@mantine/core'
+import { IconAlertTriangle, IconCheck, IconPlayerPlay } from '@tabler/icons-react'
 import { useState } from 'react'
 import { RejectAgreementInput, type AgreementDto } from '../../../src/contracts/agreements.ts'
 import { paymentMethodText } from '../../../src/domain/payment-method.ts'
@@ -21,6 +21,10 @@ import { LinesTable } from './quote-view.tsx'
 import { Invoices } from './billing-invoices.tsx'
 import { AgreementVisits } from '../schedule/visit-lists.tsx'
 import { CloseDialog, RenewalSection } from './agreement-renewal.tsx'
+
+/** "invoice 12 ($42.00)" or "invoices 12 and 13 ($84.00)". */
+const owedText = (f: AgreementDto['failedInvoices']) =>
+  `invoice${f.length === 1 ? '' : 's'} ${f.map((i) => i.number).join(', ').replace(/, ([^,]*)$/, ' and $1')} (${usd(f.reduce((sum, i) => sum + i.owedCents, 0))})`
 
 const every = (months: number) => (months === 1 ? 'per month' : months === 12 ? 'per year' : `every ${months} months`)
 
@@ -106,11 +110,6 @@ export function AgreementDetailPage({ id }: { id: string }) {
           </>
         ) : (
           <>
-            {a.status === 'suspended' && (
-              <Button onClick={() => void act('reactivate', `Agreement #${a.number} reactivated with its work orders.`)} loading={busy}>
-                Reactivate
-              </Button>
-            )}
             {a.status === 'active' && (
               <ConfirmButton
                 label="Suspend"
@@ -130,6 +129,19 @@ export function AgreementDetailPage({ id }: { id: string }) {
       }
     >
       {actionError && <ErrorNote>{actionError}</ErrorNote>}
+      {a.status === 'suspended' &&
+        (a.failedInvoices.length === 0 ? (
+          <Alert color="green" variant="light" title="Paid up: this agreement can be reactivated" icon={<IconPlayerPlay size={18} aria-hidden />} aria-label="Next step">
+            <Text size="sm">Nothing is owed on it any more. Reactivate it to resume its billing and put its work orders back on the schedule.</Text>
+            <Button mt="sm" onClick={() => void act('reactivate', `Agreement #${a.number} reactivated with its work orders.`)} loading={busy}>
+              Reactivate agreement
+            </Button>
+          </Alert>
+        ) : (
+          <Alert color="orange" variant="light" title={`Suspended until ${owedText(a.failedInvoices)} is paid`} icon={<IconAlertTriangle size={18} aria-hidden />} aria-label="Next step">
+            <Text size="sm">Collect it first: the customer can put a new card or bank account on file through the payment link, or record a payment received another way. It can be reactivated once nothing is owed.</Text>
+          </Alert>
+        ))}
       {rejecting && <RejectForm agreement={a} onDone={(next) => done(next, `Agreement #${next.number} rejected; the customer is emailed.`)} />}
       {closing && (
         <CloseDialog

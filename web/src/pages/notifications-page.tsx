@@ -1,5 +1,5 @@
 import { Anchor, Badge, Button, Checkbox, Group, Paper, Stack, Text, UnstyledButton } from '@mantine/core'
-import { IconChecks } from '@tabler/icons-react'
+import { IconArrowRight, IconChecks, IconCircleCheck } from '@tabler/icons-react'
 import { useState } from 'react'
 import type { Page as PageOf } from '../../../src/contracts/common.ts'
 import type { NotificationDto } from '../../../src/contracts/notifications.ts'
@@ -54,7 +54,7 @@ export function NotificationsPage() {
         <>
           {data.items.length === 0 ? (
             <Text c="dimmed" ta="center" py="xl">
-              No notifications{unread ? ' unread' : ''}. New sign-ups and declined quotes show up here.
+              No notifications{unread ? ' unread' : ''}. Sign-ups to approve, failed payments, suspensions and customers who paid show up here.
             </Text>
           ) : (
             <Paper withBorder component="ul" className="notifications" p={0} m={0}>
@@ -72,6 +72,21 @@ export function NotificationsPage() {
                       </UnstyledButton>
                     </Group>
                     {n.body && <Text size="sm" c="dimmed">{n.body}</Text>}
+                    {n.resolution && (
+                      <Group gap={6}>
+                        <Badge size="sm" color="green" variant="light" leftSection={<IconCircleCheck size={12} aria-hidden />}>
+                          Done
+                        </Badge>
+                        <Text size="sm">{n.resolution}</Text>
+                      </Group>
+                    )}
+                    {n.nextAction && n.link && (
+                      <Group>
+                        <Button size="xs" variant="light" rightSection={<IconArrowRight size={14} aria-hidden />} onClick={() => void open(n)}>
+                          {n.nextAction}
+                        </Button>
+                      </Group>
+                    )}
                     <Text size="xs" c="dimmed" component="time" dateTime={n.createdAt}>
                       {formatDateTime(n.createdAt)}
                     </Text>

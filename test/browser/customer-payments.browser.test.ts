@@ -1,0 +1,107 @@
+/**
+ * Failed payments from the office's and the customer's side in Chromium (issue 13): the bell's
+ * notifications lead to the next step and stop asking once it is done; a suspended agreement
+ * whose customer has paid says it can be reactivated. At 1366 px and at a 390 px phone.
+ * Needs `npm run build:web` first.
+ */
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import type { Page } from 'playwright-core'
+import { startHarness, type SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
+import type { TestApp } from '../helpers/test-app.ts'
+import { startOfficeBrowser, type OfficeBrowser } from './office-browser.ts'
+import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
+import { startBillingRun } from '../../src/services/billing/run-billing.ts'
+import { getBillingSettings, updateBillingSettings } from '../../src/services/billing/billing-settings.ts'
+import { notifyOffice } from '../../src/services/notifications/notifications.ts'
+
+let h: SandboxHarness
+let office: OfficeBrowser
+let t: TestApp
+
+before(async () => {
+  h = await startHarness()
+  office = await startOfficeBrowser({ gateway: h.gateway, gatewayBrowserUrl: h.sandbox.url })
+  t = office.app
+})
+after(async () => {
+  await office?.close()
+  await h?.close()
+})
+
+const today = () => new Date().toISOString().slice(0, 10)
+const WIDTHS = [1366, 390] as const
+
+/** No element of the page reaches past the viewport's right edge (the page never scrolls sideways). */
+async function assertFitsWidth(page: Page, width: number) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at ${width}px`)
+}
+
+/** A customer with no card on file whose agreement is suspended by its failed first bill; returns the pay link's path. */
+async function suspendedByFailure(name: string, email: string) {
+  const deps = t.deps
+  await updateBillingSettings(deps, { ...(await getBillingSettings(deps.db)), suspendOnFailure: true }, null)
+  const c = await aCustomer(deps, name, email)
+  const agreementId = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: null, startDate: today(), lines: monthly(4200), name: `${name} plan` })
+  await (await startBillingRun(deps, { through: today(), actor: null, settleWindowMs: 1000 })).done
+  await updateBillingSettings(deps, { ...(await getBillingSettings(deps.db)), suspendOnFailure: false }, null)
+  const inv = await deps.db.selectFrom('invoices').select(['id', 'number']).where('agreementId', '=', agreementId).executeTakeFirstOrThrow()
+  const mail = await deps.db.selectFrom('emailOutbox').select('textBody').where('kind', '=', 'billing.payment_failed').where('relatedId', '=', inv.id).executeTakeFirstOrThrow()
+  return { customerId: c.id, agreementId, invoice: inv, payPath: /\/pay\/[A-Za-z0-9_-]{43}/.exec(mail.textBody)![0] }
+}
+
+for (const width of WIDTHS) {
+  test(`notifications lead to the next step and stop asking once done; a paid-up suspended agreement offers Reactivate (${width}px)`, async () => {
+    const deps = t.deps
+    const s = await suspendedByFailure(`Rhea Ready ${width}`, `rhea${width}@example.com`)
+    // The customer pays with a new card (the pay page itself is tested below).
+    const token = s.payPath.split('/').pop()!
+    const paid = await t.app.inject({ method: 'POST', url: `/api/pay/${token}`, payload: { token: await h.tokenize('4788250000121443'), expiry: '1230', name: 'Rhea Ready' } })
+    assert.equal(paid.json().paid, true, paid.body)
+    // A sign-up waiting for approval.
+    const p = await aCustomer(deps, `Pete Pending ${width}`, `pete${width}@example.com`)
+    const card = await aCard(deps.db, deps.gateway, h.tokenize, p.id)
+    const pending = await anAgreement(deps.db, { customerId: p.id, locationId: p.locationId, paymentMethodId: card, startDate: today(), lines: monthly(3000), status: 'pending_approval' })
+    await notifyOffice(deps.db, { kind: 'agreement.pending_approval', title: `Pete Pending ${width} signed up: agreement #77`, link: `/agreements/${pending}` })
+
+    const page = await office.newPage()
+    await page.setViewportSize({ width, height: 900 })
+    await office.logIn(page, office.officeEmail, '/notifications')
+    await page.getByRole('heading', { name: 'Notifications' }).waitFor()
+    const item = (text: RegExp) => page.getByRole('listitem').filter({ hasText: text })
+    const ready = item(new RegExp(`Rhea Ready ${width} updated their card and paid \\$42\\.00: agreement #\\d+ can be reactivated`))
+    await ready.waitFor()
+    await item(new RegExp(`Payment failed, agreement suspended: Rhea Ready ${width}`)).getByRole('button', { name: 'Reactivate', exact: true }).waitFor()
+    const signup = item(new RegExp(`Pete Pending ${width} signed up`))
+    await signup.getByRole('button', { name: 'Approve or reject' }).waitFor()
+    await assertFitsWidth(page, width)
+
+    // The sign-up: approved from its page, the notification no longer asks.
+    await signup.getByRole('button', { name: 'Approve or reject' }).click()
+    await page.getByRole('heading', { name: /Agreement #\d+/ }).waitFor()
+    await page.getByRole('button', { name: 'Approve' }).click()
+    await page.getByText(/approved: it is active/).waitFor()
+    await page.goto(`${t.url}/notifications`)
+    await signup.getByText('Approved', { exact: true }).waitFor()
+    assert.equal(await signup.getByRole('button', { name: 'Approve or reject' }).count(), 0)
+    assert.doesNotMatch(await signup.innerText(), /to approve/i)
+
+    // The paid-up suspended agreement: its page says it can be reactivated, with the button in view.
+    await ready.getByRole('button', { name: 'Reactivate', exact: true }).click()
+    const next = page.getByRole('alert', { name: 'Next step' }).or(page.locator('[aria-label="Next step"]'))
+    await next.getByText('Paid up: this agreement can be reactivated').waitFor()
+    const button = next.getByRole('button', { name: 'Reactivate agreement' })
+    const box = (await button.boundingBox())!
+    assert.ok(box.x >= 0 && box.x + box.width <= width, `the Reactivate button is inside the ${width}px viewport`)
+    await assertFitsWidth(page, width)
+    await button.click()
+    await page.getByText(/reactivated with its work orders/).waitFor()
+    const status = await deps.db.selectFrom('agreements').select('status').where('id', '=', s.agreementId).executeTakeFirstOrThrow()
+    assert.equal(status.status, 'active')
+    await page.goto(`${t.url}/notifications`)
+    await ready.getByText('Reactivated', { exact: true }).waitFor()
+    assert.equal(await ready.getByRole('button', { name: 'Reactivate', exact: true }).count(), 0)
+    await page.context().close()
+  })
+}
