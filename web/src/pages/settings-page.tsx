@@ -9,6 +9,7 @@ import { LoadState, Page } from '../page.tsx'
 import { useApiQuery } from '../query.ts'
 import { useUser } from '../session.tsx'
 import { LogoField } from './logo-field.tsx'
+import { SchedulingSettings } from './scheduling-settings.tsx'
 import { SettingsNav } from './settings-nav.tsx'
 
 type Draft = Record<'companyName' | 'timeZone' | 'email' | 'phone', string>
@@ -69,6 +70,7 @@ export function SettingsPage() {
         </form>
       )}
       {settings.data && <LogoField hasLogo={settings.data.hasLogo} canEdit={canEdit} />}
+      <SchedulingSettings />
     </Page>
   )
 }
