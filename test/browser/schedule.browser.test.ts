@@ -201,3 +201,43 @@ test('an admin turns on the on-the-way e-mail in Settings; On my way then e-mail
   assert.ok(await officePage.getByRole('switch', { name: 'E-mail the customer when their technician is on the way' }).isDisabled(), 'only an admin changes it')
   await officePage.context().close()
 })
+
+test("resize by the chip's right edge lengthens the visit; Suggest proposes a free slot and Accept books it", async () => {
+  const c = await aCustomer(office.app.deps, 'Rita Resize')
+  const visit = await call('POST', '/api/visits', { customerId: c.id, locationId: c.locationId, description: 'Long service', windowStart: localDate(new Date(), TZ), windowEnd: addDays(tomorrow, 6), durationMinutes: 60 })
+  const start = localInstant(tomorrow, TZ, '08:00')
+  assert.equal((await call('POST', `/api/visits/${visit.body.id}/schedule`, { technicianId: ana, start: start.toISOString() })).status, 200)
+  const page = await office.newPage()
+  await office.logIn(page, office.officeEmail, `/schedule?view=day&date=${tomorrow}`)
+  const handle = page.locator(`[data-resize="${visit.body.id}"]`)
+  await handle.waitFor()
+  const box = (await handle.boundingBox())!
+  // 30 minutes more at 1.2 px a minute.
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(box.x + box.width / 2 + 10, box.y + box.height / 2, { steps: 3 })
+  await page.mouse.move(box.x + box.width / 2 + 36, box.y + box.height / 2, { steps: 6 })
+  await page.mouse.up()
+  await page.getByText(/Long service for Rita Resize saved/).waitFor()
+  const resized = (await call('GET', `/api/visits/${visit.body.id}`)).body
+  assert.deepEqual([resized.scheduledStart, resized.scheduledEnd], [start.toISOString(), new Date(start.getTime() + 90 * 60_000).toISOString()])
+
+  const other = await call('POST', '/api/visits', { customerId: c.id, locationId: c.locationId, description: 'Suggested visit', windowStart: addDays(tomorrow, 1), windowEnd: addDays(tomorrow, 3), durationMinutes: 45 })
+  await page.reload()
+  await page.locator(`[data-visit="${other.body.id}"]`).getByRole('button').click()
+  const dialog = page.getByRole('dialog', { name: /Suggested visit/ })
+  await dialog.getByRole('button', { name: 'Suggest' }).click()
+  const suggestions = dialog.getByTestId('suggestions')
+  await suggestions.getByText(/Travel measured by/).waitFor()
+  const first = suggestions.getByText(/^Ana Tech, /).first()
+  await first.waitFor()
+  await suggestions.getByRole('button', { name: 'Accept' }).first().click()
+  await page.getByText(/Suggested visit for Rita Resize saved/).waitFor()
+  const booked = (await call('GET', `/api/visits/${other.body.id}`)).body
+  assert.equal(booked.technicianId, ana)
+  assert.equal(booked.status, 'scheduled')
+  const day = localDate(new Date(booked.scheduledStart), TZ)
+  assert.ok(day >= addDays(tomorrow, 1) && day <= addDays(tomorrow, 3), `booked inside its window, not ${day}`)
+  assert.equal(new Date(booked.scheduledEnd).getTime() - new Date(booked.scheduledStart).getTime(), 45 * 60_000)
+  await page.context().close()
+})
