@@ -64,3 +64,34 @@ export interface DashboardSeries {
   /** Active agreements by plan (ad hoc ones under `planId` null). */
   agreementsByPlan: { planId: string | null; planName: string; count: number; mrrCents: number }[]
 }
+
+/**
+ * The office's "today" (`GET /api/today`): what needs doing now, the most money at stake first.
+ * `amountCents`: what a failed payment still owes; a sign-up's or a suspended agreement's bill
+ * (recurring lines before tax); what a failed e-mail was about (its invoice's total, its
+ * agreement's bill; 0 otherwise). `link` is where it is acted on.
+ */
+export interface TodayDto {
+  today: string
+  items: TodayItem[]
+  /** Every matching thing per kind (the items are the first 25 of each). */
+  totals: Record<TodayKind, { count: number; cents: number }>
+}
+
+export const TODAY_KINDS = ['approve_signup', 'failed_payment', 'reactivate', 'email_failed'] as const
+export type TodayKind = (typeof TODAY_KINDS)[number]
+
+export interface TodayItem {
+  kind: TodayKind
+  /** The agreement's, invoice's or e-mail's id. */
+  id: string
+  customerName: string | null
+  /** "#12 Comfort Club", "Invoice 1043", an e-mail's subject. */
+  label: string
+  amountCents: number
+  /** The company's date it began: signed, first failed, e-mail queued. */
+  since: string
+  /** The gateway's reason, the retry state, the e-mail's error and address. */
+  note: string
+  link: string
+}

@@ -101,7 +101,7 @@ test('tiles as of today with their lists, and twelve months of series', async ()
     expiring30: 1, expiring60: 2, expiring90: 2, suspendedAgreements: 1, renewalsSentThisMonth: 1, renewalsAcceptedThisMonth: 1, todaysVisits: 1, quickbooksErrors: 1,
   })
   assert.equal(d.links.expiring30, '/agreements?expiringWithin=30&sort=endDate&dir=asc')
-  assert.equal(d.links.failedPayments, '/agreements?status=payment_failed')
+  assert.equal(d.links.failedPayments, '/billing/failed')
   assert.equal(d.links.todaysVisits, '/schedule?view=day&date=2026-06-15')
   assert.equal(d.links.quickbooksErrors, '/settings/quickbooks')
   const s = d.series

@@ -24,6 +24,8 @@ before(async () => {
   const customer = await aCustomer(deps, 'Bartholomew Featherstonehaugh-Cholmondeley', 'bartholomew.featherstonehaugh@example-hvac-services.com')
   paths.customer = `/customers/${customer.id}`
   paths.agreement = `/agreements/${await anAgreement(deps.db, { customerId: customer.id, locationId: customer.locationId, paymentMethodId: null, startDate: '2026-11-01', lines: monthly(12900), name: 'Comfort Club Platinum with priority service' })}`
+  // A sign-up to approve: the dashboard's "today" lists it.
+  await anAgreement(deps.db, { customerId: customer.id, locationId: customer.locationId, paymentMethodId: null, startDate: '2026-12-01', lines: monthly(4900), name: 'Comfort Club awaiting approval', status: 'pending_approval' })
   const headers = await loginHeaders(office.app.app, office.officeEmail)
   const quote = await office.app.app.inject({ method: 'POST', url: '/api/quotes', headers, payload: quoteBody({ id: customer.id, locationId: customer.locationId, email: 'x@example.com' }) })
   assert.equal(quote.statusCode, 201, quote.body)

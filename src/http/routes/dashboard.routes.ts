@@ -1,5 +1,6 @@
 import type { ServiceDeps } from '../../services/deps.ts'
 import { getDashboard } from '../../services/dashboard/dashboard.ts'
+import { getToday } from '../../services/dashboard/today.ts'
 import { defineRoute, OFFICE } from '../route.ts'
 
 export const dashboardRoutes = (deps: ServiceDeps) => [
@@ -10,5 +11,13 @@ export const dashboardRoutes = (deps: ServiceDeps) => [
     tag: 'dashboard',
     access: OFFICE,
     handler: async () => getDashboard(deps),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/today',
+    summary: "What the office needs to do now, the most money at stake first: sign-ups to approve, failed payments, suspended agreements paid since (to reactivate), e-mails that failed; each with where it is acted on",
+    tag: 'dashboard',
+    access: OFFICE,
+    handler: async () => getToday(deps),
   }),
 ]

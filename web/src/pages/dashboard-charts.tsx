@@ -2,6 +2,7 @@ import { Box, Grid, Paper, Stack, Table, Text, Title } from '@mantine/core'
 import type { ReactNode } from 'react'
 import { Bar, BarChart, CartesianGrid, Cell, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import type { DashboardSeries } from '../../../src/contracts/dashboard.ts'
+import { declineReasonText } from '../../../src/domain/decline-text.ts'
 import { formatUsd } from '../money.ts'
 import { MONTHS } from '../strings.ts'
 
@@ -30,23 +31,6 @@ const axisUsd = (cents: number) => COMPACT.format(cents / 100)
 const percent = (rate: number | null) => (rate === null ? '—' : `${Math.round(rate * 100)}%`)
 const count = (n: number) => n.toLocaleString('en-US')
 
-const REASONS: Record<string, string> = {
-  insufficient_funds: 'Insufficient funds',
-  expired_card: 'Expired card',
-  do_not_honor: 'Do not honor',
-  lost_or_stolen: 'Lost or stolen card',
-  invalid_account: 'Invalid account',
-  refer_to_issuer: 'Refer to issuer',
-  cvv_mismatch: 'CVV mismatch',
-  avs_mismatch: 'Address mismatch',
-  stop_recurring: 'Customer stopped recurring',
-  invalid_request: 'Invalid request',
-  not_found: 'Not found',
-  not_allowed_in_state: 'Not allowed',
-  other: 'Other',
-  unknown: 'Unknown',
-}
-export const reasonText = (code: string) => REASONS[code] ?? code.replace(/_/g, ' ')
 
 interface TableColumn<T> {
   header: string
@@ -126,7 +110,7 @@ export function DashboardCharts({ series }: { series: DashboardSeries }) {
     { key: 'lost', label: 'Lost', color: COLOR.red, ...o.lost },
     { key: 'pending', label: 'Pending', color: COLOR.orange, ...o.pending },
   ]
-  const reasons = series.failedByReason.map((r) => ({ ...r, label: reasonText(r.reason) }))
+  const reasons = series.failedByReason.map((r) => ({ ...r, label: declineReasonText(r.reason) }))
   return (
     <Stack gap="md">
       <ChartCard

@@ -6,6 +6,7 @@ import { LoadState, Page } from '../page.tsx'
 import { useApiQuery } from '../query.ts'
 import { Link } from '../router.tsx'
 import { DashboardCharts } from './dashboard-charts.tsx'
+import { TodayList } from './today-list.tsx'
 
 interface Tile {
   key: keyof DashboardTiles
@@ -38,8 +39,8 @@ function tilesOf(t: DashboardTiles): Tile[] {
 }
 
 /**
- * What an office opens every morning (`GET /api/dashboard`): the tiles, each a link to the list
- * behind it, then the charts with their tables.
+ * What an office opens every morning: what needs doing today (`GET /api/today`), then the tiles of
+ * `GET /api/dashboard`, each a link to the list behind it, then the charts with their tables.
  */
 export function DashboardPage() {
   const { data, error, isFetching } = useApiQuery<DashboardDto>('/api/dashboard')
@@ -51,6 +52,7 @@ export function DashboardPage() {
           <Text c="dimmed" size="sm" mt={-8}>
             As of {dateText(data.today)}
           </Text>
+          <TodayList />
           <section aria-labelledby="tiles-heading">
             <Title order={2} id="tiles-heading" className="visually-hidden">
               Figures

@@ -8,6 +8,7 @@ import { DataTable, pageRows, type Column } from '../data-table.tsx'
 import { toast } from '../notice.tsx'
 import { ErrorNote, Page } from '../page.tsx'
 import { useApiMutation, useApiQuery } from '../query.ts'
+import { useLocation } from '../router.tsx'
 import { formatDateTime } from '../strings.ts'
 import { SettingsNav } from './settings-nav.tsx'
 
@@ -40,7 +41,9 @@ function StatusCell({ email }: { email: EmailDto }) {
 
 /** The email outbox: what was sent, what waits, what failed and why; failed emails can be retried. */
 export function EmailsPage() {
-  const [status, setStatus] = useState<Filter>('')
+  // The dashboard's "today" links here with ?status=failed.
+  const initial = useLocation().query.get('status')
+  const [status, setStatus] = useState<Filter>(STATUSES.some(([v]) => v === initial) ? (initial as Filter) : '')
   const [page, setPage] = useState(1)
   const list = useApiQuery<PageOf<EmailDto>>(`/api/emails?page=${page}&pageSize=25${status ? `&status=${status}` : ''}`)
   const system = useApiQuery<SystemDto>('/api/system')
