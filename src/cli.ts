@@ -15,6 +15,7 @@ import { connectedLedger, createQuickBooksRuntime } from './services/quickbooks/
 import { drainQuickBooksQueue } from './services/quickbooks/quickbooks-worker.ts'
 import { formatUsd } from './domain/money.ts'
 import { reconcileDays, type ReconciliationReport } from './services/reconciliation/reconcile.ts'
+import { databaseCommand, DATABASE_USAGE } from './cli-database.ts'
 
 /**
  * Command line: `npm run servicebook -- bill [--through YYYY-MM-DD] [--preview] [--concurrency N]`
@@ -23,7 +24,11 @@ import { reconcileDays, type ReconciliationReport } from './services/reconciliat
  * folder's lock, so it cannot run while the server runs on the same DATA_DIR (use the office
  * app's Billing page then, or PostgreSQL via DATABASE_URL).
  */
-const USAGE = 'usage: npm run servicebook -- bill [--through YYYY-MM-DD] [--preview] [--concurrency N]\n       npm run servicebook -- reconcile [--from YYYY-MM-DD] [--to YYYY-MM-DD]'
+const USAGE = [
+  'usage: npm run servicebook -- bill [--through YYYY-MM-DD] [--preview] [--concurrency N]',
+  'npm run servicebook -- reconcile [--from YYYY-MM-DD] [--to YYYY-MM-DD]',
+  ...DATABASE_USAGE,
+].join('\n       ')
 
 function option(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name)
@@ -31,6 +36,8 @@ function option(argv: string[], name: string): string | undefined {
 }
 
 async function main(argv: string[]): Promise<number> {
+  const handled = await databaseCommand(argv) // migrate-to-postgres, backup, restore (cli-database.ts)
+  if (handled !== undefined) return handled
   if (argv[0] !== 'bill' && argv[0] !== 'reconcile') {
     process.stderr.write(`${USAGE}\n`)
     return 2

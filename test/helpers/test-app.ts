@@ -43,9 +43,11 @@ export async function startTestApp(
     trustedProxies?: string[]
     /** Receives the app's JSON log lines (at LOG level info); otherwise logs are silent. */
     logStream?: { write(line: string): void }
+    /** An already migrated database to run on (closed with the app); default a fresh test database. */
+    database?: DatabaseHandle
   } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase()
+  const database = opts.database ?? (await createTestDatabase())
   const deps: ServiceDeps = {
     db: database.db,
     clock: opts.clock ?? { now: () => new Date() },
