@@ -172,3 +172,13 @@ export interface ReversalConfirmDto {
   id: string
   status: PaymentReversalDto['status']
 }
+
+/** What `POST …/payment-link` answers: the link went (or had gone moments ago) to `to`. */
+export interface PaymentLinkSent {
+  invoiceId: string
+  invoiceNumber: number
+  to: string
+  sentAt: string
+  /** True when this request sent nothing because a link went out moments ago. */
+  alreadySent: boolean
+}

@@ -71,6 +71,8 @@ const EXPECTED: Record<string, readonly Who[]> = {
   'GET /api/billing/invoices/:id/pdf': ['office', 'admin'],
   'GET /api/billing/failed-payments': ['office', 'admin'],
   'POST /api/billing/invoices/:id/retry': ['office', 'admin'],
+  'POST /api/billing/invoices/:id/payment-link': ['office', 'admin'],
+  'POST /api/agreements/:id/payment-link': ['office', 'admin'],
   'POST /api/billing/invoices/:id/offline-payment': ['office', 'admin'],
   'POST /api/billing/invoices/:id/void': ['office', 'admin'],
   'POST /api/billing/payments/:id/void': ['office', 'admin'],

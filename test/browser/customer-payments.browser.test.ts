@@ -105,3 +105,30 @@ for (const width of WIDTHS) {
     await page.context().close()
   })
 }
+
+test('the office sends the payment link by hand from the failed payment, once however often it is asked; the agreement page says it went', async () => {
+  const deps = t.deps
+  const s = await suspendedByFailure('Lou Link', 'lou@example.com')
+  const links = async () => (await deps.db.selectFrom('emailOutbox').select('id').where('kind', '=', 'billing.payment_failed').where('relatedId', '=', s.invoice.id).execute()).length
+  assert.equal(await links(), 1, 'the automatic notice')
+  const page = await office.newPage()
+  await office.logIn(page, office.officeEmail, '/billing/failed')
+  const row = page.getByRole('row', { name: /Lou Link/ })
+  await row.getByRole('button', { name: 'Send payment link' }).click()
+  assert.equal(await links(), 1, 'nothing is sent before the office confirms')
+  await page.getByText('Email the customer a secure link to put a new card or bank account on file and pay $42.00?').waitFor()
+  await page.getByRole('button', { name: 'Send link' }).dblclick()
+  await page.getByText(`Payment link for invoice ${s.invoice.number} sent to lou@example.com.`).waitFor()
+  assert.equal(await links(), 2, 'one more email for a double click')
+
+  // From the agreement: a second request within minutes sends nothing and says when the link went.
+  await page.goto(`${t.url}/agreements/${s.agreementId}`)
+  const next = page.locator('[aria-label="Next step"]')
+  await next.getByText(`Suspended until invoice ${s.invoice.number} ($42.00) is paid`).waitFor()
+  await next.getByRole('button', { name: 'Send payment link' }).click()
+  await page.getByRole('button', { name: 'Send link' }).click()
+  await page.getByText(new RegExp(`A payment link for invoice ${s.invoice.number} went to lou@example\\.com at .*; not sent again\\.`)).waitFor()
+  assert.equal(await links(), 2)
+  await page.getByRole('listitem').filter({ hasText: /Payment link sent to the customer by / }).waitFor()
+  await page.context().close()
+})

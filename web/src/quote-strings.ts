@@ -54,6 +54,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'agreement.created_by_renewal': 'Created as the next term of a renewal',
   'agreement.auto_renew_off': 'Automatic renewal turned off',
   'agreement.auto_renew_on': 'Automatic renewal turned on',
+  'agreement.payment_link_sent': 'Payment link sent to the customer',
   'renewal.opened': 'Customer opened the renewal link',
   'renewal.signed': 'Customer signed the renewal',
 }

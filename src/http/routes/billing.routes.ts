@@ -17,6 +17,7 @@ import { getInvoice, getRun, invoicePdfFor, listFailedPayments, listInvoices, li
 import { chargeInvoiceNow, reactivateAgreement, recordOfflinePayment, refundPayment, confirmReversal, suspendAgreement, voidInvoice, voidPayment } from '../../services/billing/office-actions.ts'
 import { openPaymentUpdate, submitPaymentUpdate } from '../../services/billing/payment-update.ts'
 import { previewBilling } from '../../services/billing/preview-billing.ts'
+import { sendAgreementPaymentLink, sendPaymentLink } from '../../services/billing/send-payment-link.ts'
 import { startBillingRun } from '../../services/billing/run-billing.ts'
 import { ADMIN, defineRoute, OFFICE } from '../route.ts'
 
@@ -119,6 +120,24 @@ export const billingRoutes = (deps: ServiceDeps) => [
     access: OFFICE,
     params: IdParams,
     handler: async ({ params, auth }) => ({ result: (await chargeInvoiceNow(deps, params.id, auth.user.id, 'office')).kind, invoice: await getInvoice(deps.db, params.id) }),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/billing/invoices/:id/payment-link',
+    summary: 'Email the customer the secure link to update their payment method and pay this invoice (once per invoice in 10 minutes: a second request says when it went)',
+    tag: 'billing',
+    access: OFFICE,
+    params: IdParams,
+    handler: async ({ params, auth }) => sendPaymentLink(deps, params.id, auth.user.id),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/agreements/:id/payment-link',
+    summary: "Email the customer the secure payment-update link for the agreement's oldest invoice unpaid after a failure (the page collects all of them)",
+    tag: 'billing',
+    access: OFFICE,
+    params: IdParams,
+    handler: async ({ params, auth }) => sendAgreementPaymentLink(deps, params.id, auth.user.id),
   }),
   defineRoute({
     method: 'POST',

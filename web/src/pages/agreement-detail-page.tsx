@@ -1,4 +1,4 @@
-import { Alert, Button, Stack, Text } from '@mantine/core'
+import { Alert, Button, Group, Stack, Text } from '@mantine/core'
 import { IconAlertTriangle, IconCheck, IconPlayerPlay } from '@tabler/icons-react'
 import { useState } from 'react'
 import { RejectAgreementInput, type AgreementDto } from '../../../src/contracts/agreements.ts'
@@ -19,6 +19,7 @@ import { useLoad } from '../use-load.ts'
 import type { AuditEventView } from './history.tsx'
 import { LinesTable } from './quote-view.tsx'
 import { Invoices } from './billing-invoices.tsx'
+import { PaymentLinkButton } from './payment-link-button.tsx'
 import { AgreementVisits } from '../schedule/visit-lists.tsx'
 import { CloseDialog, RenewalSection } from './agreement-renewal.tsx'
 
@@ -129,19 +130,31 @@ export function AgreementDetailPage({ id }: { id: string }) {
       }
     >
       {actionError && <ErrorNote>{actionError}</ErrorNote>}
-      {a.status === 'suspended' &&
-        (a.failedInvoices.length === 0 ? (
-          <Alert color="green" variant="light" title="Paid up: this agreement can be reactivated" icon={<IconPlayerPlay size={18} aria-hidden />} aria-label="Next step">
-            <Text size="sm">Nothing is owed on it any more. Reactivate it to resume its billing and put its work orders back on the schedule.</Text>
-            <Button mt="sm" onClick={() => void act('reactivate', `Agreement #${a.number} reactivated with its work orders.`)} loading={busy}>
-              Reactivate agreement
-            </Button>
-          </Alert>
-        ) : (
-          <Alert color="orange" variant="light" title={`Suspended until ${owedText(a.failedInvoices)} is paid`} icon={<IconAlertTriangle size={18} aria-hidden />} aria-label="Next step">
-            <Text size="sm">Collect it first: the customer can put a new card or bank account on file through the payment link, or record a payment received another way. It can be reactivated once nothing is owed.</Text>
-          </Alert>
-        ))}
+      {a.status === 'suspended' && a.failedInvoices.length === 0 && (
+        <Alert color="green" variant="light" title="Paid up: this agreement can be reactivated" icon={<IconPlayerPlay size={18} aria-hidden />} aria-label="Next step">
+          <Text size="sm">Nothing is owed on it any more. Reactivate it to resume its billing and put its work orders back on the schedule.</Text>
+          <Button mt="sm" onClick={() => void act('reactivate', `Agreement #${a.number} reactivated with its work orders.`)} loading={busy}>
+            Reactivate agreement
+          </Button>
+        </Alert>
+      )}
+      {a.failedInvoices.length > 0 && (
+        <Alert
+          color="orange"
+          variant="light"
+          title={a.status === 'suspended' ? `Suspended until ${owedText(a.failedInvoices)} is paid` : `${owedText(a.failedInvoices)} unpaid after a failed payment`}
+          icon={<IconAlertTriangle size={18} aria-hidden />}
+          aria-label="Next step"
+        >
+          <Text size="sm">
+            Send the customer the secure link to put a new card or bank account on file and pay, or record a payment received another way.
+            {a.status === 'suspended' && ' The agreement can be reactivated once nothing is owed.'}
+          </Text>
+          <Group mt="sm">
+            <PaymentLinkButton path={`/api/agreements/${a.id}/payment-link`} owedCents={a.failedInvoices.reduce((sum, i) => sum + i.owedCents, 0)} onSent={history.reload} />
+          </Group>
+        </Alert>
+      )}
       {rejecting && <RejectForm agreement={a} onDone={(next) => done(next, `Agreement #${next.number} rejected; the customer is emailed.`)} />}
       {closing && (
         <CloseDialog

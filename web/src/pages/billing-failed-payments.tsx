@@ -11,6 +11,7 @@ import { dateText } from '../../../src/domain/quote-text.ts'
 import { useLoad } from '../use-load.ts'
 import { RecordPaymentForm } from './payment-forms.tsx'
 import { InvoiceDetail } from './billing-invoices.tsx'
+import { PaymentLinkButton } from './payment-link-button.tsx'
 
 const RETRY_LABELS: Record<string, string> = {
   scheduled: 'Retries on schedule',
@@ -103,6 +104,7 @@ export function FailedPayments() {
                       confirmLabel={`Charge ${formatUsd(f.amountCents)}`}
                       onConfirm={() => retry(f)}
                     />{' '}
+                    <PaymentLinkButton path={`/api/billing/invoices/${f.invoiceId}/payment-link`} owedCents={f.amountCents} />{' '}
                     <button type="button" aria-expanded={paying === f.invoiceId} onClick={() => setPaying(paying === f.invoiceId ? null : f.invoiceId)}>
                       Mark paid<span className="visually-hidden"> invoice {f.invoiceNumber}</span>
                     </button>
