@@ -19,6 +19,12 @@ export interface AccountingLedger {
 
   /** A customer by the ledger id stored earlier, else by e-mail, else by display name (inactive included). */
   findCustomer(match: { ledgerId?: string; email?: string; displayName?: string }): Promise<AccountingOutcome<LedgerCustomer | null>>
+  /**
+   * Many customers in a few requests (a push round's worth): active ones with any of these
+   * e-mails, and any (inactive included) with one of these display names. Callers match locally,
+   * e-mail first, as `findCustomer` does.
+   */
+  findCustomers(match: { emails: string[]; displayNames: string[] }): Promise<AccountingOutcome<LedgerCustomer[]>>
   createCustomer(input: NewLedgerCustomer, options: WriteOptions): Promise<AccountingOutcome<LedgerCustomer>>
   /** Makes an inactive customer active again (a matched customer we bill again). Idempotent. */
   reactivateCustomer(input: { ledgerId: string }, options: WriteOptions): Promise<AccountingOutcome<LedgerCustomer>>

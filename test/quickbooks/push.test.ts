@@ -128,6 +128,37 @@ test('customers are matched before created: by e-mail, then by name including in
   assert.deepEqual(names, ['Ann Early', 'Bea Byemail Old Name', 'Cy Inactive', 'Dee Vendor (customer)'])
 })
 
+test('a round of new customers is looked up together: one query by e-mail and one by name, not two per customer', async () => {
+  const realmId = (await getQuickBooksStatus(deps)).realmId!
+  const names = Array.from({ length: 12 }, (_, i) => `Round Customer ${i}`)
+  for (const [i, name] of names.entries()) {
+    const c = await aCustomer(deps, name, `round${i}@example.com`)
+    await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: await aCard(deps.db, deps.gateway, h.tokenize, c.id), startDate: '2026-03-01', lines: monthly(1_000 + i) })
+  }
+  await (await startBillingRun(deps, { through: '2026-03-10', actor: null, settleWindowMs: 1000 })).done
+  const queries: string[] = []
+  const original = globalThis.fetch
+  globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+    const url = new URL(String(input))
+    if (url.pathname.endsWith('/query')) queries.push(url.searchParams.get('query') ?? String(init?.body))
+    return original(input, init)
+  }) as typeof fetch
+  deps.quickbooks = { ...kit.runtime } // a client built now, on the counting fetch
+  try {
+    await drainQuickBooksQueue(deps, FAST)
+  } finally {
+    globalThis.fetch = original
+    deps.quickbooks = kit.runtime
+  }
+  await assertDrained()
+  const lookups = queries.filter((q) => /from customer/i.test(q))
+  assert.equal(lookups.length, 2, lookups.join('\n'))
+  assert.match(lookups.find((q) => /PrimaryEmailAddr in/.test(q)) ?? '', /'round0@example\.com'.*'round11@example\.com'/)
+  assert.match(lookups.find((q) => /DisplayName in/.test(q)) ?? '', /'Round Customer 0'.*'Round Customer 11'.*Active in \(true, false\)/)
+  const books = await kit.q.entities(realmId)
+  for (const name of names) assert.equal(books.Customer!.filter((c) => c.DisplayName === name).length, 1, name)
+})
+
 test('a lost answer: the invoice and payment are looked up, not created twice', async () => {
   const realmId = (await getQuickBooksStatus(deps)).realmId!
   await billOne('Eve Dropped', 4_321)

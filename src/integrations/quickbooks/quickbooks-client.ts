@@ -112,9 +112,14 @@ export class QuickBooksClient {
     return this.read('CompanyInfo', this.#config.realmId)
   }
 
-  /** One page of a `SELECT *` (no match: empty rows, as `{"QueryResponse":{}}` means). */
+  /**
+   * One page of a `SELECT *` (no match: empty rows, as `{"QueryResponse":{}}` means). A long
+   * statement (an `IN` list) goes as a POST body (`application/text`), as Intuit allows, not in the URL.
+   */
   async query(statement: string): Promise<AccountingOutcome<QueryPage>> {
-    const out = await this.#send({ method: 'GET', path: 'query', query: { query: statement }, isWrite: false })
+    const out = statement.length > 1500
+      ? await this.#send({ method: 'POST', path: 'query', body: statement, contentType: 'application/text', isWrite: false })
+      : await this.#send({ method: 'GET', path: 'query', query: { query: statement }, isWrite: false })
     if (out.status !== 'ok') return out
     return { status: 'ok', value: queryPage(out.value.QueryResponse) }
   }
@@ -191,7 +196,7 @@ export class QuickBooksClient {
   }
 
   /** One API call: throttle slot, bearer token, one refresh-and-retry on 401, outcome. */
-  async #send(request: { method: 'GET' | 'POST'; path: string; query?: Record<string, string>; body?: string; isWrite: boolean; requestId?: string; weight?: number }): Promise<AccountingOutcome<Record<string, unknown>>> {
+  async #send(request: { method: 'GET' | 'POST'; path: string; query?: Record<string, string>; body?: string; contentType?: string; isWrite: boolean; requestId?: string; weight?: number }): Promise<AccountingOutcome<Record<string, unknown>>> {
     const release = this.#config.throttle ? await this.#config.throttle.acquire(this.#config.realmId, request.weight ?? 1) : () => {}
     try {
       let lease = await this.#config.tokens.accessToken()
@@ -217,7 +222,7 @@ export class QuickBooksClient {
     }
   }
 
-  async #http(request: { method: string; path: string; query?: Record<string, string>; body?: string }, accessToken: string): Promise<WireAnswer> {
+  async #http(request: { method: string; path: string; query?: Record<string, string>; body?: string; contentType?: string }, accessToken: string): Promise<WireAnswer> {
     const url = new URL(`${this.#config.apiBaseUrl}/v3/company/${encodeURIComponent(this.#config.realmId)}/${request.path}`)
     for (const [k, v] of Object.entries(request.query ?? {})) url.searchParams.set(k, v)
     url.searchParams.set('minorversion', String(this.#config.minorVersion))
@@ -226,7 +231,7 @@ export class QuickBooksClient {
     try {
       const res = await this.#config.fetch(url, {
         method: request.method,
-        headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', ...(request.body !== undefined ? { 'content-type': request.contentType ?? 'application/json' } : {}) },
         body: request.body,
         signal: controller.signal,
       })

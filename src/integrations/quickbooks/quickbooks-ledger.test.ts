@@ -63,3 +63,13 @@ test('company, customer matching, invoice and payment in cents, lookup after a l
   assert.equal(ok(await ledger.voidPayment({ ledgerId: found.ledgerId }, write())).isVoided, true, 'voiding twice is harmless')
   assert.equal(ok(await ledger.findInvoiceByNumber('INV-000123'))?.balanceCents, 11_000)
 })
+
+test('many customers in a few queries: by e-mail (active), by name (inactive included), long lists sent as a POST body', async () => {
+  const a = ok(await ledger.createCustomer({ displayName: 'Lee Many', email: 'lee@many.test', reference: 'cus_m1' }, write()))
+  const b = ok(await ledger.createCustomer({ displayName: 'Mo Gone', reference: 'cus_m2' }, write()))
+  ok(await h.client.update('Customer', { Id: b.ledgerId, SyncToken: '0', Active: false }))
+  const others = Array.from({ length: 70 }, (_, i) => `Nobody With A Rather Long Name Number ${i}`)
+  const found = ok(await ledger.findCustomers({ emails: ['lee@many.test', 'no@one.test'], displayNames: [...others, "Mo Gone", 'Lee Many'] }))
+  assert.deepEqual(found.map((c) => [c.ledgerId, c.displayName, c.isActive]).sort(), [[a.ledgerId, 'Lee Many', true], [b.ledgerId, 'Mo Gone', false]].sort())
+  assert.deepEqual(ok(await ledger.findCustomers({ emails: [], displayNames: [] })), [])
+})

@@ -49,6 +49,22 @@ export class QuickBooksLedger implements AccountingLedger {
     return { status: 'ok', value: null }
   }
 
+  /** `… where PrimaryEmailAddr in (…)` and `… where DisplayName in (…) and Active in (true, false)`, 50 values a query. */
+  async findCustomers(match: { emails: string[]; displayNames: string[] }): Promise<AccountingOutcome<LedgerCustomer[]>> {
+    const q = QuickBooksClient.quote
+    const found = new Map<string, LedgerCustomer>()
+    const asks = [
+      ...chunks([...new Set(match.emails)], 50).map((part) => `PrimaryEmailAddr in (${part.map(q).join(', ')})`),
+      ...chunks([...new Set(match.displayNames)], 50).map((part) => `DisplayName in (${part.map(q).join(', ')}) and Active in (true, false)`),
+    ]
+    for (const where of asks) {
+      const rows = await this.#client.queryAll('Customer', where)
+      if (rows.status !== 'ok') return rows
+      for (const row of rows.value) found.set(String(row.Id), toCustomer(row))
+    }
+    return { status: 'ok', value: [...found.values()] }
+  }
+
   async createCustomer(input: NewLedgerCustomer, options: WriteOptions): Promise<AccountingOutcome<LedgerCustomer>> {
     const body: QboObject = { DisplayName: input.displayName, Notes: `Servicebook ${input.reference}` }
     if (input.email) body.PrimaryEmailAddr = { Address: input.email }
@@ -150,6 +166,10 @@ export class QuickBooksLedger implements AccountingLedger {
     const q = QuickBooksClient.quote
     return mapOk(await this.#client.queryAll('Payment', `TxnDate >= ${q(range.from)} and TxnDate <= ${q(range.to)}`), (rows) => rows.map(toPayment))
   }
+}
+
+function chunks<T>(list: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size))
 }
 
 function mapOk<A, B>(out: AccountingOutcome<A>, f: (a: A) => B): AccountingOutcome<B> {

@@ -3,7 +3,7 @@ import type { Db } from '../../db/database.ts'
 import { cents } from '../../domain/money.ts'
 import { localDate } from '../../domain/time-zone.ts'
 import type { PricedLine } from '../../domain/pricing.ts'
-import type { AccountingLedger, AccountingOutcome, LedgerFault } from '../../ports/accounting.ts'
+import type { AccountingLedger, AccountingOutcome, LedgerCustomer, LedgerFault } from '../../ports/accounting.ts'
 import { companyTimeZone } from '../settings/company-settings.ts'
 import type { ServiceDeps } from '../deps.ts'
 import { ensureMapping, type QuickBooksMapping } from './quickbooks-connection.ts'
@@ -79,6 +79,8 @@ interface Ctx {
   realmId: string
   mapping: QuickBooksMapping
   timeZone: string
+  /** Unlinked customers of the round as QuickBooks had them at its start (null: none there). */
+  prefound: Map<string, LedgerCustomer | null>
 }
 
 /** Thrown inside a push to end it with this result. */
@@ -110,7 +112,8 @@ export async function pushQuickBooksQueue(deps: ServiceDeps, options: PushOption
       return round
     }
   }
-  const ctx: Ctx = { deps, ledger: ledgerFor(deps, conn.realmId).ledger, realmId: conn.realmId, mapping, timeZone: await companyTimeZone(deps.db) }
+  const ctx: Ctx = { deps, ledger: ledgerFor(deps, conn.realmId).ledger, realmId: conn.realmId, mapping, timeZone: await companyTimeZone(deps.db), prefound: new Map() }
+  await lookUpCustomers(ctx, entries)
   for (const type of ORDER) {
     const batch = entries.filter((e) => e.entityType === type)
     await pool(batch, options.concurrency ?? 10, async (e) => {
@@ -286,19 +289,52 @@ const mayExist = (e: Entry) => e.attempts > 1
 // Customers: link → e-mail → DisplayName (inactive included) → create; a name taken by a
 // vendor or employee gets " (customer)" added, never a second customer.
 
+const customerRows = (ctx: Ctx, ids: string[]) =>
+  ctx.deps.db
+    .selectFrom('customers as c')
+    .leftJoin('customerContacts as k', (j) => j.onRef('k.customerId', '=', 'c.id').on('k.isPrimary', '=', true))
+    .select(['c.id', 'c.name', 'c.companyName', 'k.email', 'k.phone'])
+    .where('c.id', 'in', ids.length ? ids : [''])
+    .execute()
+
+/** What QuickBooks' DisplayName can hold (no colon; we keep 100 characters). */
+const displayNameOf = (name: string) => name.trim().replace(/:/g, '-').slice(0, 100)
+
+/**
+ * The round's customers that have no link yet, looked up in QuickBooks at once: a few `IN`
+ * queries (by e-mail, by DisplayName inactive included) instead of two queries per customer.
+ * Each entry then adopts what was found, or creates its customer without asking again. If the
+ * lookup fails, each entry asks for its own as before.
+ */
+async function lookUpCustomers(ctx: Ctx, entries: Entry[]): Promise<void> {
+  const ids = (type: QueueEntityType) => entries.filter((e) => e.entityType === type).map((e) => e.entityId)
+  const [invoices, payments] = await Promise.all([
+    ids('invoice').length ? ctx.deps.db.selectFrom('invoices').select('customerId').where('id', 'in', ids('invoice')).execute() : [],
+    ids('payment').length ? ctx.deps.db.selectFrom('payments as p').innerJoin('invoices as i', 'i.id', 'p.invoiceId').select('i.customerId').where('p.id', 'in', ids('payment')).execute() : [],
+  ])
+  const wanted = [...new Set([...ids('customer'), ...invoices.map((r) => r.customerId), ...payments.map((r) => r.customerId)])]
+  if (!wanted.length) return
+  const linked = new Set((await ctx.deps.db.selectFrom('quickbooksLinks').select('entityId').where('entityType', '=', 'customer').where('realmId', '=', ctx.realmId).where('entityId', 'in', wanted).execute()).map((r) => r.entityId))
+  const rows = await customerRows(ctx, wanted.filter((id) => !linked.has(id)))
+  if (!rows.length) return
+  const out = await ctx.ledger.findCustomers({ emails: rows.flatMap((r) => (r.email ? [r.email] : [])), displayNames: rows.map((r) => displayNameOf(r.name)) })
+  if (out.status !== 'ok') return
+  const same = (a: string | null, b: string | null) => !!a && !!b && a.toLowerCase() === b.toLowerCase()
+  for (const r of rows) {
+    const byEmail = out.value.find((c) => c.isActive && same(c.email, r.email))
+    const byName = out.value.filter((c) => same(c.displayName, displayNameOf(r.name)))
+    ctx.prefound.set(r.id, byEmail ?? byName.find((c) => c.isActive) ?? byName[0] ?? null)
+  }
+}
+
 async function ensureCustomer(ctx: Ctx, e: Entry, customerId: string): Promise<string> {
   const linked = await linkOf(ctx, 'customer', customerId)
   if (linked) return linked
-  const c = await ctx.deps.db
-    .selectFrom('customers as c')
-    .leftJoin('customerContacts as k', (j) => j.onRef('k.customerId', '=', 'c.id').on('k.isPrimary', '=', true))
-    .select(['c.name', 'c.companyName', 'k.email', 'k.phone'])
-    .where('c.id', '=', customerId)
-    .executeTakeFirst()
+  const [c] = await customerRows(ctx, [customerId])
   if (!c) throw new Stop({ kind: 'failed', code: 'not_found', message: `Customer ${customerId} is not in Servicebook` })
-  const displayName = c.name.trim().replace(/:/g, '-').slice(0, 100)
+  const displayName = displayNameOf(c.name)
   const email = c.email ?? undefined
-  const found = must(await ctx.ledger.findCustomer({ ...(email ? { email } : {}), displayName }), 'Finding the customer')
+  const found = ctx.prefound.has(customerId) ? ctx.prefound.get(customerId)! : must(await ctx.ledger.findCustomer({ ...(email ? { email } : {}), displayName }), 'Finding the customer')
   if (found) {
     // Made inactive in QuickBooks (an old customer back): active again, or QuickBooks refuses its invoices.
     if (!found.isActive) must(await ctx.ledger.reactivateCustomer({ ledgerId: found.ledgerId }, { requestId: `${e.requestId}-a` }), `Reactivating customer ${found.displayName}`)
