@@ -19,6 +19,8 @@ export interface Faults {
   /** false = "forgetful": a repeated requestid is executed again instead of replayed. */
   requestIdReplay: boolean
   endpoints: string[] | null
+  /** 429s only for these endpoints (null: `endpoints`), e.g. a write's answer dropped and the lookup after it throttled. */
+  throttleEndpoints: string[] | null
 }
 
 export const NO_FAULTS: Faults = {
@@ -30,6 +32,7 @@ export const NO_FAULTS: Faults = {
   retryAfterSeconds: null,
   requestIdReplay: true,
   endpoints: null,
+  throttleEndpoints: null,
 }
 
 /** Merges a request body into the current faults; returns an error text for bad values. */
@@ -60,16 +63,18 @@ export function updateFaults(current: Faults, body: Record<string, unknown>): Fa
     if (typeof body.requestIdReplay !== 'boolean') return 'requestIdReplay must be true or false'
     next.requestIdReplay = body.requestIdReplay
   }
-  if (body.endpoints !== undefined) {
-    const v = body.endpoints
-    if (v !== null && !(Array.isArray(v) && v.every((e) => typeof e === 'string'))) return 'endpoints must be a list of names or null'
-    next.endpoints = v === null ? null : (v as string[]).map((e) => e.toLowerCase())
+  for (const key of ['endpoints', 'throttleEndpoints'] as const) {
+    if (body[key] === undefined) continue
+    const v = body[key]
+    if (v !== null && !(Array.isArray(v) && v.every((e) => typeof e === 'string'))) return `${key} must be a list of names or null`
+    next[key] = v === null ? null : (v as string[]).map((e) => e.toLowerCase())
   }
   return next
 }
 
-export function applies(faults: Faults, endpoint: string): boolean {
-  return faults.endpoints === null || faults.endpoints.includes(endpoint)
+export function applies(faults: Faults, endpoint: string, kind: 'any' | 'throttle' = 'any'): boolean {
+  const list = kind === 'throttle' && faults.throttleEndpoints !== null ? faults.throttleEndpoints : faults.endpoints
+  return list === null || list.includes(endpoint)
 }
 
 export function roll(share: number): boolean {

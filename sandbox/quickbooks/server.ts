@@ -109,7 +109,7 @@ export async function startQuickBooksSandbox(options: QuickBooksSandboxOptions =
     const stored = replayKey && faults.requestIdReplay ? (store.get(replayKey) as Reply | undefined) : undefined
     if (stored) return send(res, stored)
     if (faulty && roll(faults.errorRate)) return send(res, systemFault())
-    if (faulty && roll(faults.throttleRate)) return send(res, throttleFault(faults.throttleFormat, faults.retryAfterSeconds))
+    if (applies(faults, endpoint, 'throttle') && roll(faults.throttleRate)) return send(res, throttleFault(faults.throttleFormat, faults.retryAfterSeconds))
     const reply = route(req.method ?? 'GET', url, realm, segments, body, req.headers['content-type'])
     if (replayKey && reply.status < 500) store.put(replayKey, { status: reply.status, json: reply.json })
     if (reply.wrote && faulty && roll(faults.dropRate)) return void req.socket.destroy()

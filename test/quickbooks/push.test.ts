@@ -172,6 +172,23 @@ test('a lost answer: the invoice and payment are looked up, not created twice', 
   await assertDrained()
 })
 
+test('a payment whose answer is lost and whose lookup is then throttled is looked up on the next try, not created again', async () => {
+  const realmId = (await getQuickBooksStatus(deps)).realmId!
+  const { payment } = await billOne('Ida Throttled', 3_210)
+  const due = () => deps.db.updateTable('quickbooksQueue').set({ nextAttemptAt: new Date(0) }).where('entityId', '=', payment.id).execute()
+  // The customer and invoice go through; the payment is throttled, so it waits untried.
+  await kit.q.withFaults({ throttleRate: 1, endpoints: ['payment'] }, () => pushQuickBooksQueue(deps, FAST))
+  await due()
+  // QuickBooks stores the payment but the answer is lost, and the lookup after it gets a 429.
+  const round = await kit.q.withFaults({ dropRate: 1, endpoints: ['payment'], throttleRate: 1, throttleEndpoints: ['query'], requestIdReplay: false }, () => pushQuickBooksQueue(deps, FAST))
+  assert.equal(round.deferred, 1)
+  await due()
+  await kit.q.withFaults({ requestIdReplay: false }, () => drainQuickBooksQueue(deps, FAST))
+  await assertDrained()
+  const books = await kit.q.entities(realmId)
+  assert.equal(books.Payment!.filter((x) => x.PrivateNote === `Servicebook ${payment.id}`).length, 1)
+})
+
 test('a voided payment voids the QuickBooks payment; a refund becomes a refund receipt', async () => {
   const realmId = (await getQuickBooksStatus(deps)).realmId!
   const { payment: p1 } = await billOne('Fay Voided', 5_000)

@@ -71,6 +71,8 @@ interface Entry {
   attempts: number
   requestId: string
   errorCode: string | null
+  /** A create of this try may have been stored (its answer was lost): the next try looks it up first. */
+  maybeWritten?: boolean
 }
 
 interface Ctx {
@@ -164,8 +166,9 @@ async function finish(db: Db, e: Entry, r: Result, options: PushOptions): Promis
   if (r.kind === 'sent') {
     await q.set({ status: 'sent', sentAt: new Date(), lastError: null, errorCode: null, fixHint: null }).execute()
   } else if (r.kind === 'defer') {
-    // Not a failure: the try does not count.
-    await q.set({ attempts: sql`greatest(attempts - 1, 0)`, nextAttemptAt: new Date(now + r.ms) }).execute()
+    // Not a failure: the try does not count. But a create whose answer was lost before the
+    // deferral (a 429 on the lookup after it) may be in QuickBooks: the next try looks first.
+    await q.set({ attempts: sql`greatest(attempts - 1, 0)`, nextAttemptAt: new Date(now + r.ms), ...(e.maybeWritten ? { errorCode: 'indeterminate', lastError: r.message } : {}) }).execute()
   } else if (r.kind === 'waiting') {
     await q.set({ status: 'waiting', lastError: r.message, errorCode: 'needs_reconnect', fixHint: hintFor('needs_reconnect') }).execute()
   } else if (r.kind === 'failed' || e.attempts >= (options.maxAttempts ?? MAX_ATTEMPTS)) {
@@ -283,7 +286,13 @@ function resultOf(out: Exclude<AccountingOutcome<unknown>, { status: 'ok' }>, wh
 }
 
 /** True when an earlier try of this entry may have stored the record: look it up before creating. */
-const mayExist = (e: Entry) => e.attempts > 1
+const mayExist = (e: Entry) => e.attempts > 1 || e.errorCode === 'indeterminate'
+
+/** Remembers a create whose answer was lost, whatever ends this try. */
+function noted<T extends AccountingOutcome<unknown>>(e: Entry, out: T): T {
+  if (out.status === 'indeterminate') e.maybeWritten = true
+  return out
+}
 
 // ---------------------------------------------------------------------------------------
 // Customers: link → e-mail → DisplayName (inactive included) → create; a name taken by a
@@ -341,10 +350,10 @@ async function ensureCustomer(ctx: Ctx, e: Entry, customerId: string): Promise<s
     return link(ctx, 'customer', customerId, 'Customer', found.ledgerId)
   }
   for (const [n, name] of [displayName, `${displayName} (customer)`].entries()) {
-    const made = await ctx.ledger.createCustomer(
+    const made = noted(e, await ctx.ledger.createCustomer(
       { displayName: name, ...(email ? { email } : {}), ...(c.phone ? { phone: c.phone } : {}), ...(c.companyName ? { companyName: c.companyName } : {}), reference: customerId },
       { requestId: `${e.requestId}-c${n}` },
-    )
+    ))
     if (made.status === 'ok') return link(ctx, 'customer', customerId, 'Customer', made.value.ledgerId)
     if (made.status === 'duplicate' || made.status === 'indeterminate') {
       // Ours already (a lost answer, another process), or a vendor's/employee's name.
@@ -375,7 +384,7 @@ async function ensureInvoice(ctx: Ctx, e: Entry, invoiceId: string): Promise<str
   if (!inv) throw new Stop({ kind: 'failed', code: 'not_found', message: `Invoice ${invoiceId} is not in Servicebook` })
   const number = String(inv.number)
   const customerLedgerId = await ensureCustomer(ctx, e, inv.customerId)
-  if (mayExist(e) || e.errorCode === 'indeterminate') {
+  if (mayExist(e)) {
     const found = must(await ctx.ledger.findInvoiceByNumber(number), `Looking up invoice ${number}`)
     if (found) return link(ctx, 'invoice', invoiceId, 'Invoice', found.ledgerId)
   }
@@ -385,10 +394,10 @@ async function ensureInvoice(ctx: Ctx, e: Entry, invoiceId: string): Promise<str
   const tax = Number(inv.taxCents)
   if (tax > 0 && ctx.mapping.taxHandling === 'line') lines.push({ description: 'Sales tax', amountCents: cents(tax), itemLedgerId: ctx.mapping.taxItemId ?? item })
   const issued = localDate(inv.createdAt, ctx.timeZone)
-  const made = await ctx.ledger.createInvoice(
+  const made = noted(e, await ctx.ledger.createInvoice(
     { customerLedgerId, number, issueDate: issued, dueDate: issued, lines, ...(inv.email ? { email: inv.email } : {}), reference: invoiceId },
     { requestId: `${e.requestId}-i` },
-  )
+  ))
   if (made.status === 'ok') return link(ctx, 'invoice', invoiceId, 'Invoice', made.value.ledgerId)
   if (made.status === 'duplicate' || made.status === 'indeterminate') {
     const found = must(await ctx.ledger.findInvoiceByNumber(number), `Looking up invoice ${number}`)
@@ -424,13 +433,13 @@ async function ensurePayment(ctx: Ctx, e: Entry, paymentId: string): Promise<str
   if (!p) throw new Stop({ kind: 'failed', code: 'not_found', message: `Payment ${paymentId} is not in Servicebook` })
   const invoiceLedgerId = (await dependency(ctx, e, 'invoice', p.invoiceId)) ?? (await ensureInvoice(ctx, e, p.invoiceId))
   const customerLedgerId = await ensureCustomer(ctx, e, p.customerId)
-  if (mayExist(e) || e.errorCode === 'indeterminate') {
+  if (mayExist(e)) {
     const found = must(await ctx.ledger.findPaymentByReference({ customerLedgerId, reference: paymentId }), 'Looking up the payment')
     if (found) return link(ctx, 'payment', paymentId, 'Payment', found.ledgerId)
   }
   const method = p.method === 'card' ? ctx.mapping.cardMethodId : p.method === 'ach' ? ctx.mapping.bankMethodId : null
   const gatewayRef = p.gatewayRef ?? (p.reference || undefined)
-  const made = await ctx.ledger.createPayment(
+  const made = noted(e, await ctx.ledger.createPayment(
     {
       customerLedgerId,
       invoiceLedgerId,
@@ -442,7 +451,7 @@ async function ensurePayment(ctx: Ctx, e: Entry, paymentId: string): Promise<str
       reference: paymentId,
     },
     { requestId: `${e.requestId}-p` },
-  )
+  ))
   if (made.status === 'ok') return link(ctx, 'payment', paymentId, 'Payment', made.value.ledgerId)
   if (made.status === 'indeterminate') {
     const found = must(await ctx.ledger.findPaymentByReference({ customerLedgerId, reference: paymentId }), 'Looking up the payment')
@@ -490,7 +499,7 @@ async function pushRefund(ctx: Ctx, e: Entry): Promise<Result> {
   const paid = await dependency(ctx, e, 'payment', paymentId)
   if (!paid) await ensurePayment(ctx, e, paymentId)
   const customerLedgerId = await ensureCustomer(ctx, e, r.customerId)
-  if (mayExist(e) || e.errorCode === 'indeterminate') {
+  if (mayExist(e)) {
     const found = must(await ctx.ledger.findRefundByReference({ customerLedgerId, reference: e.entityId }), 'Looking up the refund')
     if (found) {
       await link(ctx, 'refund', e.entityId, 'RefundReceipt', found.ledgerId)
@@ -498,7 +507,7 @@ async function pushRefund(ctx: Ctx, e: Entry): Promise<Result> {
     }
   }
   const method = r.method === 'card' ? ctx.mapping.cardMethodId : r.method === 'ach' ? ctx.mapping.bankMethodId : null
-  const made = await ctx.ledger.createRefund(
+  const made = noted(e, await ctx.ledger.createRefund(
     {
       customerLedgerId,
       amountCents: cents(Number(r.amountCents)),
@@ -511,7 +520,7 @@ async function pushRefund(ctx: Ctx, e: Entry): Promise<Result> {
       reference: e.entityId,
     },
     { requestId: `${e.requestId}-r` },
-  )
+  ))
   if (made.status === 'ok') {
     await link(ctx, 'refund', e.entityId, 'RefundReceipt', made.value.ledgerId)
     return { kind: 'sent' }
