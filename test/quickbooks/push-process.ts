@@ -30,7 +30,7 @@ const deps: ServiceDeps = {
   },
 }
 const round = await drainQuickBooksQueue(deps, {
-  limit: 200,
+  limit: 25,
   claimLeaseMs: 3_000,
   retryDelaysMs: [100, 300, 1_000],
   maxAttempts: 50,
