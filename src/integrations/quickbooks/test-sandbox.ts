@@ -25,8 +25,11 @@ export interface QuickBooksHarness {
   faults(body: Record<string, unknown>): Promise<void>
   /** Runs `fn` with these faults on and resets them afterwards whatever happens. */
   withFaults<T>(faults: Record<string, unknown>, fn: () => Promise<T>): Promise<T>
-  /** Restarts the sandbox on the same journal (a new port). */
-  restart(): Promise<void>
+  /**
+   * Restarts the sandbox on the same journal: on a new port, or on the same one with `samePort`
+   * (clients and runtimes built on its URL keep working); `sandbox` changes its options (limits).
+   */
+  restart(opts?: { samePort?: boolean; sandbox?: QuickBooksSandboxOptions }): Promise<void>
   close(): Promise<void>
 }
 
@@ -71,9 +74,10 @@ export async function startQuickBooksHarness(options: { sandbox?: QuickBooksSand
     const res = await fetch(`${h.sandbox.url}/_sandbox/companies/${realmId}/entities`)
     return ((await res.json()) as { entities: Record<string, Record<string, unknown>[]> }).entities
   }
-  h.restart = async () => {
+  h.restart = async ({ samePort = false, sandbox = {} } = {}) => {
+    const port = samePort ? Number(new URL(h.sandbox.url).port) : 0
     await h.sandbox.close()
-    attach(await startQuickBooksSandbox({ port: 0, dataFile, ...options.sandbox }))
+    attach(await startQuickBooksSandbox({ port, dataFile, ...options.sandbox, ...sandbox }))
     // The token source keeps its tokens; clients built from now on use the new port.
     h.tokens = new MemoryTokenSource(h.oauth, h.tokens.tokens)
     h.client = h.clientFor(h.tokens)
