@@ -55,10 +55,10 @@ async function until(invoiceId: string, status: 'sent' | 'failed', what: string)
   assert.fail(`${what} did not reach "${status}" within a minute`)
 }
 
-async function invoiceSyncLine(page: Page, number: number): Promise<string> {
-  await page.goto(`${office.app.url}/billing`)
-  await page.getByRole('button', { name: `${number} details` }).click()
-  return page.getByRole('region', { name: `Invoice ${number}` }).getByTestId('quickbooks-sync').innerText()
+/** The invoice's own page (/billing/invoices/<id>): its line about QuickBooks. */
+async function invoiceSyncLine(page: Page, invoice: { id: string; number: number }): Promise<string> {
+  await page.goto(`${office.app.url}/billing/invoices/${invoice.id}`)
+  return page.getByRole('region', { name: `Invoice ${invoice.number}` }).getByTestId('quickbooks-sync').innerText()
 }
 
 test('connect through the consent page, bill, see the sync state, fix a refused invoice with Retry, reconcile', { timeout: 300_000 }, async () => {
@@ -99,11 +99,11 @@ test('connect through the consent page, bill, see the sync state, fix a refused 
 
   // Wren's invoice and payment reach QuickBooks and are shown synced on the invoice's view.
   await until(wrenInvoice.id, 'sent', `Wren's invoice ${wrenInvoice.number}`)
-  assert.equal(await invoiceSyncLine(page, wrenInvoice.number), 'QuickBooks: Invoice synced; Payment synced.')
+  assert.equal(await invoiceSyncLine(page, wrenInvoice), 'QuickBooks: Invoice synced; Payment synced.')
 
   // Vic's is refused: both names are vendors'. The invoice view says so and links to the sync errors.
   await until(vicInvoice.id, 'failed', `Vic's invoice ${vicInvoice.number}`)
-  assert.match(await invoiceSyncLine(page, vicInvoice.number), /^QuickBooks: Invoice sync failed \(The names "Vic Vendor" and "Vic Vendor \(customer\)" are both taken by vendors or employees in QuickBooks\); Payment waiting to sync\b/)
+  assert.match(await invoiceSyncLine(page, vicInvoice), /^QuickBooks: Invoice sync failed \(The names "Vic Vendor" and "Vic Vendor \(customer\)" are both taken by vendors or employees in QuickBooks\); Payment waiting to sync\b/)
   await page.getByRole('region', { name: `Invoice ${vicInvoice.number}` }).getByRole('link', { name: 'Sync errors' }).click()
   const errors = page.getByRole('table', { name: 'Sync errors' })
   const row = errors.getByRole('row', { name: new RegExp(`Invoice of invoice ${vicInvoice.number}`) })
@@ -119,7 +119,7 @@ test('connect through the consent page, bill, see the sync state, fix a refused 
   await page.getByText('It will be sent again now.').waitFor()
   await until(vicInvoice.id, 'sent', `Vic's invoice ${vicInvoice.number} after Retry`)
   await page.getByText('Nothing is stuck: every invoice and payment has reached QuickBooks or is on its way.').waitFor({ timeout: 15_000 })
-  assert.equal(await invoiceSyncLine(page, vicInvoice.number), 'QuickBooks: Invoice synced; Payment synced.')
+  assert.equal(await invoiceSyncLine(page, vicInvoice), 'QuickBooks: Invoice synced; Payment synced.')
 
   const after = await kit.q.entities()
   assert.deepEqual(after.Customer!.map((c) => c.DisplayName).sort(), ['Vic Vendor', 'Wren Synced'])
@@ -128,7 +128,7 @@ test('connect through the consent page, bill, see the sync state, fix a refused 
   // The day's batch closes; Reconciliation finds the three sides agreeing.
   await h.settle()
   await page.goto(`${office.app.url}/billing`)
-  await page.getByRole('link', { name: 'Reconciliation' }).click()
+  await page.getByRole('navigation', { name: 'Billing sections' }).getByRole('link', { name: /^Reconciliation/ }).click()
   await page.getByLabel('From').fill(today)
   await page.getByLabel('To').fill(today)
   await page.getByRole('button', { name: 'Reconcile' }).click()
