@@ -1,5 +1,5 @@
-import { resolve } from 'node:path'
-import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { readEnv } from './config/env.ts'
 import { cardPointeClientSettings, readCardPointeEnv } from './config/cardpointe.ts'
 import { emailTransport, readEmailEnv } from './config/email.ts'
@@ -22,6 +22,9 @@ import { bootstrapAdmin } from './services/auth/bootstrap-admin.ts'
 import { purgeExpiredSessions } from './services/auth/sessions.ts'
 import { seedDemoData } from './services/demo/seed-demo-data.ts'
 import type { ServiceDeps } from './services/deps.ts'
+import { readBackupEnv } from './config/backup.ts'
+import { publishBackupEndpoint, startScheduledBackups, type ServerBackupEndpoint } from './services/backup/server-backup.ts'
+import { registerLocalBackupRoute } from './http/routes/local-backup.routes.ts'
 
 /**
  * The composition root: reads configuration, opens the database, applies migrations, wires the
@@ -31,6 +34,7 @@ async function main(argv: string[]) {
   const env = readEnv()
   const cardpointe = readCardPointeEnv()
   const emailEnv = readEmailEnv()
+  const backupEnv = readBackupEnv()
   const mail = emailTransport(emailEnv)
   const demo = argv.includes('--demo')
   const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
@@ -64,6 +68,9 @@ async function main(argv: string[]) {
     mailboxUrl: mail.mailboxUrl,
   })
   const log = app.log
+  // The embedded database is read by the server only: the command line's `backup` asks it (PGlite).
+  let backupEndpoint: ServerBackupEndpoint | undefined
+  if (database.backend === 'pglite') registerLocalBackupRoute(app, () => backupEndpoint)
   log.info({ database: database.backend, migrationsApplied: applied }, 'database ready')
 
   const admin = await bootstrapAdmin(deps, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD })
@@ -89,6 +96,11 @@ async function main(argv: string[]) {
   const visitPlanner = startVisitPlanner(deps, { log })
   // Renewal reminders, automatic renewals and ended terms, every 15 minutes (Bill all also runs the term ends first).
   const renewals = startRenewalJob(deps, { log })
+  // The embedded database's daily backup with retention (BACKUP_DAILY_AT; README → Backups).
+  const backups =
+    database.backend === 'pglite' && backupEnv.BACKUP_DAILY_AT
+      ? startScheduledBackups(deps, { dir: mkdirs(resolve(backupEnv.BACKUP_DIR ?? join(env.DATA_DIR, 'backups'))), at: backupEnv.BACKUP_DAILY_AT, keep: backupEnv.BACKUP_KEEP, log })
+      : undefined
   // NOTE: the host only: SMTP_URL may carry a password.
   log.info({ smtpHost: new URL(mail.smtpUrl).host, mailbox: mail.mailboxUrl }, mail.mailboxUrl ? 'email goes to the local capture' : 'email goes to SMTP_URL')
 
@@ -102,6 +114,8 @@ async function main(argv: string[]) {
       automaticBilling.stop()
       visitPlanner.stop()
       renewals.stop()
+      backups?.stop()
+      backupEndpoint?.unpublish()
       await app.close()
       await outbox?.stop()
       await quickbooksWorker?.stop()
@@ -120,6 +134,15 @@ async function main(argv: string[]) {
   await app.listen({ port: env.PORT, host: env.HOST })
   const shown = env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${(app.server.address() as { port: number }).port}`
   process.stdout.write(`Servicebook is running at ${shown}\n`)
+  if (database.backend === 'pglite') {
+    const local = ['0.0.0.0', '::'].includes(env.HOST) ? 'localhost' : env.HOST
+    backupEndpoint = publishBackupEndpoint(deps.db, resolve(env.DATA_DIR), `http://${local}:${(app.server.address() as { port: number }).port}`)
+  }
+}
+
+function mkdirs(dir: string): string {
+  mkdirSync(dir, { recursive: true })
+  return dir
 }
 
 main(process.argv.slice(2)).catch((err: Error) => {
