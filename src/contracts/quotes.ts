@@ -110,11 +110,17 @@ function monthsCovered(start: string, months: number): Set<number> {
   return new Set(Array.from({ length: months }, (_, i) => ((first - 1 + i) % 12) + 1))
 }
 
+/** What the quote list sorts by: when it was written, when it was last sent (never-sent last), its expiry, number, customer. */
+export const QUOTE_SORTS = ['createdAt', 'sentAt', 'expiresOn', 'number', 'customer'] as const
+
 export const QuoteListQuery = PageQuery.extend({
   q: optionalText(200).optional(),
   customerId: z.string().regex(/^cus_[0-9a-z]{26}$/, { error: 'is not a customer id' }).optional(),
   status: z.enum(QUOTE_STATUSES, { error: 'is not a quote status' }).optional(),
+  sort: z.enum(QUOTE_SORTS, { error: `must be one of ${QUOTE_SORTS.join(', ')}` }).default('createdAt'),
+  dir: z.enum(['asc', 'desc'], { error: 'must be asc or desc' }).default('desc'),
 })
+export type QuoteListQuery = z.infer<typeof QuoteListQuery>
 
 export const SendQuoteInput = z.object({
   /** Defaults to the customer's primary contact's email. */
@@ -213,4 +219,11 @@ export interface QuoteSummaryDto {
   expiresOn: string
   optionCount: number
   createdAt: string
+  /** When the quote was last emailed; null for one never sent. */
+  sentAt: string | null
+  /**
+   * Each bill of the accepted option, else of the cheapest option of the current revision (`from` when
+   * the options differ), tax included; null for a quote without options.
+   */
+  amount: { perPeriodCents: number; billingFrequency: BillingFrequency; billingIntervalMonths: number; from: boolean } | null
 }

@@ -415,3 +415,22 @@ test('quote and agreement lists filter by status, search and page', async () => 
   assert.equal(dashboard.openQuotes, sent)
   assert.equal(dashboard.failedInvoices, 0)
 })
+
+test('the quote list shows each quote’s amount per bill and when it was sent, and sorts by sent date', async () => {
+  const who = await createCustomer(t.app, h, 'Yolanda Listed', 'yolanda@example.com')
+  const draft = (await call('POST', '/api/quotes', quoteBody(who))).json()
+  const { id: sentId } = await sentQuote(quoteBody(who, { options: [quoteBody(who).options[1]] }))
+  const list = (await call('GET', `/api/quotes?customerId=${who.id}&sort=sentAt&dir=desc`)).json()
+  assert.deepEqual(list.items.map((q: { id: string }) => q.id), [sentId, draft.id], 'sent first, never sent last')
+  const [sent, unsent] = list.items
+  assert.ok(sent.sentAt && Math.abs(Date.parse(sent.sentAt) - Date.now()) < 60_000, sent.sentAt)
+  assert.equal(unsent.sentAt, null)
+  // The draft's options cost $32.46 a month and $161.29 a quarter: the list shows "from" the cheaper bill.
+  assert.deepEqual(unsent.amount, { perPeriodCents: 3246, billingFrequency: 'monthly', billingIntervalMonths: 1, from: true })
+  assert.deepEqual(sent.amount, { perPeriodCents: 16129, billingFrequency: 'quarterly', billingIntervalMonths: 3, from: false })
+  const ascending = (await call('GET', `/api/quotes?customerId=${who.id}&sort=sentAt&dir=asc`)).json()
+  assert.deepEqual(ascending.items.map((q: { id: string }) => q.id), [sentId, draft.id], 'never sent stays last')
+  const bad = await call('GET', '/api/quotes?sort=amountish&dir=sideways')
+  assert.equal(bad.statusCode, 422)
+  assert.deepEqual(Object.keys(bad.json().error.details.fields).sort(), ['dir', 'sort'])
+})

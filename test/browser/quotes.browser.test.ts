@@ -9,6 +9,8 @@ import type { Page } from 'playwright-core'
 import { loginHeaders } from '../helpers/test-app.ts'
 import { aCustomer } from '../helpers/billing-fixtures.ts'
 import { quoteBody } from '../helpers/quote-fixtures.ts'
+import { dateText } from '../../src/domain/quote-text.ts'
+import { localDate } from '../../src/domain/time-zone.ts'
 import { startOfficeBrowser, type OfficeBrowser } from './office-browser.ts'
 
 let office: OfficeBrowser
@@ -107,3 +109,37 @@ function checkCards(g: Geometry, width: number, count: number) {
   for (const { card } of g.cards) assert.ok(card.width >= g.container.width / Math.min(count, 3) - 16, `a card uses its share of the width: ${JSON.stringify(g)}`)
   if (width === 390) for (const { card } of g.cards) assert.ok(card.width >= g.container.width - 2, `on a phone a card is as wide as the page: ${JSON.stringify(g)}`)
 }
+
+test('the New quote customer picker searches all customers; the quotes list shows amount and sent date and sorts by it', async () => {
+  const { deps } = office.app
+  // More customers than one page of the picker, the one wanted sorting last.
+  for (let i = 0; i < 24; i++) await aCustomer(deps, `Alpha Filler ${String(i).padStart(2, '0')}`, null)
+  await aCustomer(deps, 'Zacharias Zimmermann', 'zz@example.com')
+  const page = await office.newPage()
+  await office.logIn(page, office.officeEmail, '/quotes/new')
+  const picker = page.getByRole('combobox', { name: 'Customer', exact: true })
+  await picker.fill('zimmer')
+  await page.getByRole('option', { name: /^Zacharias Zimmermann/ }).click()
+  assert.equal(await picker.inputValue(), 'Zacharias Zimmermann')
+  // Its one location is chosen for the office.
+  await page.waitForFunction(() => (document.querySelector('select[name="locationId"]') as HTMLSelectElement | null)?.selectedIndex === 1)
+
+  // One quote sent (the three-option one), one not: amount per bill and the company's date of sending.
+  const headers = await loginHeaders(office.app.app, office.officeEmail)
+  const send = await office.app.app.inject({ method: 'POST', url: `/api/${quotePaths[0].slice(1)}/send`, headers, payload: {} })
+  assert.equal(send.statusCode, 200, send.body)
+  await page.goto(`${office.app.url}/quotes?sort=sentAt&dir=desc`)
+  const table = page.getByRole('table', { name: 'Quotes' })
+  await table.getByRole('columnheader', { name: /Amount/ }).waitFor()
+  const rows = table.getByRole('row')
+  const sentRow = rows.nth(1)
+  assert.match(await sentRow.innerText(), /from \$10,985\.21 per quarter/, 'the cheaper bill of its options')
+  const today = dateText(localDate(new Date(), 'America/New_York')) // the company's zone in tests
+  assert.ok((await sentRow.innerText()).includes(today), `${await sentRow.innerText()} names ${today}`)
+  assert.match(await rows.nth(2).innerText(), /Not sent/)
+  // The Sent header sorts; ascending keeps the never-sent last.
+  await table.getByRole('button', { name: 'Sent' }).click()
+  await page.waitForURL(/dir=asc/)
+  assert.equal(await table.getByRole('columnheader', { name: 'Sent' }).getAttribute('aria-sort'), 'ascending')
+  assert.match(await rows.nth(1).innerText(), new RegExp(today.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+})

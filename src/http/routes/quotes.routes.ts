@@ -13,7 +13,7 @@ export const quotesRoutes = (deps: ServiceDeps) => [
   defineRoute({
     method: 'GET',
     url: '/api/quotes',
-    summary: 'List quotes, newest first; filter by status, search by customer, title or number; paginated',
+    summary: 'List quotes (newest first, or by sent date, expiry, number or customer) with the amount per bill and sent date; filter by status, search by customer, title or number; paginated',
     tag: 'quotes',
     access: OFFICE,
     query: QuoteListQuery,

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
-import type { QuoteDto, QuoteOptionDto, QuoteRevisionDto, QuoteSummaryDto } from '../../contracts/quotes.ts'
+import type { QuoteDto, QuoteListQuery, QuoteOptionDto, QuoteRevisionDto, QuoteSummaryDto } from '../../contracts/quotes.ts'
 import { notFound } from '../../domain/errors.ts'
 import type { PricedLine } from '../../domain/pricing.ts'
 import { optionLines, optionTotals } from '../../domain/quote-pricing.ts'
@@ -124,9 +124,11 @@ export async function loadQuote(db: Db, id: string, revision?: number): Promise<
 
 
 /** One page of quotes, newest first, optionally by status and customer name/number search. */
+const QUOTE_ORDER = { createdAt: 'q.createdAt', sentAt: 'q.sentAt', expiresOn: 'r.expiresOn', number: 'q.number', customer: 'c.name' } as const
+
 export async function searchQuotes(
   db: Db,
-  opts: { q?: string; status?: QuoteDto['status']; customerId?: string; limit: number; offset: number },
+  opts: { q?: string; status?: QuoteDto['status']; customerId?: string; sort?: QuoteListQuery['sort']; dir?: QuoteListQuery['dir']; limit: number; offset: number },
 ): Promise<{ items: QuoteSummaryDto[]; total: number }> {
   let base = db
     .selectFrom('quotes as q')
@@ -145,9 +147,10 @@ export async function searchQuotes(
       ]),
     )
   }
+  const dir = opts.dir ?? 'desc'
   const [rows, count] = await Promise.all([
     base
-      .select(['q.id', 'q.number', 'q.customerId', 'c.name as customerName', 'r.title', 'q.status', 'q.currentRevision', 'r.expiresOn', 'q.createdAt'])
+      .select(['q.id', 'q.number', 'q.customerId', 'c.name as customerName', 'r.title', 'q.status', 'q.currentRevision', 'r.expiresOn', 'q.createdAt', 'q.sentAt', 'q.acceptedOptionId', 'r.taxRatePpm'])
       .select((eb) =>
         eb
           .selectFrom('quoteOptions as o')
@@ -156,15 +159,40 @@ export async function searchQuotes(
           .select((e) => e.fn.countAll<number>().as('n'))
           .as('optionCount'),
       )
-      .orderBy('q.createdAt', 'desc')
-      .orderBy('q.id', 'desc')
+      // Never-sent quotes come last whichever way sent dates run.
+      .orderBy(QUOTE_ORDER[opts.sort ?? 'createdAt'], (o) => (dir === 'asc' ? o.asc() : o.desc()).nullsLast())
+      .orderBy('q.id', dir)
       .limit(opts.limit)
       .offset(opts.offset)
       .execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ])
+  const options = rows.length
+    ? await db
+        .selectFrom('quoteOptions as o')
+        .innerJoin('quotes as q', (j) => j.onRef('q.id', '=', 'o.quoteId').onRef('q.currentRevision', '=', 'o.revision'))
+        .selectAll('o')
+        .where('o.quoteId', 'in', rows.map((r) => r.id))
+        .execute()
+    : []
   return {
-    items: rows.map((r) => ({ ...r, number: Number(r.number), optionCount: Number(r.optionCount ?? 0), createdAt: r.createdAt.toISOString() })),
+    items: rows.map(({ acceptedOptionId, taxRatePpm, ...r }) => ({
+      ...r,
+      number: Number(r.number),
+      optionCount: Number(r.optionCount ?? 0),
+      createdAt: r.createdAt.toISOString(),
+      sentAt: iso(r.sentAt),
+      amount: listAmount(options.filter((o) => o.quoteId === r.id), acceptedOptionId, taxRatePpm),
+    })),
     total: Number(count.n),
   }
+}
+
+/** The list's amount: each bill of the accepted option, else of the cheapest (`from` when the options differ). */
+function listAmount(rows: (OptionRow & { quoteId: string })[], acceptedOptionId: string | null, taxRatePpm: number): QuoteSummaryDto['amount'] {
+  const bills = rows.map((o) => ({ o, cents: optionDto(o, taxRatePpm).totals.perPeriod.totalCents }))
+  const accepted = bills.find((b) => b.o.id === acceptedOptionId)
+  const pick = accepted ?? bills.sort((a, b) => a.cents - b.cents)[0]
+  if (!pick) return null
+  return { perPeriodCents: pick.cents, billingFrequency: pick.o.billingFrequency, billingIntervalMonths: pick.o.billingIntervalMonths, from: !accepted && new Set(bills.map((b) => b.cents)).size > 1 }
 }

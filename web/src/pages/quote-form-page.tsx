@@ -1,15 +1,18 @@
+import { Select, Text } from '@mantine/core'
+import { useDebouncedValue } from '@mantine/hooks'
 import { useEffect, useState } from 'react'
 import type { Page as PageOf } from '../../../src/contracts/common.ts'
 import type { CustomerDto, CustomerSummaryDto } from '../../../src/contracts/customers.ts'
 import type { PlanDto } from '../../../src/contracts/plans.ts'
 import { MAX_OPTIONS, QuoteInput, type QuoteDto } from '../../../src/contracts/quotes.ts'
 import { api, type FieldErrors } from '../api.ts'
-import { Field, SelectField, TextAreaField, TextField } from '../fields.tsx'
+import { Field, fieldId, SelectField, TextAreaField, TextField } from '../fields.tsx'
 import { FormErrors, SubmitButton, useForm } from '../forms.tsx'
 import { centsToDollarText, dollarField, parseTaxRate, taxRateDigits } from '../money.ts'
 import { useNotice } from '../notice.tsx'
 import { LoadState, Page } from '../page.tsx'
-import { Link, navigate, useLocation } from '../router.tsx'
+import { useApiQuery } from '../query.ts'
+import { Link, navigate, useLocation, withQuery } from '../router.tsx'
 import { useLoad } from '../use-load.ts'
 import { OptionFields, type OptionDraft } from './quote-option-fields.tsx'
 
@@ -97,29 +100,58 @@ function toInput(d: QuoteDraft): { input: unknown; errors: FieldErrors } {
   return { input, errors }
 }
 
-/** Picks a customer by searching; shows the chosen one's name. */
+/**
+ * Picks a customer from all of them: typing searches the customers list on the server (name, email, phone,
+ * address), so the 500th customer is as easy to find as the first.
+ */
 function CustomerPicker({ value, onChange, errors }: { value: string; onChange(id: string): void; errors: FieldErrors }) {
-  const [text, setText] = useState('')
-  const [q, setQ] = useState('')
-  useEffect(() => {
-    const timer = setTimeout(() => setQ(text.trim()), 250)
-    return () => clearTimeout(timer)
-  }, [text])
-  const results = useLoad<PageOf<CustomerSummaryDto>>(`/api/customers?pageSize=20${q ? `&q=${encodeURIComponent(q)}` : ''}`)
-  const chosen = useLoad<CustomerDto>(value ? `/api/customers/${encodeURIComponent(value)}` : null)
-  const options = [
-    { value: '', label: 'Choose a customer…' },
-    ...(chosen.data && !results.data?.items.some((c) => c.id === value) ? [{ value, label: chosen.data.name }] : []),
-    ...(results.data?.items ?? []).map((c) => ({ value: c.id, label: `${c.name}${c.city ? ` (${c.city})` : ''}` })),
+  const [search, setSearch] = useState('')
+  const [debounced] = useDebouncedValue(search.trim(), 250)
+  const chosen = useApiQuery<CustomerDto>(value ? `/api/customers/${encodeURIComponent(value)}` : null)
+  // After a choice the box shows the chosen name: that is not a new search.
+  const q = chosen.data && debounced === chosen.data.name ? '' : debounced
+  const results = useApiQuery<PageOf<CustomerSummaryDto>>(withQuery('/api/customers', { pageSize: 20, q }))
+  const found = results.data?.items ?? []
+  const details = new Map(found.map((c) => [c.id, [c.city, c.primaryEmail ?? c.primaryPhone].filter(Boolean).join(' · ')]))
+  const data = [
+    ...(chosen.data && !found.some((c) => c.id === value) ? [{ value, label: chosen.data.name }] : []),
+    ...found.map((c) => ({ value: c.id, label: c.name })),
   ]
+  const more = results.data && results.data.total > found.length ? results.data.total - found.length : 0
+  const error = errors.customerId
   return (
-    <div className="grid">
-      <div className="field">
-        <label htmlFor="customer-find">Find customer</label>
-        <input id="customer-find" type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="Name, email, phone or address" />
-      </div>
-      <SelectField label="Customer" name="customerId" value={value} onChange={onChange} errors={errors} options={options} />
-    </div>
+    <Select
+      id={fieldId('customerId')}
+      data-field="customerId"
+      label="Customer"
+      placeholder="Type a name, email, phone or address"
+      searchable
+      clearable
+      withAsterisk
+      aria-required
+      searchValue={search}
+      onSearchChange={setSearch}
+      // The server has already searched: show its answer as it is.
+      filter={({ options }) => options}
+      data={data}
+      value={value || null}
+      onChange={(id) => onChange(id ?? '')}
+      renderOption={({ option }) => (
+        <div>
+          <Text size="sm">{option.label}</Text>
+          {details.get(option.value) && (
+            <Text size="xs" c="dimmed">
+              {details.get(option.value)}
+            </Text>
+          )}
+        </div>
+      )}
+      nothingFoundMessage={results.isFetching ? 'Searching…' : 'No customer matches'}
+      description={more > 0 ? `Showing ${found.length} of ${results.data!.total}: type to narrow` : undefined}
+      error={error && `Customer ${error}`}
+      inputWrapperOrder={['label', 'input', 'description', 'error']}
+      maw={480}
+    />
   )
 }
 

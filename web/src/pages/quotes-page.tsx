@@ -2,7 +2,9 @@ import { Anchor, Button, Text } from '@mantine/core'
 import { IconPlus } from '@tabler/icons-react'
 import type { Page as PageOf } from '../../../src/contracts/common.ts'
 import { QUOTE_STATUSES, type QuoteSummaryDto } from '../../../src/contracts/quotes.ts'
-import { dateText, quoteLabel } from '../../../src/domain/quote-text.ts'
+import type { SettingsDto } from '../../../src/contracts/settings.ts'
+import { dateText, perPeriodText, quoteLabel, usd } from '../../../src/domain/quote-text.ts'
+import { localDate } from '../../../src/domain/time-zone.ts'
 import { DataTable, pageRows, type Column } from '../data-table.tsx'
 import { SearchToolbar, StatusFilter, useListQuery } from '../list-page.tsx'
 import { Page } from '../page.tsx'
@@ -11,9 +13,13 @@ import { QUOTE_STATUS_LABELS } from '../quote-strings.ts'
 import { Link, withQuery } from '../router.tsx'
 import { StatusBadge } from '../status-badge.tsx'
 
-const COLUMNS: Column<QuoteSummaryDto>[] = [
+/** Each bill of the accepted or cheapest option: "from $32.46 a month". */
+const amountText = (a: QuoteSummaryDto['amount']) => (a ? `${a.from ? 'from ' : ''}${usd(a.perPeriodCents)} ${perPeriodText(a)}` : '—')
+
+const columns = (timeZone: string | undefined): Column<QuoteSummaryDto>[] => [
   {
     header: 'Quote',
+    sort: 'number',
     cell: (x) => (
       <>
         <Anchor component={Link} to={`/quotes/${x.id}`}>
@@ -28,11 +34,14 @@ const COLUMNS: Column<QuoteSummaryDto>[] = [
       </>
     ),
   },
-  { header: 'Customer', cell: (x) => x.customerName },
+  { header: 'Customer', sort: 'customer', cell: (x) => x.customerName },
   { header: 'Title', cell: (x) => x.title },
+  { header: 'Amount', cell: (x) => amountText(x.amount), numeric: true },
   { header: 'Options', cell: (x) => x.optionCount, numeric: true },
   { header: 'Status', cell: (x) => <StatusBadge status={x.status} label={QUOTE_STATUS_LABELS[x.status]} /> },
-  { header: 'Valid until', cell: (x) => dateText(x.expiresOn) },
+  // The company's date of the last send (dates shown to people are the company's).
+  { header: 'Sent', sort: 'sentAt', cell: (x) => (x.sentAt && timeZone ? dateText(localDate(new Date(x.sentAt), timeZone)) : x.sentAt ? '…' : 'Not sent') },
+  { header: 'Valid until', sort: 'expiresOn', cell: (x) => dateText(x.expiresOn) },
 ]
 
 const newQuote = (
@@ -41,10 +50,11 @@ const newQuote = (
   </Button>
 )
 
-/** Quotes: status filter, search by customer, title or number, pages; all in the URL. */
+/** Quotes: status filter, search by customer, title or number, sort, pages; all in the URL. */
 export function QuotesPage() {
-  const { q, status, page, text, setText, go } = useListQuery('/quotes', { q: '', status: '' })
-  const list = useApiQuery<PageOf<QuoteSummaryDto>>(withQuery('/api/quotes', { q, status, page, pageSize: 25 }))
+  const { q, status, sort, dir, page, text, setText, go } = useListQuery('/quotes', { q: '', status: '', sort: 'createdAt', dir: 'desc' })
+  const list = useApiQuery<PageOf<QuoteSummaryDto>>(withQuery('/api/quotes', { q, status, sort, dir, page, pageSize: 25 }))
+  const settings = useApiQuery<SettingsDto>('/api/settings', { staleTime: 60_000 })
   return (
     <Page title="Quotes" actions={newQuote}>
       <SearchToolbar id="quote-search" label="Search quotes" placeholder="Customer, title or number" text={text} onText={setText}>
@@ -52,7 +62,9 @@ export function QuotesPage() {
       </SearchToolbar>
       <DataTable
         caption="Quotes"
-        columns={COLUMNS}
+        columns={columns(settings.data?.timeZone)}
+        sort={{ by: sort, desc: dir === 'desc', onSort: (by, desc) => go({ sort: by, dir: desc ? 'desc' : 'asc', page: 1 }) }}
+        minWidth={900}
         rowKey={(x) => x.id}
         {...pageRows(list.data, 'quotes', (p) => go({ page: p }))}
         loading={list.isFetching}
