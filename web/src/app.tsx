@@ -1,5 +1,5 @@
 import { Alert, Center, Loader } from '@mantine/core'
-import { Fragment, type ReactNode } from 'react'
+import { Fragment, lazy, Suspense, type ReactNode } from 'react'
 import { matchPath, useLocation } from './router.tsx'
 import { useSession } from './session.tsx'
 import { Shell } from './shell.tsx'
@@ -7,7 +7,6 @@ import { NOT_BUILT } from './strings.ts'
 import { CustomerDetailPage } from './pages/customer-detail-page.tsx'
 import { CustomerFormPage } from './pages/customer-form-page.tsx'
 import { CustomersPage } from './pages/customers-page.tsx'
-import { DashboardPage } from './pages/dashboard-page.tsx'
 import { LoginPage } from './pages/login-page.tsx'
 import { NotBuiltPage, NotFoundPage } from './pages/not-built-page.tsx'
 import { PlanFormPage } from './pages/plan-form-page.tsx'
@@ -27,10 +26,13 @@ import { BillingFailedPage, BillingInvoicePage, BillingInvoicesPage, BillingRuns
 import { ReconciliationPage } from './pages/reconciliation-page.tsx'
 import { UsersPage } from './pages/users-page.tsx'
 import { TechniciansPage } from './pages/technicians-page.tsx'
-import { BoardPage } from './schedule/board-page.tsx'
 import { MyDayPage } from './schedule/my-day-page.tsx'
 import { MyVisitPage } from './schedule/my-visit-page.tsx'
 import { TechnicianFormPage } from './pages/technician-form-page.tsx'
+
+// Loaded when first opened: the schedule board (drag and drop) and the dashboard (charts) are the heavy pages.
+const DashboardPage = lazy(() => import('./pages/dashboard-page.tsx').then((m) => ({ default: m.DashboardPage })))
+const BoardPage = lazy(() => import('./schedule/board-page.tsx').then((m) => ({ default: m.BoardPage })))
 
 type Routes = [pattern: string, render: (params: Record<string, string>) => ReactNode][]
 
@@ -75,7 +77,12 @@ function CurrentPage() {
   for (const [pattern, render] of ROUTES) {
     const params = matchPath(pattern, pathname)
     // Keyed by path: plan A's form must not keep its state when history jumps to plan B's.
-    if (params) return <Fragment key={pathname}>{render(params)}</Fragment>
+    if (params)
+      return (
+        <Fragment key={pathname}>
+          <Suspense fallback={<Loader aria-label="Loading the page" m="xl" />}>{render(params)}</Suspense>
+        </Fragment>
+      )
   }
   return <NotFoundPage />
 }
