@@ -132,3 +132,33 @@ test('the office sends the payment link by hand from the failed payment, once ho
   await page.getByRole('listitem').filter({ hasText: /Payment link sent to the customer by / }).waitFor()
   await page.context().close()
 })
+
+/** Enters a card in the sandbox's iFrame tokenizer on the customer's page. */
+async function enterCard(page: Page, pan: string) {
+  const frame = page.frameLocator('iframe[title="Card details"]')
+  await frame.locator('#ccnumfield').pressSequentially(pan)
+  await frame.locator('#ccexpirymonth').selectOption('12')
+  await frame.locator('#ccexpiryyear').selectOption(String(new Date().getFullYear() + 3))
+  await frame.locator('#cccvvfield').pressSequentially('123')
+}
+
+test('after the customer updates their card, the agreement reads "Mastercard ending 5454" and its trail says so in words', async () => {
+  const s = await suspendedByFailure('Mae Mastercard', 'mae@example.com')
+  const customer = await office.newPage()
+  await customer.goto(`${t.url}${s.payPath}`)
+  await enterCard(customer, '5454545454545454')
+  await customer.getByText(/Card details received \(ending 5454\)/).waitFor()
+  await customer.getByLabel(/Name on the card/).fill('Mae Mastercard')
+  await customer.getByRole('button', { name: /^Save card and pay/ }).click()
+  await customer.getByText('Thank you: your card is on file and the payment went through.').waitFor()
+  await customer.context().close()
+
+  const page = await office.newPage()
+  await office.logIn(page, office.officeEmail, `/agreements/${s.agreementId}`)
+  await page.getByText(/^Mastercard ending 5454, expires 12\//).waitFor()
+  const trail = page.locator('ul.history')
+  await trail.getByText(/Payment method updated by the customer/).waitFor()
+  await trail.getByText(/Suspended by the system: Payment failed/).waitFor()
+  assert.doesNotMatch(await trail.innerText(), /\b[a-z_]+\.[a-z_]+\b/, 'no raw event keys')
+  await page.context().close()
+})

@@ -12,11 +12,11 @@ import { FormActions, FormErrors, SubmitButton, useForm } from '../forms.tsx'
 import { useNotice } from '../notice.tsx'
 import { ErrorNote, LoadState, Page } from '../page.tsx'
 import { StatusBadge } from '../status-badge.tsx'
-import { AGREEMENT_STATUS_LABELS, AUDIT_ACTION_LABELS } from '../quote-strings.ts'
+import { AGREEMENT_STATUS_LABELS } from '../quote-strings.ts'
 import { Link } from '../router.tsx'
 import { formatDateTime, MONTHS } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
-import type { AuditEventView } from './history.tsx'
+import { History, type AuditEventView } from './history.tsx'
 import { LinesTable } from './quote-view.tsx'
 import { Invoices } from './billing-invoices.tsx'
 import { PaymentLinkButton } from './payment-link-button.tsx'
@@ -257,17 +257,7 @@ export function AgreementDetailPage({ id }: { id: string }) {
       <h2>Terms and conditions</h2>
       <div className="terms pre">{a.termsText || 'No additional terms.'}</div>
       <h2>Audit trail</h2>
-      {history.data && (
-        <ul className="history">
-          {history.data.items.map((ev) => (
-            <li key={ev.id}>
-              <time dateTime={ev.createdAt}>{formatDateTime(ev.createdAt)}</time> {AUDIT_ACTION_LABELS[ev.action] ?? ev.action}
-              {ev.actorName ? ` by ${ev.actorName}` : ev.action === 'agreement.created' ? ' (customer sign-up)' : ' by the system'}
-              {typeof (ev.details as { reason?: unknown })?.reason === 'string' && `: ${(ev.details as { reason: string }).reason}`}
-            </li>
-          ))}
-        </ul>
-      )}
+      {history.data && <History items={history.data.items} />}
     </Page>
   )
 }

@@ -10,10 +10,10 @@ import { useNotice } from '../notice.tsx'
 import { ErrorNote, LoadState, Page } from '../page.tsx'
 import { StatusBadge } from '../status-badge.tsx'
 import { Link, navigate, useLocation, withQuery } from '../router.tsx'
-import { AUDIT_ACTION_LABELS, QUOTE_STATUS_LABELS } from '../quote-strings.ts'
+import { QUOTE_STATUS_LABELS } from '../quote-strings.ts'
 import { formatDateTime } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
-import type { AuditEventView } from './history.tsx'
+import { History, type AuditEventView } from './history.tsx'
 import { QuoteRevisionView } from './quote-view.tsx'
 
 /** Emails the quote (or a fresh link for a sent one) to the customer. */
@@ -155,16 +155,7 @@ export function QuoteDetailPage({ id }: { id: string }) {
       <h2>{current ? 'What the customer sees' : `Revision ${quote.revision.revision} as sent`}</h2>
       <QuoteRevisionView revision={quote.revision} />
       <h2>History</h2>
-      {history.data && (
-        <ul className="history">
-          {[...history.data.items].reverse().map((ev) => (
-            <li key={ev.id}>
-              <time dateTime={ev.createdAt}>{formatDateTime(ev.createdAt)}</time> {AUDIT_ACTION_LABELS[ev.action] ?? ev.action}
-              {ev.actorName ? ` by ${ev.actorName}` : ''}
-            </li>
-          ))}
-        </ul>
-      )}
+      {history.data && <History items={history.data.items} />}
     </Page>
   )
 }
