@@ -75,7 +75,7 @@ export function messagePage(m: CapturedMail, show: 'html' | 'text'): string {
   return layout(
     m.subject || '(no subject)',
     `<dl><dt>Subject</dt><dd>${escapeHtml(m.subject || '(no subject)')}</dd>
-<dt>From</dt><dd>${escapeHtml(m.from)}</dd>
+<dt>From</dt><dd>${escapeHtml(m.from)}</dd>${m.replyTo ? `\n<dt>Reply-To</dt><dd>${escapeHtml(m.replyTo)}</dd>` : ''}
 <dt>To</dt><dd>${escapeHtml(m.to.join(', '))}</dd>
 <dt>Envelope</dt><dd>${escapeHtml(m.envelope.from)} → ${escapeHtml(m.envelope.to.join(', '))}</dd>
 <dt>Received</dt><dd>${time(m.receivedAt)}</dd>${files}</dl>${parts}${content}`,

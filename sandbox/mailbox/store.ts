@@ -12,6 +12,8 @@ export interface CapturedMail {
   envelope: { from: string; to: string[] }
   /** The From header as text, e.g. `"Servicebook" <no-reply@servicebook.local>`. */
   from: string
+  /** The Reply-To header as text, or null when there is none. */
+  replyTo?: string | null
   /** Addresses from the To header (lower-cased). */
   to: string[]
   subject: string
@@ -75,6 +77,7 @@ export class MailStore {
       receivedAt: now.toISOString(),
       envelope,
       from: parsed.from?.text ?? '',
+      replyTo: parsed.replyTo?.text ?? null,
       to: addresses(parsed.to),
       subject: parsed.subject ?? '',
       messageId: parsed.messageId ?? null,

@@ -10,11 +10,27 @@ const validTimeZone = (tz: string) => {
   }
 }
 
+const validLocale = (tag: string) => {
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf([tag]).length === 1
+  } catch {
+    return false
+  }
+}
+
 export const SettingsInput = z.object({
   companyName: requiredText(200),
   timeZone: z.string({ error: 'is required' }).trim().refine(validTimeZone, { error: 'must be an IANA time zone such as America/Chicago' }),
   email: email.nullable().optional(),
   phone: phone.nullable().optional(),
+  /** Postal address, one line per line (e-mail footers and documents). */
+  address: z.string({ error: 'must be text' }).trim().max(500, { error: 'must be at most 500 characters' }).optional(),
+  /** Dates and numbers shown to people follow it, e.g. en-US. */
+  locale: z
+    .string({ error: 'must be a locale such as en-US' })
+    .trim()
+    .refine(validLocale, { error: 'must be a locale such as en-US' })
+    .optional(),
 })
 export type SettingsInput = z.infer<typeof SettingsInput>
 
@@ -23,6 +39,8 @@ export interface SettingsDto {
   timeZone: string
   email: string | null
   phone: string | null
+  address: string
+  locale: string
   /** True when a logo is set; the image itself is at GET /api/settings/logo. */
   hasLogo: boolean
 }

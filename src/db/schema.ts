@@ -42,6 +42,10 @@ export interface CompanySettingsTable {
   phone: string | null
   logoBase64: string | null
   logoContentType: 'image/png' | 'image/jpeg' | null
+  /** Postal address, one line per line (e-mail footers, documents); '' when not set. */
+  address: Generated<string>
+  /** BCP 47 locale of dates and numbers shown to people, e.g. `en-US`. */
+  locale: Generated<string>
   updatedAt: UpdatedAt
 }
 
@@ -207,6 +211,8 @@ export interface EmailOutboxTable {
   textBody: string
   /** JSON array of { filename, contentType, contentBase64 } or { filename, contentType, renderer, params } (drawn when sent). */
   attachments: Json
+  /** The e-mail's content (`EmailContent`) when its HTML is drawn at delivery (`html` is then ''); null otherwise. */
+  content: Json | null
   relatedType: string | null
   relatedId: string | null
   status: Generated<'pending' | 'sent' | 'failed'>

@@ -7,8 +7,10 @@ export interface MailAttachment {
 
 /** A complete message, ready for the wire: HTML and plain-text alternatives plus attachments. */
 export interface MailMessage {
-  /** e.g. `"Servicebook" <no-reply@servicebook.local>` */
-  from: string
+  /** e.g. `"Servicebook" <no-reply@servicebook.local>`, or a name and address (the name is encoded as needed). */
+  from: string | { name: string; address: string }
+  /** Where replies go (the office), when set. */
+  replyTo?: string
   to: string
   subject: string
   html: string

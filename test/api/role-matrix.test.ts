@@ -133,6 +133,7 @@ const EXPECTED: Record<string, readonly Who[]> = {
   'POST /api/visits/:id/status': ['technician', 'office', 'admin'],
   'POST /api/visits/:id/cancel': ['office', 'admin'],
   'GET /api/my/visits': ['technician'],
+  'GET /api/public/logo/:version': ['anonymous', 'technician', 'office', 'admin'],
 }
 
 let t: TestApp

@@ -16,6 +16,7 @@ import { invoicePdfFor } from '../../src/services/billing/billing-queries.ts'
 import { recordOfflinePayment } from '../../src/services/billing/office-actions.ts'
 import { startBillingRun } from '../../src/services/billing/run-billing.ts'
 import { createQuote } from '../../src/services/quotes/manage-quotes.ts'
+import { emailText } from '../../src/services/email/layout.tsx'
 import { signupReceivedEmail } from '../../src/services/quotes/quote-emails.ts'
 import { loadQuote } from '../../src/services/quotes/quote-repository.ts'
 import { quotePdf, sendQuote } from '../../src/services/quotes/send-quote.ts'
@@ -96,8 +97,8 @@ test('a quote sent on a New York evening is issued that day; the sign-up copy te
   assert.match(pdfText(await quotePdf(deps, await loadQuote(deps.db, quote.id))), /Issued: Dec 1, 2026/)
 
   const copy = signupReceivedEmail({
-    companyName: 'Acme', customerName: 'Quincy', quoteNumber: 1001, optionName: 'Basic', perBill: '$29.99 per month', signerName: 'Quincy Q',
+    brand: { name: 'Acme', logoUrl: null, address: [], phone: null, email: null }, customerName: 'Quincy', quoteNumber: 1001, optionName: 'Basic', perBill: '$29.99 per month', signerName: 'Quincy Q',
     signedAt: now, timeZone: 'America/New_York', documentSha256: 'abc',
   })
-  assert.match(copy.text, /Signed by Quincy Q on 2026-12-01 19:30 EST\./)
+  assert.match(emailText(copy.content), /Signed by Quincy Q on 2026-12-01 19:30 EST\./)
 })

@@ -13,6 +13,7 @@ import * as m0011 from './0011-renewals.ts'
 import * as m0012 from './0012-quickbooks.ts'
 import * as m0013 from './0013-reconciliation.ts'
 import * as m0014 from './0014-notification-subjects.ts'
+import * as m0016 from './0016-company-brand-email-content.ts'
 
 /**
  * Forward-only, numbered migrations. Append new ones; never edit or reorder an applied one.
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '0012-quickbooks': m0012,
   '0013-reconciliation': m0013,
   '0014-notification-subjects': m0014,
+  '0016-company-brand-email-content': m0016,
 }

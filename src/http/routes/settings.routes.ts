@@ -3,6 +3,9 @@ import type { ServiceDeps } from '../../services/deps.ts'
 import { notFound } from '../../domain/errors.ts'
 import { getCompanyLogo, getSettings, removeCompanyLogo, setCompanyLogo, updateSettings } from '../../services/settings/company-settings.ts'
 import { ADMIN, ANY_ROLE, defineRoute } from '../route.ts'
+import { z } from 'zod'
+
+const LogoVersionParams = z.object({ version: z.string().regex(/^[0-9a-f]{1,32}$/, { error: 'is not a logo version' }) })
 
 export const settingsRoutes = (deps: ServiceDeps) => [
   defineRoute({
@@ -32,6 +35,20 @@ export const settingsRoutes = (deps: ServiceDeps) => [
       const logo = await getCompanyLogo(deps)
       if (!logo) throw notFound('logo', 'company')
       return reply.type(logo.contentType).header('cache-control', 'no-cache').send(logo.bytes)
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/public/logo/:version',
+    summary: "The company logo for e-mails (public: it is on every document sent to customers). The version in the address is the logo's fingerprint; the current logo is served",
+    tag: 'settings',
+    access: 'public',
+    params: LogoVersionParams,
+    handler: async ({ reply }) => {
+      const logo = await getCompanyLogo(deps)
+      if (!logo) throw notFound('logo', 'company')
+      // Mail clients and webmail load it from other origins (helmet's default would refuse them).
+      return reply.type(logo.contentType).header('cache-control', 'public, max-age=86400').header('cross-origin-resource-policy', 'cross-origin').send(logo.bytes)
     },
   }),
   defineRoute({

@@ -30,6 +30,7 @@ export function createSmtpMailer(opts: SmtpMailerOptions): Mailer {
     async send(msg: MailMessage) {
       const info = await transport.sendMail({
         from: msg.from,
+        ...(msg.replyTo ? { replyTo: msg.replyTo } : {}),
         to: msg.to,
         subject: msg.subject,
         html: msg.html,

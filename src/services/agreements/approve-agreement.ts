@@ -1,4 +1,5 @@
 import type { AgreementDto } from '../../contracts/agreements.ts'
+import { loadBrand } from '../email/brand.ts'
 import type { Db } from '../../db/database.ts'
 import { assertTransition } from '../../domain/agreement-status.ts'
 import { notFound } from '../../domain/errors.ts'
@@ -58,7 +59,7 @@ export async function approveAgreement(deps: ServiceDeps, id: string, actor: Act
     if (to) {
       const customer = await tx.selectFrom('customers').select('name').where('id', '=', a.customerId).executeTakeFirstOrThrow()
       const email = agreementDecisionEmail({
-        companyName: settings.companyName,
+        brand: await loadBrand(tx, deps.publicUrl),
         customerName: customer.name,
         agreementNumber: Number(a.number),
         agreementName: a.name,
@@ -86,7 +87,7 @@ export async function rejectAgreement(deps: ServiceDeps, id: string, reason: str
     const to = await customerEmail(tx, a)
     if (to) {
       const customer = await tx.selectFrom('customers').select('name').where('id', '=', a.customerId).executeTakeFirstOrThrow()
-      const email = agreementDecisionEmail({ companyName: settings.companyName, customerName: customer.name, agreementNumber: Number(a.number), agreementName: a.name, decision: 'rejected', reason, startDate: a.startDate })
+      const email = agreementDecisionEmail({ brand: await loadBrand(tx, deps.publicUrl), customerName: customer.name, agreementNumber: Number(a.number), agreementName: a.name, decision: 'rejected', reason, startDate: a.startDate })
       await enqueueEmail(tx, { kind: 'agreement.rejected', to, ...email, relatedType: 'agreement', relatedId: id })
     }
   })

@@ -1,4 +1,5 @@
 import type { ClosePlanDto, CloseAgreementInput } from '../../contracts/agreements.ts'
+import { loadBrand } from '../email/brand.ts'
 import type { Db } from '../../db/database.ts'
 import { assertTransition } from '../../domain/agreement-status.ts'
 import { addDays, effectiveEndDate, periodAt } from '../../domain/billing-calendar.ts'
@@ -178,7 +179,7 @@ async function recordClose(deps: ServiceDeps, a: Target, plan: ClosePlanDto, inp
         ? await tx.selectFrom('payments as p').leftJoin('chargeAttempts as t', 't.id', 'p.attemptId').leftJoin('paymentMethods as m', 'm.id', 't.paymentMethodId').select(['m.kind', 'm.brand', 'm.last4']).where('p.id', '=', plan.refunds[0]!.paymentId).executeTakeFirst()
         : undefined
       const email = agreementClosedEmail({
-        companyName: settings.companyName, customerName: c.name, agreementNumber: a.number, agreementName: row.name, lastServiceDay: plan.lastServiceDay,
+        brand: await loadBrand(tx, deps.publicUrl), customerName: c.name, agreementNumber: a.number, agreementName: row.name, lastServiceDay: plan.lastServiceDay,
         now: input.when === 'now', refundCents: plan.refundCents, refundedTo: pm?.kind && pm.last4 ? paidWithText({ kind: pm.kind, brand: pm.brand, last4: pm.last4 }) : null,
       })
       await enqueueEmail(tx, { kind: 'agreement.closed', to: c.email, ...email, relatedType: 'agreement', relatedId: a.id })

@@ -4,7 +4,8 @@ import type { PricedLine } from '../../domain/pricing.ts'
 import { enqueueEmail, type AttachmentRenderers, type OutboxEmail, type RenderedAttachment } from '../email/outbox.ts'
 import { renderInvoicePdfOffThread as renderInvoicePdf } from './invoice-pdf-pool.ts'
 import { formatUsd } from '../../domain/money.ts'
-import { esc } from '../email/html.ts'
+import { brandFromJson, brandJsonSql } from '../email/brand.ts'
+import type { CompanyBrand, EmailContent } from '../email/layout.tsx'
 import { localDate } from '../../domain/time-zone.ts'
 import { manageRenewalUrl } from '../../domain/renewal-link.ts'
 
@@ -27,6 +28,8 @@ export interface InvoiceContext {
   /** Paid so far (when loaded): a failure notice asks for what is still owed. */
   paidCents: number
   companyName: string
+  /** The company as its e-mails show it (header, footer). */
+  brand: CompanyBrand
   /** The company's time zone: the receipt's and the PDF's dates are its dates. */
   timeZone: string
   /** An auto-renewing agreement's link to turn automatic renewal off (every receipt carries it); null otherwise. */
@@ -70,14 +73,15 @@ export async function loadInvoiceContexts(db: Db, invoiceIds: string[], links?: 
     .select((eb) => eb.selectFrom('companySettings').select('companyName').where('id', '=', 1).as('companyName'))
     .select((eb) => eb.selectFrom('companySettings').select('timeZone').where('id', '=', 1).as('timeZone'))
     .select((eb) => eb.selectFrom('renewalSettings').select('linkKey').where('id', '=', 1).as('linkKey'))
+    .select(brandJsonSql.as('brand'))
     .where('i.id', 'in', invoiceIds)
     .execute()
   return new Map(
-    rows.map(({ autoRenew, linkKey, ...row }) => {
+    rows.map(({ autoRenew, linkKey, brand, ...row }) => {
       const lines = (typeof row.lines === 'string' ? JSON.parse(row.lines) : row.lines) as PricedLine[]
       const timeZone = row.timeZone ?? 'UTC'
       const manageRenewalLink = links && autoRenew && linkKey ? manageRenewalUrl(links.publicUrl, linkKey, row.agreementId, localDate(links.clock.now(), timeZone)) : null
-      return [row.invoiceId, { ...row, lines, paidCents: Number(row.paidCents), customerEmail: row.customerEmail ?? null, companyName: row.companyName ?? 'Servicebook', timeZone, manageRenewalLink }]
+      return [row.invoiceId, { ...row, lines, paidCents: Number(row.paidCents), customerEmail: row.customerEmail ?? null, companyName: row.companyName ?? 'Servicebook', brand: brandFromJson(brand, links?.publicUrl ?? ''), timeZone, manageRenewalLink }]
     }),
   )
 }
@@ -144,12 +148,24 @@ export const paidNoteText = (amountCents: number, paidWith: string, paidOn: stri
 export function receiptEmail(ctx: InvoiceContext, amountCents: number, paidWith: string, paidOn: string, paidNote = paidNoteText(amountCents, paidWith, paidOn)): OutboxEmail | null {
   if (!ctx.customerEmail) return null
   const period = `${ctx.periodStart} to ${lastDayOf({ end: ctx.periodEnd })}`
+  const autoRenew = ctx.manageRenewalLink ? { a: 'Turn off automatic renewal', href: ctx.manageRenewalLink } : null
+  const content: EmailContent = {
+    brand: ctx.brand,
+    preview: `Receipt: ${formatUsd(amountCents)} received for invoice ${ctx.number}`,
+    blocks: [
+      { p: [`Hello ${ctx.customerName},`] },
+      { p: [`Thank you: we received `, { b: formatUsd(amountCents) }, ` for invoice ${ctx.number} (${ctx.agreementName}, ${period}), paid with ${paidWith} on ${paidOn}.`] },
+      { rows: [['Invoice', String(ctx.number)], ['Agreement', ctx.agreementName], ['Service period', period], ['Amount paid', formatUsd(amountCents)], ['Paid with', paidWith], ['Date paid', paidOn]] },
+      { p: ['The invoice is attached.'] },
+      ...(autoRenew ? [{ note: ['This agreement renews automatically. ', autoRenew, ' online, no call needed.'] }] : []),
+    ],
+    ...(autoRenew ? { footerLinks: [autoRenew] } : {}),
+  }
   return {
     kind: 'billing.receipt',
     to: ctx.customerEmail,
     subject: `Receipt for invoice ${ctx.number} from ${ctx.companyName}`.replace(/[\r\n]+/g, ' '),
-    text: `Hello ${ctx.customerName},\n\nThank you: we received ${formatUsd(amountCents)} for invoice ${ctx.number} (${ctx.agreementName}, ${period}), paid with ${paidWith} on ${paidOn}.\nThe invoice is attached.\n\n${ctx.companyName}\n${ctx.manageRenewalLink ? `\nThis agreement renews automatically. Turn off automatic renewal online: ${ctx.manageRenewalLink}\n` : ''}`,
-    html: `<p>Hello ${esc(ctx.customerName)},</p><p>Thank you: we received <strong>${formatUsd(amountCents)}</strong> for invoice ${ctx.number} (${esc(ctx.agreementName)}, ${period}), paid with ${esc(paidWith)} on ${paidOn}.</p><p>The invoice is attached.</p><p>${esc(ctx.companyName)}</p>${ctx.manageRenewalLink ? `<p style="font-size:12px;color:#52606d">This agreement renews automatically. <a href="${esc(ctx.manageRenewalLink)}">Turn off automatic renewal</a> online, no call needed.</p>` : ''}`,
+    content,
     attachments: [invoicePdfAttachment(ctx, paidNote, paidOn)],
     relatedType: 'invoice',
     relatedId: ctx.invoiceId,
@@ -170,8 +186,17 @@ export async function queueFailureNotice(tx: Db, ctx: InvoiceContext, reasonText
     kind: 'billing.payment_failed',
     to: ctx.customerEmail,
     subject: `Payment for invoice ${ctx.number} did not go through`,
-    text: `Hello ${ctx.customerName},\n\nWe could not collect ${owed} for invoice ${ctx.number} (${ctx.agreementName}): ${reasonText}.\nPlease verify or update your payment details here:\n${link}\n\n${ctx.companyName}\n`,
-    html: `<p>Hello ${esc(ctx.customerName)},</p><p>We could not collect <strong>${owed}</strong> for invoice ${ctx.number} (${esc(ctx.agreementName)}): ${esc(reasonText)}.</p><p><a href="${esc(link)}">Verify or update your payment details</a></p><p>${esc(ctx.companyName)}</p>`,
+    content: {
+      brand: ctx.brand,
+      preview: `We could not collect ${owed} for invoice ${ctx.number}`,
+      blocks: [
+        { p: [`Hello ${ctx.customerName},`] },
+        { p: [`We could not collect `, { b: owed }, ` for invoice ${ctx.number} (${ctx.agreementName}): ${reasonText}.`] },
+        { p: ['Please verify or update your payment details here:'] },
+        { button: 'Verify or update your payment details', href: link },
+        { note: ['This link is personal to you; do not forward it.'] },
+      ],
+    },
     relatedType: 'invoice',
     relatedId: ctx.invoiceId,
   })

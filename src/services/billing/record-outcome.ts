@@ -191,12 +191,12 @@ async function recordApprovalWave(deps: ServiceDeps, items: ApprovalToRecord[], 
       select v.qbo_payment, 'payment', pay.id from pay join v on v.order_id = pay.attempt_id
       on conflict (entity_type, entity_id) do nothing
     ), receipt as (
-      insert into email_outbox (id, kind, to_address, subject, html, text_body, attachments, related_type, related_id)
-      select e.id, e.kind, e.to_address, e.subject, e.html, e.text_body, e.attachments::jsonb, e.related_type, e.related_id
+      insert into email_outbox (id, kind, to_address, subject, html, text_body, attachments, content, related_type, related_id)
+      select e.id, e.kind, e.to_address, e.subject, e.html, e.text_body, e.attachments::jsonb, e.content::jsonb, e.related_type, e.related_id
       from unnest(${receipts.map((e) => e.orderId)}::text[], ${r((x) => x.id)}::text[], ${r((x) => x.kind)}::text[], ${r((x) => x.toAddress)}::text[],
-        ${r((x) => x.subject)}::text[], ${r((x) => x.html)}::text[], ${r((x) => x.textBody)}::text[], ${r((x) => x.attachments)}::text[],
+        ${r((x) => x.subject)}::text[], ${r((x) => x.html)}::text[], ${r((x) => x.textBody)}::text[], ${r((x) => x.attachments)}::text[], ${r((x) => x.content)}::text[],
         ${r((x) => x.relatedType)}::text[], ${r((x) => x.relatedId)}::text[])
-        as e(order_id, id, kind, to_address, subject, html, text_body, attachments, related_type, related_id)
+        as e(order_id, id, kind, to_address, subject, html, text_body, attachments, content, related_type, related_id)
       where e.order_id in (select attempt_id from pay)
     )
     select attempt_id as "orderId", false as partial from pay
@@ -386,7 +386,7 @@ async function afterFailure(
   const nowNeedsDetails = decision.state === 'needs_payment_method' && before.retryState !== 'needs_payment_method'
   let emailed = false
   if (ctx.settings.emailOnFailure && (firstFailure || nowNeedsDetails)) {
-    const invoice: InvoiceContext | null = await loadInvoiceContext(tx, invoiceId)
+    const invoice: InvoiceContext | null = await loadInvoiceContext(tx, invoiceId, deps)
     if (invoice?.customerEmail) {
       const path = await createPaymentUpdateLink(tx, invoiceId, now)
       await queueFailureNotice(tx, invoice, reasonText(code), `${deps.publicUrl}${path}`)

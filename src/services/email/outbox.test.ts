@@ -113,7 +113,8 @@ test('delivers over SMTP to the capture: HTML and text parts, PDF attachment, Fr
 
   const got = await capture.waitFor({ to: 'ann@example.com', subject: 'Q-1001' })
   assert.equal(got.subject, 'Ihr Angebot – Q-1001 ✓')
-  assert.equal(got.from, FROM)
+  // Sent as the company (its name from settings, a fresh database's "Your Company") at MAIL_FROM's address.
+  assert.equal(got.from, '"Your Company" <no-reply@servicebook.local>')
   assert.equal(got.html, '<p>Hello Ann, your <b>quote</b> is ready.</p>')
   assert.equal(got.text?.trim(), 'Hello Ann, your quote is ready.')
   assert.deepEqual(got.attachments.map((a) => [a.filename, a.contentType]), [['Quote Q-1001.pdf', 'application/pdf']])

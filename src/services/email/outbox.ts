@@ -6,6 +6,7 @@ import { newId } from '../../domain/ids.ts'
 import type { Clock } from '../../ports/clock.ts'
 import type { MailAttachment, Mailer } from '../../ports/mailer.ts'
 import { notifyOffice } from '../notifications/notifications.ts'
+import { emailText, renderEmailHtml, type EmailContent } from './layout.tsx'
 
 /**
  * The transactional email outbox (table `email_outbox`): services queue mail in the same
@@ -14,14 +15,20 @@ import { notifyOffice } from '../notifications/notifications.ts'
  * See docs/email.md.
  */
 
-/** An email to queue. `to` is one address; bodies are complete (already escaped) HTML and text. */
+/**
+ * An email to queue. `to` is one address. The body is `content` in the one e-mail layout
+ * (layout.tsx: both parts are drawn from it), or complete (already escaped) `html` and `text`.
+ */
 export interface OutboxEmail {
   /** What it is, for the office list and logs, e.g. `quote.sent`, `receipt`. */
   kind: string
   to: string
   subject: string
-  html: string
-  text: string
+  content?: EmailContent
+  /** Without `content`: the HTML part, complete and escaped. */
+  html?: string
+  /** Without `content`: the plain-text part. */
+  text?: string
   attachments?: (MailAttachment | RenderedAttachment)[]
   /** The record it is about, e.g. `{ relatedType: 'quote', relatedId: 'quo_…' }`. */
   relatedType?: string
@@ -72,8 +79,12 @@ function checkEmail(email: OutboxEmail): void {
   if (!ADDRESS.test(email.to ?? '') || email.to.length > 254) fields.to = 'must be one valid email address'
   if (!email.subject?.trim()) fields.subject = 'is required'
   else if (hasLineBreak(email.subject) || email.subject.length > 900) fields.subject = 'must be one line of at most 900 characters'
-  if (typeof email.html !== 'string') fields.html = 'is required'
-  if (typeof email.text !== 'string' || !email.text.trim()) fields.text = 'is required (the plain-text part)'
+  if (email.content) {
+    if (!email.content.brand?.name || !Array.isArray(email.content.blocks) || email.content.blocks.length === 0) fields.content = 'needs the brand and at least one block'
+  } else {
+    if (typeof email.html !== 'string') fields.html = 'is required'
+    if (typeof email.text !== 'string' || !email.text.trim()) fields.text = 'is required (the plain-text part)'
+  }
   for (const [i, a] of (email.attachments ?? []).entries()) {
     if (!a.filename || hasLineBreak(a.filename)) fields[`attachments.${i}.filename`] = 'is required, one line'
     if (!/^[\w.+-]+\/[\w.+-]+$/.test(a.contentType ?? '')) fields[`attachments.${i}.contentType`] = 'must be a MIME type'
@@ -100,10 +111,16 @@ export async function enqueueEmail(db: Db, email: OutboxEmail): Promise<string> 
   return id!
 }
 
-/** Queues several emails in one statement (same rules as `enqueueEmail`); returns their ids in order. */
+/**
+ * Queues several emails in one statement (same rules as `enqueueEmail`); returns their ids in
+ * order. Content is drawn into HTML here (`outboxRows`, for bulk senders, leaves that to delivery).
+ */
 export async function enqueueEmails(db: Db, emails: OutboxEmail[]): Promise<string[]> {
   if (emails.length === 0) return []
   const rows = outboxRows(emails)
+  for (const [i, email] of emails.entries()) {
+    if (email.content) Object.assign(rows[i]!, { html: await renderEmailHtml(email.content), content: null })
+  }
   await db.insertInto('emailOutbox').values(rows).execute()
   return rows.map((r) => r.id)
 }
@@ -112,6 +129,8 @@ export async function enqueueEmails(db: Db, emails: OutboxEmail[]): Promise<stri
 export type OutboxRow = Pick<Selectable<EmailOutboxTable>, OutboxText | 'relatedType' | 'relatedId'> & {
   /** JSON text. */
   attachments: string
+  /** JSON text of the content whose HTML is drawn at delivery (`html` is then ''), or null. */
+  content: string | null
 }
 
 type OutboxText = 'id' | 'kind' | 'toAddress' | 'subject' | 'html' | 'textBody'
@@ -119,6 +138,9 @@ type OutboxText = 'id' | 'kind' | 'toAddress' | 'subject' | 'html' | 'textBody'
 /**
  * The rows `enqueueEmails` inserts, for a caller that writes them inside a larger statement
  * (billing records a batch of payments and their receipts in one). Throws like `enqueueEmail`.
+ * Synchronous and cheap: an email given as `content` keeps it, with its text part, and the
+ * delivery worker draws the HTML when it sends (React rendering costs about a millisecond;
+ * a billing run's 100,000 receipts must not pay it inside the run).
  */
 export function outboxRows(emails: OutboxEmail[]): OutboxRow[] {
   return emails.map((email) => {
@@ -133,9 +155,10 @@ export function outboxRows(emails: OutboxEmail[]): OutboxRow[] {
       kind: email.kind.trim(),
       toAddress: email.to.trim(),
       subject: email.subject,
-      html: email.html,
-      textBody: email.text,
+      html: email.content ? '' : email.html!,
+      textBody: email.content ? emailText(email.content) : email.text!,
       attachments: JSON.stringify(attachments),
+      content: email.content ? JSON.stringify(email.content) : null,
       relatedType: email.relatedType ?? null,
       relatedId: email.relatedId ?? null,
     }
@@ -146,7 +169,10 @@ export interface DeliveryDeps {
   db: Db
   clock: Clock
   mailer: Mailer
-  /** The From header, e.g. `"Servicebook" <no-reply@servicebook.local>`. */
+  /**
+   * The configured sender (MAIL_FROM), e.g. `"Servicebook" <no-reply@servicebook.local>`: mail goes
+   * out from its address under the company's name (`senderOf`).
+   */
   from: string
   /** Renderers for attachments drawn at delivery; an email needing a missing one fails its attempt (and is retried). */
   renderers?: AttachmentRenderers
@@ -154,7 +180,7 @@ export interface DeliveryDeps {
   log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
 }
 
-type ClaimedRow = Pick<Selectable<EmailOutboxTable>, OutboxText | 'attempts'> & { attachments: unknown }
+type ClaimedRow = Pick<Selectable<EmailOutboxTable>, OutboxText | 'attempts'> & { attachments: unknown; content: unknown }
 
 /** Delay before the next attempt after `attempts` failed ones. */
 export function retryDelayMs(attempts: number): number {
@@ -188,7 +214,7 @@ async function claimDue(db: Db, now: Date, limit: number): Promise<ClaimedRow[]>
       order by next_attempt_at, id
       limit ${limit}
       for update skip locked)
-    returning id, kind, to_address, subject, html, text_body, attachments, attempts`.execute(db)
+    returning id, kind, to_address, subject, html, text_body, attachments, content, attempts`.execute(db)
   return rows
 }
 
@@ -214,16 +240,36 @@ function errorText(err: unknown): string {
 /** For logs: SMTP replies often quote the recipient ("550 <ann@example.com>: unknown user"). */
 const withoutAddresses = (text: string) => text.replace(/[^\s<>()"',;:]+@[^\s<>()"',;:]+/g, '<address>')
 
+/**
+ * Who every email is from: the company's name at the configured sending address (MAIL_FROM's;
+ * its name when the company has none), replies to the office's address in company settings.
+ * Read once per delivery round, so a renamed company sends as its new name from then on.
+ */
+export interface Sender {
+  from: { name: string; address: string }
+  replyTo: string | null
+}
+
+export async function senderOf(db: Db, configuredFrom: string): Promise<Sender> {
+  const company = await db.selectFrom('companySettings').select(['companyName', 'email']).where('id', '=', 1).executeTakeFirst()
+  const [, quoted, bare, angle, plain] = /^\s*(?:"([^"]*)"|([^<]*?))\s*<([^>]+)>\s*$|^\s*(\S+@\S+)\s*$/.exec(configuredFrom) ?? []
+  const name = company?.companyName?.trim() || (quoted ?? bare ?? '').trim()
+  return { from: { name, address: (angle ?? plain ?? configuredFrom).trim() }, replyTo: company?.email ?? null }
+}
+
+const contentOf = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as EmailContent
+
 /** Sends one claimed email and records the outcome; never throws (a round goes on with the rest). */
-async function deliverOne(deps: DeliveryDeps, row: ClaimedRow): Promise<'sent' | 'failed'> {
+async function deliverOne(deps: DeliveryDeps, sender: Sender, row: ClaimedRow): Promise<'sent' | 'failed'> {
   const meta = { emailId: row.id, kind: row.kind, attempt: row.attempts }
   let messageId: string
   try {
     ;({ messageId } = await deps.mailer.send({
-      from: deps.from,
+      from: sender.from,
+      ...(sender.replyTo ? { replyTo: sender.replyTo } : {}),
       to: row.toAddress,
       subject: row.subject,
-      html: row.html,
+      html: row.content ? await renderEmailHtml(contentOf(row.content)) : row.html,
       text: row.textBody,
       attachments: await loadAttachments(deps, row.attachments),
     }))
@@ -283,9 +329,11 @@ async function recordFailure(deps: DeliveryDeps, row: ClaimedRow, error: string,
 export async function deliverDueEmails(deps: DeliveryDeps, opts: { limit?: number; concurrency?: number } = {}): Promise<{ sent: number; failed: number }> {
   const rows = await claimDue(deps.db, deps.clock.now(), opts.limit ?? 50)
   const outcome = { sent: 0, failed: 0 }
+  if (rows.length === 0) return outcome
+  const sender = await senderOf(deps.db, deps.from)
   const queue = [...rows]
   const lanes = Array.from({ length: Math.min(opts.concurrency ?? 4, queue.length) }, async () => {
-    for (let row = queue.shift(); row; row = queue.shift()) outcome[await deliverOne(deps, row)]++
+    for (let row = queue.shift(); row; row = queue.shift()) outcome[await deliverOne(deps, sender, row)]++
   })
   await Promise.all(lanes)
   return outcome

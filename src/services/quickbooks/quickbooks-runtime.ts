@@ -8,6 +8,8 @@ import { QuickBooksLedger } from '../../integrations/quickbooks/quickbooks-ledge
 import { QuickBooksOAuth as QuickBooksOAuthImpl, type AccessTokenSource, type QuickBooksOAuth, type TokenLease, type TokenSet } from '../../integrations/quickbooks/quickbooks-oauth.ts'
 import { QuickBooksThrottle as QuickBooksThrottleImpl } from '../../integrations/quickbooks/quickbooks-throttle.ts'
 import { openToken, sealToken } from '../../integrations/quickbooks/token-crypto.ts'
+import { loadBrand } from '../email/brand.ts'
+import type { EmailContent } from '../email/layout.tsx'
 import { enqueueEmail } from '../email/outbox.ts'
 import { notifyOffice } from '../notifications/notifications.ts'
 import type { ServiceDeps } from '../deps.ts'
@@ -28,6 +30,8 @@ export interface QuickBooksRuntime {
   officeEmail?: string | null
   /** Refresh this long before the access token expires (default 5 minutes). */
   refreshMarginMs?: number
+  /** Where people reach Servicebook (the e-mail's logo and links). */
+  publicUrl?: string
 }
 
 export function runtimeOf(deps: ServiceDeps): QuickBooksRuntime {
@@ -133,13 +137,14 @@ export async function markNeedsReconnect(tx: Db, rt: QuickBooksRuntime, message:
   const to = rt.officeEmail
     ? [rt.officeEmail]
     : (await tx.selectFrom('users').select('email').where('role', '=', 'admin').where('isActive', '=', true).execute()).map((u) => u.email)
-  for (const address of to) {
-    await enqueueEmail(tx, { kind: 'quickbooks.needs_reconnect', to: address, subject: title, html: `<p>${escapeHtml(body)}</p>`, text: body, relatedType: 'quickbooks', relatedId: 'connection' })
+  const content: EmailContent = {
+    brand: await loadBrand(tx, rt.publicUrl ?? ''),
+    preview: title,
+    blocks: [{ p: [body] }, ...(rt.publicUrl ? [{ button: 'Reconnect QuickBooks', href: `${rt.publicUrl}/settings/quickbooks` }] : [])],
   }
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+  for (const address of to) {
+    await enqueueEmail(tx, { kind: 'quickbooks.needs_reconnect', to: address, subject: title, content, relatedType: 'quickbooks', relatedId: 'connection' })
+  }
 }
 
 /** One client per company per process (its token source caches the access token). */
@@ -194,6 +199,7 @@ export function createQuickBooksRuntime(
     minorVersion: settings.minorVersion,
     readTimeoutMs: settings.readTimeoutMs,
     officeEmail: opts.officeEmail ?? null,
+    publicUrl: opts.publicUrl,
   }
 }
 

@@ -1,4 +1,5 @@
 import type { AcceptQuoteInput, PublicQuoteView } from '../../contracts/signup.ts'
+import { loadBrand } from '../email/brand.ts'
 import { officeNotifyEmail } from '../../config/office-notify.ts'
 import type { Db } from '../../db/database.ts'
 import { conflict, validationError } from '../../domain/errors.ts'
@@ -212,7 +213,7 @@ async function recordAcceptance(deps: ServiceDeps, a: Acceptance): Promise<void>
     const number = Number(inserted.number)
     if (revision.recipientEmail && signedPdf) {
       const email = signupReceivedEmail({
-        companyName: settings.companyName,
+        brand: await loadBrand(tx, deps.publicUrl),
         customerName: customer.name,
         quoteNumber: q.number,
         optionName: option.name,
@@ -241,7 +242,7 @@ async function recordAcceptance(deps: ServiceDeps, a: Acceptance): Promise<void>
     })
     if (notifyTo) {
       const email = officeAcceptedEmail({
-        companyName: settings.companyName,
+        brand: await loadBrand(tx, deps.publicUrl),
         customerName: customer.name,
         quoteNumber: q.number,
         optionName: option.name,

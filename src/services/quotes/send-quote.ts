@@ -1,4 +1,5 @@
 import type { QuoteDto } from '../../contracts/quotes.ts'
+import { loadBrand } from '../email/brand.ts'
 import { validationError } from '../../domain/errors.ts'
 import { newId } from '../../domain/ids.ts'
 import { assertQuoteAction, canQuote } from '../../domain/quote-status.ts'
@@ -63,7 +64,7 @@ export async function sendQuote(deps: ServiceDeps, id: string, opts: { to?: stri
   const link = `${deps.publicUrl}/q/${token}`
   const sentRevision = { ...quote.revision, sentAt: quote.revision.sentAt ?? now.toISOString() }
   const pdf = await quotePdf(deps, { ...quote, revision: sentRevision })
-  const email = quoteSentEmail({ companyName: settings.companyName, customerName: quote.customerName, quoteNumber: quote.number, revision: sentRevision, link })
+  const email = quoteSentEmail({ brand: await loadBrand(deps.db, deps.publicUrl), customerName: quote.customerName, quoteNumber: quote.number, revision: sentRevision, link })
   await deps.db.transaction().execute(async (tx) => {
     const q = await lockQuote(tx, id)
     if (q.currentRevision !== quote.revision.revision) throw notAllowed('quote_changed', 'The quote changed while sending; reload and try again')

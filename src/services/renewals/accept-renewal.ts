@@ -1,4 +1,5 @@
 import type { AcceptRenewalInput, PublicRenewalView } from '../../contracts/renewals.ts'
+import { loadBrand } from '../email/brand.ts'
 import type { Db } from '../../db/database.ts'
 import type { Selectable } from 'kysely'
 import type { RenewalNoticesTable } from '../../db/schema.ts'
@@ -185,7 +186,7 @@ async function recordAcceptance(deps: ServiceDeps, notice: Notice, a: RenewableA
       tx,
       a,
       { offer, paymentMethodId, autoRenew, autoRenewConsentAt: autoRenew ? now : null, how: 'accepted', noticeId: notice.id, actor: null, autoRenewTerms },
-      { publicUrl: deps.publicUrl, linkKey, today, companyName: settings.companyName, now },
+      { publicUrl: deps.publicUrl, linkKey, today, companyName: settings.companyName, brand: await loadBrand(tx, deps.publicUrl), now },
     )
     const document = sha256Hex(['renewal|v1', notice.id, JSON.stringify(offer.lines), offer.startDate, offer.endDate ?? '', sha256Hex(a.termsText), autoRenew ? sha256Hex(autoRenewTerms ?? '') : ''].join('|'))
     await tx

@@ -1,4 +1,5 @@
 import type { AgreementDto } from '../../contracts/agreements.ts'
+import { loadBrand } from '../email/brand.ts'
 import type { ManageRenewalView } from '../../contracts/renewals.ts'
 import type { Db } from '../../db/database.ts'
 import { AppError, notAllowed, notFound } from '../../domain/errors.ts'
@@ -73,7 +74,7 @@ export async function customerTurnsOffAutoRenew(deps: ServiceDeps, token: string
     if (!(await turnOffTx(tx, a.id, 'customer', null, deps.clock.now(), { ip: meta.ip }))) return false
     await notifyOffice(tx, { kind: 'renewal.auto_renew_off', title: `${a.customerName} turned off automatic renewal of agreement #${a.number}`, body: a.endDate ? `It ends after ${dayBeforeIso(a.endDate)} unless renewed.` : '', link: `/agreements/${a.id}` })
     if (a.email && a.endDate) {
-      const email = autoRenewOffEmail({ companyName: settings.companyName, customerName: a.customerName, agreementNumber: a.number, agreementName: a.name, lastDay: dayBeforeIso(a.endDate) })
+      const email = autoRenewOffEmail({ brand: await loadBrand(tx, deps.publicUrl), customerName: a.customerName, agreementNumber: a.number, agreementName: a.name, lastDay: dayBeforeIso(a.endDate) })
       await enqueueEmail(tx, { kind: 'renewal.auto_renew_off', to: a.email, ...email, relatedType: 'agreement', relatedId: a.id })
     }
     return true

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto'
+import { renderEmail } from '../email/layout.tsx'
+import { loadBrand } from '../email/brand.ts'
 import { sql, type SqlBool } from 'kysely'
 import type { RenewalPreviewDto, RenewalRequest, RenewalSendResultDto } from '../../contracts/renewals.ts'
 import type { Db } from '../../db/database.ts'
@@ -37,7 +39,7 @@ function selected(db: Db, r: RenewalRequest, today: string) {
 const changeFor = (r: RenewalRequest, a: RenewableAgreement): PriceChange => (r.kind === 'quote' ? (r.priceChange ?? { kind: 'none' }) : a.renewalChange)
 
 export async function previewRenewals(deps: ServiceDeps, r: RenewalRequest & { limit: number }): Promise<RenewalPreviewDto> {
-  const [today, settings, linkKey] = await Promise.all([companyToday(deps), getSettings(deps), renewalLinkKey(deps.db)])
+  const [today, brand, linkKey] = await Promise.all([companyToday(deps), loadBrand(deps.db, deps.publicUrl), renewalLinkKey(deps.db)])
   const base = () => selected(deps.db, r, today)
   const [counts, firstIds, skippedIds] = await Promise.all([
     base()
@@ -53,16 +55,17 @@ export async function previewRenewals(deps: ServiceDeps, r: RenewalRequest & { l
     kind: r.kind,
     selected: Number(counts.selected),
     sendable: Number(counts.sendable),
-    items: byEnd.map((a) => {
+    items: await Promise.all(byEnd.map(async (a) => {
       const offer = offerFor(a, changeFor(r, a), today)
       const n: NoticeToSend = { agreement: a, kind: r.kind, offer }
       // The real link is made when it is sent; the preview shows where it leads.
-      const email = noticeEmail(n, settings.companyName, offersRenewLink(n) ? `${deps.publicUrl}/renew/…` : null, a.autoRenew ? manageLinkOf(ctx, a.id).replace(/[^/]+$/, '…') : null)
+      const built = noticeEmail(n, brand, offersRenewLink(n) ? `${deps.publicUrl}/renew/…` : null, a.autoRenew ? manageLinkOf(ctx, a.id).replace(/[^/]+$/, '…') : null)
+      const email = { subject: built.subject, ...(await renderEmail(built.content)) }
       return {
         agreementId: a.id, number: a.number, customerName: a.customerName, name: a.name, lastDay: dayBeforeIso(a.endDate!), startDate: offer.startDate, endDate: offer.endDate!,
         oldPerBillCents: offer.oldPerBillCents, newPerBillCents: offer.perBillCents, intervalMonths: offer.intervalMonths, changeText: offer.changeText, recipient: a.email!, email,
       }
-    }),
+    })),
     skipped: skipped.map((a) => ({ agreementId: a.id, number: a.number, reason: whyNotRenewable(a, r.kind) ?? 'cannot be renewed now' })),
   }
 }
@@ -83,7 +86,7 @@ export async function sendRenewals(deps: ServiceDeps, r: RenewalRequest & { idem
   if (!created && batch.status === 'completed') return { batchId: batch.id, sent: batch.sent, skipped: batch.skipped, replayed: true }
   // New, or resuming one cut short (a crash, a timeout): agreements already sent are skipped by their key.
   const [today, settings, linkKey] = await Promise.all([companyToday(deps), getSettings(deps), renewalLinkKey(deps.db)])
-  const ctx = { publicUrl: deps.publicUrl, linkKey, today, companyName: settings.companyName, now: deps.clock.now() }
+  const ctx = { publicUrl: deps.publicUrl, linkKey, today, brand: await loadBrand(deps.db, deps.publicUrl), now: deps.clock.now() }
   for (let after = ''; ; ) {
     const ids = await selected(deps.db, r, today).select('a.id').where(sendable(r.kind)).where('a.id', '>', after).orderBy('a.id').limit(200).execute()
     if (ids.length === 0) break

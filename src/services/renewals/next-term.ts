@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.ts'
+import type { CompanyBrand } from '../email/layout.tsx'
 import { assertTransition } from '../../domain/agreement-status.ts'
 import { conflict } from '../../domain/errors.ts'
 import { newId } from '../../domain/ids.ts'
@@ -38,7 +39,7 @@ export async function createNextTermTx(
   tx: Db,
   old: RenewableAgreement,
   input: NextTermInput,
-  ctx: LinkContext & { companyName: string; now: Date },
+  ctx: LinkContext & { companyName: string; brand: CompanyBrand; now: Date },
 ): Promise<{ id: string; number: number }> {
   const locked = await tx.selectFrom('agreements').select(['status', 'renewedById']).where('id', '=', old.id).forUpdate().executeTakeFirstOrThrow()
   if (locked.renewedById) throw conflict('agreement_already_renewed', `Agreement #${old.number} is already renewed`)
@@ -86,7 +87,7 @@ export async function createNextTermTx(
   if (old.email) {
     const pm = await tx.selectFrom('paymentMethods').select(['kind', 'brand', 'last4']).where('id', '=', input.paymentMethodId).executeTakeFirst()
     const email = renewedEmail({
-      companyName: ctx.companyName,
+      brand: ctx.brand,
       customerName: old.customerName,
       agreementNumber: number,
       agreementName: old.name,

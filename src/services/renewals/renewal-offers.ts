@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import type { CompanyBrand } from '../email/layout.tsx'
 import type { Db } from '../../db/database.ts'
 import type { AgreementStatus, RenewalChangeKind, RenewalNoticeKind } from '../../db/schema.ts'
 import { newId } from '../../domain/ids.ts'
@@ -156,11 +157,11 @@ export interface NoticeToSend {
 }
 
 /** The email of a notice (for the preview too: `renewLink` is then a placeholder). */
-export function noticeEmail(n: NoticeToSend, companyName: string, renewLink: string | null, manageLink: string | null): BuiltEmail {
+export function noticeEmail(n: NoticeToSend, brand: CompanyBrand, renewLink: string | null, manageLink: string | null): BuiltEmail {
   const a = n.agreement
   return renewalOfferEmail({
     kind: n.kind,
-    companyName,
+    brand,
     customerName: a.customerName,
     agreementNumber: a.number,
     agreementName: a.name,
@@ -180,13 +181,13 @@ export const offersRenewLink = (n: Pick<NoticeToSend, 'kind' | 'agreement'>) => 
  * exists already (same batch and agreement; same scheduled reminder) is skipped with its email.
  * Returns the notices inserted.
  */
-export async function insertNoticesTx(tx: Db, notices: NoticeToSend[], ctx: LinkContext & { companyName: string; now: Date }): Promise<{ id: string; agreementId: string }[]> {
+export async function insertNoticesTx(tx: Db, notices: NoticeToSend[], ctx: LinkContext & { brand: CompanyBrand; now: Date }): Promise<{ id: string; agreementId: string }[]> {
   if (notices.length === 0) return []
   const prepared = notices.map((n) => {
     const token = offersRenewLink(n) ? newSignupToken() : null
     const renewLink = token ? `${ctx.publicUrl}/renew/${token.token}` : null
     const manageLink = n.agreement.autoRenew ? manageLinkOf(ctx, n.agreement.id) : null
-    const built = noticeEmail(n, ctx.companyName, renewLink, manageLink)
+    const built = noticeEmail(n, ctx.brand, renewLink, manageLink)
     const email: OutboxEmail = { kind: `renewal.${n.kind}`, to: n.agreement.email!, ...built, relatedType: 'agreement', relatedId: n.agreement.id }
     const [row] = outboxRows([email])
     // The link works until the term's end, and at least 30 days (a late or expired agreement's offer).

@@ -1,4 +1,6 @@
 import { sql } from 'kysely'
+import type { CompanyBrand } from '../email/layout.tsx'
+import { loadBrand } from '../email/brand.ts'
 import type { Db } from '../../db/database.ts'
 import { assertTransition } from '../../domain/agreement-status.ts'
 import { addDays } from '../../domain/billing-calendar.ts'
@@ -37,9 +39,9 @@ export interface RenewalJobSummary {
   closed: number
 }
 
-async function context(deps: ServiceDeps): Promise<LinkContext & { companyName: string; now: Date }> {
-  const [today, settings, linkKey] = await Promise.all([companyToday(deps), getSettings(deps), renewalLinkKey(deps.db)])
-  return { today, publicUrl: deps.publicUrl, linkKey, companyName: settings.companyName, now: deps.clock.now() }
+async function context(deps: ServiceDeps): Promise<LinkContext & { companyName: string; brand: CompanyBrand; now: Date }> {
+  const [today, settings, linkKey, brand] = await Promise.all([companyToday(deps), getSettings(deps), renewalLinkKey(deps.db), loadBrand(deps.db, deps.publicUrl)])
+  return { today, publicUrl: deps.publicUrl, linkKey, companyName: settings.companyName, brand, now: deps.clock.now() }
 }
 
 /** Ids of agreements matching `where`, `batch` at a time by id (never more than one batch in memory). */

@@ -1,4 +1,5 @@
 import type { Updateable } from 'kysely'
+import { loadBrand } from '../email/brand.ts'
 import type { VisitDto, VisitStatusInput } from '../../contracts/scheduling.ts'
 import type { Db } from '../../db/database.ts'
 import type { WorkOrdersTable } from '../../db/schema.ts'
@@ -107,10 +108,10 @@ async function emailOnTheWay(deps: ServiceDeps, tx: Db, v: LockedVisit): Promise
     tx.selectFrom('customers').select('name').where('id', '=', v.customerId).executeTakeFirstOrThrow(),
     tx.selectFrom('customerLocations').select(['line1', 'line2', 'city', 'region', 'postalCode']).where('id', '=', v.locationId).executeTakeFirstOrThrow(),
     tx.selectFrom('users').select('name').where('id', '=', v.technicianId!).executeTakeFirstOrThrow(),
-    getSettings({ ...deps, db: tx }),
+    loadBrand(tx, deps.publicUrl),
   ])
   const address = [location.line1, location.line2, `${location.city}, ${location.region} ${location.postalCode}`].filter(Boolean).join(', ')
-  const email = onTheWayEmail({ companyName: company.companyName, customerName: customer.name, technicianName: technician.name, description: v.description, address, companyPhone: company.phone })
+  const email = onTheWayEmail({ brand: company, customerName: customer.name, technicianName: technician.name, description: v.description, address })
   await enqueueEmail(tx, { kind: 'visit.on_the_way', to: contact.email, ...email, relatedType: 'work_order', relatedId: v.id })
   return true
 }

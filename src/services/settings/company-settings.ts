@@ -10,10 +10,10 @@ import type { ActorId, ServiceDeps } from '../deps.ts'
 export async function getSettings(deps: ServiceDeps): Promise<SettingsDto> {
   const s = await deps.db
     .selectFrom('companySettings')
-    .select(['companyName', 'timeZone', 'email', 'phone', 'logoContentType'])
+    .select(['companyName', 'timeZone', 'email', 'phone', 'address', 'locale', 'logoContentType'])
     .where('id', '=', 1)
     .executeTakeFirstOrThrow()
-  return { companyName: s.companyName, timeZone: s.timeZone, email: s.email, phone: s.phone, hasLogo: s.logoContentType !== null }
+  return { companyName: s.companyName, timeZone: s.timeZone, email: s.email, phone: s.phone, address: s.address, locale: s.locale, hasLogo: s.logoContentType !== null }
 }
 
 /** The company's time zone (IANA name): every date shown to people and "today" for billing are its dates. */
@@ -31,7 +31,10 @@ export async function updateSettings(deps: ServiceDeps, input: SettingsInput, ac
   await deps.db.transaction().execute(async (tx) => {
     await tx
       .updateTable('companySettings')
-      .set({ companyName: input.companyName, timeZone: input.timeZone, email: input.email ?? null, phone: input.phone ?? null, updatedAt: deps.clock.now() })
+      .set({
+        companyName: input.companyName, timeZone: input.timeZone, email: input.email ?? null, phone: input.phone ?? null,
+        ...(input.address !== undefined ? { address: input.address } : {}), ...(input.locale !== undefined ? { locale: input.locale } : {}), updatedAt: deps.clock.now(),
+      })
       .where('id', '=', 1)
       .execute()
     await recordAuditEvent(tx, { entityType: 'settings', entityId: 'company', action: 'settings.updated', actorUserId: actor })

@@ -2,7 +2,7 @@ import { Fieldset, Stack, Text, Title } from '@mantine/core'
 import { useEffect, useState } from 'react'
 import { SettingsInput, type SettingsDto } from '../../../src/contracts/settings.ts'
 import { api } from '../api.ts'
-import { TextField } from '../fields.tsx'
+import { TextAreaField, TextField } from '../fields.tsx'
 import { FormActions, FormErrors, SubmitButton, useForm } from '../forms.tsx'
 import { toast } from '../notice.tsx'
 import { LoadState, Page } from '../page.tsx'
@@ -12,7 +12,7 @@ import { LogoField } from './logo-field.tsx'
 import { SchedulingSettings } from './scheduling-settings.tsx'
 import { SettingsNav } from './settings-nav.tsx'
 
-type Draft = Record<'companyName' | 'timeZone' | 'email' | 'phone', string>
+type Draft = Record<'companyName' | 'timeZone' | 'email' | 'phone' | 'address' | 'locale', string>
 
 /** Company settings; only admins may change them, office users see them read-only. */
 export function SettingsPage() {
@@ -24,7 +24,7 @@ export function SettingsPage() {
 
   useEffect(() => {
     const s = settings.data
-    if (s && !draft) setDraft({ companyName: s.companyName, timeZone: s.timeZone, email: s.email ?? '', phone: s.phone ?? '' })
+    if (s && !draft) setDraft({ companyName: s.companyName, timeZone: s.timeZone, email: s.email ?? '', phone: s.phone ?? '', address: s.address, locale: s.locale })
   }, [settings.data, draft])
 
   const submit = async () => {
@@ -57,8 +57,18 @@ export function SettingsPage() {
                 onChange={set('timeZone')}
                 errors={form.errors}
               />
-              <TextField label="Company email" name="email" type="email" value={draft.email} onChange={set('email')} errors={form.errors} />
+              <TextField label="Company email (replies to e-mails go here)" name="email" type="email" value={draft.email} onChange={set('email')} errors={form.errors} />
               <TextField label="Company phone" name="phone" type="tel" value={draft.phone} onChange={set('phone')} errors={form.errors} />
+              <TextAreaField label="Company address" name="address" hint="Shown in the footer of every e-mail; one line per line" value={draft.address} onChange={set('address')} errors={form.errors} />
+              <TextField
+                label="Locale"
+                name="locale"
+                required
+                hint="How dates and amounts are written everywhere (pages, e-mails, PDFs), e.g. en-US"
+                value={draft.locale}
+                onChange={set('locale')}
+                errors={form.errors}
+              />
             </Stack>
           </Fieldset>
           {canEdit && (
