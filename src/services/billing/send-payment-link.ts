@@ -31,7 +31,7 @@ export async function sendPaymentLink(deps: ServiceDeps, invoiceId: string, acto
     const inv = await tx.selectFrom('invoices').select(['status', 'agreementId', 'number', 'failureCode']).where('id', '=', invoiceId).forUpdate().executeTakeFirst()
     if (!inv) throw notFound('invoice', invoiceId)
     if (inv.status !== 'open' && inv.status !== 'failed') throw notAllowed('invoice_not_unpaid', `Invoice ${inv.number} is ${inv.status}: there is nothing to collect`)
-    const ctx = await loadInvoiceContext(tx, invoiceId)
+    const ctx = await loadInvoiceContext(tx, invoiceId, deps)
     if (!ctx?.customerEmail) throw notAllowed('no_customer_email', `${ctx?.customerName ?? 'The customer'} has no email address: add one on the customer's page first`)
     const recent = await tx
       .selectFrom('auditEvents')
