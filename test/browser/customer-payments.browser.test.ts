@@ -162,3 +162,28 @@ test('after the customer updates their card, the agreement reads "Mastercard end
   assert.doesNotMatch(await trail.innerText(), /\b[a-z_]+\.[a-z_]+\b/, 'no raw event keys')
   await page.context().close()
 })
+
+for (const width of WIDTHS) {
+  test(`the update-payment page: a summary of what is owed, the name field and the card iFrame laid out in one column (${width}px)`, async () => {
+    const s = await suspendedByFailure(`Gia Geometry ${width}`, `gia${width}@example.com`)
+    const page = await office.newPage()
+    await page.setViewportSize({ width, height: 900 })
+    await page.goto(`${t.url}${s.payPath}`)
+    const summary = page.getByRole('region', { name: 'Summary' })
+    await summary.getByText('$42.00').waitFor()
+    await summary.getByText(`Gia Geometry ${width} plan`).waitFor()
+    await summary.getByText(String(s.invoice.number), { exact: true }).waitFor()
+    const name = page.getByLabel('Name on the card')
+    const frame = page.locator('iframe[title="Card details"]')
+    await frame.waitFor()
+    const [n, f, main] = [(await name.boundingBox())!, (await frame.boundingBox())!, (await page.locator('main').boundingBox())!]
+    // One column: the name field above the iFrame, both starting at the same left edge, neither squeezed.
+    assert.ok(n.y + n.height <= f.y, `the name field (bottom ${n.y + n.height}) is above the card iFrame (top ${f.y})`)
+    assert.ok(Math.abs(n.x - f.x) <= 2, `the name field (x ${n.x}) and the iFrame (x ${f.x}) line up`)
+    assert.ok(n.width >= Math.min(300, width - 80), `the name field is not squeezed (${n.width}px)`)
+    assert.ok(f.width >= Math.min(300, width - 80) && f.height >= 150, `the iFrame is usable (${f.width}×${f.height})`)
+    assert.ok(f.x >= main.x && f.x + f.width <= main.x + main.width + 1, 'the iFrame stays inside the page')
+    await assertFitsWidth(page, width)
+    await page.context().close()
+  })
+}

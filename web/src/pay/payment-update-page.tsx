@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { api, errorMessage } from '../api.ts'
 import { formatUsd } from '../money.ts'
+import { TextField } from '../fields.tsx'
 import { useTokenizer, type CardToken } from '../tokenizer.ts'
 
 interface PaymentUpdateView {
@@ -61,42 +62,65 @@ export function PaymentUpdatePage({ token }: { token: string }) {
 
   if (failure)
     return (
-      <main className="signup">
+      <main className="signup" id="main">
         <h1>This link cannot be used</h1>
         <p role="alert">{failure}</p>
       </main>
     )
-  if (!view) return <p className="muted boot">Loading…</p>
+  if (!view) return <main className="signup"><p className="muted">Loading…</p></main>
+  const owed = formatUsd(view.amountDueCents)
   return (
-    <main className="signup">
-      <h1>{view.companyName}: update your payment details</h1>
+    <main className="signup" id="main">
+      <header className="signup-header">
+        <p className="company">{view.companyName}</p>
+        <h1>Update your payment details</h1>
+        <p>For {view.customerName}</p>
+      </header>
+      <section className="pay-summary" aria-label="Summary">
+        <dl className="facts">
+          <dt>From</dt>
+          <dd>{view.companyName}</dd>
+          <dt>Agreement</dt>
+          <dd>{view.agreementName}</dd>
+          <dt>Invoice</dt>
+          <dd>{view.invoiceNumber}</dd>
+          <dt>Amount owed</dt>
+          <dd>
+            <strong>{view.paid ? formatUsd(0) : owed}</strong>
+          </dd>
+        </dl>
+      </section>
       {result ? (
         <p role="status">{result.message}</p>
       ) : view.paid ? (
         <p role="status">Invoice {view.invoiceNumber} is paid. Thank you.</p>
       ) : (
-        <form onSubmit={(e) => void submit(e)} noValidate>
+        <form onSubmit={(e) => void submit(e)} noValidate className="stack" aria-label="New card">
           <p>
-            Hello {view.customerName}. We could not collect {formatUsd(view.amountDueCents)} for invoice {view.invoiceNumber} ({view.agreementName})
+            Hello {view.customerName}. We could not collect {owed} for invoice {view.invoiceNumber} ({view.agreementName})
             {view.reason ? `: ${view.reason}` : ''}. Enter a card below; we will charge it right away and use it for your agreement from now on.
           </p>
-          <label>
-            Name on the card <input value={name} onChange={(e) => setName(e.target.value)} autoComplete="cc-name" />
-          </label>
-          <iframe key={frameKey} title="Card details" src={view.tokenizerUrl} className="tokenizer" />
-          {card && <p role="status">Card details received (ending {card.token.slice(-4)})</p>}
-          {cardProblem && (
-            <p className="form-error" role="alert">
-              {cardProblem}
-            </p>
-          )}
+          <fieldset className="stack">
+            <legend>Card on file</legend>
+            <TextField label="Name on the card" name="name" value={name} onChange={setName} errors={{}} autoComplete="cc-name" />
+            <div className="field" data-field="token">
+              <p className="hint">Your card number goes straight to our payment processor; we never see it.</p>
+              <iframe key={frameKey} title="Card details" src={view.tokenizerUrl} className="tokenizer" />
+              {card && <p className="ok" role="status">Card details received (ending {card.token.slice(-4)})</p>}
+              {cardProblem && (
+                <p className="field-error" role="alert">
+                  {cardProblem}
+                </p>
+              )}
+            </div>
+          </fieldset>
           {formError && (
             <p className="form-error" role="alert">
               {formError}
             </p>
           )}
-          <button type="submit" className="primary" disabled={saving}>
-            {saving ? 'Saving…' : `Save card and pay ${formatUsd(view.amountDueCents)}`}
+          <button type="submit" className="primary big" disabled={saving}>
+            {saving ? 'Saving…' : `Save card and pay ${owed}`}
           </button>
         </form>
       )}
