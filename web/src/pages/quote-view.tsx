@@ -8,7 +8,7 @@ import { taxRateText } from '../../../src/domain/tax-rate.ts'
 export function QuoteOptionCard({ option, count, header }: { option: QuoteOptionDto; count: number; header?: ReactNode }) {
   const t = option.totals
   return (
-    <Card component="article" withBorder radius="md" padding="md" className="quote-option" aria-label={`Option ${option.position}: ${option.name}`}>
+    <Card component="article" withBorder radius="md" p="md" className="quote-option" aria-label={`Option ${option.position}: ${option.name}`}>
       <Stack gap="xs">
         {header ?? (
           <Title order={3} size="h4" style={{ overflowWrap: 'anywhere' }}>
