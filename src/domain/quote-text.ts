@@ -1,3 +1,4 @@
+import { formatDate, quoteNumberText } from './formatting.ts'
 import type { QuoteOptionDto } from '../contracts/quotes.ts'
 import { formatUsd } from './money.ts'
 import { taxRateText } from './tax-rate.ts'
@@ -29,11 +30,8 @@ export function visitsText(o: Pick<QuoteOptionDto, 'visitsPerTerm' | 'visitMonth
 /** "8.25%" from basis points (a price change); tax rates are in millionths: `taxRateText`. */
 export const percentText = (bp: number) => taxRateText(bp * 100)
 
-/** "Nov 25, 2026" from an ISO date, without time-zone drift. */
-export function dateText(isoDate: string): string {
-  const [y, m, d] = isoDate.slice(0, 10).split('-').map(Number)
-  return `${MONTHS[m - 1]} ${d}, ${y}`
-}
+/** "Nov 25, 2026" from an ISO date, without time-zone drift: the one date format (domain/formatting.ts). */
+export const dateText = (isoDate: string, locale?: string): string => formatDate(isoDate, locale)
 
-/** "Q-1001" */
-export const quoteLabel = (number: number) => `Q-${number}`
+/** "Q-1001": the one quote-number format (domain/formatting.ts). */
+export const quoteLabel = quoteNumberText

@@ -1,3 +1,4 @@
+import { quoteLabel } from '../../domain/quote-text.ts'
 import type { QuoteOptionDto } from '../../contracts/quotes.ts'
 import type { PublicQuoteView } from '../../contracts/signup.ts'
 import { autoRenewTermsText } from '../../domain/renewal-terms.ts'
@@ -130,7 +131,7 @@ export async function declineSignup(deps: ServiceDeps, token: string, reason: st
     await tx.updateTable('quoteLinks').set({ revokedAt: now }).where('quoteId', '=', q.id).where('revokedAt', 'is', null).where('usedAt', 'is', null).execute()
     await recordAuditEvent(tx, { entityType: 'quote', entityId: q.id, action: 'quote.declined', actorUserId: null, details: { revision: link.revision, reason, ip: meta.ip } })
     const c = await tx.selectFrom('customers').select('name').where('id', '=', q.customerId).executeTakeFirstOrThrow()
-    await notifyOffice(tx, { kind: 'quote.declined', title: `${c.name} declined quote Q-${q.number}`, body: reason, link: `/quotes/${q.id}` })
+    await notifyOffice(tx, { kind: 'quote.declined', title: `${c.name} declined quote ${quoteLabel(q.number)}`, body: reason, link: `/quotes/${q.id}` })
   })
   return publicView(deps, link.quoteId, link.revision)
 }
