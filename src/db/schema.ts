@@ -327,6 +327,38 @@ export interface Database {
   paymentUpdateLinks: PaymentUpdateLinksTable
 }
 
+// One charge for several invoices (migration 0015). Merged into `Database` above.
+export interface Database {
+  chargeAttemptInvoices: ChargeAttemptInvoicesTable
+  paymentAllocations: PaymentAllocationsTable
+  /** View: every payment's invoices (its allocations, or its one invoice for the whole amount). */
+  paymentInvoices: PaymentInvoicesView
+}
+
+export interface ChargeAttemptInvoicesTable {
+  attemptId: string
+  invoiceId: string
+  amountCents: number
+  /** The attempt is pending (kept by a trigger on charge_attempts). */
+  pending: Generated<boolean>
+}
+
+export interface PaymentAllocationsTable {
+  paymentId: string
+  invoiceId: string
+  amountCents: number
+  refundedCents: Generated<number>
+}
+
+export interface PaymentInvoicesView {
+  paymentId: string
+  invoiceId: string
+  amountCents: number
+  refundedCents: number
+  /** Has its own payment_allocations row (a payment of several invoices). */
+  allocated: boolean
+}
+
 // Voids and refunds (migration 0006). Merged into `Database` above.
 export interface Database {
   paymentReversals: PaymentReversalsTable

@@ -114,6 +114,8 @@ export interface NewLedgerPayment {
   customerLedgerId: string
   invoiceLedgerId: string
   amountCents: Cents
+  /** A payment of several invoices: what it applies to each (they sum to `amountCents`); absent: all to `invoiceLedgerId`. */
+  lines?: { invoiceLedgerId: string; amountCents: Cents }[]
   date: IsoDate
   gatewayRef?: string
   methodLedgerId?: string

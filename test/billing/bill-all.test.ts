@@ -32,14 +32,15 @@ after(() => s.close())
 const run = async (through: string) => (await (await startBillingRun(deps, { through, actor: null, settleWindowMs: 1000 })).done)
 const approvedCharges = async (orderIds: Set<string>) => (await h.ledger()).filter((r) => r.type === 'auth' && r.respstat === 'A' && orderIds.has(r.orderid ?? ''))
 
-test('bills each due period once, charges it once, queues receipt and QuickBooks pushes', async () => {
+test('bills each due period once, charges them once together, queues one receipt and the QuickBooks pushes', async () => {
   const c = await aCustomer(deps, 'Ana Müller', 'ana@example.com')
   const pm = await aCard(deps.db, deps.gateway, h.tokenize, c.id)
   const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: '2026-01-31', lines: monthly(4999), taxRatePpm: 82_500 })
   const first = await run('2026-03-31')
   assert.equal(first.status, 'completed')
   assert.equal(first.invoicesCreated, 3)
-  assert.equal(first.approved, 3)
+  // The three periods due are one charge (issue 13: a catch-up is not charged once per period).
+  assert.equal(first.approved, 1)
   const invoices = await deps.db.selectFrom('invoices').selectAll().where('agreementId', '=', agr).orderBy('periodStart').execute()
   assert.deepEqual(invoices.map((i) => [i.periodStart, i.periodEnd, i.status, i.totalCents]), [
     ['2026-01-31', '2026-02-28', 'paid', 5411],
@@ -49,10 +50,11 @@ test('bills each due period once, charges it once, queues receipt and QuickBooks
   assert.equal(first.collectedCents, 3 * 5411)
   const attempts = await deps.db.selectFrom('chargeAttempts').selectAll().execute()
   const ledger = await approvedCharges(new Set(attempts.map((a) => a.id)))
-  assert.equal(ledger.length, 3)
-  for (const row of ledger) assert.deepEqual([row.cof, row.cofscheduled, row.ecomind, row.amountCents], ['M', 'Y', 'R', 5411])
+  assert.equal(ledger.length, 1)
+  for (const row of ledger) assert.deepEqual([row.cof, row.cofscheduled, row.ecomind, row.amountCents], ['M', 'Y', 'R', 3 * 5411])
   const emails = await deps.db.selectFrom('emailOutbox').selectAll().where('kind', '=', 'billing.receipt').execute()
-  assert.equal(emails.length, 3)
+  assert.equal(emails.length, 1)
+  assert.equal((emails[0]!.attachments as unknown[]).length, 3, "each invoice's PDF")
   assert.equal(emails[0]!.toAddress, 'ana@example.com')
   // The PDF is drawn when the receipt is sent, not inside the run: the row keeps what renders it.
   const att = (emails[0]!.attachments as { filename: string; renderer: string; contentBase64?: string }[])[0]!
@@ -62,7 +64,7 @@ test('bills each due period once, charges it once, queues receipt and QuickBooks
   try {
     const sent = await deliverDueEmails({ db: deps.db, clock: deps.clock, mailer: mail.mailer, from: 'office@example.com', renderers: billingAttachmentRenderers })
     assert.equal(sent.sent, emails.length)
-    const receipt = await mail.waitFor({ to: 'ana@example.com', subject: `Receipt for invoice ${/\d+/.exec(att.filename)![0]} ` })
+    const receipt = await mail.waitFor({ to: 'ana@example.com', subject: `Receipt for invoices ${/\d+/.exec(att.filename)![0]}, ` })
     const pdf = await mail.attachment(receipt)
     assert.equal(pdf.filename, att.filename)
     const text = pdfText(pdf.content)
@@ -76,12 +78,12 @@ test('bills each due period once, charges it once, queues receipt and QuickBooks
   }
   const qbo = await deps.db.selectFrom('quickbooksQueue').select(['entityType']).execute()
   assert.equal(qbo.filter((q) => q.entityType === 'invoice').length, 3)
-  assert.equal(qbo.filter((q) => q.entityType === 'payment').length, 3)
+  assert.equal(qbo.filter((q) => q.entityType === 'payment').length, 1)
 
   const second = await run('2026-03-31')
   assert.equal(second.invoicesCreated, 0)
   assert.equal(second.charged, 0)
-  assert.equal((await approvedCharges(new Set(attempts.map((a) => a.id)))).length, 3)
+  assert.equal((await approvedCharges(new Set(attempts.map((a) => a.id)))).length, 1)
 })
 
 test("an agreement taxed at New York City's 8.875% is invoiced $109.57 tax on $1,234.56", async () => {

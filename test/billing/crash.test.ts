@@ -4,7 +4,8 @@
  * then restarted, many times; then the same with the sandbox's faults on (HTTP 500s, hung
  * requests, approvals whose response is dropped). At the end the sandbox ledger has exactly
  * one approved charge per paid invoice and none for unpaid ones, every period is invoiced
- * exactly once, and the database agrees with the ledger to the cent.
+ * exactly once, and the database agrees with the ledger to the cent. Every 50th agreement is three
+ * periods behind: its periods are paid by one charge (one order id, one payment split over them).
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -132,6 +133,9 @@ async function verify(through: string): Promise<{ invoices: number; approved: nu
   const db = await openDb()
   try {
     const attempts = await db.db.selectFrom('chargeAttempts').select(['id', 'invoiceId', 'status', 'amountCents']).execute()
+    // A charge pays every due invoice of its agreement (catch-ups: several): its invoices and what it asked for each.
+    const covers = await db.db.selectFrom('chargeAttemptInvoices').select(['attemptId', 'invoiceId', 'amountCents']).execute()
+    const allocations = await db.db.selectFrom('paymentInvoices').select(['paymentId', 'invoiceId', 'amountCents']).execute()
     const invoices = await db.db.selectFrom('invoices').select(['id', 'agreementId', 'periodStart', 'status', 'totalCents', 'paidCents']).execute()
     const payments = await db.db.selectFrom('payments').select(['invoiceId', 'amountCents', 'attemptId']).execute()
     const agreements = (await db.db
@@ -146,7 +150,25 @@ async function verify(through: string): Promise<{ invoices: number; approved: nu
     for (const a of approvedAttempts) assert.equal(approvedLedger.get(a.id), a.amountCents, `attempt ${a.id} agrees with the ledger`)
     // Exactly one approved charge per paid invoice, none for unpaid ones; paid = total to the cent.
     const approvedByInvoice = new Map<string, number>()
-    for (const a of approvedAttempts) approvedByInvoice.set(a.invoiceId, (approvedByInvoice.get(a.invoiceId) ?? 0) + 1)
+    const approvedIds = new Set(approvedAttempts.map((a) => a.id))
+    for (const c of covers.filter((c) => approvedIds.has(c.attemptId))) approvedByInvoice.set(c.invoiceId, (approvedByInvoice.get(c.invoiceId) ?? 0) + 1)
+    for (const a of attempts) {
+      const mine = covers.filter((c) => c.attemptId === a.id)
+      assert.ok(mine.length >= 1, `attempt ${a.id} covers its invoices`)
+      assert.equal(mine.reduce((sum, c) => sum + c.amountCents, 0), a.amountCents, `attempt ${a.id} asked the sum of its invoices`)
+    }
+    // One charge per agreement per run: no two approved charges of one agreement pay invoices of the same run's due date.
+    const catchUps = agreements.filter((a) => planInvoices({ ...a, billedPeriods: 0, lines: a.lines }, '2026-12-01').length > 1)
+    assert.ok(catchUps.length > 0)
+    for (const a of catchUps) {
+      const paidNow = invoices.filter((i) => i.agreementId === a.id && i.status === 'paid' && i.periodStart <= '2026-12-01')
+      const charges = new Set(covers.filter((c) => approvedIds.has(c.attemptId) && paidNow.some((i) => i.id === c.invoiceId)).map((c) => c.attemptId))
+      if (paidNow.length > 1) assert.equal(charges.size, 1, `catch-up agreement ${a.id}: its ${paidNow.length} periods due by Dec 1 paid by one charge`)
+    }
+    // Every paid invoice's payments (or its part of a payment of several) add up to what it paid.
+    for (const inv of invoices.filter((i) => i.status === 'paid')) {
+      assert.equal(allocations.filter((x) => x.invoiceId === inv.id).reduce((sum, x) => sum + x.amountCents, 0), inv.paidCents, `invoice ${inv.id}'s payments add up`)
+    }
     for (const inv of invoices) {
       const n = approvedByInvoice.get(inv.id) ?? 0
       if (inv.status === 'paid') {

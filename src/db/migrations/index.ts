@@ -13,6 +13,7 @@ import * as m0011 from './0011-renewals.ts'
 import * as m0012 from './0012-quickbooks.ts'
 import * as m0013 from './0013-reconciliation.ts'
 import * as m0014 from './0014-notification-subjects.ts'
+import * as m0015 from './0015-charge-groups.ts'
 import * as m0016 from './0016-company-brand-email-content.ts'
 
 /**
@@ -34,5 +35,6 @@ export const migrations: Record<string, Migration> = {
   '0012-quickbooks': m0012,
   '0013-reconciliation': m0013,
   '0014-notification-subjects': m0014,
+  '0015-charge-groups': m0015,
   '0016-company-brand-email-content': m0016,
 }

@@ -114,7 +114,11 @@ export class QuickBooksLedger implements AccountingLedger {
       TotalAmt: amount,
       TxnDate: input.date,
       PrivateNote: `Servicebook ${input.reference}`,
-      Line: [{ Amount: amount, LinkedTxn: [{ TxnId: input.invoiceLedgerId, TxnType: 'Invoice' }] }],
+      // One Line per invoice paid, each linked to its invoice (QuickBooks applies a payment to several that way).
+      Line: (input.lines ?? [{ invoiceLedgerId: input.invoiceLedgerId, amountCents: input.amountCents }]).map((l) => ({
+        Amount: dollars(l.amountCents),
+        LinkedTxn: [{ TxnId: l.invoiceLedgerId, TxnType: 'Invoice' }],
+      })),
     }
     if (input.gatewayRef) body.PaymentRefNum = input.gatewayRef.slice(0, 21)
     if (input.methodLedgerId) body.PaymentMethodRef = { value: input.methodLedgerId }

@@ -89,13 +89,15 @@ export async function planClose(deps: ServiceDeps, id: string, o: { when: 'now' 
     // The share owed back of what was paid, less what has been refunded already (by us before a crash, or by the office).
     const share = proratedRefund({ paidCents: paid, periodStart: inv.periodStart, periodEnd: inv.periodEnd, lastServiceDay })
     let due = Math.max(0, share.refundCents - Number(inv.refundedCents))
+    // A payment of several periods (a catch-up) counts here for this period's part of it.
     const payments = await deps.db
-      .selectFrom('payments')
-      .select(['id', 'amountCents', 'refundedCents'])
-      .where('invoiceId', '=', inv.id)
-      .where('status', 'in', ['approved', 'partially_refunded'])
-      .orderBy('receivedAt', 'desc')
-      .orderBy('id', 'desc')
+      .selectFrom('paymentInvoices as pi')
+      .innerJoin('payments as p', 'p.id', 'pi.paymentId')
+      .select(['p.id', 'pi.amountCents', 'pi.refundedCents'])
+      .where('pi.invoiceId', '=', inv.id)
+      .where('p.status', 'in', ['approved', 'partially_refunded'])
+      .orderBy('p.receivedAt', 'desc')
+      .orderBy('p.id', 'desc')
       .execute()
     for (const p of payments) {
       const left = Number(p.amountCents) - Number(p.refundedCents)
@@ -139,7 +141,7 @@ export async function closeAgreement(deps: ServiceDeps, id: string, input: Close
   try {
     const plan = await planClose(deps, id, input)
     const reason = input.reason || (input.requestedBy === 'customer' ? 'Closed at the customer’s request' : 'Closed by the office')
-    for (const r of plan.refunds) await refundPayment(deps, r.paymentId, { amountCents: r.refundCents, reason: `Agreement #${a.number} closed: ${r.unusedDays} of ${r.periodDays} days unused` }, actor)
+    for (const r of plan.refunds) await refundPayment(deps, r.paymentId, { amountCents: r.refundCents, reason: `Agreement #${a.number} closed: ${r.unusedDays} of ${r.periodDays} days unused` }, actor, { invoiceId: r.invoiceId })
     for (const v of plan.voidInvoices) await voidInvoice(deps, v.invoiceId, `Agreement #${a.number} closed before this period`, actor)
     const status = await recordClose(deps, a, plan, { ...input, reason }, actor)
     deps.kickOutbox?.()

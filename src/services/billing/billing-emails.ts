@@ -172,26 +172,74 @@ export function receiptEmail(ctx: InvoiceContext, amountCents: number, paidWith:
   }
 }
 
+/**
+ * The receipt for one payment of several invoices (a catch-up: one charge for every period
+ * due), listing each period with its share of the payment (oldest first, as the payment is
+ * split), with each invoice's PDF. One invoice: `receiptEmail`.
+ */
+export function groupReceiptEmail(ctxs: InvoiceContext[], amountCents: number, paidWith: string, paidOn: string): OutboxEmail | null {
+  const first = ctxs[0]
+  if (!first) return null
+  if (ctxs.length === 1) return receiptEmail(first, amountCents, paidWith, paidOn)
+  if (!first.customerEmail) return null
+  let left = amountCents
+  const rows = ctxs.map((c) => {
+    const share = Math.min(Math.max(0, c.totalCents - c.paidCents), left)
+    left -= share
+    return { c, share, period: `${c.periodStart} to ${lastDayOf({ end: c.periodEnd })}` }
+  })
+  const numbers = ctxs.map((c) => c.number).join(', ')
+  const names = [...new Set(ctxs.map((c) => c.agreementName))].join(', ')
+  const paidNote = (share: number) => `${paidNoteText(share, paidWith, paidOn)}, part of one payment of ${formatUsd(amountCents)} for invoices ${numbers}`
+  const autoRenew = first.manageRenewalLink ? { a: 'Turn off automatic renewal', href: first.manageRenewalLink } : null
+  const content: EmailContent = {
+    brand: first.brand,
+    preview: `Receipt: ${formatUsd(amountCents)} received for invoices ${numbers}`,
+    blocks: [
+      { p: [`Hello ${first.customerName},`] },
+      { p: [`Thank you: we received `, { b: formatUsd(amountCents) }, ` for ${ctxs.length} periods of ${names}, in one payment with ${paidWith} on ${paidOn}.`] },
+      { rows: [...rows.map((r): [string, string] => [`Invoice ${r.c.number}, ${r.period}`, formatUsd(r.share)]), ['Total paid', formatUsd(amountCents)], ['Paid with', paidWith], ['Date paid', paidOn]] },
+      { p: ['The invoices are attached.'] },
+      ...(autoRenew ? [{ note: ['This agreement renews automatically. ', autoRenew, ' online, no call needed.'] }] : []),
+    ],
+    ...(autoRenew ? { footerLinks: [autoRenew] } : {}),
+  }
+  return {
+    kind: 'billing.receipt',
+    to: first.customerEmail,
+    subject: `Receipt for invoices ${numbers} from ${first.companyName}`.replace(/[\r\n]+/g, ' '),
+    content,
+    attachments: rows.map((r) => invoicePdfAttachment(r.c, paidNote(r.share), paidOn)),
+    relatedType: 'invoice',
+    relatedId: first.invoiceId,
+  }
+}
+
 /** Queues the receipt (see `receiptEmail`) in the caller's transaction. */
 export async function queueReceipt(tx: Db, ctx: InvoiceContext, amountCents: number, paidWith: string, paidOn: string, paidNote?: string): Promise<void> {
   const email = receiptEmail(ctx, amountCents, paidWith, paidOn, paidNote)
   if (email) await enqueueEmail(tx, email)
 }
 
-/** Queues the "your payment did not go through" email (for what is still owed) with the secure update link. */
-export async function queueFailureNotice(tx: Db, ctx: InvoiceContext, reasonText: string, link: string): Promise<void> {
+/**
+ * Queues the "your payment did not go through" email (for what is still owed) with the secure
+ * update link; `others`: the other invoices the same charge was for (one notice for all).
+ */
+export async function queueFailureNotice(tx: Db, ctx: InvoiceContext, reasonText: string, link: string, others: InvoiceContext[] = []): Promise<void> {
   if (!ctx.customerEmail) return
-  const owed = formatUsd(ctx.totalCents - ctx.paidCents)
+  const all = [ctx, ...others]
+  const owed = formatUsd(all.reduce((s, c) => s + c.totalCents - c.paidCents, 0))
+  const which = all.length === 1 ? `invoice ${ctx.number}` : `invoices ${all.map((c) => c.number).join(', ')}`
   await enqueueEmail(tx, {
     kind: 'billing.payment_failed',
     to: ctx.customerEmail,
-    subject: `Payment for invoice ${ctx.number} did not go through`,
+    subject: `Payment for ${which} did not go through`,
     content: {
       brand: ctx.brand,
-      preview: `We could not collect ${owed} for invoice ${ctx.number}`,
+      preview: `We could not collect ${owed} for ${which}`,
       blocks: [
         { p: [`Hello ${ctx.customerName},`] },
-        { p: [`We could not collect `, { b: owed }, ` for invoice ${ctx.number} (${ctx.agreementName}): ${reasonText}.`] },
+        { p: [`We could not collect `, { b: owed }, ` for ${which} (${ctx.agreementName}): ${reasonText}.`] },
         { p: ['Please verify or update your payment details here:'] },
         { button: 'Verify or update your payment details', href: link },
         { note: ['This link is personal to you; do not forward it.'] },

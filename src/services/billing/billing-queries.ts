@@ -48,7 +48,7 @@ export async function listInvoices(db: Db, q: InvoiceListQuery): Promise<Page<In
   if (q.runId) {
     const runId = q.runId
     base = base.where((eb) =>
-      eb.or([eb('i.runId', '=', runId), eb.exists(eb.selectFrom('chargeAttempts as ca').select('ca.id').whereRef('ca.invoiceId', '=', 'i.id').where('ca.runId', '=', runId))]),
+      eb.or([eb('i.runId', '=', runId), eb.exists(eb.selectFrom('chargeAttemptInvoices as c').innerJoin('chargeAttempts as ca', 'ca.id', 'c.attemptId').select('ca.id').whereRef('c.invoiceId', '=', 'i.id').where('ca.runId', '=', runId))]),
     )
   }
   const text = q.q?.trim()
@@ -90,16 +90,17 @@ export async function getInvoice(db: Db, id: string) {
     .where('i.id', '=', id)
     .executeTakeFirst()
   if (!inv) throw notFound('invoice', id)
+  // Charges and payments of several invoices (a catch-up) are listed on each of them, whole.
   const attempts = await db
     .selectFrom('chargeAttempts')
     .select(['id', 'status', 'amountCents', 'declineReason', 'message', 'respcode', 'resptext', 'gatewayRef', 'resolvedBy', 'sentAt', 'resolvedAt'])
-    .where('invoiceId', '=', id)
+    .where('id', 'in', (eb) => eb.selectFrom('chargeAttemptInvoices').select('attemptId').where('invoiceId', '=', id))
     .orderBy('sentAt')
     .execute()
   const payments = await db
     .selectFrom('payments')
     .select(['id', 'method', 'amountCents', 'refundedCents', 'status', 'reference', 'note', 'receivedAt', 'gatewayRef'])
-    .where('invoiceId', '=', id)
+    .where('id', 'in', (eb) => eb.selectFrom('paymentInvoices').select('paymentId').where('invoiceId', '=', id))
     .orderBy('createdAt')
     .execute()
   const reversals = await listReversals(db, payments.map((p) => p.id))
@@ -149,11 +150,13 @@ export async function invoicePdfFor(deps: ServiceDeps, id: string): Promise<{ nu
 /** "Paid $29.95 with Visa ending 1443 on 2026-11-25; refunded $5.00": the invoice's payments, for its PDF (company dates). */
 async function paymentsNote(db: Db, invoiceId: string, timeZone: string): Promise<string | null> {
   const rows = await db
-    .selectFrom('payments as p')
+    .selectFrom('paymentInvoices as pi')
+    .innerJoin('payments as p', 'p.id', 'pi.paymentId')
     .leftJoin('chargeAttempts as ca', 'ca.id', 'p.attemptId')
     .leftJoin('paymentMethods as pm', 'pm.id', 'ca.paymentMethodId')
-    .select(['p.amountCents', 'p.refundedCents', 'p.status', 'p.method', 'p.reference', 'p.receivedAt', 'pm.kind', 'pm.brand', 'pm.last4'])
-    .where('p.invoiceId', '=', invoiceId)
+    // This invoice's part of a payment of several invoices.
+    .select(['pi.amountCents', 'pi.refundedCents', 'p.status', 'p.method', 'p.reference', 'p.receivedAt', 'pm.kind', 'pm.brand', 'pm.last4'])
+    .where('pi.invoiceId', '=', invoiceId)
     .where('p.status', '<>', 'voided')
     .orderBy('p.createdAt')
     .execute()
@@ -176,8 +179,8 @@ export async function listFailedPayments(db: Db, page: number, pageSize: number)
     .select(['i.id as invoiceId', 'i.number as invoiceNumber', 'i.customerId', 'c.name as customerName', 'i.agreementId', 'a.name as agreementName'])
     .select(['a.status as agreementStatus', sql<number>`i.total_cents - i.paid_cents`.as('amountCents'), 'i.failureCode', 'i.failureMessage', 'i.retryState', 'i.nextRetryDate'])
     .select((eb) => [
-      eb.selectFrom('chargeAttempts as ca').select((e) => e.fn.countAll<number>().as('n')).whereRef('ca.invoiceId', '=', 'i.id').as('attempts'),
-      eb.selectFrom('chargeAttempts as ca').select((e) => e.fn.max('ca.sentAt').as('m')).whereRef('ca.invoiceId', '=', 'i.id').as('lastAttemptAt'),
+      eb.selectFrom('chargeAttemptInvoices as c').select((e) => e.fn.countAll<number>().as('n')).whereRef('c.invoiceId', '=', 'i.id').as('attempts'),
+      eb.selectFrom('chargeAttemptInvoices as c').innerJoin('chargeAttempts as ca', 'ca.id', 'c.attemptId').select((e) => e.fn.max('ca.sentAt').as('m')).whereRef('c.invoiceId', '=', 'i.id').as('lastAttemptAt'),
     ])
     .orderBy('i.firstFailedAt')
     .orderBy('i.id')

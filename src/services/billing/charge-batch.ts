@@ -2,13 +2,14 @@ import type { ServiceDeps } from '../deps.ts'
 import { loadInvoiceContexts, type InvoiceContext } from './billing-emails.ts'
 import { chargeOnce, claimAttempts, isChargeable, recordOutcome, sendCharge, type ChargeContext, type ChargeResult, type ChargeTarget, type ClaimedCharge } from './charge-invoice.ts'
 import { groupCommit } from './group-commit.ts'
-import { loadReceiptContext, recordApprovals, type ApprovalToRecord } from './record-outcome.ts'
+import { loadReceiptContexts, recordApprovals, type ApprovalToRecord } from './record-outcome.ts'
 
 /**
  * A billing run's charging, in batches: the same steps and rules as `chargeOnce`
- * (charge-invoice.ts), with the database work shared between charges:
+ * (charge-invoice.ts), with the database work shared between charges. A target is every due
+ * invoice of one agreement: one charge, one payment, one receipt for all its periods.
  *
- *   - claim: a chunk of invoices gets its pending attempts in one statement (committed before
+ *   - claim: a chunk of targets gets its pending attempts in one transaction (committed before
  *     any of them is sent), and their receipt details in one query while the charges travel;
  *   - charge: each claimed attempt is sent on its own, concurrently up to the run's limit;
  *   - record: approvals that come back together are written by one transaction (group
@@ -45,7 +46,9 @@ export async function* claimedWork(
       const claims = await claimAttempts(deps, targets, runId)
       const byInvoice = new Map(claims.map((c) => [c.target.invoiceId, c]))
       // Receipt details for the approvals to come; a failed load only costs a lookup per receipt later.
-      const invoices = claims.length ? loadInvoiceContexts(deps.db, claims.map((c) => c.target.invoiceId), deps).catch(() => new Map<string, InvoiceContext>()) : Promise.resolve(new Map())
+      const invoices = claims.length
+        ? loadInvoiceContexts(deps.db, claims.flatMap((c) => c.target.invoices.map((p) => p.invoiceId)), deps).catch(() => new Map<string, InvoiceContext>())
+        : Promise.resolve(new Map<string, InvoiceContext>())
       yield targets.map((t): ChargeWork => {
         const claim = byInvoice.get(t.invoiceId)
         if (claim) return { kind: 'claimed', claim, invoices }
@@ -79,11 +82,13 @@ export async function chargeWork(
   const outcome = await sendCharge(deps, orderId, pm, target.amountCents)
   try {
     if (outcome.status === 'approved') {
-      const invoice = (await work.invoices).get(target.invoiceId) ?? (await loadReceiptContext(deps, target.invoiceId))
-      return await writeApproval({ orderId, approved: outcome, via: 'response', invoiceId: target.invoiceId, paymentMethod: pm, invoice })
+      const invoiceIds = target.invoices.map((p) => p.invoiceId)
+      const loaded = await work.invoices
+      const invoices = invoiceIds.every((id) => loaded.has(id)) ? invoiceIds.map((id) => loaded.get(id)!) : ((await loadReceiptContexts(deps, invoiceIds)) ?? [])
+      return await writeApproval({ orderId, approved: outcome, via: 'response', invoiceIds, paymentMethod: pm, invoices })
     }
     if (outcome.status === 'misconfigured') ctx.halt?.(outcome.message)
-    const r = await recordOutcome(deps, orderId, outcome, ctx, retries === 0, { invoiceId: target.invoiceId, paymentMethod: pm })
+    const r = await recordOutcome(deps, orderId, outcome, ctx, retries === 0, { invoiceIds: target.invoices.map((p) => p.invoiceId), paymentMethod: pm })
     if (r.kind !== 'retryable') return r
     await sleep(backoff(r.afterMs, 0))
     return await chargeWithRetries(deps, target, ctx, retries, 1)

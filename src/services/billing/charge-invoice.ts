@@ -4,7 +4,7 @@ import { cents } from '../../domain/money.ts'
 import type { ChargeOutcome, OrderLookup } from '../../ports/payment-gateway.ts'
 import type { ServiceDeps } from '../deps.ts'
 import type { BillingSettings } from './billing-settings.ts'
-import { loadReceiptContext, recordApproved, recordDeclined, recordNoCharge, recordNoPaymentMethod, type KnownAttempt } from './record-outcome.ts'
+import { loadReceiptContexts, recordApproved, recordDeclined, recordNoCharge, recordNoPaymentMethod, type KnownAttempt } from './record-outcome.ts'
 
 /**
  * Charging one invoice, exactly once whatever happens (PRODUCT.md "Exactly-once money"):
@@ -31,11 +31,38 @@ export interface PaymentMethodOnFile {
   isActive: boolean
 }
 
-export interface ChargeTarget {
+/** One invoice of a charge and what the charge asks for it. */
+export interface ChargePart {
   invoiceId: string
-  /** What is still owed: total minus paid. */
+  amountCents: number
+}
+
+/**
+ * What one gateway charge pays: every invoice of one agreement that is due (a catch-up of six
+ * periods is one charge), or the one invoice the office retries. One order id, one transaction,
+ * one payment, one receipt.
+ */
+export interface ChargeTarget {
+  /** The first (oldest) invoice: the attempt's and the payment's `invoice_id`. */
+  invoiceId: string
+  /** Every invoice paid by the charge, oldest first (the first is `invoiceId`). */
+  invoices: ChargePart[]
+  /** What is still owed, over all of them: total minus paid. */
   amountCents: number
   paymentMethod: PaymentMethodOnFile | null
+}
+
+/** A charge target of one invoice. */
+export const singleTarget = (invoiceId: string, amountCents: number, paymentMethod: PaymentMethodOnFile | null): ChargeTarget => ({
+  invoiceId,
+  invoices: [{ invoiceId, amountCents }],
+  amountCents,
+  paymentMethod,
+})
+
+/** A charge target of several invoices (oldest first) of one agreement. */
+export function groupTarget(parts: ChargePart[], paymentMethod: PaymentMethodOnFile | null): ChargeTarget {
+  return { invoiceId: parts[0]!.invoiceId, invoices: parts, amountCents: parts.reduce((s, p) => s + p.amountCents, 0), paymentMethod }
 }
 
 /** Default: the client read timeout plus a margin: after this long, "not found" at the gateway means never sent. */
@@ -75,33 +102,52 @@ export interface ClaimedCharge {
 export const isChargeable = (t: ChargeTarget): t is ClaimedCharge['target'] => t.paymentMethod !== null && t.paymentMethod.isActive && t.amountCents > 0
 
 /**
- * Inserts the pending attempts of several targets in one statement (committed before any
- * gateway call); returns those claimed. A target is refused while another attempt of its
- * invoice is pending (unique partial index) or when the invoice is no longer unpaid for that
- * amount. Targets need an active payment method.
- * NOTE: `for update` locks the invoice rows (in id order, so concurrent claimers cannot
- * deadlock) and re-reads them once a concurrent recording has committed; without it, on
- * PostgreSQL, a claim racing an approval being recorded reads the invoice as still unpaid
- * from its snapshot, finds no pending attempt any more, and charges it a second time (the
- * concurrent-workers test caught exactly that).
+ * Inserts the pending attempts of several targets (one transaction, committed before any
+ * gateway call); returns those claimed. A target is claimed whole or not at all: refused while
+ * a charge of any of its invoices is pending (unique partial indexes on charge_attempts and
+ * charge_attempt_invoices) or when any of them is no longer unpaid for the amount asked.
+ * Targets need an active payment method; a target sharing an invoice with an earlier one of
+ * the same call is left out.
+ * NOTE: the invoice rows are locked first (in id order, so concurrent claimers cannot deadlock)
+ * and the check is a later statement, so it reads them as a concurrent recording left them once
+ * it committed; without the lock, on PostgreSQL, a claim racing an approval being recorded reads
+ * the invoice as still unpaid from its snapshot, finds no pending attempt any more, and charges
+ * it a second time (the concurrent-workers test caught exactly that).
  */
 export async function claimAttempts(deps: ServiceDeps, targets: ChargeTarget[], runId: string | null): Promise<ClaimedCharge[]> {
-  const usable = targets.filter(isChargeable)
+  const seen = new Set<string>()
+  const usable = targets.filter(isChargeable).filter((t) => {
+    if (t.invoices.some((p) => seen.has(p.invoiceId) || p.amountCents <= 0)) return false
+    for (const p of t.invoices) seen.add(p.invoiceId)
+    return true
+  })
   if (usable.length === 0) return []
   const orderIds = usable.map(() => deps.gateway.newOrderId())
-  const { rows } = await sql<{ id: string }>`
-    insert into charge_attempts (id, invoice_id, run_id, payment_method_id, amount_cents)
-    select t.order_id, i.id, ${runId}, t.pm_id, t.amount
-    from unnest(${orderIds}::text[], ${usable.map((t) => t.invoiceId)}::text[], ${usable.map((t) => t.paymentMethod.id)}::text[],
-      ${usable.map((t) => t.amountCents)}::bigint[]) as t(order_id, invoice_id, pm_id, amount)
-    join invoices i on i.id = t.invoice_id
-    where i.status in ('open', 'failed') and i.total_cents - i.paid_cents = t.amount
-    order by i.id
-    for update of i
-    on conflict (invoice_id) where status = 'pending' do nothing
-    returning id`.execute(deps.db)
-  const claimed = new Set(rows.map((r) => r.id))
-  return usable.flatMap((target, i) => (claimed.has(orderIds[i]!) ? [{ orderId: orderIds[i]!, target }] : []))
+  const parts = usable.flatMap((t, k) => t.invoices.map((p) => ({ orderId: orderIds[k]!, ...p })))
+  const claimed = await deps.db.transaction().execute(async (tx) => {
+    await sql`select id from invoices where id = any(${[...seen].sort()}::text[]) order by id for update`.execute(tx)
+    const { rows } = await sql<{ orderId: string }>`
+      select t.order_id as "orderId" from (
+        select t.order_id, i.status in ('open', 'failed') and i.total_cents - i.paid_cents = t.amount
+          and not exists (select 1 from charge_attempt_invoices c where c.invoice_id = t.invoice_id and c.pending) as ok
+        from unnest(${parts.map((p) => p.orderId)}::text[], ${parts.map((p) => p.invoiceId)}::text[], ${parts.map((p) => p.amountCents)}::bigint[])
+          as t(order_id, invoice_id, amount)
+        left join invoices i on i.id = t.invoice_id
+      ) t group by t.order_id having bool_and(coalesce(t.ok, false))`.execute(tx)
+    const ok = new Set(rows.map((r) => r.orderId))
+    const chosen = usable.flatMap((target, k) => (ok.has(orderIds[k]!) ? [{ orderId: orderIds[k]!, target }] : []))
+    if (chosen.length === 0) return chosen
+    await tx
+      .insertInto('chargeAttempts')
+      .values(chosen.map((c) => ({ id: c.orderId, invoiceId: c.target.invoiceId, runId, paymentMethodId: c.target.paymentMethod.id, amountCents: c.target.amountCents })))
+      .execute()
+    await tx
+      .insertInto('chargeAttemptInvoices')
+      .values(chosen.flatMap((c) => c.target.invoices.map((p) => ({ attemptId: c.orderId, invoiceId: p.invoiceId, amountCents: p.amountCents }))))
+      .execute()
+    return chosen
+  })
+  return claimed
 }
 
 /**
@@ -110,15 +156,19 @@ export async function claimAttempts(deps: ServiceDeps, targets: ChargeTarget[], 
  */
 export async function chargeOnce(deps: ServiceDeps, target: ChargeTarget, ctx: ChargeContext, finalIfRetryable = true): Promise<ChargeResult> {
   const pm = target.paymentMethod
-  if (!pm || !pm.isActive) return recordNoPaymentMethod(deps, target.invoiceId, ctx)
+  if (!pm || !pm.isActive) {
+    let r: ChargeResult = { kind: 'skipped' }
+    for (const p of target.invoices) r = (await recordNoPaymentMethod(deps, p.invoiceId, ctx, p === target.invoices[0])).kind === 'error' ? { kind: 'error' } : r
+    return r
+  }
   if (target.amountCents <= 0) return { kind: 'skipped' }
   const [claim] = await claimAttempts(deps, [target], ctx.runId)
   if (!claim) return { kind: 'skipped' }
   const orderId = claim.orderId
   // Loaded while the gateway works; used only if the charge is approved.
-  const invoice = loadReceiptContext(deps, target.invoiceId)
+  const invoices = loadReceiptContexts(deps, target.invoices.map((p) => p.invoiceId))
   const outcome = await sendCharge(deps, orderId, pm, target.amountCents)
-  return recordOutcome(deps, orderId, outcome, ctx, finalIfRetryable, { invoiceId: target.invoiceId, paymentMethod: pm, invoice })
+  return recordOutcome(deps, orderId, outcome, ctx, finalIfRetryable, { invoiceIds: target.invoices.map((p) => p.invoiceId), paymentMethod: pm, invoices })
 }
 
 /**

@@ -12,7 +12,7 @@ import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ActorId, ServiceDeps } from '../deps.ts'
 import { loadInvoiceContext, queueReceipt } from './billing-emails.ts'
 import { getBillingSettings } from './billing-settings.ts'
-import { chargeOnce, DEFAULT_SETTLE_WINDOW_MS, resolveAttempt, type ChargeContext, type ChargeResult, type ChargeTarget } from './charge-invoice.ts'
+import { chargeOnce, DEFAULT_SETTLE_WINDOW_MS, groupTarget, resolveAttempt, singleTarget, type ChargeContext, type ChargeResult, type ChargeTarget } from './charge-invoice.ts'
 import { reactivateAgreementTx, suspendAgreementTx } from './suspension.ts'
 
 /**
@@ -35,12 +35,13 @@ async function targetFor(db: Db, invoiceId: string): Promise<ChargeTarget & { st
     .where('i.id', '=', invoiceId)
     .executeTakeFirst()
   if (!r) throw notFound('invoice', invoiceId)
-  return {
-    invoiceId: r.id,
-    status: r.status,
-    amountCents: Number(r.owed),
-    paymentMethod: r.pmId ? { id: r.pmId, kind: r.kind!, profileId: r.profileId!, acctId: r.acctId!, brand: r.brand, last4: r.last4!, isActive: r.isActive! } : null,
-  }
+  const pm = r.pmId ? { id: r.pmId, kind: r.kind!, profileId: r.profileId!, acctId: r.acctId!, brand: r.brand, last4: r.last4!, isActive: r.isActive! } : null
+  return { ...singleTarget(r.id, Number(r.owed), pm), status: r.status }
+}
+
+/** Pending charge attempts covering any of these invoices (a charge of several invoices covers each). */
+function pendingCharges(db: Db, invoiceIds: string[]) {
+  return db.selectFrom('chargeAttemptInvoices').select('attemptId as id').distinct().where('invoiceId', 'in', invoiceIds).where('pending', '=', true).execute()
 }
 
 /**
@@ -49,15 +50,36 @@ async function targetFor(db: Db, invoiceId: string): Promise<ChargeTarget & { st
  */
 export async function chargeInvoiceNow(deps: ServiceDeps, invoiceId: string, actor: ActorId, source: 'office' | 'customer'): Promise<ChargeResult> {
   const ctx = await chargeContext(deps)
-  const pending = await deps.db.selectFrom('chargeAttempts').select('id').where('invoiceId', '=', invoiceId).where('status', '=', 'pending').execute()
-  for (const p of pending) await resolveAttempt(deps, p.id, ctx)
+  for (const p of await pendingCharges(deps.db, [invoiceId])) await resolveAttempt(deps, p.id, ctx)
   const target = await targetFor(deps.db, invoiceId)
   if (target.status !== 'open' && target.status !== 'failed') throw notAllowed('invoice_not_unpaid', `Invoice is ${target.status}; only unpaid invoices can be charged`)
-  const still = await deps.db.selectFrom('chargeAttempts').select('id').where('invoiceId', '=', invoiceId).where('status', '=', 'pending').executeTakeFirst()
+  const [still] = await pendingCharges(deps.db, [invoiceId])
   if (still) throw conflict('charge_in_flight', 'A charge for this invoice is still being confirmed with the gateway; try again in a minute')
   await recordAuditEvent(deps.db, { entityType: 'invoice', entityId: invoiceId, action: 'invoice.charge_requested', actorUserId: actor, details: { source } })
   const result = await chargeOnce(deps, target, ctx, true)
   if (result.kind === 'skipped') throw conflict('charge_in_flight', 'The invoice was just paid or is being charged')
+  return result
+}
+
+/**
+ * Charges every unpaid invoice of an agreement now, as one charge (a customer's new card pays
+ * all the periods owed in one transaction with one receipt). Attempts whose fate is unknown
+ * are resolved first; while one stays unknown nothing is charged (409).
+ */
+export async function chargeAgreementNow(deps: ServiceDeps, agreementId: string, actor: ActorId, source: 'office' | 'customer'): Promise<ChargeResult> {
+  const ctx = await chargeContext(deps)
+  const unpaid = async () =>
+    deps.db.selectFrom('invoices').select(['id', sql<number>`total_cents - paid_cents`.as('owed')]).where('agreementId', '=', agreementId).where('status', 'in', ['open', 'failed']).orderBy('periodStart').orderBy('id').execute()
+  const before = await unpaid()
+  if (before.length === 0) return { kind: 'skipped' }
+  for (const p of await pendingCharges(deps.db, before.map((i) => i.id))) await resolveAttempt(deps, p.id, ctx)
+  const owed = (await unpaid()).filter((i) => Number(i.owed) > 0)
+  if (owed.length === 0) return { kind: 'skipped' }
+  if ((await pendingCharges(deps.db, owed.map((i) => i.id))).length) throw conflict('charge_in_flight', 'A charge for this agreement is still being confirmed with the gateway; try again in a minute')
+  const { paymentMethod } = await targetFor(deps.db, owed[0]!.id)
+  for (const i of owed) await recordAuditEvent(deps.db, { entityType: 'invoice', entityId: i.id, action: 'invoice.charge_requested', actorUserId: actor, details: { source } })
+  const result = await chargeOnce(deps, groupTarget(owed.map((i) => ({ invoiceId: i.id, amountCents: Number(i.owed) })), paymentMethod), ctx, true)
+  if (result.kind === 'skipped') throw conflict('charge_in_flight', 'The invoices were just paid or are being charged')
   return result
 }
 
@@ -74,7 +96,7 @@ export async function recordOfflinePayment(deps: ServiceDeps, invoiceId: string,
     // sees the invoice paid, or its pending attempt is visible here.
     await tx.selectFrom('invoices').select('id').where('id', '=', invoiceId).forUpdate().execute()
     // Refused while a gateway charge of the same invoice is in flight: it might be approved.
-    const inFlight = await tx.selectFrom('chargeAttempts').select('id').where('invoiceId', '=', invoiceId).where('status', '=', 'pending').executeTakeFirst()
+    const [inFlight] = await pendingCharges(tx, [invoiceId])
     if (inFlight) throw conflict('charge_in_flight', 'A card charge for this invoice is being confirmed; record the payment once it has failed')
     const upd = await tx
       .updateTable('invoices')
@@ -137,8 +159,8 @@ export async function voidPayment(deps: ServiceDeps, paymentId: string, reason: 
   await settlePendingReversals(deps, paymentId)
   const p = await loadPayment(deps.db, paymentId)
   if (p.status !== 'approved' || Number(p.refundedCents) > 0) throw notAllowed('payment_not_voidable', `A ${p.status.replace('_', ' ')} payment cannot be voided`)
-  // The invoice will owe the amount again: not while a charge for what it owes now is in flight.
-  const charging = await deps.db.selectFrom('chargeAttempts').select('id').where('invoiceId', '=', p.invoiceId).where('status', '=', 'pending').executeTakeFirst()
+  // Its invoices will owe the amount again: not while a charge for what they owe now is in flight.
+  const [charging] = await pendingCharges(deps.db, (await partsOf(deps.db, paymentId)).map((x) => x.invoiceId))
   if (charging) throw conflict('charge_in_flight', 'A card charge for this invoice is being confirmed; void the payment once it is settled')
   // Ids come from the gateway's order-id generator for every kind (unique, never card-like).
   const r: Reversal = { id: deps.gateway.newOrderId(), paymentId, invoiceId: p.invoiceId, kind: 'void', amountCents: Number(p.amountCents), reason, requestedBy: actor }
@@ -162,9 +184,16 @@ export async function voidInvoice(deps: ServiceDeps, invoiceId: string, reason: 
     const inv = await tx.selectFrom('invoices').select('status').where('id', '=', invoiceId).forUpdate().executeTakeFirst()
     if (!inv) throw notFound('invoice', invoiceId)
     if (inv.status !== 'open' && inv.status !== 'failed') throw notAllowed('invoice_not_voidable', `Invoice is ${inv.status}; only unpaid invoices can be voided`)
-    const inFlight = await tx.selectFrom('chargeAttempts').select('id').where('invoiceId', '=', invoiceId).where('status', '=', 'pending').executeTakeFirst()
+    const [inFlight] = await pendingCharges(tx, [invoiceId])
     if (inFlight) throw conflict('charge_in_flight', 'A card charge for this invoice is being confirmed; void the invoice once it has failed')
-    const standing = await tx.selectFrom('payments').select(['amountCents', 'refundedCents']).where('invoiceId', '=', invoiceId).where('status', 'in', ['approved', 'partially_refunded']).execute()
+    const standing = await tx
+      .selectFrom('paymentInvoices as pi')
+      .innerJoin('payments as p', 'p.id', 'pi.paymentId')
+      .select(['pi.amountCents', 'pi.refundedCents'])
+      .where('pi.invoiceId', '=', invoiceId)
+      .where('p.status', 'in', ['approved', 'partially_refunded'])
+      .where(sql<boolean>`pi.amount_cents > pi.refunded_cents`)
+      .execute()
     const kept = standing.reduce((sum, p) => sum + Number(p.amountCents) - Number(p.refundedCents), 0)
     if (standing.length > 0) throw notAllowed('invoice_has_payments', `${formatUsd(kept)} paid on this invoice still stands: void or refund those payments first`)
     await tx.updateTable('invoices').set({ status: 'void', retryState: null, nextRetryDate: null, updatedAt: now }).where('id', '=', invoiceId).execute()
@@ -175,14 +204,15 @@ export async function voidInvoice(deps: ServiceDeps, invoiceId: string, reason: 
 }
 
 /** Refunds all or part of a settled card payment through the gateway (offline ones are just recorded). */
-export async function refundPayment(deps: ServiceDeps, paymentId: string, input: RefundInput, actor: ActorId) {
+export async function refundPayment(deps: ServiceDeps, paymentId: string, input: RefundInput, actor: ActorId, opts: { invoiceId?: string } = {}) {
   await settlePendingReversals(deps, paymentId)
   const p = await loadPayment(deps.db, paymentId)
   const left = Number(p.amountCents) - Number(p.refundedCents)
   if (p.status === 'voided' || left <= 0) throw notAllowed('payment_not_refundable', 'Nothing is left to refund on this payment')
   const amount = input.amountCents ?? left
   if (amount > left) throw validationError({ amountCents: `must be at most ${usd(left)}, what is left to refund` })
-  const r: Reversal = { id: deps.gateway.newOrderId(), paymentId, invoiceId: p.invoiceId, kind: 'refund', amountCents: amount, reason: input.reason, requestedBy: actor }
+  // A payment of several invoices: the refund comes off `opts.invoiceId` first (closing an agreement refunds a period's share).
+  const r: Reversal = { id: deps.gateway.newOrderId(), paymentId, invoiceId: opts.invoiceId ?? p.invoiceId, kind: 'refund', amountCents: amount, reason: input.reason, requestedBy: actor }
   if (p.method === 'offline') await recordOfflineReversal(deps, r)
   else {
     await claimReversal(deps, r)
@@ -282,7 +312,7 @@ async function insertReversal(db: Db, r: Reversal, status: 'pending' | 'approved
       : sql`p.status <> 'voided' and p.amount_cents - p.refunded_cents >= ${r.amountCents}::bigint`
   const { rows } = await sql<{ id: string }>`
     insert into payment_reversals (id, payment_id, invoice_id, kind, amount_cents, status, reason, requested_by, resolved_at)
-    select ${r.id}, p.id, p.invoice_id, ${r.kind}, ${r.amountCents}::bigint, ${status}, ${r.reason}, ${r.requestedBy}, ${status === 'approved' ? sql`now()` : sql`null::timestamptz`}
+    select ${r.id}, p.id, ${r.invoiceId}, ${r.kind}, ${r.amountCents}::bigint, ${status}, ${r.reason}, ${r.requestedBy}, ${status === 'approved' ? sql`now()` : sql`null::timestamptz`}
     from payments p
     where p.id = ${r.paymentId} and ${allowed}
     for update of p
@@ -346,30 +376,52 @@ async function recordApprovedReversal(deps: ServiceDeps, r: Reversal, gatewayRef
   })
 }
 
-/** Payment, invoice, QuickBooks queue and audit trail for an approved reversal (inside its transaction). */
+/** The invoices a payment paid and what of each (one, or its allocations), oldest first. */
+function partsOf(db: Db, paymentId: string) {
+  return db
+    .selectFrom('paymentInvoices as pi')
+    .innerJoin('invoices as i', 'i.id', 'pi.invoiceId')
+    .select(['pi.invoiceId', 'pi.amountCents', 'pi.refundedCents', 'pi.allocated'])
+    .where('pi.paymentId', '=', paymentId)
+    .orderBy('i.periodStart')
+    .orderBy('i.id')
+    .execute()
+}
+
+/**
+ * Payment, invoices, QuickBooks queue and audit trail for an approved reversal (inside its
+ * transaction). A payment of several invoices is reversed on each: a void makes every one owe
+ * its part again; a refund comes off the reversal's invoice first, then the others oldest first.
+ */
 async function applyReversal(tx: Db, r: Reversal, gatewayRef: string | null, now: Date): Promise<void> {
   const amount = Number(r.amountCents)
+  const parts = await partsOf(tx, r.paymentId)
+  // Invoices are locked in id order, as claims and recordings lock them.
+  await tx.selectFrom('invoices').select('id').where('id', 'in', parts.map((x) => x.invoiceId)).orderBy('id').forUpdate().execute()
   if (r.kind === 'void') {
     await tx.updateTable('payments').set({ status: 'voided' }).where('id', '=', r.paymentId).execute()
-    // The invoice owes the amount again. Unpaid, it keeps its status and retry plan. Paid, it is
-    // unpaid again and waits for the office (charge now, record a payment, or void the invoice):
-    // a charge the office has just undone is not made again by itself.
-    const reopens = sql<boolean>`status = 'paid' and paid_cents - ${amount}::bigint < total_cents`
-    await tx
-      .updateTable('invoices')
-      .set({
-        paidCents: sql`paid_cents - ${amount}::bigint`,
-        status: sql`case when ${reopens} then 'failed' else status end`,
-        failureCode: sql`case when ${reopens} then 'payment_voided' else failure_code end`,
-        failureMessage: sql`case when ${reopens} then ${`A payment of ${formatUsd(amount)} was voided`} else failure_message end`,
-        retryState: sql`case when ${reopens} then 'exhausted' else retry_state end`,
-        firstFailedAt: sql`case when ${reopens} then coalesce(first_failed_at, ${now}) else first_failed_at end`,
-        updatedAt: now,
-      })
-      .where('id', '=', r.invoiceId)
-      .execute()
+    for (const part of parts) {
+      const share = Number(part.amountCents)
+      // The invoice owes its part again. Unpaid, it keeps its status and retry plan. Paid, it is
+      // unpaid again and waits for the office (charge now, record a payment, or void the invoice):
+      // a charge the office has just undone is not made again by itself.
+      const reopens = sql<boolean>`status = 'paid' and paid_cents - ${share}::bigint < total_cents`
+      await tx
+        .updateTable('invoices')
+        .set({
+          paidCents: sql`paid_cents - ${share}::bigint`,
+          status: sql`case when ${reopens} then 'failed' else status end`,
+          failureCode: sql`case when ${reopens} then 'payment_voided' else failure_code end`,
+          failureMessage: sql`case when ${reopens} then ${`A payment of ${formatUsd(amount)} was voided`} else failure_message end`,
+          retryState: sql`case when ${reopens} then 'exhausted' else retry_state end`,
+          firstFailedAt: sql`case when ${reopens} then coalesce(first_failed_at, ${now}) else first_failed_at end`,
+          updatedAt: now,
+        })
+        .where('id', '=', part.invoiceId)
+        .execute()
+      await recordAuditEvent(tx, { entityType: 'invoice', entityId: part.invoiceId, action: 'payment.voided', actorUserId: r.requestedBy, details: { paymentId: r.paymentId, amountCents: share, ...(parts.length > 1 ? { paymentCents: amount } : {}), reason: r.reason } })
+    }
     await tx.insertInto('quickbooksQueue').values({ id: newId('qbo'), entityType: 'void', entityId: r.paymentId }).onConflict((oc) => oc.doNothing()).execute()
-    await recordAuditEvent(tx, { entityType: 'invoice', entityId: r.invoiceId, action: 'payment.voided', actorUserId: r.requestedBy, details: { paymentId: r.paymentId, amountCents: amount, reason: r.reason } })
     return
   }
   const refundRef = gatewayRef ?? r.id
@@ -378,13 +430,22 @@ async function applyReversal(tx: Db, r: Reversal, gatewayRef: string | null, now
     .set({ refundedCents: sql`refunded_cents + ${amount}::bigint`, status: sql`case when refunded_cents + ${amount}::bigint >= amount_cents then 'refunded' else 'partially_refunded' end` })
     .where('id', '=', r.paymentId)
     .execute()
-  await tx
-    .updateTable('invoices')
-    .set({ refundedCents: sql`refunded_cents + ${amount}::bigint`, status: sql`case when refunded_cents + ${amount}::bigint >= paid_cents then 'refunded' else status end`, updatedAt: now })
-    .where('id', '=', r.invoiceId)
-    .execute()
+  let left = amount
+  for (const part of [...parts.filter((x) => x.invoiceId === r.invoiceId), ...parts.filter((x) => x.invoiceId !== r.invoiceId)]) {
+    const share = Math.min(left, Number(part.amountCents) - Number(part.refundedCents))
+    if (share <= 0) continue
+    left -= share
+    if (part.allocated) {
+      await tx.updateTable('paymentAllocations').set({ refundedCents: sql`refunded_cents + ${share}::bigint` }).where('paymentId', '=', r.paymentId).where('invoiceId', '=', part.invoiceId).execute()
+    }
+    await tx
+      .updateTable('invoices')
+      .set({ refundedCents: sql`refunded_cents + ${share}::bigint`, status: sql`case when refunded_cents + ${share}::bigint >= paid_cents then 'refunded' else status end`, updatedAt: now })
+      .where('id', '=', part.invoiceId)
+      .execute()
+    await recordAuditEvent(tx, { entityType: 'invoice', entityId: part.invoiceId, action: 'payment.refunded', actorUserId: r.requestedBy, details: { paymentId: r.paymentId, amountCents: share, ...(parts.length > 1 ? { refundCents: amount } : {}), reason: r.reason, gatewayRef: refundRef } })
+  }
   await tx.insertInto('quickbooksQueue').values({ id: newId('qbo'), entityType: 'refund', entityId: `${r.paymentId}:${refundRef}` }).onConflict((oc) => oc.doNothing()).execute()
-  await recordAuditEvent(tx, { entityType: 'invoice', entityId: r.invoiceId, action: 'payment.refunded', actorUserId: r.requestedBy, details: { paymentId: r.paymentId, amountCents: amount, reason: r.reason, gatewayRef: refundRef } })
 }
 
 function gatewayRefused(what: 'void' | 'refund', out: { status: string; message?: string }): AppError {

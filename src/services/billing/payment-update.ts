@@ -7,7 +7,7 @@ import type { PaymentUpdateInput } from '../../contracts/billing.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ServiceDeps } from '../deps.ts'
 import { loadInvoiceContext } from './billing-emails.ts'
-import { chargeInvoiceNow } from './office-actions.ts'
+import { chargeAgreementNow } from './office-actions.ts'
 import { findPaymentUpdateLink } from './payment-update-links.ts'
 import { tokenizerUrl } from '../quotes/public-signup.ts'
 import { brandFromToken, toMmyy } from '../quotes/store-payment-method.ts'
@@ -73,27 +73,20 @@ export async function submitPaymentUpdate(deps: ServiceDeps, token: string, inpu
     await tx.updateTable('paymentUpdateLinks').set({ usedAt: now }).where('invoiceId', '=', link.invoiceId).where('usedAt', 'is', null).execute()
     await recordAuditEvent(tx, { entityType: 'agreement', entityId: inv.agreementId, action: 'agreement.payment_method_updated', actorUserId: null, details: { by: 'customer', paymentMethodId: pmId, ip: meta.ip } })
   })
-  // A new card retries at once: every unpaid invoice of the agreement, oldest first.
+  // A new card retries at once: every unpaid invoice of the agreement, in one charge.
   const unpaid = await deps.db
     .selectFrom('invoices')
     .select(['id', sql<number>`total_cents - paid_cents`.as('owed')])
     .where('agreementId', '=', inv.agreementId)
     .where('status', 'in', ['failed', 'open'])
-    .orderBy('periodStart')
     .execute()
-  const results: string[] = []
-  for (const u of unpaid) {
-    try {
-      results.push((await chargeInvoiceNow(deps, u.id, null, 'customer')).kind)
-    } catch {
-      results.push('error')
-    }
-  }
-  const allPaid = results.every((r) => r === 'approved')
-  const paidCents = unpaid.reduce((sum, u, i) => sum + (results[i] === 'approved' ? Number(u.owed) : 0), 0)
+  const result = unpaid.length ? await chargeAgreementNow(deps, inv.agreementId, null, 'customer').then((r) => r.kind, () => 'error') : 'approved'
+  const left = await deps.db.selectFrom('invoices').select('id').where('agreementId', '=', inv.agreementId).where('status', 'in', ['failed', 'open']).execute()
+  const allPaid = result === 'approved' && left.length === 0
+  const paidCents = unpaid.reduce((sum, u) => sum + (left.some((l) => l.id === u.id) ? 0 : Number(u.owed)), 0)
   await notifyCardUpdated(deps, inv.agreementId, paidCents, allPaid)
   deps.kickOutbox?.()
-  return { stored: true, charged: results.length, paid: allPaid, message: allPaid ? 'Thank you: your card is on file and the payment went through.' : 'Your card is on file, but the payment did not go through yet; we will contact you.' }
+  return { stored: true, charged: unpaid.length, paid: allPaid, message: allPaid ? 'Thank you: your card is on file and the payment went through.' : 'Your card is on file, but the payment did not go through yet; we will contact you.' }
 }
 
 /**

@@ -5,7 +5,7 @@ import { afterDecline, afterGatewayError, type RetryDecision } from '../../domai
 import type { Approved, Declined, DeclineReason, GatewayCodes, RetryAdvice } from '../../ports/payment-gateway.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ServiceDeps } from '../deps.ts'
-import { loadInvoiceContext, queueFailureNotice, receiptEmail, type InvoiceContext } from './billing-emails.ts'
+import { groupReceiptEmail, loadInvoiceContexts, queueFailureNotice, type InvoiceContext } from './billing-emails.ts'
 import { outboxRows, type OutboxRow } from '../email/outbox.ts'
 import type { ChargeContext, ChargeResult } from './charge-invoice.ts'
 import { createPaymentUpdateLink } from './payment-update-links.ts'
@@ -41,22 +41,24 @@ export const reasonText = (code: string) => REASON_TEXT[code] ?? 'the payment wa
 
 /** What the caller already knows about the attempt (saves lookups on the hot path). */
 export interface KnownAttempt {
-  invoiceId: string
+  /** The invoices the attempt pays, oldest first. */
+  invoiceIds: string[]
   paymentMethod: { kind: 'card' | 'ach'; brand: string | null; last4: string } | null
-  /** The invoice's context, loaded while the charge was in flight (see `loadReceiptContext`). */
-  invoice?: Promise<InvoiceContext | null>
+  /** The invoices' contexts, loaded while the charge was in flight (see `loadReceiptContexts`). */
+  invoices?: Promise<InvoiceContext[] | null>
 }
-
 
 /**
- * Loads what the receipt says about the invoice ahead of the gateway's answer, so the lookup
- * overlaps the charge. Never rejects: null on any failure (the approval then loads it again).
+ * Loads what the receipt says about the invoices ahead of the gateway's answer, so the lookup
+ * overlaps the charge. Never rejects: null on any failure (the approval then loads them again).
  */
-export function loadReceiptContext(deps: ServiceDeps, invoiceId: string): Promise<InvoiceContext | null> {
-  return loadInvoiceContext(deps.db, invoiceId, deps).catch(() => null)
+export function loadReceiptContexts(deps: ServiceDeps, invoiceIds: string[]): Promise<InvoiceContext[] | null> {
+  return loadInvoiceContexts(deps.db, invoiceIds, deps)
+    .then((m) => invoiceIds.flatMap((id) => m.get(id) ?? []))
+    .catch(() => null)
 }
 
-/** An approval: the payment, the paid invoice, the receipt and the QuickBooks pushes. */
+/** An approval: the payment, the paid invoices, the receipt and the QuickBooks pushes. */
 export async function recordApproved(
   deps: ServiceDeps,
   orderId: string,
@@ -67,8 +69,8 @@ export async function recordApproved(
 ): Promise<ChargeResult> {
   const attempt = known ?? (await lookUpAttempt(deps.db, orderId))
   if (!attempt) return { kind: 'skipped' }
-  const invoice = (attempt.invoice ? await attempt.invoice : null) ?? (await loadReceiptContext(deps, attempt.invoiceId))
-  const [result] = await recordApprovals(deps, [{ orderId, approved: a, via, invoiceId: attempt.invoiceId, paymentMethod: attempt.paymentMethod, invoice }])
+  const invoices = (attempt.invoices ? await attempt.invoices : null) ?? (await loadReceiptContexts(deps, attempt.invoiceIds)) ?? []
+  const [result] = await recordApprovals(deps, [{ orderId, approved: a, via, invoiceIds: attempt.invoiceIds, paymentMethod: attempt.paymentMethod, invoices }])
   return result!
 }
 
@@ -77,17 +79,19 @@ export interface ApprovalToRecord {
   orderId: string
   approved: Approved
   via: 'response' | 'inquiry'
-  invoiceId: string
+  /** The invoices the attempt pays, oldest first. */
+  invoiceIds: string[]
   paymentMethod: KnownAttempt['paymentMethod']
-  /** For the receipt; null: no receipt (the invoice could not be loaded). */
-  invoice: InvoiceContext | null
+  /** For the receipt, oldest first; empty: no receipt (the invoices could not be loaded). */
+  invoices: InvoiceContext[]
 }
 
 /**
  * Records approvals, many in one transaction (a billing run groups the answers that arrive
- * together): for each, the attempt, the invoice, the payment, the QuickBooks pushes and the
- * receipt. The gateway is the truth: an approval overrides any earlier guess such as pending
- * or not_sent; an attempt already approved is left alone (`skipped`). Results are in order.
+ * together): for each, the attempt, its invoices, the payment (split over the invoices), the
+ * QuickBooks pushes and the receipt. The gateway is the truth: an approval overrides any
+ * earlier guess such as pending or not_sent; an attempt already approved is left alone
+ * (`skipped`). Results are in order.
  */
 export async function recordApprovals(deps: ServiceDeps, items: ApprovalToRecord[]): Promise<ChargeResult[]> {
   // One approval per invoice per statement (two in one UPDATE … FROM would be applied once).
@@ -95,9 +99,9 @@ export async function recordApprovals(deps: ServiceDeps, items: ApprovalToRecord
   const first: ApprovalToRecord[] = []
   const later: ApprovalToRecord[] = []
   for (const it of items) {
-    if (seen.has(it.invoiceId)) later.push(it)
+    if (it.invoiceIds.some((id) => seen.has(id))) later.push(it)
     else {
-      seen.add(it.invoiceId)
+      for (const id of it.invoiceIds) seen.add(id)
       first.push(it)
     }
   }
@@ -124,16 +128,22 @@ async function recordPartialApproval(deps: ServiceDeps, it: ApprovalToRecord): P
   const now = deps.clock.now()
   const settings = await getBillingSettings(deps.db)
   return deps.db.transaction().execute(async (tx) => {
-    const inv = await lockInvoice(tx, it.invoiceId)
+    const locked = await lockInvoices(tx, it.invoiceIds)
     const [recorded] = await recordApprovalWave(deps, [it], tx, true)
     if (recorded?.kind !== 'approved') return recorded ?? { kind: 'skipped' }
-    const after = await tx.selectFrom('invoices').select(['status', sql<number>`total_cents - paid_cents`.as('owed')]).where('id', '=', it.invoiceId).executeTakeFirstOrThrow()
-    if (after.status !== 'failed') return recorded
-    const message = `Approved for ${formatUsd(it.approved.amountCents)} only; ${formatUsd(Number(after.owed))} is still owed`
+    // The approved part pays the oldest invoices first; those it does not cover in full are owed.
+    const after = await tx.selectFrom('invoices').select(['id', 'status', sql<number>`total_cents - paid_cents`.as('owed')]).where('id', 'in', it.invoiceIds).execute()
+    const failed = it.invoiceIds.filter((id) => after.some((a) => a.id === id && a.status === 'failed'))
+    if (failed.length === 0) return recorded
+    const owed = after.reduce((s, a) => s + (a.status === 'failed' ? Number(a.owed) : 0), 0)
+    const message = `Approved for ${formatUsd(it.approved.amountCents)} only; ${formatUsd(owed)} is still owed`
     await tx.updateTable('chargeAttempts').set({ message }).where('id', '=', it.orderId).execute()
-    const decision = afterDecline('insufficient_funds', { kind: 'retry_later', afterMs: 0 }, settings, inv.failedAttempts, ...failureDates(inv, now))
-    await markFailed(tx, it.invoiceId, 'partially_paid', message, decision, now)
-    await afterFailure(deps, tx, it.invoiceId, inv, 'partially_paid', decision, { settings }, now)
+    for (const [k, id] of failed.entries()) {
+      const inv = locked.get(id)!
+      const decision = afterDecline('insufficient_funds', { kind: 'retry_later', afterMs: 0 }, settings, inv.failedAttempts, ...failureDates(inv, now))
+      await markFailed(tx, id, 'partially_paid', message, decision, now)
+      await afterFailure(deps, tx, id, inv, 'partially_paid', decision, { settings }, now, k === 0 ? failed : null)
+    }
     return recorded
   })
 }
@@ -142,10 +152,13 @@ async function recordPartialApproval(deps: ServiceDeps, it: ApprovalToRecord): P
  * One statement, so no transaction is needed around it (a statement is atomic) and a batch
  * costs one round trip. The invoices are locked first, in id order, by an InitPlan in the
  * first CTE: every later step reads that CTE, so no row is changed before the locks are held.
- * Partial approvals (less approved than the attempt asked) are left out, null in the results,
- * for `recordPartialApproval`; with `partial` they are recorded too, inside its transaction.
- * NOTE: lock order is invoice, then attempt, everywhere: a claim locks the invoice and then
- * checks the pending-attempt index, so taking the attempt first here could deadlock with it.
+ * The attempt's invoices come from charge_attempt_invoices; the amount approved pays them
+ * oldest first (`part`), each up to what the attempt asked for it, and one payment carries the
+ * whole amount with an allocation per invoice when there are several. Partial approvals (less
+ * approved than the attempt asked) are left out, null in the results, for
+ * `recordPartialApproval`; with `partial` they are recorded too, inside its transaction.
+ * NOTE: lock order is invoice, then attempt, everywhere: a claim locks the invoices and then
+ * checks the pending-attempt indexes, so taking the attempt first here could deadlock with it.
  */
 async function recordApprovalWave(deps: ServiceDeps, items: ApprovalToRecord[], db: Db = deps.db, partial = false): Promise<(ChargeResult | null)[]> {
   if (items.length === 0) return []
@@ -154,7 +167,7 @@ async function recordApprovalWave(deps: ServiceDeps, items: ApprovalToRecord[], 
   // Receipts are built for every item and inserted only for the approvals recorded now.
   const receipts = items.flatMap((it) => {
     // Paid on the company's date (an evening run in New York is already tomorrow in UTC).
-    const email = it.invoice ? receiptEmail(it.invoice, it.approved.amountCents, paidWithText(it.paymentMethod), localDate(now, it.invoice.timeZone)) : null
+    const email = it.invoices.length ? groupReceiptEmail(it.invoices, it.approved.amountCents, paidWithText(it.paymentMethod), localDate(now, it.invoices[0]!.timeZone)) : null
     return email ? [{ orderId: it.orderId, row: outboxRows([email])[0]! }] : []
   })
   const r = (f: (row: OutboxRow) => string | null) => receipts.map((e) => f(e.row))
@@ -163,30 +176,36 @@ async function recordApprovalWave(deps: ServiceDeps, items: ApprovalToRecord[], 
       select * from unnest(${col((it) => it.orderId)}::text[], ${col((it) => it.approved.amountCents)}::bigint[], ${col((it) => it.approved.gatewayRef)}::text[],
         ${col((it) => it.approved.authCode)}::text[], ${col((it) => it.approved.codes.respstat ?? null)}::text[], ${col((it) => it.approved.codes.respcode ?? null)}::text[],
         ${col((it) => it.approved.codes.resptext ?? null)}::text[], ${col((it) => it.approved.codes.respproc ?? null)}::text[], ${col((it) => it.via)}::text[],
-        ${col(() => newId('pay'))}::text[], ${col((it) => (it.paymentMethod?.kind === 'ach' ? 'ach' : 'card'))}::text[], ${col(() => newId('qbo'))}::text[], ${col(() => newId('qbo'))}::text[])
-        as v(order_id, amount, gateway_ref, auth_code, respstat, respcode, resptext, respproc, via, payment_id, method, qbo_invoice, qbo_payment)
-      where (select count(*) from (select 1 from invoices where id = any(${[...new Set(col((it) => it.invoiceId))].sort()}::text[]) order by id for update) locked) >= 0
+        ${col(() => newId('pay'))}::text[], ${col((it) => (it.paymentMethod?.kind === 'ach' ? 'ach' : 'card'))}::text[], ${col(() => newId('qbo'))}::text[])
+        as v(order_id, amount, gateway_ref, auth_code, respstat, respcode, resptext, respproc, via, payment_id, method, qbo_payment)
+      where (select count(*) from (select 1 from invoices where id = any(${[...new Set(items.flatMap((it) => it.invoiceIds))].sort()}::text[]) order by id for update) locked) >= 0
     ), att as (
       update charge_attempts ca set status = 'approved', resolved_by = v.via, resolved_at = now(), gateway_ref = v.gateway_ref, auth_code = v.auth_code,
         respstat = v.respstat, respcode = v.respcode, resptext = v.resptext, respproc = v.respproc, decline_reason = null, message = null
       from v where ca.id = v.order_id and ca.status <> 'approved' and (v.amount >= ca.amount_cents or ${partial}::boolean)
       returning ca.id, ca.invoice_id
+    ), part as (
+      select c.attempt_id, c.invoice_id, i.customer_id, count(*) over (partition by c.attempt_id) as n,
+        least(c.amount_cents, greatest(0, v.amount - coalesce(sum(c.amount_cents) over (partition by c.attempt_id order by i.period_start, i.id rows between unbounded preceding and 1 preceding), 0))) as amount
+      from att join v on v.order_id = att.id join charge_attempt_invoices c on c.attempt_id = att.id join invoices i on i.id = c.invoice_id
     ), inv as (
-      update invoices i set paid_cents = i.paid_cents + v.amount, paid_at = ${now}, next_retry_date = null, failure_message = null, updated_at = ${now},
-        status = case when i.paid_cents + v.amount >= i.total_cents then 'paid' else 'failed' end,
-        failure_code = case when i.paid_cents + v.amount >= i.total_cents then null else 'partially_paid' end,
-        retry_state = case when i.paid_cents + v.amount >= i.total_cents then null else 'needs_payment_method' end
-      from att join v on v.order_id = att.id
-      where i.id = att.invoice_id
-      returning i.id, i.customer_id, att.id as order_id
+      update invoices i set paid_cents = i.paid_cents + part.amount, paid_at = ${now}, next_retry_date = null, failure_message = null, updated_at = ${now},
+        status = case when i.paid_cents + part.amount >= i.total_cents then 'paid' else 'failed' end,
+        failure_code = case when i.paid_cents + part.amount >= i.total_cents then null else 'partially_paid' end,
+        retry_state = case when i.paid_cents + part.amount >= i.total_cents then null else 'needs_payment_method' end
+      from part where i.id = part.invoice_id
+      returning i.id
     ), pay as (
       insert into payments (id, invoice_id, customer_id, attempt_id, method, amount_cents, gateway_ref, auth_code, received_at)
-      select v.payment_id, inv.id, inv.customer_id, v.order_id, v.method, v.amount, v.gateway_ref, v.auth_code, ${now}
-      from inv join v on v.order_id = inv.order_id
+      select v.payment_id, att.invoice_id, (select customer_id from invoices where id = att.invoice_id), v.order_id, v.method, v.amount, v.gateway_ref, v.auth_code, ${now}
+      from att join v on v.order_id = att.id
       returning id, invoice_id, attempt_id
+    ), alloc as (
+      insert into payment_allocations (payment_id, invoice_id, amount_cents)
+      select v.payment_id, part.invoice_id, part.amount from part join v on v.order_id = part.attempt_id where part.n > 1 and part.amount > 0
     ), qbo as (
       insert into quickbooks_queue (id, entity_type, entity_id)
-      select v.qbo_invoice, 'invoice', pay.invoice_id from pay join v on v.order_id = pay.attempt_id
+      select 'qbo_' || replace(gen_random_uuid()::text, '-', ''), 'invoice', part.invoice_id from part
       union all
       select v.qbo_payment, 'payment', pay.id from pay join v on v.order_id = pay.attempt_id
       on conflict (entity_type, entity_id) do nothing
@@ -214,37 +233,43 @@ async function lookUpAttempt(db: Db, orderId: string): Promise<KnownAttempt | nu
   const row = await db
     .selectFrom('chargeAttempts as ca')
     .leftJoin('paymentMethods as pm', 'pm.id', 'ca.paymentMethodId')
-    .select(['ca.invoiceId', 'ca.status', 'pm.kind', 'pm.brand', 'pm.last4'])
+    .select(['ca.status', 'pm.kind', 'pm.brand', 'pm.last4'])
     .where('ca.id', '=', orderId)
     .executeTakeFirst()
   if (!row || row.status === 'approved') return null
-  return { invoiceId: row.invoiceId, paymentMethod: row.kind ? { kind: row.kind, brand: row.brand, last4: row.last4 ?? '' } : null }
+  return { invoiceIds: await invoicesOfAttempt(db, orderId), paymentMethod: row.kind ? { kind: row.kind, brand: row.brand, last4: row.last4 ?? '' } : null }
 }
 
-/** A decline: the invoice is unpaid with the reason and a retry plan; maybe suspend and tell the customer. */
+/**
+ * A decline: the attempt's invoices are unpaid with the reason and a retry plan; maybe suspend
+ * and tell the customer (once for the whole charge).
+ */
 export async function recordDeclined(deps: ServiceDeps, orderId: string, d: Declined, via: 'response' | 'inquiry', ctx: ChargeContext): Promise<ChargeResult> {
   const now = deps.clock.now()
-  const invoiceId = await invoiceOfAttempt(deps.db, orderId)
-  if (!invoiceId) return { kind: 'skipped' }
+  const invoiceIds = await invoicesOfAttempt(deps.db, orderId)
+  if (invoiceIds.length === 0) return { kind: 'skipped' }
   return deps.db.transaction().execute(async (tx) => {
-    const inv = await lockInvoice(tx, invoiceId)
+    const locked = await lockInvoices(tx, invoiceIds)
     const { rows } = await sql<{ invoiceId: string }>`
       update charge_attempts set status = 'declined', resolved_by = ${via}, resolved_at = now(), gateway_ref = ${d.gatewayRef},
         respstat = ${d.codes.respstat ?? null}, respcode = ${d.codes.respcode ?? null}, resptext = ${d.codes.resptext ?? null},
         respproc = ${d.codes.respproc ?? null}, decline_reason = ${d.reason}, message = ${d.message}
       where id = ${orderId} and status in ('pending', 'not_sent') returning invoice_id`.execute(tx)
     if (rows.length === 0) return { kind: 'skipped' } as const
-    if (inv.status === 'paid' || inv.status === 'void' || inv.status === 'refunded') return { kind: 'declined' } as const
-    const decision = afterDecline(d.reason, d.retry, ctx.settings, inv.failedAttempts, ...failureDates(inv, now))
-    await markFailed(tx, invoiceId, d.reason, d.message, decision, now)
-    await afterFailure(deps, tx, invoiceId, inv, d.reason, decision, ctx, now)
+    const unpaid = invoiceIds.filter((id) => !['paid', 'void', 'refunded'].includes(locked.get(id)!.status))
+    for (const [k, id] of unpaid.entries()) {
+      const inv = locked.get(id)!
+      const decision = afterDecline(d.reason, d.retry, ctx.settings, inv.failedAttempts, ...failureDates(inv, now))
+      await markFailed(tx, id, d.reason, d.message, decision, now)
+      await afterFailure(deps, tx, id, inv, d.reason, decision, ctx, now, k === 0 ? unpaid : null)
+    }
     return { kind: 'declined' } as const
   })
 }
 
 /**
- * Nothing was charged (gateway error, or "retry" answer). With `final` the invoice is marked
- * failed and retried soon; otherwise only the attempt is recorded.
+ * Nothing was charged (gateway error, or "retry" answer). With `final` the attempt's invoices
+ * are marked failed and retried soon; otherwise only the attempt is recorded.
  */
 export async function recordNoCharge(
   deps: ServiceDeps,
@@ -258,19 +283,21 @@ export async function recordNoCharge(
   via: 'response' | 'inquiry' = 'response',
 ): Promise<ChargeResult> {
   const now = deps.clock.now()
-  const invoiceId = await invoiceOfAttempt(deps.db, orderId)
-  if (!invoiceId) return { kind: 'skipped' }
+  const invoiceIds = await invoicesOfAttempt(deps.db, orderId)
+  if (invoiceIds.length === 0) return { kind: 'skipped' }
   return deps.db.transaction().execute(async (tx) => {
-    const inv = await lockInvoice(tx, invoiceId)
+    const locked = await lockInvoices(tx, invoiceIds)
     const { rows } = await sql<{ invoiceId: string }>`
       update charge_attempts set status = ${status}, resolved_by = ${via}, resolved_at = now(), respstat = ${codes.respstat ?? null},
         respcode = ${codes.respcode ?? null}, resptext = ${codes.resptext ?? null}, respproc = ${codes.respproc ?? null}, message = ${message}
       where id = ${orderId} and status = 'pending' returning invoice_id`.execute(tx)
     if (rows.length === 0) return { kind: 'skipped' } as const
     if (final) {
-      if (inv.status === 'open' || inv.status === 'failed') {
+      for (const id of invoiceIds) {
+        const inv = locked.get(id)!
+        if (inv.status !== 'open' && inv.status !== 'failed') continue
         const decision = afterGatewayError(ctx.settings, inv.failedAttempts, localDate(now, inv.timeZone))
-        await markFailed(tx, invoiceId, status === 'error' ? 'gateway_misconfigured' : 'gateway_error', message, decision, now)
+        await markFailed(tx, id, status === 'error' ? 'gateway_misconfigured' : 'gateway_error', message, decision, now)
       }
     }
     return status === 'retryable' && !final ? ({ kind: 'retryable', afterMs } as const) : ({ kind: 'error' } as const)
@@ -283,18 +310,18 @@ export async function recordNoCharge(
  * failed-payment flow like a decline for `reason`: retry plan, suspension if enabled, the
  * customer's notice with the payment-update link.
  */
-export async function recordBankReturnTx(deps: ServiceDeps, tx: Db, invoiceId: string, reason: DeclineReason, retry: RetryAdvice, message: string): Promise<void> {
+export async function recordBankReturnTx(deps: ServiceDeps, tx: Db, invoiceId: string, reason: DeclineReason, retry: RetryAdvice, message: string, notice: string[] | null = [invoiceId]): Promise<void> {
   const now = deps.clock.now()
   const settings = await getBillingSettings(tx)
   const inv = await lockInvoice(tx, invoiceId)
   if (inv.status === 'void' || inv.status === 'refunded') return
   const decision = afterDecline(reason, retry, settings, inv.failedAttempts, ...failureDates(inv, now))
   await markFailed(tx, invoiceId, 'bank_payment_returned', message, decision, now)
-  await afterFailure(deps, tx, invoiceId, inv, 'bank_payment_returned', decision, { settings }, now)
+  await afterFailure(deps, tx, invoiceId, inv, 'bank_payment_returned', decision, { settings }, now, notice)
 }
 
-/** No usable payment method on file: nothing to charge until the customer adds one. */
-export async function recordNoPaymentMethod(deps: ServiceDeps, invoiceId: string, ctx: ChargeContext): Promise<ChargeResult> {
+/** No usable payment method on file: nothing to charge until the customer adds one. `notify`: tell the customer (once per charge). */
+export async function recordNoPaymentMethod(deps: ServiceDeps, invoiceId: string, ctx: ChargeContext, notify = true): Promise<ChargeResult> {
   const now = deps.clock.now()
   return deps.db.transaction().execute(async (tx) => {
     const inv = await lockInvoice(tx, invoiceId)
@@ -302,12 +329,13 @@ export async function recordNoPaymentMethod(deps: ServiceDeps, invoiceId: string
     if (inv.status === 'failed' && inv.retryState === 'needs_payment_method') return { kind: 'skipped' } as const
     const decision: RetryDecision = { state: 'needs_payment_method', nextRetryDate: null }
     await markFailed(tx, invoiceId, 'no_payment_method', 'There is no active payment method on file', decision, now)
-    await afterFailure(deps, tx, invoiceId, inv, 'no_payment_method', decision, ctx, now)
+    await afterFailure(deps, tx, invoiceId, inv, 'no_payment_method', decision, ctx, now, notify ? [invoiceId] : null)
     return { kind: 'error' } as const
   })
 }
 
 interface LockedInvoice {
+  id: string
   status: string
   failedAttempts: number
   firstFailedAt: Date | null
@@ -323,19 +351,35 @@ function failureDates(inv: LockedInvoice, now: Date): [firstFailedOn: string, to
   return [inv.firstFailedAt ? localDate(inv.firstFailedAt, inv.timeZone) : today, today]
 }
 
-async function invoiceOfAttempt(db: Db, orderId: string): Promise<string | null> {
-  const row = await db.selectFrom('chargeAttempts').select('invoiceId').where('id', '=', orderId).executeTakeFirst()
-  return row?.invoiceId ?? null
+/** The invoices an attempt pays, oldest first. */
+async function invoicesOfAttempt(db: Db, orderId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('chargeAttemptInvoices as c')
+    .innerJoin('invoices as i', 'i.id', 'c.invoiceId')
+    .select('c.invoiceId')
+    .where('c.attemptId', '=', orderId)
+    .orderBy('i.periodStart')
+    .orderBy('i.id')
+    .execute()
+  return rows.map((r) => r.invoiceId)
 }
 
 async function lockInvoice(tx: Db, invoiceId: string): Promise<LockedInvoice> {
-  return tx
+  return (await lockInvoices(tx, [invoiceId])).get(invoiceId)!
+}
+
+/** Locks the invoices in id order (as every claim and recording does), by id. */
+async function lockInvoices(tx: Db, invoiceIds: string[]): Promise<Map<string, LockedInvoice>> {
+  const rows = await tx
     .selectFrom('invoices')
-    .select(['status', 'failedAttempts', 'firstFailedAt', 'retryState', 'agreementId'])
+    .select(['id', 'status', 'failedAttempts', 'firstFailedAt', 'retryState', 'agreementId'])
     .select((eb) => eb.selectFrom('companySettings').select('timeZone').where('id', '=', 1).$asScalar().$notNull().as('timeZone'))
-    .where('id', '=', invoiceId)
+    .where('id', 'in', invoiceIds)
+    .orderBy('id')
     .forUpdate()
-    .executeTakeFirstOrThrow()
+    .execute()
+  if (rows.length !== new Set(invoiceIds).size) throw new Error(`invoice not found among ${invoiceIds.join(', ')}`)
+  return new Map(rows.map((r) => [r.id, r]))
 }
 
 async function markFailed(tx: Db, invoiceId: string, code: string, message: string, decision: RetryDecision, now: Date): Promise<void> {
@@ -365,6 +409,8 @@ async function afterFailure(
   decision: RetryDecision,
   ctx: Pick<ChargeContext, 'settings'>,
   now: Date,
+  /** The invoices one notice covers (this one first); null: no notice from this call (another invoice of the charge sends it). */
+  notice: string[] | null = [invoiceId],
 ): Promise<void> {
   await recordAuditEvent(tx, {
     entityType: 'invoice',
@@ -385,16 +431,18 @@ async function afterFailure(
   const firstFailure = before.failedAttempts === 0
   const nowNeedsDetails = decision.state === 'needs_payment_method' && before.retryState !== 'needs_payment_method'
   let emailed = false
-  if (ctx.settings.emailOnFailure && (firstFailure || nowNeedsDetails)) {
-    const invoice: InvoiceContext | null = await loadInvoiceContext(tx, invoiceId, deps)
+  if (notice && ctx.settings.emailOnFailure && (firstFailure || nowNeedsDetails)) {
+    const invoices = await loadInvoiceContexts(tx, notice, deps)
+    const invoice: InvoiceContext | undefined = invoices.get(invoiceId)
     if (invoice?.customerEmail) {
       const path = await createPaymentUpdateLink(tx, invoiceId, now)
-      await queueFailureNotice(tx, invoice, reasonText(code), `${deps.publicUrl}${path}`)
+      await queueFailureNotice(tx, invoice, reasonText(code), `${deps.publicUrl}${path}`, notice.flatMap((id) => (id === invoiceId ? [] : (invoices.get(id) ?? []))))
       emailed = true
     }
   }
   const exhausted = decision.state === 'exhausted' && before.retryState !== 'exhausted'
-  if (suspended || firstFailure || exhausted) await notifyFailure(tx, { invoiceId, agreementId: before.agreementId, code, decision, suspended, exhausted, emailed })
+  // One notification per charge: the other invoices of a charge of several (notice null) are in it.
+  if (notice && (suspended || firstFailure || exhausted)) await notifyFailure(tx, { invoiceId, agreementId: before.agreementId, code, decision, suspended, exhausted, emailed })
 }
 
 /**

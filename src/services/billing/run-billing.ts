@@ -8,7 +8,7 @@ import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import { getBillingSettings } from './billing-settings.ts'
 import { acquireRun, finishRun, saveProgress, zeroCounters, type RunCounters } from './billing-runs.ts'
 import { approvalWriter, chargeWork, claimedWork } from './charge-batch.ts'
-import { DEFAULT_SETTLE_WINDOW_MS, resolveAttempt, type ChargeContext, type ChargeResult, type ChargeTarget } from './charge-invoice.ts'
+import { DEFAULT_SETTLE_WINDOW_MS, groupTarget, resolveAttempt, type ChargeContext, type ChargeResult, type ChargeTarget } from './charge-invoice.ts'
 import { createDueInvoices, streamDueAgreements } from './due-invoices.ts'
 import { resolvePendingReversals } from './office-actions.ts'
 import { renewAndEndTerms } from '../renewals/term-end.ts'
@@ -21,7 +21,8 @@ import { renewAndEndTerms } from '../renewals/term-end.ts'
  *   1. recover — settle attempts left pending by a crash or a timeout (inquire by order id);
  *   2. invoice — stream due agreements in batches and create their invoices (idempotent);
  *   3. charge  — stream unpaid invoices (new ones, gateway-error retries, scheduled retries
- *                that are due) and charge each exactly once (in batches: charge-batch.ts);
+ *                that are due), one charge per agreement for all of its, each exactly once
+ *                (in batches: charge-batch.ts);
  *   4. settle  — resolve what is still pending, waiting up to the settle window.
  */
 export interface RunOptions {
@@ -213,40 +214,47 @@ async function* streamPendingAttempts(db: Db, batchSize: number): AsyncGenerator
 }
 
 /**
- * Unpaid invoices to charge, by id: first the new (open) ones, then failed ones whose retry is
- * due by `today` (the company's date). Gateway-error retries ("soon") are due at any new run:
- * nothing was charged.
+ * What to charge, one target per agreement (by agreement id): every unpaid invoice of it that
+ * is due, oldest first, charged together (a catch-up of six periods is one charge). Due: new
+ * (open) invoices, and failed ones whose retry is due by `today` (the company's date); a
+ * gateway-error retry ("soon") is due at any new run: nothing was charged.
  */
 export async function* streamChargeTargets(db: Db, through: string, today: string, batchSize: number): AsyncGenerator<ChargeTarget[]> {
-  for (const which of ['open', 'retry'] as const) {
-    let after = ''
-    for (;;) {
-      let q = db
-        .selectFrom('invoices as i')
-        .innerJoin('agreements as a', 'a.id', 'i.agreementId')
-        .leftJoin('paymentMethods as pm', 'pm.id', 'a.paymentMethodId')
-        .select(['i.id as invoiceId', sql<number>`i.total_cents - i.paid_cents`.as('amountCents')])
-        .select(['pm.id as pmId', 'pm.kind', 'pm.profileId', 'pm.acctId', 'pm.brand', 'pm.last4', 'pm.isActive'])
-        .where('i.id', '>', after)
-        .where('i.periodStart', '<=', through)
-        .where('a.status', 'in', ['active', 'suspended'])
-      q =
-        which === 'open'
-          ? q.where('i.status', '=', 'open')
-          : q
-              .where('i.status', '=', 'failed')
-              .where((eb) => eb.or([eb('i.retryState', '=', 'soon'), eb.and([eb('i.retryState', '=', 'scheduled'), eb('i.nextRetryDate', '<=', today)])]))
-      const rows = await q.orderBy('i.id').limit(batchSize).execute()
-      if (rows.length === 0) break
-      after = rows.at(-1)!.invoiceId
-      yield rows.map((r) => ({
-        invoiceId: r.invoiceId,
-        amountCents: Number(r.amountCents),
-        paymentMethod: r.pmId
-          ? { id: r.pmId, kind: r.kind!, profileId: r.profileId!, acctId: r.acctId!, brand: r.brand, last4: r.last4!, isActive: r.isActive! }
-          : null,
-      }))
-    }
+  const due = db
+    .selectFrom('invoices as i')
+    .innerJoin('agreements as a', 'a.id', 'i.agreementId')
+    .where('i.periodStart', '<=', through)
+    .where('i.status', 'in', ['open', 'failed'])
+    .where((eb) =>
+      eb.or([
+        eb('i.status', '=', 'open'),
+        eb('i.retryState', '=', 'soon'),
+        eb.and([eb('i.retryState', '=', 'scheduled'), eb('i.nextRetryDate', '<=', today)]),
+      ]),
+    )
+    .where('a.status', 'in', ['active', 'suspended'])
+  let after = ''
+  for (;;) {
+    const page = await due.select('i.agreementId').distinct().where('i.agreementId', '>', after).orderBy('i.agreementId').limit(batchSize).execute()
+    if (page.length === 0) return
+    after = page.at(-1)!.agreementId
+    const rows = await due
+      .leftJoin('paymentMethods as pm', 'pm.id', 'a.paymentMethodId')
+      .select(['i.agreementId', 'i.id as invoiceId', sql<number>`i.total_cents - i.paid_cents`.as('amountCents')])
+      .select(['pm.id as pmId', 'pm.kind', 'pm.profileId', 'pm.acctId', 'pm.brand', 'pm.last4', 'pm.isActive'])
+      .where('i.agreementId', 'in', page.map((p) => p.agreementId))
+      .orderBy('i.agreementId')
+      .orderBy('i.periodStart')
+      .orderBy('i.id')
+      .execute()
+    const byAgreement = new Map<string, typeof rows>()
+    for (const r of rows) byAgreement.set(r.agreementId, [...(byAgreement.get(r.agreementId) ?? []), r])
+    yield [...byAgreement.values()].map((group) => {
+      const r = group[0]!
+      const pm = r.pmId ? { id: r.pmId, kind: r.kind!, profileId: r.profileId!, acctId: r.acctId!, brand: r.brand, last4: r.last4!, isActive: r.isActive! } : null
+      return groupTarget(group.map((g) => ({ invoiceId: g.invoiceId, amountCents: Number(g.amountCents) })), pm)
+    })
+    if (page.length < batchSize) return
   }
 }
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
-import { cents } from '../../domain/money.ts'
+import { cents, type Cents } from '../../domain/money.ts'
 import { localDate } from '../../domain/time-zone.ts'
 import type { PricedLine } from '../../domain/pricing.ts'
 import type { AccountingLedger, AccountingOutcome, LedgerCustomer, LedgerFault } from '../../ports/accounting.ts'
@@ -431,7 +431,20 @@ async function ensurePayment(ctx: Ctx, e: Entry, paymentId: string): Promise<str
     .where('p.id', '=', paymentId)
     .executeTakeFirst()
   if (!p) throw new Stop({ kind: 'failed', code: 'not_found', message: `Payment ${paymentId} is not in Servicebook` })
-  const invoiceLedgerId = (await dependency(ctx, e, 'invoice', p.invoiceId)) ?? (await ensureInvoice(ctx, e, p.invoiceId))
+  // A payment of several invoices (a catch-up) is one QuickBooks payment with a line linked to each.
+  const parts = await ctx.deps.db
+    .selectFrom('paymentInvoices as pi')
+    .innerJoin('invoices as i', 'i.id', 'pi.invoiceId')
+    .select(['pi.invoiceId', 'pi.amountCents'])
+    .where('pi.paymentId', '=', paymentId)
+    .orderBy('i.periodStart')
+    .orderBy('i.id')
+    .execute()
+  const lines: { invoiceLedgerId: string; amountCents: Cents }[] = []
+  for (const part of parts) {
+    lines.push({ invoiceLedgerId: (await dependency(ctx, e, 'invoice', part.invoiceId)) ?? (await ensureInvoice(ctx, e, part.invoiceId)), amountCents: cents(Number(part.amountCents)) })
+  }
+  const invoiceLedgerId = lines[0]?.invoiceLedgerId ?? (await dependency(ctx, e, 'invoice', p.invoiceId)) ?? (await ensureInvoice(ctx, e, p.invoiceId))
   const customerLedgerId = await ensureCustomer(ctx, e, p.customerId)
   if (mayExist(e)) {
     const found = must(await ctx.ledger.findPaymentByReference({ customerLedgerId, reference: paymentId }), 'Looking up the payment')
@@ -444,6 +457,7 @@ async function ensurePayment(ctx: Ctx, e: Entry, paymentId: string): Promise<str
       customerLedgerId,
       invoiceLedgerId,
       amountCents: cents(Number(p.amountCents)),
+      ...(lines.length > 1 ? { lines } : {}),
       date: localDate(p.receivedAt, ctx.timeZone),
       ...(gatewayRef ? { gatewayRef } : {}),
       ...(method ? { methodLedgerId: method } : {}),

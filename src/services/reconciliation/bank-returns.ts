@@ -25,8 +25,10 @@ export async function applyBankReturn(deps: ServiceDeps, r: BankReturn): Promise
   const now = deps.clock.now()
   const reason = `Returned by the bank: ${r.returnCode} ${r.returnReason}`
   return deps.db.transaction().execute(async (tx) => {
-    // Lock order as everywhere: the invoice first.
-    await tx.selectFrom('invoices').select('id').where('id', '=', found.invoiceId).forUpdate().execute()
+    // A payment of several invoices (a catch-up) is returned for each of them.
+    const parts = await tx.selectFrom('paymentInvoices').select(['invoiceId', 'amountCents', 'refundedCents']).where('paymentId', '=', found.id).orderBy('invoiceId').execute()
+    // Lock order as everywhere: the invoices first.
+    await tx.selectFrom('invoices').select('id').where('id', 'in', parts.map((x) => x.invoiceId)).orderBy('id').forUpdate().execute()
     const p = await tx.selectFrom('payments').select(['status', 'amountCents', 'refundedCents']).where('id', '=', found.id).forUpdate().executeTakeFirstOrThrow()
     const standing = p.status === 'voided' ? 0 : Number(p.amountCents) - Number(p.refundedCents)
     const { rows } = await sql<{ gatewayRef: string }>`
@@ -41,14 +43,17 @@ export async function applyBankReturn(deps: ServiceDeps, r: BankReturn): Promise
       .insertInto('paymentReversals')
       .values({ id: deps.gateway.newOrderId(), paymentId: found.id, invoiceId: found.invoiceId, kind: 'void', amountCents: standing, status: 'approved', reason, message: `${formatUsd(standing)} taken back by the customer's bank`, requestedBy: null, resolvedAt: now })
       .execute()
-    await tx
-      .updateTable('invoices')
-      .set({ paidCents: sql`paid_cents - ${standing}::bigint`, updatedAt: now })
-      .where('id', '=', found.invoiceId)
-      .execute()
+    for (const part of parts) {
+      await tx
+        .updateTable('invoices')
+        .set({ paidCents: sql`paid_cents - ${Number(part.amountCents) - Number(part.refundedCents)}::bigint`, updatedAt: now })
+        .where('id', '=', part.invoiceId)
+        .execute()
+    }
     await tx.insertInto('quickbooksQueue').values({ id: newId('qbo'), entityType: 'void', entityId: found.id }).onConflict((oc) => oc.doNothing()).execute()
     const advice = achReturnAdvice(r.returnCode)
-    await recordBankReturnTx(deps, tx, found.invoiceId, advice.reason, advice.retry, reason)
+    const owed = parts.filter((x) => Number(x.amountCents) > Number(x.refundedCents)).map((x) => x.invoiceId)
+    for (const id of owed) await recordBankReturnTx(deps, tx, id, advice.reason, advice.retry, reason, id === owed[0] ? owed : null)
     return true
   })
 }
