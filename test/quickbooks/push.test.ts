@@ -210,6 +210,29 @@ test('a voided payment voids the QuickBooks payment; a refund becomes a refund r
   assert.equal(Number(receipts[0]!.TotalAmt), 25)
 })
 
+test('a catch-up of six periods is one QuickBooks payment with a line linked to each of the six invoices', async () => {
+  const realmId = (await getQuickBooksStatus(deps)).realmId!
+  const c = await aCustomer(deps, 'Hal Behind', 'hal@example.com')
+  const pm = await aCard(deps.db, deps.gateway, h.tokenize, c.id)
+  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: '2025-10-01', lines: monthly(2_995) })
+  await (await startBillingRun(deps, { through: '2026-03-10', actor: null, settleWindowMs: 1000 })).done
+  const invoices = await deps.db.selectFrom('invoices').selectAll().where('agreementId', '=', agr).orderBy('periodStart').execute()
+  assert.equal(invoices.length, 6)
+  const payments = await deps.db.selectFrom('payments').selectAll().where('customerId', '=', c.id).execute()
+  assert.equal(payments.length, 1)
+  await drainQuickBooksQueue(deps, FAST)
+  await assertDrained()
+  const books = await kit.q.entities(realmId)
+  const link = async (t: 'payment' | 'invoice', id: string) => (await deps.db.selectFrom('quickbooksLinks').select('qboId').where('entityType', '=', t).where('entityId', '=', id).executeTakeFirstOrThrow()).qboId
+  const qPay = books.Payment!.filter((x) => String(x.PrivateNote).includes(payments[0]!.id))
+  assert.equal(qPay.length, 1, 'one QuickBooks payment')
+  assert.equal(Number(qPay[0]!.TotalAmt), 179.7)
+  const lines = qPay[0]!.Line as { Amount: number; LinkedTxn: { TxnId: string; TxnType: string }[] }[]
+  const invoiceIds = await Promise.all(invoices.map((i) => link('invoice', i.id)))
+  assert.deepEqual(lines.map((l) => [l.Amount, l.LinkedTxn.map((t) => [t.TxnType, t.TxnId])]), invoiceIds.map((id) => [29.95, [['Invoice', id]]]))
+  for (const id of invoiceIds) assert.equal(Number(books.Invoice!.find((x) => x.Id === id)!.Balance), 0, 'each invoice paid in QuickBooks')
+})
+
 test('a refused record is listed with QuickBooks\' message and a hint; Retry sends it once fixed', async () => {
   const realmId = (await getQuickBooksStatus(deps)).realmId!
   // The service item is made inactive in QuickBooks: invoices are refused (610/2500).
