@@ -291,3 +291,25 @@ test('the sandbox ledger and the database agree to the cent', async () => {
   const approved = await deps.db.selectFrom('paymentReversals').selectAll().where('status', '=', 'approved').where('kind', '=', 'refund').execute()
   assert.equal(approved.filter((r) => card.some((p) => p.id === r.paymentId)).reduce((s, r) => s + Number(r.amountCents), 0), refunded)
 })
+
+test('a refund of an unsettled payment: the whole is voided instead and said so; a part is refused in plain words; no refund line is left (issue 13, defect 6)', async () => {
+  const part = await aCardPayment(deps, h, 'Unsettled Part', 4000, { settled: false })
+  await assert.rejects(refundPayment(deps, part.id, { amountCents: 1000, reason: 'goodwill' }, null), isError('not_allowed', 'payment_not_settled', /has not settled yet .* Refund \$10\.00 once it has settled, usually tomorrow, or void the whole \$40\.00 payment now/))
+  assert.deepEqual(await reversalsOf(part.id), [], 'no declined refund line')
+  assert.equal((await paymentRow(part.id)).status, 'approved')
+
+  const whole = await aCardPayment(deps, h, 'Unsettled Whole', 3500, { settled: false })
+  const done = await refundPayment(deps, whole.id, { reason: 'customer cancelled' }, null)
+  assert.equal(done.voided, true)
+  assert.match(done.message, /had not settled yet, so it was voided instead of refunded: the whole \$35\.00 is released/)
+  assert.deepEqual((await reversalsOf(whole.id)).map((r) => [r.kind, r.status, Number(r.amountCents)]), [['void', 'approved', 3500]])
+  assert.equal((await paymentRow(whole.id)).status, 'voided')
+  const atGateway = (await h.ledger()).filter((r) => r.retref === whole.gatewayRef || (r.type === 'refund' && r.orderid !== null && [part.id, whole.id].includes(r.orderid)))
+  assert.deepEqual(atGateway.filter((r) => r.type !== 'auth').map((r) => r.type), ['void'], 'voided at the gateway, never refunded')
+  assert.equal((await invoiceRow(whole.invoiceId)).paidCents, 0)
+
+  // Once settled, the same refund goes through as a refund.
+  await h.settle()
+  const refunded = await refundPayment(deps, part.id, { amountCents: 1000, reason: 'goodwill' }, null)
+  assert.deepEqual([refunded.voided, refunded.message], [false, 'The refund of $10.00 went through.'])
+})

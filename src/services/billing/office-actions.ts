@@ -211,15 +211,64 @@ export async function refundPayment(deps: ServiceDeps, paymentId: string, input:
   if (p.status === 'voided' || left <= 0) throw notAllowed('payment_not_refundable', 'Nothing is left to refund on this payment')
   const amount = input.amountCents ?? left
   if (amount > left) throw validationError({ amountCents: `must be at most ${usd(left)}, what is left to refund` })
+  // A card payment is refundable once it has settled (overnight); before that the gateway
+  // answers "Txn not settled". Asked first: the whole amount is voided instead, part is refused.
+  if (p.method !== 'offline' && p.attemptId && p.gatewayRef && (await settlementOf(deps, p.attemptId, p.gatewayRef)) === 'unsettled') {
+    return refundUnsettled(deps, p, amount, input.reason, actor)
+  }
   // A payment of several invoices: the refund comes off `opts.invoiceId` first (closing an agreement refunds a period's share).
   const r: Reversal = { id: deps.gateway.newOrderId(), paymentId, invoiceId: opts.invoiceId ?? p.invoiceId, kind: 'refund', amountCents: amount, reason: input.reason, requestedBy: actor }
   if (p.method === 'offline') await recordOfflineReversal(deps, r)
   else {
     await claimReversal(deps, r)
     const out = await sendReversal(() => deps.gateway.refund({ gatewayRef: p.gatewayRef!, amountCents: cents(amount), orderId: r.id }))
+    if (out.status === 'declined' && isNotSettled(out.codes)) {
+      // The inquiry could not tell, and the gateway refused: nothing happened, so no refund line stays.
+      await deps.db.deleteFrom('paymentReversals').where('id', '=', r.id).where('status', '=', 'pending').execute()
+      return refundUnsettled(deps, p, amount, input.reason, actor)
+    }
     await finishReversal(deps, r, out, out.status === 'approved' ? out.gatewayRef : null)
   }
-  return { paymentId, refundedCents: amount }
+  return { paymentId, refundedCents: amount, voided: false, message: `The refund of ${formatUsd(amount)} went through.` }
+}
+
+/** CardPointe's "Txn not settled" (PPS 28): a refund of a payment that has not settled yet. */
+const isNotSettled = (codes: { respproc?: string | null; respcode?: string | null }) => codes.respproc === 'PPS' && codes.respcode === '28'
+
+/**
+ * Whether the payment's transaction has settled, from the gateway (inquire by the charge's order
+ * id): `unsettled` while it can be voided but not refunded (Authorized, Queued for Capture;
+ * external-apis.md A7: a merchant allowed to refund unsettled payments sees refundable Y and
+ * refunds as usual); `unknown` when the gateway cannot tell now.
+ */
+async function settlementOf(deps: ServiceDeps, orderId: string, gatewayRef: string): Promise<'settled' | 'unsettled' | 'unknown'> {
+  const lookup = await deps.gateway.inquireByOrderId({ orderId }).catch(() => null)
+  if (lookup?.status !== 'found') return 'unknown'
+  const txn = lookup.transactions.find((t) => t.gatewayRef === gatewayRef)
+  if (!txn) return 'unknown'
+  return txn.isVoidable && !txn.isRefundable ? 'unsettled' : 'settled'
+}
+
+/**
+ * A refund asked of a payment that has not settled: the whole of it is voided instead (the
+ * customer's card is released, nothing is taken and given back); part of it cannot be given
+ * back until it settles, and the office is told so in plain words. No refund line is left.
+ */
+async function refundUnsettled(deps: ServiceDeps, p: { id: string; amountCents: number; refundedCents: number }, amount: number, reason: string, actor: ActorId) {
+  const whole = Number(p.amountCents)
+  if (amount === whole && Number(p.refundedCents) === 0) {
+    await voidPayment(deps, p.id, reason, actor)
+    return {
+      paymentId: p.id,
+      refundedCents: amount,
+      voided: true,
+      message: `The payment had not settled yet, so it was voided instead of refunded: the whole ${formatUsd(whole)} is released on the customer's card and nothing is charged. Its invoice owes that amount again.`,
+    }
+  }
+  throw notAllowed(
+    'payment_not_settled',
+    `This payment has not settled yet (card payments settle overnight), so part of it cannot be refunded today. Refund ${formatUsd(amount)} once it has settled, usually tomorrow, or void the whole ${formatUsd(whole)} payment now.`,
+  )
 }
 
 /**

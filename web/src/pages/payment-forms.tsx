@@ -77,7 +77,7 @@ export function RefundForm(props: {
     await form.save(
       async () => {
         try {
-          return await api<object>('POST', `/api/billing/payments/${encodeURIComponent(props.paymentId)}/refund`, input)
+          return await api<{ voided?: boolean; message?: string }>('POST', `/api/billing/payments/${encodeURIComponent(props.paymentId)}/refund`, input)
         } catch (err) {
           // Bad fields stay on the form; a refusal or a lost answer is the payment's news, shown with it.
           if (err instanceof ApiError && err.status === 422) throw err
@@ -87,7 +87,8 @@ export function RefundForm(props: {
       },
       (result) => {
         if (result === null) return
-        notice(`The refund of ${formatUsd(input.amountCents ?? props.refundableCents)} went through.`)
+        // An unsettled payment is voided instead of refunded: the server says so in words.
+        notice(result.message ?? `The refund of ${formatUsd(input.amountCents ?? props.refundableCents)} went through.`)
         props.onFinished(null)
       },
     )
