@@ -29,6 +29,7 @@ import { schedulingRoutes } from './routes/scheduling.routes.ts'
 import { techniciansRoutes } from './routes/technicians.routes.ts'
 import { renewalsRoutes } from './routes/renewals.routes.ts'
 import { dashboardRoutes } from './routes/dashboard.routes.ts'
+import { searchRoutes } from './routes/search.routes.ts'
 
 export type ApiRouteOptions = AuthRouteOptions & SystemRouteOptions
 
@@ -66,6 +67,7 @@ export function apiRoutes(deps: ServiceDeps, opts: ApiRouteOptions): AnyRoute[] 
     ...schedulingRoutes(deps),
     ...renewalsRoutes(deps),
     ...dashboardRoutes(deps),
+    ...searchRoutes(deps),
   ] as AnyRoute[]
 }
 

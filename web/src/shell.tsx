@@ -1,4 +1,4 @@
-import { AppShell, Avatar, Burger, Group, Menu, NavLink, ScrollArea, Text, UnstyledButton, VisuallyHidden } from '@mantine/core'
+import { AppShell, Avatar, Box, Burger, Group, Menu, NavLink, ScrollArea, Text, UnstyledButton, VisuallyHidden } from '@mantine/core'
 import { useDisclosure, useMediaQuery } from '@mantine/hooks'
 import {
   IconCalendarEvent,
@@ -20,6 +20,7 @@ import {
 import { useEffect, type ReactNode } from 'react'
 import type { SettingsDto } from '../../src/contracts/settings.ts'
 import type { SystemDto } from '../../src/contracts/emails.ts'
+import { GlobalSearch } from './global-search.tsx'
 import { NotificationBell } from './notification-bell.tsx'
 import { useApiQuery } from './query.ts'
 import { Link, useLocation } from './router.tsx'
@@ -44,7 +45,7 @@ const NAV_BREAKPOINT = 'sm'
 const isCurrent = (to: string, pathname: string) => (to === '/' ? pathname === '/' : pathname === to || pathname.startsWith(`${to}/`))
 
 /**
- * The logged-in frame: a header with the burger (phones), the company name, the notification bell and the
+ * The logged-in frame: a header with the burger (phones), the company name, the search box, the notification bell and the
  * user menu; the main navigation with icons; the page. Technicians get no office navigation.
  */
 export function Shell({ children }: { children: ReactNode }) {
@@ -65,9 +66,14 @@ export function Shell({ children }: { children: ReactNode }) {
         Skip to content
       </a>
       <AppShell.Header>
-        <Group h="100%" px={{ base: 'sm', sm: 'md' }} gap="sm" wrap="nowrap">
+        <Group h="100%" px={{ base: "xs", sm: "md" }} gap="xs" wrap="nowrap">
           {office && <Burger opened={opened} onClick={toggle} hiddenFrom={NAV_BREAKPOINT} size="sm" aria-label={opened ? 'Close navigation' : 'Open navigation'} aria-controls="main-nav" aria-expanded={opened} />}
           <CompanyName />
+          {office && (
+            <Box role="search" style={{ flex: '1 1 0', minWidth: 0, display: 'flex', justifyContent: 'flex-end' }}>
+              <GlobalSearch />
+            </Box>
+          )}
           {office && <NotificationBell />}
           <UserMenu />
         </Group>
@@ -105,7 +111,7 @@ export function Shell({ children }: { children: ReactNode }) {
 function CompanyName() {
   const { data } = useApiQuery<SettingsDto>('/api/settings', { staleTime: 60_000 })
   return (
-    <Text component={Link} to="/" fw={700} size="lg" truncate="end" mr="auto" c="inherit" td="none" miw={0}>
+    <Text component={Link} to="/" fw={700} size="lg" truncate="end" mr="auto" c="inherit" td="none" miw={0} maw={{ base: 88, xs: 'none' }} style={{ flex: '0 1 auto' }}>
       {data?.companyName ?? 'Servicebook'}
     </Text>
   )
@@ -127,7 +133,9 @@ function UserMenu() {
                 ({ROLE_LABELS[user.role]})
               </Text>
             </Text>
-            <IconChevronDown size={16} aria-hidden />
+            <Box visibleFrom="xs" display="flex">
+              <IconChevronDown size={16} aria-hidden />
+            </Box>
           </Group>
         </UnstyledButton>
       </Menu.Target>

@@ -28,8 +28,8 @@ export function TodayList() {
         </Title>
         {error && <ErrorNote>{error.message}</ErrorNote>}
         {data && data.items.length === 0 && (
-          <Group gap="xs" c="green.9">
-            <IconCircleCheck size={20} aria-hidden />
+          <Group gap="xs" wrap="nowrap">
+            <IconCircleCheck size={20} aria-hidden color="var(--mantine-color-green-9)" style={{ flex: 'none' }} />
             <Text>Nothing needs doing right now: no sign-ups to approve, failed payments, agreements to reactivate or undelivered e-mails.</Text>
           </Group>
         )}
