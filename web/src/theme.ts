@@ -41,6 +41,8 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
         [`--mantine-color-${c}-text`, `var(--mantine-color-${c}-9)`],
       ]),
     ),
+    // Yellow's darkest shade (#e67700) is still 3:1 on white: its text and fills use a dark amber (6:1).
+    ...Object.fromEntries(['filled', 'filled-hover', 'outline', 'light-color', 'text'].map((v) => [`--mantine-color-yellow-${v}`, '#8a5300'])),
   },
   dark: {},
 })
