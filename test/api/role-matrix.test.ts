@@ -36,6 +36,8 @@ const EXPECTED: Record<string, readonly Who[]> = {
   'PUT /api/settings/logo': ['admin'],
   'DELETE /api/settings/logo': ['admin'],
   'GET /api/dashboard': ['office', 'admin'],
+  'GET /api/today': ['office', 'admin'],
+  'GET /api/search': ['office', 'admin'],
   'GET /api/quotes': ['office', 'admin'],
   'GET /api/quotes/:id': ['office', 'admin'],
   'GET /api/quotes/:id/history': ['office', 'admin'],
