@@ -10,6 +10,8 @@ import { officeNotifyEmail } from './config/office-notify.ts'
 import { createQuickBooksRuntime } from './services/quickbooks/quickbooks-runtime.ts'
 import { startQuickBooksWorker, type QuickBooksWorker } from './services/quickbooks/quickbooks-worker.ts'
 import { startAutomaticBilling } from './services/billing/automatic-billing.ts'
+import { pauseBillingRuns } from './services/billing/run-billing.ts'
+import { cardPointeOperation, instrumentFetch, quickBooksOperation } from './services/metrics/metrics.ts'
 import { startVisitPlanner } from './services/scheduling/visit-planner.ts'
 import { startRenewalJob } from './services/renewals/term-end.ts'
 import { billingAttachmentRenderers } from './services/billing/billing-emails.ts'
@@ -49,12 +51,12 @@ async function main(argv: string[]) {
   const deps: ServiceDeps = {
     db: database.db,
     clock: systemClock,
-    gateway: new CardPointeGateway(cardPointeClientSettings(cardpointe)),
+    gateway: new CardPointeGateway({ ...cardPointeClientSettings(cardpointe), fetch: instrumentFetch('cardpointe', cardPointeOperation) }),
     gatewayBrowserUrl: cardpointe.CARDPOINTE_URL,
     publicUrl,
     kickOutbox: () => outbox?.kick(),
     // QuickBooks Online: Intuit when configured, else the local sandbox (npm start runs it).
-    quickbooks: createQuickBooksRuntime(quickBooksSettings(readQuickBooksEnv()), { publicUrl, dataDir: resolve(env.DATA_DIR), officeEmail: officeNotifyEmail() }),
+    quickbooks: createQuickBooksRuntime(quickBooksSettings(readQuickBooksEnv()), { publicUrl, dataDir: resolve(env.DATA_DIR), officeEmail: officeNotifyEmail(), fetch: instrumentFetch('quickbooks', quickBooksOperation) }),
     kickQuickBooks: () => quickbooksWorker?.kick(),
   }
 
@@ -66,6 +68,7 @@ async function main(argv: string[]) {
     cookieSecure: env.COOKIE_SECURE,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
     mailboxUrl: mail.mailboxUrl,
+    ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
   })
   const log = app.log
   // The embedded database is read by the server only: the command line's `backup` asks it (PGlite).
@@ -89,7 +92,9 @@ async function main(argv: string[]) {
 
   const mailer = createSmtpMailer({ url: mail.smtpUrl })
   outbox = startOutboxWorker({ db: deps.db, clock: deps.clock, mailer, from: emailEnv.MAIL_FROM, log, renderers: billingAttachmentRenderers }, { intervalMs: emailEnv.EMAIL_POLL_INTERVAL_MS })
+  // The daily automatic run, and resuming a run whose server stopped or died (looked at once now: a run this server left on SIGTERM goes on at once).
   const automaticBilling = startAutomaticBilling(deps, { log })
+  void automaticBilling.tick()
   // Drains quickbooks_queue (billing fills it); waits while QuickBooks is not connected.
   quickbooksWorker = startQuickBooksWorker(deps, { intervalMs: 5_000, log })
   // Agreement visits 12 months ahead, planned once a company-local day (and the board's changes feed pruned).
@@ -104,24 +109,34 @@ async function main(argv: string[]) {
   // NOTE: the host only: SMTP_URL may carry a password.
   log.info({ smtpHost: new URL(mail.smtpUrl).host, mailbox: mail.mailboxUrl }, mail.mailboxUrl ? 'email goes to the local capture' : 'email goes to SMTP_URL')
 
+  // Graceful shutdown (SIGTERM/SIGINT): no new requests; a billing run stops claiming, its charges
+  // in flight are recorded and its lease released for another server (or this one's restart) to
+  // resume; the e-mail outbox sends what is due (the last receipts), the QuickBooks push finishes
+  // its round; then the database closes cleanly (PGlite writes its shutdown checkpoint).
   let closing = false
   const shutdown = async (signal: string) => {
     if (closing) return
     closing = true
     log.info({ signal }, 'shutting down')
-    const force = setTimeout(() => process.exit(1), 10_000).unref() // in-flight requests get 10 s
+    const deadline = Date.now() + env.SHUTDOWN_TIMEOUT_SECONDS * 1000
+    const force = setTimeout(() => {
+      log.error({ timeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS }, 'shutdown took too long; exiting (charges still in flight are settled by inquiry on the next run)')
+      process.exit(1)
+    }, env.SHUTDOWN_TIMEOUT_SECONDS * 1000).unref()
     try {
       automaticBilling.stop()
       visitPlanner.stop()
       renewals.stop()
       backups?.stop()
       backupEndpoint?.unpublish()
-      await app.close()
-      await outbox?.stop()
+      await Promise.all([app.close(), pauseBillingRuns()])
+      await pauseBillingRuns() // one started by a request that was still being answered
+      await outbox?.stop({ drainUntil: deadline - 2_000 })
       await quickbooksWorker?.stop()
       await mailer.close()
       await database.close()
       clearTimeout(force)
+      log.info({ signal }, 'stopped')
       process.exit(0)
     } catch (err) {
       log.error({ err }, 'shutdown failed')

@@ -31,6 +31,10 @@ const EnvSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(12),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
   PUBLIC_URL: z.url().optional(),
+  // Bearer token of GET /metrics (Prometheus); unset: the endpoint is off.
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // SIGTERM: how long charges in flight, requests and the outbox get before the process exits anyway.
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   // NOTE: unset = no proxy is trusted: X-Forwarded-For/-Proto/-Host are ignored, so a client cannot choose
   // the address that rate limits, signature records, the audit trail and logs see.
   TRUSTED_PROXIES: z

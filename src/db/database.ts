@@ -3,6 +3,7 @@ import pg from 'pg'
 import type { Database } from './schema.ts'
 import { PGliteDialect } from './pglite-dialect.ts'
 import { lockDataDir } from './data-dir-lock.ts'
+import { holdLivenessLock } from './instance-liveness.ts'
 
 export type Db = Kysely<Database>
 
@@ -50,7 +51,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 })
     pool.on('connect', (client) => void client.query(PLAN_CACHE).catch(() => {}))
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] })
-    return wrap(db, 'postgres', async () => {})
+    // Held while this handle is open: other servers read from it that this one is alive.
+    const release = await holdLivenessLock(options.url).catch(async (err: unknown) => {
+      await db.destroy()
+      throw err
+    })
+    return wrap(db, 'postgres', release)
   }
   const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => {}
   try {

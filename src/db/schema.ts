@@ -218,6 +218,8 @@ export interface EmailOutboxTable {
   status: Generated<'pending' | 'sent' | 'failed'>
   attempts: Generated<number>
   nextAttemptAt: Generated<Date>
+  /** The server instance holding the claim (instance-liveness.ts); cleared when the try is recorded. */
+  claimedBy: Generated<string | null>
   lastError: string | null
   sentAt: Date | null
   createdAt: CreatedAt
@@ -456,6 +458,8 @@ export interface BillingRunsTable {
   automaticFor: string | null
   host: Generated<string>
   pid: Generated<number>
+  /** The server instance holding the run's lease (instance-liveness.ts); null = released, any server resumes it. */
+  owner: string | null
   heartbeatAt: Generated<Date>
   phase: Generated<string>
   agreementsDue: Generated<number>
@@ -485,6 +489,8 @@ export interface QuickbooksQueueTable {
   /** QuickBooks' own message for the last failure. */
   lastError: string | null
   nextAttemptAt: Generated<Date>
+  /** The server instance holding the claim (instance-liveness.ts); cleared when the try is recorded. */
+  claimedBy: Generated<string | null>
   createdAt: CreatedAt
   sentAt: Date | null
   /** The requestid every try of this entry sends (suffixed per write); migration 0012. */

@@ -30,6 +30,7 @@ import { techniciansRoutes } from './routes/technicians.routes.ts'
 import { renewalsRoutes } from './routes/renewals.routes.ts'
 import { dashboardRoutes } from './routes/dashboard.routes.ts'
 import { searchRoutes } from './routes/search.routes.ts'
+import { registerOperationsRoutes } from './metrics-routes.ts'
 
 export type ApiRouteOptions = AuthRouteOptions & SystemRouteOptions
 
@@ -45,6 +46,8 @@ export interface AppOptions extends AuthRouteOptions, SystemRouteOptions {
   trustedProxies?: readonly string[]
   /** Folder of the built web app; served with index.html as the fallback for client-side routes. */
   webDist?: string
+  /** Bearer token of GET /metrics (METRICS_TOKEN); unset: no metrics endpoint. */
+  metricsToken?: string
 }
 
 /** Every API route, in one list: the server, the OpenAPI document and the role-matrix test all read it. */
@@ -129,6 +132,7 @@ export async function buildApp(deps: ServiceDeps, database: DatabaseHandle, opts
   app.get('/api/docs', async () => openapi)
   app.get('/api/docs/openapi.json', async () => openapi)
 
+  registerOperationsRoutes(app, database, opts.metricsToken)
   app.get('/health', async (_req, reply) => {
     try {
       await database.ping()

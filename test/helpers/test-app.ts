@@ -41,6 +41,8 @@ export async function startTestApp(
     mailboxUrl?: string
     mailer?: Mailer
     trustedProxies?: string[]
+    /** Turns GET /metrics on with this bearer token. */
+    metricsToken?: string
     /** Receives the app's JSON log lines (at LOG level info); otherwise logs are silent. */
     logStream?: { write(line: string): void }
     /** An already migrated database to run on (closed with the app); default a fresh test database. */
@@ -70,6 +72,7 @@ export async function startTestApp(
     cookieSecure: false,
     loginRateLimit: opts.loginRateLimit ?? 1000,
     mailboxUrl: opts.mailboxUrl ?? null,
+    ...(opts.metricsToken ? { metricsToken: opts.metricsToken } : {}),
   })
   let url = ''
   if (opts.listen) {

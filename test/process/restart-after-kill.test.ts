@@ -1,17 +1,16 @@
 /**
  * A restart right after a SIGKILL: the killed process is a zombie until its parent reaps it (a
- * second or two, or longer under a restart script), and its locks must count as free meanwhile.
+ * second or two, or longer under a restart script), and its data-folder lock must count as free
+ * meanwhile. (The billing run's lease no longer goes by pid: test/billing/run-lease.test.ts.)
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { hostname, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { newId } from '../../src/domain/ids.ts'
-import { acquireRun } from '../../src/services/billing/billing-runs.ts'
-import { createTestDatabase, testBackend } from '../helpers/test-db.ts'
+import { testBackend } from '../helpers/test-db.ts'
 import { spawnUnreaped, until } from '../helpers/unreaped.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -41,22 +40,5 @@ test('a server started right after the previous one was SIGKILLed takes over its
   } finally {
     first.close()
     rmSync(dataDir, { recursive: true, force: true })
-  }
-})
-
-test('a billing run whose process was SIGKILLed (a zombie now) does not block the next run', async () => {
-  const killed = await spawnUnreaped(['sleep', '600'])
-  const database = await createTestDatabase()
-  try {
-    await killed.killToZombie()
-    const stale = newId('run')
-    await database.db.insertInto('billingRuns').values({ id: stale, throughDate: '2026-12-01', status: 'running', startedBy: null, automaticFor: null, host: hostname(), pid: killed.pid }).execute()
-    const next = await acquireRun(database.db, '2026-12-01', null)
-    assert.notEqual(next, stale)
-    const old = await database.db.selectFrom('billingRuns').select(['status', 'error']).where('id', '=', stale).executeTakeFirstOrThrow()
-    assert.deepEqual(old, { status: 'interrupted', error: 'The billing process stopped (crash or kill)' })
-  } finally {
-    killed.close()
-    await database.close()
   }
 })

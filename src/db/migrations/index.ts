@@ -15,6 +15,7 @@ import * as m0013 from './0013-reconciliation.ts'
 import * as m0014 from './0014-notification-subjects.ts'
 import * as m0015 from './0015-charge-groups.ts'
 import * as m0016 from './0016-company-brand-email-content.ts'
+import * as m0017 from './0017-run-owner.ts'
 
 /**
  * Forward-only, numbered migrations. Append new ones; never edit or reorder an applied one.
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '0014-notification-subjects': m0014,
   '0015-charge-groups': m0015,
   '0016-company-brand-email-content': m0016,
+  '0017-run-owner': m0017,
 }

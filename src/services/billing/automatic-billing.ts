@@ -8,14 +8,16 @@ import { notifyOffice } from '../notifications/notifications.ts'
 import { getSettings } from '../settings/company-settings.ts'
 import { markDeadRuns } from './billing-runs.ts'
 import { getBillingSettings } from './billing-settings.ts'
-import { startBillingRun, type RunSummary } from './run-billing.ts'
+import { resumeBillingRun, startBillingRun, type RunSummary } from './run-billing.ts'
+import { jobRound } from '../metrics/metrics.ts'
 
 /**
  * The optional daily Bill all (Billing settings → "Bill all automatically"). A job in the server
  * looks every minute whether the run for today is due (domain/automatic-billing.ts); the run is
  * the same as the office's, started by nobody, for today, and the office gets a notification
  * with its summary. Scheduled retries and gateway-error retries are charged by these runs, so
- * with it on, failed payments are retried on their dates without anyone clicking.
+ * with it on, failed payments are retried on their dates without anyone clicking. The same job
+ * resumes any run whose server stopped or died (on every server, whatever the setting).
  */
 
 type Log = { info(obj: object, msg: string): void; error(obj: object, msg: string): void }
@@ -70,6 +72,20 @@ export async function notifyRunFailed(deps: ServiceDeps, message: string): Promi
   await notifyOffice(deps.db, { kind: 'billing.automatic_run_failed', title, body: 'Nothing was charged by it. Check Billing settings, or run Bill all by hand; the job tries again every minute.', link: '/billing' })
 }
 
+/**
+ * Resumes a run whose server is gone or was stopped (billing-runs.ts: the lease), waits for it
+ * and tells the office when it was an automatic one. False when no run was waiting.
+ */
+export async function resumeAbandonedRun(deps: ServiceDeps, log?: Log): Promise<boolean> {
+  const run = await resumeBillingRun(deps)
+  if (!run) return false
+  log?.info({ runId: run.runId, through: run.through }, 'billing run resumed (its server stopped)')
+  const summary = await run.done
+  log?.info({ runId: run.runId, status: summary.status, approved: summary.approved, declined: summary.declined, errors: summary.errors }, 'billing run finished')
+  if (run.automaticFor && summary.status !== 'paused') await notifyRunFinished(deps, run.automaticFor, summary)
+  return true
+}
+
 export interface AutomaticBillingJob {
   /** One look now (tests; the job also looks every `intervalMs`). Resolves when any run it started has ended. */
   tick(): Promise<void>
@@ -81,21 +97,26 @@ export function startAutomaticBilling(deps: ServiceDeps, opts: { intervalMs?: nu
   const tick = (): Promise<void> => {
     // One look at a time; a run in progress is awaited, not started again.
     running ??= (async () => {
+      // A run left by a server that stopped or died comes first: it finishes here.
+      if (await resumeAbandonedRun(deps, opts.log)) return jobRound('billing')
       const run = await startAutomaticRunIfDue(deps)
+      jobRound('billing')
       if (!run) return
       opts.log?.info({ runId: run.runId, day: run.day }, 'automatic billing run started')
       const summary = await run.done
       opts.log?.info({ runId: run.runId, status: summary.status, approved: summary.approved, declined: summary.declined, errors: summary.errors }, 'automatic billing run finished')
-      await notifyRunFinished(deps, run.day, summary)
+      if (summary.status !== 'paused') await notifyRunFinished(deps, run.day, summary)
     })()
       .catch(async (err: Error) => {
+        jobRound('billing', false)
         opts.log?.error({ error: err.message }, 'automatic billing failed')
         await notifyRunFailed(deps, err.message).catch(() => undefined)
       })
       .finally(() => (running = null))
     return running
   }
-  const timer = setInterval(() => void tick(), opts.intervalMs ?? 60_000)
+  // Every 10 s: a run whose server died is resumed within seconds; the daily run is due by the minute.
+  const timer = setInterval(() => void tick(), opts.intervalMs ?? 10_000)
   timer.unref()
   return { tick, stop: () => clearInterval(timer) }
 }

@@ -6,7 +6,7 @@ import type { ActorId, ServiceDeps } from '../deps.ts'
 import { companyToday } from '../settings/company-settings.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import { getBillingSettings } from './billing-settings.ts'
-import { acquireRun, finishRun, saveProgress, zeroCounters, type RunCounters } from './billing-runs.ts'
+import { acquireRun, finishRun, releaseRun, saveProgress, takeOverRun, zeroCounters, type RunCounters } from './billing-runs.ts'
 import { approvalWriter, chargeWork, claimedWork } from './charge-batch.ts'
 import { DEFAULT_SETTLE_WINDOW_MS, groupTarget, resolveAttempt, type ChargeContext, type ChargeResult, type ChargeTarget } from './charge-invoice.ts'
 import { createDueInvoices, streamDueAgreements } from './due-invoices.ts'
@@ -43,7 +43,8 @@ export interface RunOptions {
 export interface RunSummary extends RunCounters {
   runId: string
   through: string
-  status: 'completed' | 'failed'
+  /** `paused`: this server stopped (SIGTERM) or lost the lease; the run stays `running` for another server to resume. */
+  status: 'completed' | 'failed' | 'paused'
   error: string | null
 }
 
@@ -80,15 +81,54 @@ export async function startBillingRun(deps: ServiceDeps, opts: RunOptions): Prom
   const { through } = await resolveThrough(deps, opts.through, 'run')
   const runId = await acquireRun(deps.db, through, opts.actor, opts.automaticFor ?? null)
   await recordAuditEvent(deps.db, { entityType: 'billing_run', entityId: runId, action: 'billing_run.started', actorUserId: opts.actor, details: { through, ...(opts.automaticFor ? { automatic: true } : {}) } })
-  const done = executeRun(deps, runId, through, opts)
+  const done = executeRun(deps, runId, through, opts, zeroCounters())
   return { runId, through, done }
 }
 
-async function executeRun(deps: ServiceDeps, runId: string, through: string, opts: RunOptions): Promise<RunSummary> {
-  const c = zeroCounters()
+/**
+ * Resumes a run whose server is gone or stopped (its lease is free: billing-runs.ts) from its
+ * first phase, counting on from its saved progress: every phase is restartable. Null when no run
+ * waits for a server.
+ */
+export async function resumeBillingRun(deps: ServiceDeps, opts: Omit<RunOptions, 'through' | 'automaticFor'> = { actor: null }): Promise<{ runId: string; through: string; automaticFor: string | null; done: Promise<RunSummary> } | null> {
+  const run = await takeOverRun(deps.db)
+  if (!run) return null
+  await recordAuditEvent(deps.db, { entityType: 'billing_run', entityId: run.id, action: 'billing_run.resumed', actorUserId: null, details: { through: run.throughDate, phase: run.phase } })
+  const done = executeRun(deps, run.id, run.throughDate, opts, run.counters)
+  return { runId: run.id, through: run.throughDate, automaticFor: run.automaticFor, done }
+}
+
+/**
+ * The runs this process is executing. `pauseBillingRuns` (graceful shutdown) stops them claiming
+ * new charges, waits for the charges in flight to be recorded, and releases their leases.
+ */
+const active = new Map<string, { pause(): void; done: Promise<RunSummary> }>()
+
+export async function pauseBillingRuns(): Promise<void> {
+  const runs = [...active.values()]
+  for (const r of runs) r.pause()
+  await Promise.allSettled(runs.map((r) => r.done))
+}
+
+class Paused extends Error {}
+
+function executeRun(deps: ServiceDeps, runId: string, through: string, opts: RunOptions, base: RunCounters): Promise<RunSummary> {
+  let paused = false
+  const done = runPhases(deps, runId, through, opts, base, () => paused).finally(() => active.delete(runId))
+  active.set(runId, { pause: () => void (paused = true), done })
+  return done
+}
+
+async function runPhases(deps: ServiceDeps, runId: string, through: string, opts: RunOptions, base: RunCounters, pauseAsked: () => boolean): Promise<RunSummary> {
+  const c = { ...base }
   let phase = 'recover'
   const settings = await getBillingSettings(deps.db)
   let halted: string | null = null
+  let leaseLost = false
+  const stopping = () => leaseLost || pauseAsked()
+  const checkpoint = () => {
+    if (stopping()) throw new Paused()
+  }
   const ctx: ChargeContext = {
     runId,
     settings,
@@ -102,16 +142,22 @@ async function executeRun(deps: ServiceDeps, runId: string, through: string, opt
     opts.onProgress?.(phase, { ...c })
     // Receipts and notices queued since the last tick go out now rather than at the next poll.
     deps.kickOutbox?.()
-    saving = saving.then(() => saveProgress(deps.db, runId, phase, { ...c })).catch(() => {})
+    saving = saving
+      .then(async () => {
+        // Another server took the run over (this one was cut off for a minute): stop claiming.
+        if (!(await saveProgress(deps.db, runId, phase, { ...c }))) leaseLost = true
+      })
+      .catch(() => {})
   }
   const timer = setInterval(tick, 1000)
   timer.unref()
   try {
-    await pool(streamPendingAttempts(deps.db, batchSize), limit, async (orderId) => {
+    await pool(streamPendingAttempts(deps.db, batchSize, stopping), limit, async (orderId) => {
       const r = await resolveAttempt(deps, orderId, ctx)
       if (r.kind !== 'unresolved') c.recovered++
       if (r.kind === 'approved' || r.kind === 'declined') count(c, r)
     })
+    checkpoint()
     // Voids and refunds whose answer was lost (see office-actions.ts) are settled here too.
     await resolvePendingReversals(deps, ctx.settleWindowMs)
     // Terms that ended today renew (or end) first, so a next term's first period is billed on its first day.
@@ -119,6 +165,7 @@ async function executeRun(deps: ServiceDeps, runId: string, through: string, opt
     phase = 'invoice'
     tick()
     for await (const batch of streamDueAgreements(deps.db, through, batchSize)) {
+      checkpoint()
       c.agreementsDue += batch.length
       const made = await createDueInvoices(deps.db, batch, through, runId)
       c.invoicesCreated += made.created
@@ -135,10 +182,11 @@ async function executeRun(deps: ServiceDeps, runId: string, through: string, opt
       tick()
       // Scheduled retries are due by the company's date, whatever the time of the run.
       const targets = streamChargeTargets(deps.db, through, await companyToday(deps), batchSize)
-      await pool(claimedWork(deps, targets, chunk, runId, () => halted !== null), limit, async (work) => {
+      await pool(claimedWork(deps, targets, chunk, runId, () => halted !== null || stopping()), limit, async (work) => {
         if (pass === 0) c.invoicesToCharge++
         count(c, await chargeWork(deps, work, ctx, writeApproval, inRunRetries))
       })
+      checkpoint()
       if (halted) {
         throw new Error(
           `The gateway refused our credentials or merchant account (${halted}); the run stopped after ${c.charged} charge(s). Check the CardPointe settings (CARDPOINTE_*), then run Bill all again: the failed invoices are retried.`,
@@ -146,7 +194,8 @@ async function executeRun(deps: ServiceDeps, runId: string, through: string, opt
       }
       phase = 'settle'
       tick()
-      const settled = await settleLeftovers(deps, ctx, c)
+      const settled = await settleLeftovers(deps, ctx, c, stopping)
+      checkpoint()
       c.unresolved = settled.unresolved
       if (settled.freed === 0) break
     }
@@ -158,6 +207,12 @@ async function executeRun(deps: ServiceDeps, runId: string, through: string, opt
   } catch (err) {
     clearInterval(timer)
     await saving
+    if (err instanceof Paused) {
+      // The charges in flight have been recorded (pool waits for them); attempts whose answer was
+      // lost stay pending for the next server's recover phase.
+      if (!leaseLost) await releaseRun(deps.db, runId, phase, c)
+      return { runId, through, status: 'paused', error: null, ...c }
+    }
     const message = (err as Error).message ?? String(err)
     await finishRun(deps.db, runId, 'failed', c, message.slice(0, 1000)).catch(() => {})
     return { runId, through, status: 'failed', error: message, ...c }
@@ -179,7 +234,7 @@ function count(c: RunCounters, r: ChargeResult): void {
  * the settle window has passed; returns how many stay unknown and how many were freed (never
  * sent: their invoices may be charged again).
  */
-async function settleLeftovers(deps: ServiceDeps, ctx: ChargeContext, c: RunCounters): Promise<{ unresolved: number; freed: number }> {
+async function settleLeftovers(deps: ServiceDeps, ctx: ChargeContext, c: RunCounters, stopping: () => boolean): Promise<{ unresolved: number; freed: number }> {
   const deadline = Date.now() + ctx.settleWindowMs + 5_000
   let freed = 0
   for (;;) {
@@ -193,7 +248,7 @@ async function settleLeftovers(deps: ServiceDeps, ctx: ChargeContext, c: RunCoun
       } else if (r.kind === 'declined') c.declined++
       else if (r.kind === 'not_sent') freed++
     }
-    if (Date.now() > deadline) return { unresolved: await countPending(deps.db), freed }
+    if (Date.now() > deadline || stopping()) return { unresolved: await countPending(deps.db), freed }
     await sleep(Math.min(2_000, Math.max(200, ctx.settleWindowMs / 10)))
   }
 }
@@ -203,9 +258,9 @@ async function countPending(db: Db): Promise<number> {
   return Number(r.n)
 }
 
-async function* streamPendingAttempts(db: Db, batchSize: number): AsyncGenerator<string[]> {
+async function* streamPendingAttempts(db: Db, batchSize: number, stopping: () => boolean): AsyncGenerator<string[]> {
   let after = ''
-  for (;;) {
+  while (!stopping()) {
     const rows = await db.selectFrom('chargeAttempts').select('id').where('status', '=', 'pending').where('id', '>', after).orderBy('id').limit(batchSize).execute()
     if (rows.length === 0) return
     after = rows.at(-1)!.id

@@ -1,10 +1,14 @@
 import { deliverDueEmails, type DeliveryDeps } from './outbox.ts'
+import { jobRound } from '../metrics/metrics.ts'
 
 export interface OutboxWorker {
   /** Delivers right away instead of at the next poll (call after the queuing transaction committed). */
   kick(): void
-  /** Stops polling and waits for the round in progress to finish. */
-  stop(): Promise<void>
+  /**
+   * Stops polling and waits for the round in progress to finish; with `drainUntil` (a time in ms)
+   * it first keeps delivering what is due until nothing is or that time has come (shutdown).
+   */
+  stop(opts?: { drainUntil?: number }): Promise<void>
 }
 
 /**
@@ -32,8 +36,10 @@ export function startOutboxWorker(deps: DeliveryDeps, opts: { intervalMs: number
       kicked = false
       try {
         const { sent, failed } = await deliverDueEmails(deps, { limit: batchSize })
+        jobRound('email_outbox')
         if (sent + failed >= batchSize) continue // more may be due
       } catch (err) {
+        jobRound('email_outbox', false)
         deps.log?.error({ error: (err as Error).message }, 'email outbox round failed')
       }
       if (!stopped && !kicked) await sleep()
@@ -46,10 +52,14 @@ export function startOutboxWorker(deps: DeliveryDeps, opts: { intervalMs: number
       kicked = true
       wake?.()
     },
-    async stop() {
+    async stop({ drainUntil }: { drainUntil?: number } = {}) {
       stopped = true
       wake?.()
       await running
+      while (drainUntil !== undefined && Date.now() < drainUntil) {
+        const { sent, failed } = await deliverDueEmails(deps, { limit: batchSize }).catch(() => ({ sent: 0, failed: 0 }))
+        if (sent + failed < batchSize) break
+      }
     },
   }
 }

@@ -1,4 +1,5 @@
 import { sql, type Selectable } from 'kysely'
+import { claimerGone, INSTANCE_ID } from '../../db/instance-liveness.ts'
 import type { EmailOutboxTable } from '../../db/schema.ts'
 import type { Db } from '../../db/database.ts'
 import { validationError, type FieldErrors } from '../../domain/errors.ts'
@@ -202,15 +203,16 @@ export function isPermanentFailure(err: unknown): boolean {
  * `next_attempt_at`. The claim bumps `attempts` and pushes `next_attempt_at` past a lease.
  * NOTE: `for update skip locked` makes concurrent workers (several processes on one
  * PostgreSQL) take disjoint rows; a row claimed and committed by another worker is re-checked
- * against the WHERE clause and no longer due.
+ * against the WHERE clause and no longer due. A claim whose server is gone (killed mid-round) is
+ * due again at once, not after the lease (src/db/instance-liveness.ts).
  */
 async function claimDue(db: Db, now: Date, limit: number): Promise<ClaimedRow[]> {
   const leaseUntil = new Date(now.getTime() + CLAIM_LEASE_MS)
   const { rows } = await sql<ClaimedRow>`
-    update email_outbox set attempts = attempts + 1, next_attempt_at = ${leaseUntil}
+    update email_outbox set attempts = attempts + 1, next_attempt_at = ${leaseUntil}, claimed_by = ${INSTANCE_ID}
     where id in (
       select id from email_outbox
-      where status = 'pending' and (attempts = 0 or next_attempt_at <= ${now})
+      where status = 'pending' and (attempts = 0 or next_attempt_at <= ${now} or ${claimerGone('claimed_by')})
       order by next_attempt_at, id
       limit ${limit}
       for update skip locked)
@@ -305,7 +307,7 @@ async function recordFailure(deps: DeliveryDeps, row: ClaimedRow, error: string,
   await deps.db.transaction().execute(async (tx) => {
     const res = await tx
       .updateTable('emailOutbox')
-      .set({ status: giveUp ? 'failed' : 'pending', lastError: error, nextAttemptAt: new Date(now.getTime() + (giveUp ? 0 : retryDelayMs(row.attempts))) })
+      .set({ status: giveUp ? 'failed' : 'pending', lastError: error, nextAttemptAt: new Date(now.getTime() + (giveUp ? 0 : retryDelayMs(row.attempts))), claimedBy: null })
       .where('id', '=', row.id)
       .where('status', '=', 'pending')
       .where('attempts', '=', row.attempts)

@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { claimerGone, INSTANCE_ID } from '../../db/instance-liveness.ts'
 import type { Db } from '../../db/database.ts'
 import { cents, type Cents } from '../../domain/money.ts'
 import { localDate } from '../../domain/time-zone.ts'
@@ -148,10 +149,10 @@ async function claim(db: Db, limit: number, leaseMs: number): Promise<Entry[]> {
   const now = new Date()
   const rows = await sql<Entry>`
     update quickbooks_queue q
-    set next_attempt_at = ${new Date(now.getTime() + leaseMs)}, attempts = q.attempts + 1, request_id = coalesce(q.request_id, gen_random_uuid()::text)
+    set next_attempt_at = ${new Date(now.getTime() + leaseMs)}, attempts = q.attempts + 1, request_id = coalesce(q.request_id, gen_random_uuid()::text), claimed_by = ${INSTANCE_ID}
     where q.id in (
       select id from quickbooks_queue
-      where status = 'queued' and next_attempt_at <= ${now}
+      where status = 'queued' and (next_attempt_at <= ${now} or ${claimerGone('claimed_by')})
       order by next_attempt_at, id
       limit ${limit}
       for update skip locked
@@ -162,7 +163,7 @@ async function claim(db: Db, limit: number, leaseMs: number): Promise<Entry[]> {
 
 async function finish(db: Db, e: Entry, r: Result, options: PushOptions): Promise<void> {
   const now = Date.now()
-  const q = db.updateTable('quickbooksQueue').where('id', '=', e.id)
+  const q = db.updateTable('quickbooksQueue').set({ claimedBy: null }).where('id', '=', e.id)
   if (r.kind === 'sent') {
     await q.set({ status: 'sent', sentAt: new Date(), lastError: null, errorCode: null, fixHint: null }).execute()
   } else if (r.kind === 'defer') {

@@ -32,6 +32,8 @@ export interface QuickBooksRuntime {
   refreshMarginMs?: number
   /** Where people reach Servicebook (the e-mail's logo and links). */
   publicUrl?: string
+  /** The fetch for API calls (main.ts passes one that is timed for /metrics). */
+  fetch?: typeof fetch
 }
 
 export function runtimeOf(deps: ServiceDeps): QuickBooksRuntime {
@@ -163,6 +165,7 @@ export function ledgerFor(deps: ServiceDeps, realmId: string): { client: QuickBo
       throttle: rt.throttle,
       ...(rt.minorVersion ? { minorVersion: rt.minorVersion } : {}),
       ...(rt.readTimeoutMs ? { readTimeoutMs: rt.readTimeoutMs } : {}),
+      ...(rt.fetch ? { fetch: rt.fetch } : {}),
     })
     entry = { client, ledger: new QuickBooksLedger(client) }
     byRealm.set(realmId, entry)
@@ -183,7 +186,7 @@ export function forgetClients(deps: ServiceDeps): void {
  */
 export function createQuickBooksRuntime(
   settings: ReturnType<typeof import('../../config/quickbooks.ts').quickBooksSettings>,
-  opts: { publicUrl: string; dataDir: string; officeEmail?: string | null },
+  opts: { publicUrl: string; dataDir: string; officeEmail?: string | null; fetch?: typeof fetch },
 ): QuickBooksRuntime {
   return {
     oauth: new QuickBooksOAuthImpl({
@@ -192,6 +195,7 @@ export function createQuickBooksRuntime(
       redirectUri: settings.redirectUri ?? `${opts.publicUrl}/api/quickbooks/callback`,
       hosts: settings.hosts,
       readTimeoutMs: settings.readTimeoutMs,
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
     }),
     apiBaseUrl: settings.hosts.apiBaseUrl,
     tokenKey: settings.tokenKey ?? localTokenKey(opts.dataDir),
@@ -200,6 +204,7 @@ export function createQuickBooksRuntime(
     readTimeoutMs: settings.readTimeoutMs,
     officeEmail: opts.officeEmail ?? null,
     publicUrl: opts.publicUrl,
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
   }
 }
 

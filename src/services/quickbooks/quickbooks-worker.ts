@@ -1,5 +1,6 @@
 import type { ServiceDeps } from '../deps.ts'
 import { pushQuickBooksQueue, type PushOptions, type PushRound } from './quickbooks-push.ts'
+import { jobRound } from '../metrics/metrics.ts'
 
 export interface QuickBooksWorker {
   /** Pushes right away instead of at the next poll (after billing committed new work). */
@@ -31,9 +32,11 @@ export function startQuickBooksWorker(deps: ServiceDeps, opts: PushOptions & { i
       kicked = false
       try {
         const round = await pushQuickBooksQueue(deps, opts)
+        jobRound('quickbooks_push')
         if (round.sent + round.failed + round.waiting > 0) opts.log?.info({ ...round }, 'quickbooks push round')
         if (round.claimed > 0 && round.claimed > round.deferred) continue
       } catch (err) {
+        jobRound('quickbooks_push', false)
         opts.log?.error({ error: (err as Error).message }, 'quickbooks push round failed')
       }
       if (!stopped && !kicked) await sleep()

@@ -15,6 +15,7 @@ import { companyToday, getSettings } from '../settings/company-settings.ts'
 import { createNextTermTx } from './next-term.ts'
 import { insertNoticesTx, loadRenewable, offerFor, openOffers, type LinkContext, type NoticeToSend, type Offer, type RenewableAgreement } from './renewal-offers.ts'
 import { getRenewalSettings, renewalLinkKey } from './renewal-settings.ts'
+import { jobRound } from '../metrics/metrics.ts'
 
 /**
  * The daily renewal work, safe to run any number of times and on several servers at once:
@@ -199,8 +200,8 @@ export function startRenewalJob(deps: ServiceDeps, opts: { intervalMs?: number; 
   let running: Promise<void> | null = null
   const tick = (): Promise<void> => {
     running ??= runRenewalJob(deps, opts.log)
-      .then((s) => void (Object.values(s).some((n) => n > 0) && opts.log?.info({ ...s }, 'renewals processed')))
-      .catch((err: Error) => opts.log?.error({ error: err.message }, 'renewal job failed'))
+      .then((s) => void (jobRound('renewals'), Object.values(s).some((n) => n > 0) && opts.log?.info({ ...s }, 'renewals processed')))
+      .catch((err: Error) => (jobRound('renewals', false), opts.log?.error({ error: err.message }, 'renewal job failed')))
       .finally(() => (running = null))
     return running
   }

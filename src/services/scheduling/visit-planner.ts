@@ -6,6 +6,7 @@ import { plannedVisits, visitHorizon, type PlannedVisit } from '../../domain/sch
 import type { ServiceDeps } from '../deps.ts'
 import { pruneChanges } from './schedule-changes.ts'
 import { companyClock } from './visit-access.ts'
+import { jobRound } from '../metrics/metrics.ts'
 
 /**
  * Agreement visits as work orders, kept 12 months ahead (rules in
@@ -122,7 +123,8 @@ export function startVisitPlanner(deps: Pick<ServiceDeps, 'db' | 'clock'>, opts:
       lastDay = today
       opts.log?.info({ day: today, ...planned, changesPruned: pruned }, 'agreement visits planned')
     })()
-      .catch((err: Error) => opts.log?.error({ error: err.message }, 'visit planning failed'))
+      .then(() => jobRound('visit_planner'))
+      .catch((err: Error) => (jobRound('visit_planner', false), opts.log?.error({ error: err.message }, 'visit planning failed')))
       .finally(() => (running = null))
     return running
   }

@@ -1,0 +1,117 @@
+/**
+ * Several servers on one PostgreSQL (issue 14): two Servicebook processes share sessions, one
+ * Bill all (started on one, watched on the other, refused a second time on either), the e-mail
+ * outbox and the automatic daily run. The server running Bill all is SIGKILLed part-way: the
+ * other resumes the same run within seconds and finishes it; every due invoice is charged
+ * exactly once and each receipt is sent once.
+ */
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts'
+import { migrateToLatest } from '../../src/db/migrate.ts'
+import { startHarness, type SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
+import { startMailCapture, type MailCapture } from '../helpers/mail-capture.ts'
+import { call, chargeCounts, login, seedDueAgreements, startServerProcess, until, type ServerProcess } from '../helpers/server-process.ts'
+import { createPostgresDatabaseUrl, testBackend } from '../helpers/test-db.ts'
+
+const AGREEMENTS = 300
+let h: SandboxHarness
+let mail: MailCapture
+let dir: string
+let pgDatabase: Awaited<ReturnType<typeof createPostgresDatabaseUrl>> = null
+let db: DatabaseHandle
+const servers: ServerProcess[] = []
+
+before(async () => {
+  if (testBackend !== 'postgres') return
+  h = await startHarness({ sandbox: { ledgerFile: null } })
+  mail = await startMailCapture()
+  dir = mkdtempSync(join(tmpdir(), 'sb-two-'))
+  pgDatabase = await createPostgresDatabaseUrl()
+  db = await openDatabase({ kind: 'postgres', url: pgDatabase!.url, poolSize: 2 })
+  await migrateToLatest(db.db)
+  await seedDueAgreements(db.db, h, AGREEMENTS)
+})
+after(async () => {
+  if (testBackend !== 'postgres') return
+  for (const s of servers) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL')
+  await Promise.all(servers.map((s) => s.exited))
+  await db.close()
+  await mail.close()
+  await h.close()
+  await pgDatabase?.drop()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+test('two servers on one PostgreSQL: shared sessions, one Bill all finished by the other after a SIGKILL, each invoice charged once, each receipt sent once, one automatic run', { skip: testBackend !== 'postgres' && 'several servers need PostgreSQL', timeout: 600_000 }, async () => {
+  const env = (name: string) => ({ DATA_DIR: join(dir, name), DATABASE_URL: pgDatabase!.url, CARDPOINTE_URL: h.sandbox.url, SMTP_URL: mail.smtpUrl, EMAIL_POLL_INTERVAL_MS: '500' })
+  await h.faults({ latencyMs: 500, endpoints: ['auth'] })
+  const [a, b] = await Promise.all([startServerProcess(env('a')), startServerProcess(env('b'))])
+  servers.push(a, b)
+
+  // One session, both servers: logged in on A, recognised (with its CSRF token) on B.
+  const office = await login(a.url)
+  const onB = await call<{ user: { email: string } | null }>(b.url, office, 'GET', '/api/auth/session')
+  assert.equal(onB.body.user?.email, 'admin@ops.test')
+
+  // Bill all started on B, watched on A; a second one is refused on either.
+  const started = await call<{ runId: string }>(b.url, office, 'POST', '/api/billing/runs', {})
+  assert.equal(started.status, 202, JSON.stringify(started.body))
+  const runId = started.body.runId
+  assert.equal((await call(a.url, office, 'POST', '/api/billing/runs', {})).status, 409)
+  const watched = await until(async () => {
+    const r = await call<{ status: string; charged: number }>(a.url, office, 'GET', `/api/billing/runs/${runId}`)
+    return r.body.charged >= 30 ? r.body : undefined
+  }, 180_000, () => `no progress seen on A: ${b.output()}`)
+  assert.equal(watched.status, 'running')
+
+  // B dies mid-run: A resumes the same run and finishes it.
+  b.child.kill('SIGKILL')
+  await b.exited
+  const killedAt = Date.now()
+  const resumedBy = await until(async () => {
+    const r = await db.db.selectFrom('billingRuns').select(['owner', 'pid']).where('id', '=', runId).executeTakeFirstOrThrow()
+    return r.pid !== b.child.pid ? r : undefined
+  }, 60_000, () => `A did not take the run over: ${a.output()}`)
+  assert.equal(resumedBy.pid, a.child.pid)
+  assert.ok(Date.now() - killedAt < 30_000, 'taken over within seconds')
+  const done = await until(async () => {
+    const r = await call<{ status: string }>(a.url, office, 'GET', `/api/billing/runs/${runId}`)
+    return r.body.status === 'running' ? undefined : r.body
+  }, 300_000, () => `the run did not finish on A: ${a.output()}`)
+  assert.equal(done.status, 'completed', JSON.stringify(done))
+
+  const counts = await chargeCounts(db.db, h)
+  assert.deepEqual({ double: counts.double, missing: counts.missing, pending: counts.pending, invoices: counts.invoices }, { double: 0, missing: 0, pending: 0, invoices: AGREEMENTS })
+
+  // Receipts: B's claimed but unsent ones are taken over at once (B is gone), none twice.
+  await until(async () => {
+    const n = await db.db.selectFrom('emailOutbox').select('id').where('kind', '=', 'billing.receipt').where('status', '=', 'sent').execute()
+    return n.length === AGREEMENTS ? true : undefined
+  }, 120_000, () => 'receipts not all sent')
+  const received = (await mail.messages()).filter((m) => m.subject.startsWith('Receipt for invoice'))
+  assert.equal(new Set(received.map((m) => m.subject)).size, AGREEMENTS)
+  assert.equal(received.length, AGREEMENTS, 'each receipt sent once')
+
+  // A new B; the automatic daily run switched on through B: the two servers start it once.
+  const b2 = await startServerProcess(env('b'))
+  servers.push(b2)
+  const settings = await call<Record<string, unknown>>(b2.url, office, 'GET', '/api/billing/settings')
+  const { autoBill: _a, autoBillTime: _t, ...rest } = settings.body
+  const put = await call(b2.url, office, 'PUT', '/api/billing/settings', { ...rest, autoBill: true, autoBillTime: '00:00' })
+  assert.equal(put.status, 200, JSON.stringify(put.body))
+  const automatic = await until(async () => {
+    const rows = await db.db.selectFrom('billingRuns').select(['id', 'status', 'pid']).where('automaticFor', 'is not', null).execute()
+    return rows.length > 0 && rows.every((r) => r.status === 'completed') ? rows : undefined
+  }, 120_000, () => 'no automatic run')
+  await new Promise((r) => setTimeout(r, 25_000)) // both servers' jobs look again (every 10 s)
+  const after = await db.db.selectFrom('billingRuns').select(['id']).where('automaticFor', 'is not', null).execute()
+  assert.equal(after.length, 1, `one automatic run for the day: ${JSON.stringify(automatic)}`)
+  assert.equal((await chargeCounts(db.db, h)).double, 0)
+
+  for (const s of [a, b2]) s.child.kill('SIGTERM')
+  for (const s of [a, b2]) assert.equal((await s.exited).code, 0)
+})
