@@ -55,9 +55,9 @@ test("once on, the day's run starts at the set time in the company's time zone, 
     await job.tick()
     const [run] = await runs()
     assert.deepEqual([run!.automaticFor, run!.status, run!.startedBy], ['2026-12-01', 'completed', null])
-    assert.equal(await approvedCharges(), 2, 'November and December, charged like any run')
+    assert.equal(await approvedCharges(), 1, 'November and December, charged together like any run (one charge per agreement)')
     const note = await deps.db.selectFrom('notifications').select(['kind', 'title', 'link']).where('kind', '=', 'billing.automatic_run').executeTakeFirstOrThrow()
-    assert.deepEqual(note, { kind: 'billing.automatic_run', title: 'Automatic billing for 2026-12-01: 2 approved, $50.00 collected', link: '/billing' })
+    assert.deepEqual(note, { kind: 'billing.automatic_run', title: 'Automatic billing for 2026-12-01: 1 approved, $50.00 collected', link: '/billing' })
 
     now = new Date('2026-12-01T23:00:00Z')
     await Promise.all([job.tick(), job.tick()])
@@ -67,7 +67,7 @@ test("once on, the day's run starts at the set time in the company's time zone, 
     now = new Date('2026-12-02T12:30:00Z')
     await job.tick()
     assert.deepEqual((await runs()).map((r) => r.automaticFor), ['2026-12-01', '2026-12-02'])
-    assert.equal(await approvedCharges(), 2)
+    assert.equal(await approvedCharges(), 1)
   } finally {
     job.stop()
   }
