@@ -60,7 +60,7 @@ test('request latency by route pattern, never the raw URL', async () => {
 })
 
 // TODO(issue 14): failed once at 18:25 under load (load 15 on 2 cores) and was not diagnosed before landing; it runs, its failure is reported, not counted.
-test('gateway latency and errors, billing run progress and outcomes', { todo: 'failed once under load; not diagnosed' }, async () => {
+test('gateway latency and errors, billing run progress and outcomes', async () => {
   const c = await aCustomer(t.deps, 'Metric Customer', 'metric@example.com')
   const pm = await aCard(t.deps.db, h.gateway, h.tokenize, c.id, '4111111111111111')
   await anAgreement(t.deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: new Date().toISOString().slice(0, 10), lines: monthly(2500) })
@@ -71,7 +71,8 @@ test('gateway latency and errors, billing run progress and outcomes', { todo: 'f
   await new Promise((r) => setTimeout(r, 300))
   await h.faults({ reset: true })
   const runId = started.json().runId as string
-  for (let i = 0; i < 300; i++) {
+  // After the 500 the run inquires until the settle window has passed (about 30 s) before it charges again.
+  for (let i = 0; i < 1800; i++) {
     const run = (await t.app.inject({ method: 'GET', url: `/api/billing/runs/${runId}`, headers: office })).json()
     if (run.status !== 'running') break
     await new Promise((r) => setTimeout(r, 100))

@@ -58,7 +58,7 @@ test('a refund approved whose answer is dropped is confirmed by the next attempt
   assert.equal((await ledgerRefunds([pending!.id])).length, 1, 'the gateway did refund')
 
   // The next refund settles the pending one from the gateway's records first, then does its own.
-  assert.deepEqual(await refundPayment(deps, pay.id, { amountCents: 1000, reason: 'More goodwill' }, null), { paymentId: pay.id, refundedCents: 1000 })
+  assert.deepEqual(await refundPayment(deps, pay.id, { amountCents: 1000, reason: 'More goodwill' }, null), { paymentId: pay.id, refundedCents: 1000, voided: false, message: 'The refund of $10.00 went through.' })
   const reversals = await reversalsOf(pay.id)
   assert.deepEqual(reversals.map((r) => [r.status, Number(r.amountCents)]), [['approved', 1500], ['approved', 1000]])
   assert.ok(reversals.every((r) => r.gatewayRef))

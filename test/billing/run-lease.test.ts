@@ -60,12 +60,12 @@ test('a run released by a stopped server is resumed by another: the same run, co
   assert.equal(row.status, 'completed')
   assert.equal(row.owner, INSTANCE_ID)
   assert.equal(row.agreementsDue, 7 + 3, 'counts on from the saved progress')
-  // November and December for each of the three: six invoices, each charged once.
+  // November and December for each of the three: six invoices, paid by one charge per agreement (issue 13 defect 7).
   const invoices = await deps.db.selectFrom('invoices').select(['id', 'status']).execute()
   assert.deepEqual(invoices.map((i) => i.status), Array(6).fill('paid'))
-  assert.equal(row.approved, 6)
+  assert.equal(row.approved, 3, 'approved counts charges')
   const attempts = new Set((await deps.db.selectFrom('chargeAttempts').select('id').where('runId', '=', 'run_paused').execute()).map((a) => a.id))
-  assert.equal((await h.ledger()).filter((r) => r.type === 'auth' && r.respstat === 'A' && attempts.has(r.orderid ?? '')).length, 6)
+  assert.equal((await h.ledger()).filter((r) => r.type === 'auth' && r.respstat === 'A' && attempts.has(r.orderid ?? '')).length, 3)
   assert.equal(await resumeBillingRun(deps), null, 'nothing left to resume')
 })
 

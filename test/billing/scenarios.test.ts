@@ -180,6 +180,10 @@ test('offline payment, void and refund through the gateway, closing stops billin
   const pm = await aCard(deps.db, deps.gateway, h.tokenize, c.id, '4111111111111111')
   const noCard = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: null, startDate: '2027-02-01', lines: monthly(4500) })
   const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: '2027-01-01', lines: monthly(2000) })
+  // January is billed and settled before February, so each month has its own payment (a run charges an
+  // agreement's due periods together).
+  await billThrough('2027-01-01')
+  await h.settle()
   await billThrough('2027-02-01')
   const [unpaid] = await invoicesOf(noCard)
   assert.equal(unpaid.failureCode, 'no_payment_method')
