@@ -66,13 +66,13 @@ test('creates a customer with locations and contacts, lists it, finds it by sear
   await page.getByRole('link', { name: 'Harriet Quimby' }).waitFor()
   await page.getByRole('link', { name: 'Other Person' }).waitFor()
   await page.getByText('1–2 of 2').waitFor()
-  await page.getByLabel('Search customers').fill('round rock')
+  await page.getByLabel('Search customers', { exact: true }).fill('round rock')
   await page.getByText('1–1 of 1').waitFor()
   assert.equal(await page.getByRole('link', { name: 'Other Person' }).count(), 0)
   assert.match(page.url(), /q=round\+rock/)
-  await page.getByLabel('Search customers').fill('no such customer')
+  await page.getByLabel('Search customers', { exact: true }).fill('no such customer')
   await page.getByText('No customers match “no such customer”.').waitFor()
-  await page.getByLabel('Search customers').fill('quimby')
+  await page.getByLabel('Search customers', { exact: true }).fill('quimby')
   await page.getByRole('link', { name: 'Harriet Quimby' }).click()
 
   // Archive asks first; then the customer leaves the list and shows under "Show archived".
