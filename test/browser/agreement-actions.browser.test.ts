@@ -51,7 +51,8 @@ test('suspend, reactivate and close an agreement from its page; work orders foll
   await page.getByText(/closed\./).first().waitFor()
   assert.equal(await agreementStatus(), 'closed')
   assert.equal(await woStatus(), 'cancelled')
-  assert.equal(await page.getByRole('button', { name: 'Suspend' }).count(), 0)
+  // The page reloads the agreement after the toast: wait for Suspend to go (a timeout fails the test).
+  await page.getByRole('button', { name: 'Suspend', exact: true }).waitFor({ state: 'detached', timeout: 10_000 })
   const actions = (await db.selectFrom('auditEvents').select('action').where('entityId', '=', id).execute()).map((e) => e.action)
   assert.deepEqual(actions.filter((a) => /suspend|reactivat|clos/.test(a)), ['agreement.suspended', 'agreement.reactivated', 'agreement.closed'])
   await page.context().close()
