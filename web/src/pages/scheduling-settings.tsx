@@ -25,7 +25,8 @@ export function SchedulingSettings() {
       <Switch
         label="E-mail the customer when their technician is on the way"
         description="Sent when a technician marks a visit “On my way” on their phone, with the technician's name and the company's phone."
-        checked={settings.data.onTheWayEmail}
+        // Shows the new position while it saves (the switch would otherwise lag the click by a round trip).
+        checked={save.isPending && save.variables ? save.variables.onTheWayEmail : settings.data.onTheWayEmail}
         disabled={!canEdit || save.isPending}
         onChange={(e) => void change(e.currentTarget.checked)}
       />
