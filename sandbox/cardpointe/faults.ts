@@ -1,11 +1,11 @@
 /**
  * Sandbox-only fault injection, set with `POST /_sandbox/faults`. Shares are probabilities
- * from 0 to 1 applied to gateway requests (`/cardconnect/rest/...`), optionally only to the
- * named endpoints (`auth`, `capture`, `void`, `refund`, `voidByOrderId`, `profile`, `inquire`,
- * `inquireByOrderid`).
+ * from 0 to 1 applied to gateway requests (`/cardconnect/rest/...`); every fault, latency
+ * included, applies only to the named endpoints when `endpoints` is set (`auth`, `capture`,
+ * `void`, `refund`, `voidByOrderId`, `profile`, `inquire`, `inquireByOrderid`).
  */
 export interface Faults {
-  /** Added before every answer. */
+  /** Time the gateway takes before it processes a request (the body has arrived; the answer follows the processing). */
   latencyMs: number
   /** Share answered HTTP 500 without being processed. */
   errorRate: number
@@ -13,6 +13,12 @@ export interface Faults {
   timeoutRate: number
   /** Share of approved writes whose connection is closed after the result is recorded. */
   dropApprovedRate: number
+  /**
+   * Share of requests whose client hangs up (read timeout) before they are processed that the
+   * gateway processes anyway: charged and recorded, the answer sent to no one. The others are
+   * dropped unprocessed, as a request the gateway never got to.
+   */
+  processAfterHangupRate: number
   hangMs: number
   endpoints: string[] | null
   /** ACH debits settled while set are returned by the bank with this R-code (`R01`…), shown by `funding`. */
@@ -21,13 +27,13 @@ export interface Faults {
   achReturnAfterDays: number
 }
 
-export const NO_FAULTS: Faults = { latencyMs: 0, errorRate: 0, timeoutRate: 0, dropApprovedRate: 0, hangMs: 120_000, endpoints: null, achReturnCode: null, achReturnAfterDays: 2 }
+export const NO_FAULTS: Faults = { latencyMs: 0, errorRate: 0, timeoutRate: 0, dropApprovedRate: 0, processAfterHangupRate: 0, hangMs: 120_000, endpoints: null, achReturnCode: null, achReturnAfterDays: 2 }
 
 /** Merges a request body into the current faults; returns an error text for bad values. */
 export function updateFaults(current: Faults, body: Record<string, unknown>): Faults | string {
   if (body.reset === true) return { ...NO_FAULTS }
   const next = { ...current }
-  for (const key of ['errorRate', 'timeoutRate', 'dropApprovedRate'] as const) {
+  for (const key of ['errorRate', 'timeoutRate', 'dropApprovedRate', 'processAfterHangupRate'] as const) {
     if (body[key] === undefined) continue
     const v = body[key]
     if (typeof v !== 'number' || v < 0 || v > 1) return `${key} must be a number from 0 to 1`

@@ -99,24 +99,31 @@ export async function startCardPointeSandbox(options: SandboxOptions = {}): Prom
     const segments = path.slice(REST.length + 1).split('/')
     const endpoint = segments[0] ?? ''
     const faulty = applies(faults, endpoint)
-    await sleep(faults.latencyMs)
+    // The client hangs up (its read timeout) while the gateway works on the request.
+    let hungUp = false
+    res.once('close', () => void (hungUp = !res.writableFinished))
+    const body = req.method === 'PUT' || req.method === 'POST' ? await readJson(req) : undefined
+    if (faulty) await sleep(faults.latencyMs)
     if (faulty && roll(faults.errorRate)) return send(res, 500, { timestamp: new Date().toISOString(), status: 500, error: 'Internal Server Error', path })
     if (faulty && roll(faults.timeoutRate)) {
       const t = setTimeout(() => (timers.delete(t), req.socket.destroy()), faults.hangMs)
       return void timers.add(t)
     }
-    const reply = await route(req, endpoint, segments)
+    // A request whose client has gone is dropped unprocessed, unless the fault says the gateway goes on with it.
+    if (hungUp && !(faulty && roll(faults.processAfterHangupRate))) return
+    const reply = route(req, endpoint, segments, body)
+    if (hungUp) return
     if (!reply) return send(res, 404, { timestamp: new Date().toISOString(), status: 404, error: 'Not Found', path })
     await sleep(reply.delayMs ?? 0)
     if (reply.approvedWrite && faulty && roll(faults.dropApprovedRate)) return void req.socket.destroy()
     send(res, reply.status ?? 200, reply.json, reply.status === undefined)
   }
 
-  async function route(req: IncomingMessage, endpoint: string, segments: string[]): Promise<Reply | null> {
+  /** `body`: the parsed JSON of a PUT or POST (null when unparseable), undefined for other methods. */
+  function route(req: IncomingMessage, endpoint: string, segments: string[], body: Body | null | undefined): Reply | null {
     const method = req.method ?? 'GET'
     if (endpoint === '' && segments.length === 1) return { json: 'CardConnect REST Servlet' }
-    if (WRITES[endpoint] && segments.length === 1 && (method === 'PUT' || method === 'POST')) {
-      const body = await readJson(req)
+    if (WRITES[endpoint] && segments.length === 1 && body !== undefined) {
       return body ? WRITES[endpoint](ctx, body) : { status: 400, json: { status: 400, error: 'Bad Request' } }
     }
     const [, a = '', b = '', c = ''] = segments

@@ -105,8 +105,63 @@ describe('fault injection', () => {
     }
   })
 
+  test('latency slows only the endpoints named', async () => {
+    await h.faults({ latencyMs: 1500, endpoints: ['auth'] })
+    const input = charge()
+    // Past the client's read timeout (400 ms) on auth; the inquiry right after is not slowed.
+    assert.equal((await h.gateway.chargeProfile(input)).status, 'indeterminate')
+    assert.deepEqual(await h.gateway.inquireByOrderId({ orderId: input.orderId }), { status: 'not_found', orderId: input.orderId })
+  })
+
+  test('a charge whose client hung up while the gateway was busy is dropped unprocessed', async () => {
+    await h.faults({ latencyMs: 1000, endpoints: ['auth'] })
+    const input = charge()
+    assert.equal((await h.gateway.chargeProfile(input)).status, 'indeterminate')
+    // A later request on the same slow endpoint, with no client timeout: when it is answered the first has been dealt with.
+    const later = charge()
+    const res = await rawAuth(later)
+    assert.equal(res.respstat, 'A')
+    assert.equal((await approvalsFor(input.orderId)).length, 0)
+    assert.equal((await h.gateway.inquireByOrderId({ orderId: input.orderId })).status, 'not_found')
+  })
+
+  test('with processAfterHangupRate the gateway charges and approves after its client left', async () => {
+    await h.faults({ latencyMs: 1500, processAfterHangupRate: 1, endpoints: ['auth'] })
+    const input = charge(4100)
+    assert.equal((await h.gateway.chargeProfile(input)).status, 'indeterminate')
+    // Still at work: not found yet, then approved without anyone waiting for the answer.
+    assert.equal((await h.gateway.inquireByOrderId({ orderId: input.orderId })).status, 'not_found')
+    const lookup = await waitFor(async () => {
+      const l = await h.gateway.inquireByOrderId({ orderId: input.orderId })
+      return l.status === 'found' ? l : null
+    })
+    assert.ok(lookup.charge.status === 'approved' && lookup.charge.amountCents === 4100, JSON.stringify(lookup))
+    assert.equal((await approvalsFor(input.orderId)).length, 1)
+  })
+
   test('fault settings are validated', async () => {
-    const res = await fetch(`${h.sandbox.url}/_sandbox/faults`, { method: 'POST', body: JSON.stringify({ errorRate: 2 }) })
-    assert.equal(res.status, 400)
+    for (const bad of [{ errorRate: 2 }, { processAfterHangupRate: -1 }, { latencyMs: 1.5 }]) {
+      const res = await fetch(`${h.sandbox.url}/_sandbox/faults`, { method: 'POST', body: JSON.stringify(bad) })
+      assert.equal(res.status, 400, JSON.stringify(bad))
+    }
   })
 })
+
+/** An auth sent with no client timeout (the gateway client's is 400 ms here). */
+async function rawAuth(input: ChargeProfileInput): Promise<Record<string, string>> {
+  const res = await fetch(`${h.sandbox.url}/cardconnect/rest/auth`, {
+    method: 'PUT',
+    headers: { authorization: `Basic ${Buffer.from('testing:testing123').toString('base64')}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ merchid: '496160873888', profile: `${input.profileId}/${input.accountId}`, amount: String(input.amountCents), orderid: input.orderId, capture: 'Y' }),
+  })
+  return (await res.json()) as Record<string, string>
+}
+
+/** Polls `probe` until it returns a value (10 s at most). */
+async function waitFor<T>(probe: () => Promise<T | null>): Promise<T> {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+    const v = await probe()
+    if (v !== null) return v
+  }
+  throw new Error('condition not met within 10 s')
+}
