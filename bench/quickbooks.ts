@@ -68,10 +68,14 @@ try {
   say(`billed ${N}; pushing`)
   // API requests counted (the client takes fetch when it is built, at the first push).
   let requests = 0
+  let throttled = 0
   const counting = globalThis.fetch
-  globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
-    if (String(input).includes('/v3/company/')) requests++
-    return counting(input, init)
+  globalThis.fetch = (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+    if (!String(input).includes('/v3/company/')) return counting(input, init)
+    requests++
+    const response = await counting(input, init)
+    if (response.status === 429) throttled++
+    return response
   }) as typeof fetch
   if (!KNOWN) deps.quickbooks = { ...kit.runtime } // a fresh client, built with the counting fetch
   const started = performance.now()
@@ -91,7 +95,7 @@ try {
   const entities = invoices.length + payments.length
   const ceiling = Math.round((LIMIT * entities) / (entities + (KNOWN ? 0 : customers.length)))
   process.stdout.write(
-    `customers=${KNOWN ? 'known' : 'new'} invoices=${invoices.length} payments=${payments.length} quickbooks_customers=${(books.Customer ?? []).length} minutes=${minutes.toFixed(2)} requests_per_minute=${Math.round(requests / minutes)}\n` +
+    `customers=${KNOWN ? 'known' : 'new'} invoices=${invoices.length} payments=${payments.length} quickbooks_customers=${(books.Customer ?? []).length} minutes=${minutes.toFixed(2)} requests_per_minute=${Math.round(requests / minutes)} throttled_429=${throttled}\n` +
       `entities_per_minute=${Math.round(entities / minutes)} ceiling_per_minute=${ceiling} peak_rss_mb=${Math.round(peak / 1048576)} duplicates=${duplicates} missing=${missing}\n`,
   )
 } finally {

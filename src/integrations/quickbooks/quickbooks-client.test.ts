@@ -205,6 +205,13 @@ describe('failures as outcomes', () => {
     await Promise.all(Array.from({ length: 9 }, () => paced.count('Item')))
     assert.ok(Date.now() - started >= 600, 'nine calls at four per 300 ms need two more windows')
   })
+
+  test("the throttle's window is widened by its margin (Intuit stamps a request on arrival, later than we do)", async () => {
+    const throttle = new QuickBooksThrottle({ perMinute: 1, windowMs: 200, marginMs: 150 })
+    const started = Date.now()
+    for (let i = 0; i < 3; i++) (await throttle.acquire('realm-margin'))()
+    assert.ok(Date.now() - started >= 700, 'three calls at one per 200 ms plus a 150 ms margin need two widened windows')
+  })
 })
 
 test('fault bodies are read in every shape Intuit sends', () => {
