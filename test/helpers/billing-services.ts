@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from '../../src/db/database.ts'
 import { startHarness, type SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
+import type { CardPointeClientConfig } from '../../src/integrations/cardpointe/cardpointe-client.ts'
 import type { ServiceDeps } from '../../src/services/deps.ts'
 import { createTestDatabase } from './test-db.ts'
 import { loginHeaders, startTestApp, type TestApp } from './test-app.ts'
@@ -20,13 +21,14 @@ export interface BillingServices {
 }
 
 /**
+ * `client` overrides the gateway client's settings (e.g. a short `readTimeoutMs`).
  * @example
  * let h: SandboxHarness, deps: ServiceDeps, s: BillingServices
  * before(async () => void ({ h, deps } = s = await startBillingServices(() => now)))
  * after(() => s.close())
  */
-export async function startBillingServices(now: () => Date): Promise<BillingServices> {
-  const h = await startHarness()
+export async function startBillingServices(now: () => Date, client: Partial<CardPointeClientConfig> = {}): Promise<BillingServices> {
+  const h = await startHarness({ client })
   const database = await createTestDatabase()
   const deps: ServiceDeps = { db: database.db, clock: { now }, gateway: h.gateway, gatewayBrowserUrl: h.sandbox.url, publicUrl: 'http://sb.test' }
   return {
