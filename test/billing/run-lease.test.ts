@@ -94,3 +94,25 @@ test('a live server on any host keeps its run; once its connection is gone the r
   assert.equal(taken?.id, 'run_live')
   await deps.db.updateTable('billingRuns').set({ status: 'completed' }).where('id', '=', 'run_live').execute()
 })
+
+test("a live server's run whose heartbeat stopped a minute ago (a host cut off) is taken over; a fresh heartbeat is not", async () => {
+  // The holder is alive (this instance holds its liveness lock), so only the heartbeat's age frees the lease.
+  await insertRunning('run_fresh', INSTANCE_ID, { heartbeatAt: new Date(Date.now() - 20_000) })
+  assert.equal(await takeOverRun(deps.db), null, 'a heartbeat 20 s old: the holder is still at it')
+  await assert.rejects(acquireRun(deps.db, '2026-12-01', null), (e: AppError) => e.code === 'billing_run_in_progress')
+  assert.equal((await run('run_fresh')).status, 'running')
+
+  await deps.db.updateTable('billingRuns').set({ heartbeatAt: new Date(Date.now() - 61_000) }).where('id', '=', 'run_fresh').execute()
+  const taken = await takeOverRun(deps.db)
+  assert.equal(taken?.id, 'run_fresh', 'a heartbeat over a minute old frees the lease')
+  const row = await run('run_fresh')
+  assert.equal(row.owner, INSTANCE_ID)
+  assert.ok(Date.now() - row.heartbeatAt!.getTime() < 10_000, 'the new holder beats at once')
+  await deps.db.updateTable('billingRuns').set({ status: 'completed' }).where('id', '=', 'run_fresh').execute()
+
+  // A new Bill all instead marks a stale run interrupted and starts its own.
+  await insertRunning('run_stale', INSTANCE_ID, { heartbeatAt: new Date(Date.now() - 61_000) })
+  const next = await acquireRun(deps.db, '2026-12-01', null)
+  assert.equal((await run('run_stale')).status, 'interrupted')
+  await deps.db.updateTable('billingRuns').set({ status: 'completed', owner: null }).where('id', '=', next).execute()
+})
