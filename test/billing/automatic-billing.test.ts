@@ -14,6 +14,7 @@ import { acquireRun } from '../../src/services/billing/billing-runs.ts'
 import { startAutomaticBilling, startAutomaticRunIfDue } from '../../src/services/billing/automatic-billing.ts'
 import { getBillingSettings, updateBillingSettings } from '../../src/services/billing/billing-settings.ts'
 import { startBillingRun } from '../../src/services/billing/run-billing.ts'
+import { CardPointeGateway } from '../../src/integrations/cardpointe/cardpointe-gateway.ts'
 import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
 import { startBillingServices, type BillingServices } from '../helpers/billing-services.ts'
 
@@ -117,4 +118,48 @@ test("a day's automatic run cut short by a crash is made again that day", async 
   const day = await deps.db.selectFrom('billingRuns').select(['id', 'status']).where('automaticFor', '=', '2026-12-05').orderBy('startedAt').execute()
   assert.deepEqual(day.map((r) => r.status), ['interrupted', 'completed'])
   assert.equal(await startAutomaticRunIfDue(deps), null, 'and only once')
+})
+
+test("a day's automatic run that failed is not made again that day; the next day's run bills what it left", async () => {
+  await updateBillingSettings(deps, { ...(await getBillingSettings(deps.db)), autoBill: true, autoBillTime: '06:00' }, null)
+  const c = await aCustomer(deps, 'Fay Failed', 'fay@example.com')
+  const card = await aCard(deps.db, deps.gateway, h.tokenize, c.id)
+  const agreement = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: card, startDate: '2026-12-06', lines: monthly(3300), name: 'Failed day' })
+  const unpaid = () => deps.db.selectFrom('invoices').select(['status']).where('agreementId', '=', agreement).where('status', '<>', 'paid').execute()
+  // This agreement's charges at the gateway (its amount is the only $33.00 in this file).
+  const charges = async () => (await h.ledger()).filter((r) => r.type === 'auth' && r.respstat === 'A' && r.amountCents === 3300).length
+  const job = startAutomaticBilling(deps, { intervalMs: 3_600_000 })
+  const good = deps.gateway
+  try {
+    // The gateway refuses our credentials: the run stops with an error (it is `failed`, not interrupted).
+    deps.gateway = new CardPointeGateway({ ...h.config, password: 'wrong' })
+    now = new Date('2026-12-06T12:00:00Z')
+    await job.tick()
+    const [failed, ...more] = await deps.db.selectFrom('billingRuns').select(['status', 'error']).where('automaticFor', '=', '2026-12-06').execute()
+    assert.equal(more.length, 0)
+    assert.equal(failed!.status, 'failed')
+    assert.match(failed!.error ?? '', /refused our credentials/)
+    const note = await deps.db.selectFrom('notifications').select('title').where('kind', '=', 'billing.automatic_run').where('title', 'like', '%2026-12-06%').executeTakeFirstOrThrow()
+    assert.match(note.title, /^Automatic billing for 2026-12-06 stopped: /)
+
+    // Credentials fixed; the job's later looks that day start nothing.
+    deps.gateway = good
+    for (const at of ['2026-12-06T12:01:00Z', '2026-12-06T23:59:00Z']) {
+      now = new Date(at)
+      await job.tick()
+    }
+    assert.equal((await deps.db.selectFrom('billingRuns').select('id').where('automaticFor', '=', '2026-12-06').execute()).length, 1, 'not repeated that day')
+    await assert.rejects(acquireRun(deps.db, '2026-12-06', null, '2026-12-06'), (e: AppError) => e.code === 'automatic_run_exists')
+    assert.equal(await charges(), 0)
+    assert.equal((await unpaid()).length, 1)
+
+    now = new Date('2026-12-07T12:00:00Z')
+    await job.tick()
+    assert.deepEqual((await deps.db.selectFrom('billingRuns').select('status').where('automaticFor', '=', '2026-12-07').execute()).map((r) => r.status), ['completed'])
+    assert.equal((await unpaid()).length, 0, "the next day's run charges the invoice the failed one left")
+    assert.equal(await charges(), 1)
+  } finally {
+    deps.gateway = good
+    job.stop()
+  }
 })
