@@ -283,3 +283,22 @@ test('the unscheduled list filters: status, window, overdue, skill, area, needs 
   assert.equal((await list('area=zzyzx')).total, 0)
   assert.equal((await api('GET', '/api/visits?status=open,bogus')).status, 422)
 })
+
+test('free text reads back exactly on the board, the list and the detail: separators, backslashes and \\N in descriptions, names and reasons', async () => {
+  const odd = 'Tune\x1eup \x1f a\\b \\N \\\\u "quoted" Ünïcode 🔧'
+  const c = await aCustomer(t.deps, `Ödd \\N ${odd}`, `odd${Math.random().toString(36).slice(2, 7)}@example.com`)
+  const created = await api('POST', '/api/visits', { customerId: c.id, locationId: c.locationId, description: odd, durationMinutes: 30, windowStart: '2027-04-13', windowEnd: '2027-04-13', requiredSkill: null, notes: `${odd}\nline two` })
+  assert.equal(created.status, 201, JSON.stringify(created.body))
+  assert.equal((await api('POST', `/api/visits/${created.body.id}/schedule`, { technicianId: ben, start: ny('2027-04-13T06:00:00'), confirm: true })).status, 200)
+  const onBoard = (await api('GET', '/api/schedule/board?from=2027-04-13&days=1')).body.visits.find((v: any) => v.id === created.body.id)
+  const listed = (await api('GET', `/api/visits?customerId=${c.id}`)).body.items[0]
+  const detail = (await api('GET', `/api/visits/${created.body.id}`)).body
+  for (const v of [onBoard, listed, detail]) {
+    assert.equal(v.description, odd)
+    assert.equal(v.customerName, `Ödd \\N ${odd}`)
+    assert.equal(v.requiredSkill, null)
+    assert.equal(v.agreementName ?? null, null)
+  }
+  assert.equal(detail.notes, `${odd}\nline two`)
+  assert.deepEqual(onBoard, listed)
+})

@@ -9,23 +9,85 @@ import type { HeldBy } from '../../domain/work-order-status.ts'
 /** Visits (table `work_orders`) as the board, lists, the changes feed and the technician's pages read them. */
 
 /**
- * The columns of a visit, flat, named as the DTOs name them, over `VISITS`. NOTE: the board reads
- * 2,000 visits at once. Every read here has the database return its rows as one JSON array
- * (`json_agg` of the row), parsed once: measured on the benchmark's week, about a third of the
- * cost of two dozen typed columns a row (PGlite 50 vs 137 ms CPU, PostgreSQL 9 vs 36 ms client
- * CPU), and a quarter less than `json_build_object` per row. Instants leave as UTC wall times
- * (`at time zone 'UTC'`: the same whatever the session's time zone).
+ * How visits leave the database. NOTE: the board reads 2,000 visits at once, and turning rows into
+ * something Node can read is most of its cost. Measured on the benchmark's week (PostgreSQL, the
+ * machine shared): `json_agg` of the rows spends ~45-80 ms of query building JSON (every key,
+ * string and timestamp escaped, about 1.4 MB), 24 typed columns cost PGlite ~2.5× that in
+ * parsing 48,000 values, and one text of plain values (the rows joined by \x1e, fields by \x1f;
+ * free text escaped with `replace`, the rest cannot hold them; null as \N; instants as UTC wall
+ * times) costs the database about what the bare rows do and both drivers one string.
+ * Each field: its name in the DTOs, its SQL over the aliases w, c, l, a, and how it is read.
  */
-const COLUMNS = sql`w.id, w.status, w.version, w.description, w.priority, w.required_skill as "requiredSkill",
-  w.duration_minutes as "durationMinutes", w.window_start as "windowStart", w.window_end as "windowEnd",
-  w.technician_id as "technicianId", w.scheduled_start at time zone 'UTC' as "scheduledStart", w.scheduled_end at time zone 'UTC' as "scheduledEnd",
-  w.customer_id as "customerId", c.name as "customerName", w.location_id as "locationId", l.line1, l.city, l.postal_code as "postalCode",
-  w.agreement_id as "agreementId", a.number as "agreementNumber", a.name as "agreementName", a.status as "agreementStatus",
-  w.reschedule_reason as "rescheduleReason", w.updated_at at time zone 'UTC' as "updatedAt"`
-const FULL_COLUMNS = sql`, w.notes, (select u.name from users u where u.id = w.technician_id) as "technicianName", l.label, l.line2, l.region, l.access_notes as "accessNotes", l.latitude, l.longitude,
-  w.status_before_suspension as "statusBeforeSuspension", w.status_reason as "statusReason", w.actual_start at time zone 'UTC' as "actualStart",
-  w.actual_end at time zone 'UTC' as "actualEnd", w.completion_notes as "completionNotes", w.created_at at time zone 'UTC' as "createdAt",
-  (select cc.phone from customer_contacts cc where cc.customer_id = w.customer_id and cc.phone is not null order by cc.is_primary desc, cc.created_at limit 1) as "customerPhone"`
+type Kind = 'id' | 'text' | 'number' | 'instant'
+const FIELDS: [string, string, Kind][] = [
+  ['id', 'w.id', 'id'],
+  ['status', 'w.status', 'id'],
+  ['version', 'w.version', 'number'],
+  ['description', 'w.description', 'text'],
+  ['priority', 'w.priority', 'id'],
+  ['requiredSkill', 'w.required_skill', 'text'],
+  ['durationMinutes', 'w.duration_minutes', 'number'],
+  ['windowStart', 'w.window_start', 'id'],
+  ['windowEnd', 'w.window_end', 'id'],
+  ['technicianId', 'w.technician_id', 'id'],
+  ['scheduledStart', 'w.scheduled_start', 'instant'],
+  ['scheduledEnd', 'w.scheduled_end', 'instant'],
+  ['customerId', 'w.customer_id', 'id'],
+  ['customerName', 'c.name', 'text'],
+  ['locationId', 'w.location_id', 'id'],
+  ['line1', 'l.line1', 'text'],
+  ['city', 'l.city', 'text'],
+  ['postalCode', 'l.postal_code', 'text'],
+  ['agreementId', 'w.agreement_id', 'id'],
+  ['agreementNumber', 'a.number', 'number'],
+  ['agreementName', 'a.name', 'text'],
+  ['agreementStatus', 'a.status', 'id'],
+  ['rescheduleReason', 'w.reschedule_reason', 'text'],
+  ['updatedAt', 'w.updated_at', 'instant'],
+]
+const FULL_FIELDS: [string, string, Kind][] = [
+  ...FIELDS,
+  ['notes', 'w.notes', 'text'],
+  ['technicianName', '(select u.name from users u where u.id = w.technician_id)', 'text'],
+  ['label', 'l.label', 'text'],
+  ['line2', 'l.line2', 'text'],
+  ['region', 'l.region', 'text'],
+  ['accessNotes', 'l.access_notes', 'text'],
+  ['latitude', 'l.latitude', 'number'],
+  ['longitude', 'l.longitude', 'number'],
+  ['statusBeforeSuspension', 'w.status_before_suspension', 'id'],
+  ['statusReason', 'w.status_reason', 'text'],
+  ['actualStart', 'w.actual_start', 'instant'],
+  ['actualEnd', 'w.actual_end', 'instant'],
+  ['completionNotes', 'w.completion_notes', 'text'],
+  ['createdAt', 'w.created_at', 'instant'],
+  ['customerPhone', '(select cc.phone from customer_contacts cc where cc.customer_id = w.customer_id and cc.phone is not null order by cc.is_primary desc, cc.created_at limit 1)', 'text'],
+]
+const encode = ([, expr, kind]: [string, string, Kind]) =>
+  kind === 'text'
+    ? `coalesce(replace(replace(replace(${expr}, '\\', '\\\\'), E'\\x1e', '\\r'), E'\\x1f', '\\u'), '\\N')`
+    : kind === 'instant'
+      ? `coalesce((${expr} at time zone 'UTC')::text, '\\N')`
+      : `coalesce(${expr}::text, '\\N')`
+/** A row as one text. */
+const line = (fields: [string, string, Kind][]) => sql.raw(`concat_ws(E'\\x1f', ${fields.map(encode).join(', ')})`)
+/** `2027-04-12 12:00:00`, `…:00.5` or `…:00.123456` (PostgreSQL's text for a UTC wall time, DateStyle ISO as the drivers expect) as `toISOString()` writes it. */
+const utc = (wall: string) => `${wall.slice(0, 10)}T${wall.length === 19 ? `${wall.slice(11)}.000` : `${wall.slice(11)}00`.slice(0, 12)}Z`
+const UNESCAPE: Record<string, string> = { '\\': '\\', r: '\x1e', u: '\x1f' }
+function decode<T>(text: string | null, fields: [string, string, Kind][]): T[] {
+  if (text === null) return []
+  return text.split('\x1e').map((line) => {
+    const values = line.split('\x1f')
+    const row: Record<string, unknown> = {}
+    for (let i = 0; i < fields.length; i++) {
+      const [name, , kind] = fields[i]!
+      const v = values[i]!
+      row[name] =
+        v === '\\N' ? null : kind === 'number' ? Number(v) : kind === 'instant' ? utc(v) : kind === 'text' && v.includes('\\') ? v.replace(/\\(.)/g, (_, c: string) => UNESCAPE[c]!) : v
+    }
+    return row as T
+  })
+}
 const VISITS = sql`work_orders w join customers c on c.id = w.customer_id join customer_locations l on l.id = w.location_id
   left join agreements a on a.id = w.agreement_id`
 
@@ -73,26 +135,23 @@ interface FlatFull extends Flat {
   customerPhone: string | null
 }
 
-/** `2027-04-12T12:00:00` or `…:00.5` or `…:00.123456` (PostgreSQL's JSON for a timestamp) as `toISOString()` writes it. */
-const utc = (wall: string | null) => (wall === null ? null : wall.length === 19 ? `${wall}.000Z` : `${`${wall}00`.slice(0, 23)}Z`)
-
 /**
  * Visits where `where` (SQL over the aliases w, c, l, a) holds, as flat rows, with the full
  * columns when `full`. With `page`, that page in its `order`; without, in no order (callers sort:
  * numbering and sorting the board's 2,000 rows in the database took about a quarter of its query).
  */
 async function readVisits<T extends Flat>(db: Db, o: { where: RawBuilder<unknown>; full?: boolean; page?: { order: RawBuilder<unknown>; limit: number; offset: number } }): Promise<T[]> {
-  const columns = sql`${COLUMNS} ${o.full ? FULL_COLUMNS : sql``}`
+  const fields = o.full ? FULL_FIELDS : FIELDS
   const { rows } = o.page
-    ? await sql<{ visits: string }>`
-        select coalesce(json_agg(v order by v.ord), '[]')::text as visits from (
-          select ${columns}, row_number() over (order by ${o.page.order}) as ord from ${VISITS} where ${o.where}
+    ? await sql<{ rows: string | null }>`
+        select string_agg(v.line, E'\\x1e' order by v.n) as rows from (
+          select ${line(fields)} as line, row_number() over (order by ${o.page.order}) as n from ${VISITS} where ${o.where}
           order by ${o.page.order} limit ${o.page.limit} offset ${o.page.offset}) v`.execute(db)
-    : await sql<{ visits: string }>`select coalesce(json_agg(v), '[]')::text as visits from (select ${columns} from ${VISITS} where ${o.where}) v`.execute(db)
-  return JSON.parse(rows[0]!.visits) as T[]
+    : await sql<{ rows: string | null }>`select string_agg(${line(fields)}, E'\\x1e') as rows from ${VISITS} where ${o.where}`.execute(db)
+  return decode<T>(rows[0]!.rows, fields)
 }
 
-/** By slot start, then id (UTC wall times compare as text). */
+/** By slot start, then id (ISO instants in UTC compare as text). */
 const byStart = (a: Flat, b: Flat) => (a.scheduledStart! < b.scheduledStart! ? -1 : a.scheduledStart! > b.scheduledStart! ? 1 : a.id < b.id ? -1 : 1)
 
 /** The suspended agreement a visit is on hold for (its own status, or its agreement's). */
@@ -113,8 +172,8 @@ function toSummary(r: Flat): VisitSummaryDto {
     windowStart: r.windowStart,
     windowEnd: r.windowEnd,
     technicianId: r.technicianId,
-    scheduledStart: utc(r.scheduledStart),
-    scheduledEnd: utc(r.scheduledEnd),
+    scheduledStart: r.scheduledStart,
+    scheduledEnd: r.scheduledEnd,
     customerId: r.customerId,
     customerName: r.customerName,
     location: { id: r.locationId, line1: r.line1, city: r.city, postalCode: r.postalCode },
@@ -122,7 +181,7 @@ function toSummary(r: Flat): VisitSummaryDto {
     agreementNumber: r.agreementNumber,
     onHold: heldByOf(r),
     rescheduleReason: r.rescheduleReason,
-    updatedAt: utc(r.updatedAt)!,
+    updatedAt: r.updatedAt,
   }
 }
 
@@ -137,10 +196,10 @@ function toDto(r: FlatFull): VisitDto {
     agreementName: r.agreementName,
     statusBeforeHold: r.statusBeforeSuspension,
     statusReason: r.statusReason,
-    actualStart: utc(r.actualStart),
-    actualEnd: utc(r.actualEnd),
+    actualStart: r.actualStart,
+    actualEnd: r.actualEnd,
     completionNotes: r.completionNotes,
-    createdAt: utc(r.createdAt)!,
+    createdAt: r.createdAt,
   }
 }
 
