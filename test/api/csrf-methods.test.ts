@@ -31,7 +31,7 @@ async function call(method: string, path: string, headers: Record<string, string
 /** Sends the request without the token and with a forged one (both refused, nothing changed), then with it. */
 async function refusedWithoutToken(method: 'PUT' | 'PATCH' | 'DELETE', path: string, body: unknown, read: () => Promise<unknown>) {
   const before = await read()
-  for (const headers of [{ cookie: admin.cookie }, { cookie: admin.cookie, 'x-csrf-token': 'forged' }]) {
+  for (const headers of [{ cookie: admin.cookie }, { cookie: admin.cookie, 'x-csrf-token': 'forged' }] as Record<string, string>[]) {
     const res = await call(method, path, headers, body)
     assert.deepEqual([res.status, res.body?.error?.code], [403, 'csrf_failed'], `${method} ${path} with ${JSON.stringify(Object.keys(headers))}`)
     assert.deepEqual(await read(), before, `${method} ${path} changed nothing`)
