@@ -31,10 +31,13 @@ if ((${#missing[@]})); then
   fi
 fi
 
-# 2. npm dependencies, type check, web build.
+# 2. npm dependencies, type check, import circles, web build.
 node scripts/ensure-deps.mjs
 log "type-checking"
 node_modules/.bin/tsc -p .
+# No import circles in src/ (nor in the sandboxes it imports): madge fails the run on a new one.
+log "checking for import circles"
+node_modules/.bin/madge --circular --no-spinner --extensions ts,tsx --ts-config tsconfig.json src sandbox
 node scripts/build-web.mjs
 
 # 3. A throwaway PostgreSQL server on a loopback port, removed on exit.

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { RespStat } from './response-codes.ts'
-import type { AchReturn, SettlementState } from './settlement.ts'
 import type { TokenInfo } from './tokens.ts'
 
 /**
@@ -163,4 +162,26 @@ export class Ledger {
 
 function fresh(): State {
   return { version: 1, secret: randomBytes(16).toString('hex'), seq: 0, txns: [], events: [], profiles: [], tokens: {} }
+}
+
+/** The settlement state the ledger keeps (settlement.ts closes batches and reports them). */
+export interface Batch {
+  batchid: string
+  hostbatch: string
+  merchid: string
+  /** Vendor-local date it closed (YYYY-MM-DD). */
+  date: string
+  closedAt: string
+  retrefs: string[]
+}
+
+export interface AchReturn {
+  code: string
+  /** Vendor-local date the bank returned it (YYYY-MM-DD). */
+  on: string
+}
+
+export interface SettlementState {
+  batches: Batch[]
+  lastCloseDate: string | null
 }

@@ -3,7 +3,7 @@ import { addDaysIso } from '../../src/domain/iso-date.ts'
 import { localDate, localMinuteOfDay } from '../../src/domain/time-zone.ts'
 import { formatAmount } from './amounts.ts'
 import { ppsReply, type GatewayContext, type Reply } from './context.ts'
-import type { Txn } from './ledger.ts'
+import type { AchReturn, Batch, SettlementState, Txn } from './ledger.ts'
 import { ppsCode } from './response-codes.ts'
 
 /**
@@ -20,27 +20,6 @@ import { ppsCode } from './response-codes.ts'
  * [doc: external-apis.md A2 (settlestat, funding), A6 (ACH returns); developer.cardpointe.com
  * Settlement Status and Funding services; field lists as documented, see docs/cardpointe-sandbox.md]
  */
-
-export interface Batch {
-  batchid: string
-  hostbatch: string
-  merchid: string
-  /** Vendor-local date it closed (YYYY-MM-DD). */
-  date: string
-  closedAt: string
-  retrefs: string[]
-}
-
-export interface AchReturn {
-  code: string
-  /** Vendor-local date the bank returned it (YYYY-MM-DD). */
-  on: string
-}
-
-export interface SettlementState {
-  batches: Batch[]
-  lastCloseDate: string | null
-}
 
 /** NACHA return reasons for the codes the sandbox can inject. */
 export const ACH_RETURN_REASONS: Record<string, string> = {

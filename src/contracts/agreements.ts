@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { optionalText, PageQuery, requiredText } from './common.ts'
+import { PriceChangeInput } from './price-change.ts'
 import type { PricedLineDto, TotalsDto } from './quotes.ts'
 import type { PaymentMethodSummary } from '../domain/payment-method.ts'
 import type { PriceChange } from '../domain/renewal-terms.ts'
@@ -138,22 +139,7 @@ export interface AgreementDto {
   createdAt: string
 }
 
-export const PriceChangeInput = z.discriminatedUnion(
-  'kind',
-  [
-    z.object({ kind: z.literal('none') }),
-    z.object({
-      kind: z.literal('percent'),
-      basisPoints: z.number({ error: 'must be a percent in basis points (500 = 5%)' }).int({ error: 'must be whole basis points' }).min(-9000, { error: 'must be at least -90%' }).max(10000, { error: 'must be at most +100%' }),
-    }),
-    z.object({
-      kind: z.literal('amount'),
-      amountCents: z.number({ error: 'must be an amount in cents' }).int({ error: 'must be whole cents' }).min(-10_000_000).max(10_000_000, { error: 'must be at most $100,000.00' }),
-    }),
-    z.object({ kind: z.literal('plan_price') }),
-  ],
-  { error: 'must be none, percent, amount or plan_price' },
-)
+export { PriceChangeInput }
 
 export const AutoRenewInput = z.object({
   autoRenew: z.boolean({ error: 'must be true or false' }),

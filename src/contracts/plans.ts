@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { optionalText, PageQuery, requiredText } from './common.ts'
 import { MAX_TAX_RATE_PPM } from '../domain/tax-rate.ts'
 import type { PriceChange } from '../domain/renewal-terms.ts'
-import { PriceChangeInput } from './agreements.ts'
+import { PriceChangeInput } from './price-change.ts'
 
 export const BILLING_FREQUENCIES = ['monthly', 'quarterly', 'semiannual', 'annual', 'every_n_months'] as const
 export type BillingFrequency = (typeof BILLING_FREQUENCIES)[number]

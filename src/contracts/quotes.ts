@@ -10,7 +10,7 @@ import {
   visitsPerTermField,
   type BillingFrequency,
 } from './plans.ts'
-import { PriceChangeInput } from './agreements.ts'
+import { PriceChangeInput } from './price-change.ts'
 import type { PriceChange } from '../domain/renewal-terms.ts'
 
 /** Quote shapes shared by the API and the office web app (issue 4). */

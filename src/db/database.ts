@@ -1,11 +1,11 @@
 import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
-import type { Database } from './schema.ts'
+import type { Database, Db } from './schema.ts'
 import { PGliteDialect } from './pglite-dialect.ts'
 import { lockDataDir } from './data-dir-lock.ts'
 import { holdLivenessLock } from './instance-liveness.ts'
 
-export type Db = Kysely<Database>
+export type { Db } from './schema.ts'
 
 export type DatabaseOptions =
   | { kind: 'postgres'; url: string; poolSize?: number }

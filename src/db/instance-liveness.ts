@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { sql, type RawBuilder } from 'kysely'
 import pg from 'pg'
-import type { Db } from './database.ts'
+import type { Db } from './schema.ts'
 
 /**
  * Which server instances are alive, for leases kept in the database (the billing run's).

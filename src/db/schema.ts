@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely'
+import type { ColumnType, Generated, Kysely } from 'kysely'
 
 /** Table types as seen through Kysely's CamelCasePlugin (columns are snake_case in SQL). */
 type CreatedAt = ColumnType<Date, Date | undefined, never>
@@ -798,3 +798,6 @@ export interface QuickbooksLinksTable {
   qboId: string
   syncedAt: CreatedAt
 }
+
+/** A database handle (or a transaction): what every query takes. */
+export type Db = Kysely<Database>

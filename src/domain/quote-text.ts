@@ -1,5 +1,4 @@
 import { formatDate, quoteNumberText } from './formatting.ts'
-import type { QuoteOptionDto } from '../contracts/quotes.ts'
 import { formatUsd } from './money.ts'
 import { taxRateText } from './tax-rate.ts'
 
@@ -12,7 +11,7 @@ const FREQ: Record<string, string> = { monthly: 'month', quarterly: 'quarter', s
 export const usd = (cents: number) => formatUsd(cents)
 
 /** "per month", "every 2 months". */
-export function perPeriodText(o: Pick<QuoteOptionDto, 'billingFrequency' | 'billingIntervalMonths'>): string {
+export function perPeriodText(o: { billingFrequency: string; billingIntervalMonths: number }): string {
   if (o.billingFrequency !== 'every_n_months') return `per ${FREQ[o.billingFrequency]}`
   return o.billingIntervalMonths === 1 ? 'per month' : `every ${o.billingIntervalMonths} months`
 }
@@ -21,7 +20,7 @@ export function termText(termMonths: number | null): string {
   return termMonths === null ? 'No end date (until cancelled)' : `${termMonths} months`
 }
 
-export function visitsText(o: Pick<QuoteOptionDto, 'visitsPerTerm' | 'visitMonths'>): string {
+export function visitsText(o: { visitsPerTerm: number; visitMonths: number[] }): string {
   if (o.visitsPerTerm === 0) return 'No scheduled visits'
   const n = `${o.visitsPerTerm} visit${o.visitsPerTerm === 1 ? '' : 's'} per term`
   return o.visitMonths.length ? `${n} (${o.visitMonths.map((m) => MONTHS[m - 1]).join(', ')})` : n

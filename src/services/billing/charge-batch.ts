@@ -1,6 +1,7 @@
 import type { ServiceDeps } from '../deps.ts'
 import { loadInvoiceContexts, type InvoiceContext } from './billing-emails.ts'
-import { chargeOnce, claimAttempts, isChargeable, recordOutcome, sendCharge, type ChargeContext, type ChargeResult, type ChargeTarget, type ClaimedCharge } from './charge-invoice.ts'
+import { chargeOnce, claimAttempts, recordOutcome, sendCharge } from './charge-invoice.ts'
+import { isChargeable, type ChargeContext, type ChargeResult, type ChargeTarget, type ClaimedCharge } from './charge-types.ts'
 import { groupCommit } from './group-commit.ts'
 import { loadReceiptContexts, recordApprovals, type ApprovalToRecord } from './record-outcome.ts'
 

@@ -12,7 +12,8 @@ import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ActorId, ServiceDeps } from '../deps.ts'
 import { loadInvoiceContext, queueReceipt } from './billing-emails.ts'
 import { getBillingSettings } from './billing-settings.ts'
-import { chargeOnce, DEFAULT_SETTLE_WINDOW_MS, groupTarget, resolveAttempt, singleTarget, type ChargeContext, type ChargeResult, type ChargeTarget } from './charge-invoice.ts'
+import { chargeOnce, resolveAttempt } from './charge-invoice.ts'
+import { DEFAULT_SETTLE_WINDOW_MS, groupTarget, singleTarget, type ChargeContext, type ChargeResult, type ChargeTarget } from './charge-types.ts'
 import { reactivateAgreementTx, suspendAgreementTx } from './suspension.ts'
 
 /**

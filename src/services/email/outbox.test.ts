@@ -19,9 +19,9 @@ import {
   MAX_ATTEMPTS,
   RETRY_DELAYS_MS,
   retryDelayMs,
-  startOutboxWorker,
   type OutboxEmail,
 } from './outbox.ts'
+import { startOutboxWorker } from './outbox-worker.ts'
 
 const FROM = '"Servicebook" <no-reply@servicebook.local>'
 let t: TestApp

@@ -341,5 +341,4 @@ export async function deliverDueEmails(deps: DeliveryDeps, opts: { limit?: numbe
   return outcome
 }
 
-export { startOutboxWorker, type OutboxWorker } from './outbox-worker.ts'
 export { listOutbox, getOutboxEmail, retryEmail, outboxCounts, type OutboxListItem, type OutboxStatus } from './outbox-admin.ts'

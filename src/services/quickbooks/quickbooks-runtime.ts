@@ -12,29 +12,9 @@ import { loadBrand } from '../email/brand.ts'
 import type { EmailContent } from '../email/layout.tsx'
 import { enqueueEmail } from '../email/outbox.ts'
 import { notifyOffice } from '../notifications/notifications.ts'
-import type { ServiceDeps } from '../deps.ts'
+import type { QuickBooksRuntime, ServiceDeps } from '../deps.ts'
 
-/**
- * What the QuickBooks use cases need, built once in the composition root: the OAuth helper
- * (Intuit's hosts or the local sandbox's), the API root, the key that seals tokens at rest and
- * the process's throttle (500 requests a minute, 10 in flight per company).
- */
-export interface QuickBooksRuntime {
-  oauth: QuickBooksOAuth
-  apiBaseUrl: string
-  tokenKey: Buffer
-  throttle: QuickBooksThrottleImpl
-  minorVersion?: number
-  readTimeoutMs?: number
-  /** Where the office is e-mailed when the connection needs it (else: every active admin). */
-  officeEmail?: string | null
-  /** Refresh this long before the access token expires (default 5 minutes). */
-  refreshMarginMs?: number
-  /** Where people reach Servicebook (the e-mail's logo and links). */
-  publicUrl?: string
-  /** The fetch for API calls (main.ts passes one that is timed for /metrics). */
-  fetch?: typeof fetch
-}
+export type { QuickBooksRuntime }
 
 export function runtimeOf(deps: ServiceDeps): QuickBooksRuntime {
   if (!deps.quickbooks) throw new AppError('not_allowed', 'quickbooks_not_configured', 'QuickBooks is not configured on this server (see docs/quickbooks.md)')
