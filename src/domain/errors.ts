@@ -40,3 +40,11 @@ export const validationError = (fields: FieldErrors, message = 'Some fields are 
 export const conflict = (code: string, message: string) => new AppError('conflict', code, message)
 
 export const notAllowed = (code: string, message: string) => new AppError('not_allowed', code, message)
+
+/**
+ * The end of an exhaustive `switch` over a closed union: the call only compiles when every
+ * member has been handled (`x` is then `never`), so a new member is a type error at each caller.
+ */
+export function unreachable(x: never): never {
+  throw new Error(`unhandled case: ${JSON.stringify(x)}`)
+}

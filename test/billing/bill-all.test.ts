@@ -161,7 +161,7 @@ test('charging the same invoice from several places at once charges it once', as
 test('two billing processes charging the same invoices at once charge each exactly once', async () => {
   const { streamChargeTargets, pool } = await import('../../src/services/billing/run-billing.ts')
   const { createDueInvoices, streamDueAgreements } = await import('../../src/services/billing/due-invoices.ts')
-  const { chargeOnce } = await import('../../src/services/billing/charge-invoice.ts')
+  const { chargeOnce } = await import('../../src/services/billing/charge.ts')
   const { getBillingSettings } = await import('../../src/services/billing/billing-settings.ts')
   const c = await aCustomer(deps, 'Many Agreements', 'many@example.com')
   const pm = await aCard(deps.db, deps.gateway, h.tokenize, c.id)

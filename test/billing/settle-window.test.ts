@@ -1,5 +1,5 @@
 /**
- * The settle window (charge-invoice.ts `resolveAttempt`): a charge whose client gave up (read
+ * The settle window (charge.ts `resolveAttempt`): a charge whose client gave up (read
  * timeout) may still be charged by the gateway, so "the gateway has no record of this order id"
  * means "never sent" only once the attempt is older than the window. The sandbox here takes
  * longer than the client's read timeout over every charge and approves it after the client has

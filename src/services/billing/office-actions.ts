@@ -4,7 +4,7 @@ import type { OfflinePaymentInput, RefundInput } from '../../contracts/billing.t
 import type { Db } from '../../db/database.ts'
 import type { PaymentReversalStatus, PaymentReversalsTable } from '../../db/schema.ts'
 import { localInstant } from '../../domain/time-zone.ts'
-import { AppError, conflict, notAllowed, notFound, validationError } from '../../domain/errors.ts'
+import { AppError, conflict, notAllowed, notFound, unreachable, validationError } from '../../domain/errors.ts'
 import { newId } from '../../domain/ids.ts'
 import { cents, formatUsd } from '../../domain/money.ts'
 import type { ChargeOutcome } from '../../ports/payment-gateway.ts'
@@ -12,7 +12,7 @@ import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ActorId, ServiceDeps } from '../deps.ts'
 import { loadInvoiceContext, queueReceipt } from './billing-emails.ts'
 import { getBillingSettings } from './billing-settings.ts'
-import { chargeOnce, resolveAttempt } from './charge-invoice.ts'
+import { chargeOnce, resolveAttempt } from './charge.ts'
 import { DEFAULT_SETTLE_WINDOW_MS, groupTarget, singleTarget, type ChargeContext, type ChargeResult, type ChargeTarget } from './charge-types.ts'
 import { reactivateAgreementTx, suspendAgreementTx } from './suspension.ts'
 
@@ -397,13 +397,20 @@ async function sendReversal(call: () => Promise<ChargeOutcome>): Promise<ChargeO
 }
 
 async function finishReversal(deps: ServiceDeps, r: Reversal, out: ChargeOutcome, gatewayRef: string | null): Promise<void> {
-  if (out.status === 'approved') return void (await recordApprovedReversal(deps, r, gatewayRef))
-  if (out.status === 'indeterminate') {
-    throw new AppError('integration', `${r.kind}_unconfirmed`, `The gateway's answer to the ${r.kind} was lost (${out.message}); its outcome is being confirmed from the gateway's records: check the payment in a minute before trying again`)
+  switch (out.status) {
+    case 'approved':
+      return void (await recordApprovedReversal(deps, r, gatewayRef))
+    case 'indeterminate':
+      throw new AppError('integration', `${r.kind}_unconfirmed`, `The gateway's answer to the ${r.kind} was lost (${out.message}); its outcome is being confirmed from the gateway's records: check the payment in a minute before trying again`)
+    case 'declined':
+    case 'retryable':
+    case 'misconfigured':
+      // Declined, or nothing done (retry later, misconfigured): the same refusal as ever.
+      await closeReversal(deps.db, r.id, out.status === 'declined' ? 'declined' : 'failed', out.message)
+      throw gatewayRefused(r.kind, out)
+    default:
+      return unreachable(out)
   }
-  // Declined, or nothing done (retry later, misconfigured): the same refusal as ever.
-  await closeReversal(deps.db, r.id, out.status === 'declined' ? 'declined' : 'failed', out.message)
-  throw gatewayRefused(r.kind, out)
 }
 
 async function closeReversal(db: Db, id: string, status: 'declined' | 'failed', message: string): Promise<void> {

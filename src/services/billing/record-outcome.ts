@@ -39,13 +39,11 @@ const REASON_TEXT: Record<string, string> = {
 }
 export const reasonText = (code: string) => REASON_TEXT[code] ?? 'the payment was declined'
 
-/** What the caller already knows about the attempt (saves lookups on the hot path). */
-export interface KnownAttempt {
+/** A claimed attempt as an approval found by inquiry needs it. */
+interface AttemptOnFile {
   /** The invoices the attempt pays, oldest first. */
   invoiceIds: string[]
   paymentMethod: { kind: 'card' | 'ach'; brand: string | null; last4: string } | null
-  /** The invoices' contexts, loaded while the charge was in flight (see `loadReceiptContexts`). */
-  invoices?: Promise<InvoiceContext[] | null>
 }
 
 /**
@@ -58,18 +56,11 @@ export function loadReceiptContexts(deps: ServiceDeps, invoiceIds: string[]): Pr
     .catch(() => null)
 }
 
-/** An approval: the payment, the paid invoices, the receipt and the QuickBooks pushes. */
-export async function recordApproved(
-  deps: ServiceDeps,
-  orderId: string,
-  a: Approved,
-  via: 'response' | 'inquiry',
-  _ctx: ChargeContext,
-  known?: KnownAttempt,
-): Promise<ChargeResult> {
-  const attempt = known ?? (await lookUpAttempt(deps.db, orderId))
+/** An approval found by inquiry (charge.ts step 4): the payment, the paid invoices, the receipt and the QuickBooks pushes. */
+export async function recordApproved(deps: ServiceDeps, orderId: string, a: Approved, via: 'response' | 'inquiry', _ctx: ChargeContext): Promise<ChargeResult> {
+  const attempt = await lookUpAttempt(deps.db, orderId)
   if (!attempt) return { kind: 'skipped' }
-  const invoices = (attempt.invoices ? await attempt.invoices : null) ?? (await loadReceiptContexts(deps, attempt.invoiceIds)) ?? []
+  const invoices = (await loadReceiptContexts(deps, attempt.invoiceIds)) ?? []
   const [result] = await recordApprovals(deps, [{ orderId, approved: a, via, invoiceIds: attempt.invoiceIds, paymentMethod: attempt.paymentMethod, invoices }])
   return result!
 }
@@ -81,7 +72,7 @@ export interface ApprovalToRecord {
   via: 'response' | 'inquiry'
   /** The invoices the attempt pays, oldest first. */
   invoiceIds: string[]
-  paymentMethod: KnownAttempt['paymentMethod']
+  paymentMethod: AttemptOnFile['paymentMethod']
   /** For the receipt, oldest first; empty: no receipt (the invoices could not be loaded). */
   invoices: InvoiceContext[]
 }
@@ -229,7 +220,7 @@ async function recordApprovalWave(deps: ServiceDeps, items: ApprovalToRecord[], 
   })
 }
 
-async function lookUpAttempt(db: Db, orderId: string): Promise<KnownAttempt | null> {
+async function lookUpAttempt(db: Db, orderId: string): Promise<AttemptOnFile | null> {
   const row = await db
     .selectFrom('chargeAttempts as ca')
     .leftJoin('paymentMethods as pm', 'pm.id', 'ca.paymentMethodId')

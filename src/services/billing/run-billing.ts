@@ -1,14 +1,13 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import { addDays, isIsoDate } from '../../domain/billing-calendar.ts'
-import { validationError } from '../../domain/errors.ts'
+import { unreachable, validationError } from '../../domain/errors.ts'
 import type { ActorId, ServiceDeps } from '../deps.ts'
 import { companyToday } from '../settings/company-settings.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import { getBillingSettings } from './billing-settings.ts'
 import { acquireRun, finishRun, releaseRun, saveProgress, takeOverRun, zeroCounters, type RunCounters } from './billing-runs.ts'
-import { approvalWriter, chargeWork, claimedWork } from './charge-batch.ts'
-import { resolveAttempt } from './charge-invoice.ts'
+import { chargeWork, claimInChunks, resolveAttempt } from './charge.ts'
 import { DEFAULT_SETTLE_WINDOW_MS, groupTarget, type ChargeContext, type ChargeResult, type ChargeTarget } from './charge-types.ts'
 import { createDueInvoices, streamDueAgreements } from './due-invoices.ts'
 import { resolvePendingReversals } from './office-actions.ts'
@@ -18,13 +17,14 @@ import { renewAndEndTerms } from '../renewals/term-end.ts'
  * Bill all (workflow 4): one run bills every active agreement for every period due by the
  * `through` date, then charges what is owed, concurrently up to the configured limit.
  *
- * Phases, each restartable:
+ * Phases, each one function below (`runPhases` calls them in order), each restartable:
  *   1. recover — settle attempts left pending by a crash or a timeout (inquire by order id);
  *   2. invoice — stream due agreements in batches and create their invoices (idempotent);
  *   3. charge  — stream unpaid invoices (new ones, gateway-error retries, scheduled retries
- *                that are due), one charge per agreement for all of its, each exactly once
- *                (in batches: charge-batch.ts);
- *   4. settle  — resolve what is still pending, waiting up to the settle window.
+ *                that are due), one charge per agreement for all of its, each living the life
+ *                told in charge.ts (claimed in chunks, approvals group-committed);
+ *   4. settle  — resolve what is still pending, waiting up to the settle window; a charge
+ *                found never sent gets another charge pass (three passes at most).
  */
 export interface RunOptions {
   through?: string
@@ -120,6 +120,26 @@ function executeRun(deps: ServiceDeps, runId: string, through: string, opts: Run
   return done
 }
 
+/** What the phases of one run share. */
+interface Run {
+  deps: ServiceDeps
+  runId: string
+  through: string
+  opts: RunOptions
+  /** The run's counters, saved every second. */
+  c: RunCounters
+  ctx: ChargeContext
+  /** Charges (and inquiries) in flight at most. */
+  limit: number
+  batchSize: number
+  /** This server stops: paused (SIGTERM) or lease lost. */
+  stopping(): boolean
+  /** Throws `Paused` when stopping. */
+  checkpoint(): void
+  /** Why the gateway refused our credentials or merchant account, once it has. */
+  halted(): string | null
+}
+
 async function runPhases(deps: ServiceDeps, runId: string, through: string, opts: RunOptions, base: RunCounters, pauseAsked: () => boolean): Promise<RunSummary> {
   const c = { ...base }
   let phase = 'recover'
@@ -127,17 +147,21 @@ async function runPhases(deps: ServiceDeps, runId: string, through: string, opts
   let halted: string | null = null
   let leaseLost = false
   const stopping = () => leaseLost || pauseAsked()
-  const checkpoint = () => {
-    if (stopping()) throw new Paused()
-  }
-  const ctx: ChargeContext = {
+  const run: Run = {
+    deps,
     runId,
-    settings,
-    settleWindowMs: opts.settleWindowMs ?? DEFAULT_SETTLE_WINDOW_MS,
-    halt: (reason) => void (halted ??= reason),
+    through,
+    opts,
+    c,
+    ctx: { runId, settings, settleWindowMs: opts.settleWindowMs ?? DEFAULT_SETTLE_WINDOW_MS, halt: (reason) => void (halted ??= reason) },
+    limit: Math.max(1, opts.concurrency ?? settings.concurrency),
+    batchSize: opts.batchSize ?? 500,
+    stopping,
+    checkpoint: () => {
+      if (stopping()) throw new Paused()
+    },
+    halted: () => halted,
   }
-  const limit = Math.max(1, opts.concurrency ?? settings.concurrency)
-  const batchSize = opts.batchSize ?? 500
   let saving = Promise.resolve()
   const tick = () => {
     opts.onProgress?.(phase, { ...c })
@@ -150,55 +174,23 @@ async function runPhases(deps: ServiceDeps, runId: string, through: string, opts
       })
       .catch(() => {})
   }
+  const enter = (next: string) => {
+    phase = next
+    tick()
+  }
   const timer = setInterval(tick, 1000)
   timer.unref()
   try {
-    await pool(streamPendingAttempts(deps.db, batchSize, stopping), limit, async (orderId) => {
-      const r = await resolveAttempt(deps, orderId, ctx)
-      if (r.kind !== 'unresolved') c.recovered++
-      if (r.kind === 'approved' || r.kind === 'declined') count(c, r)
-    })
-    checkpoint()
-    // Voids and refunds whose answer was lost (see office-actions.ts) are settled here too.
-    await resolvePendingReversals(deps, ctx.settleWindowMs)
-    // Terms that ended today renew (or end) first, so a next term's first period is billed on its first day.
-    await renewAndEndTerms(deps)
-    phase = 'invoice'
-    tick()
-    for await (const batch of streamDueAgreements(deps.db, through, batchSize)) {
-      checkpoint()
-      c.agreementsDue += batch.length
-      const made = await createDueInvoices(deps.db, batch, through, runId)
-      c.invoicesCreated += made.created
-      c.billedCents += made.billedCents
-    }
-    const inRunRetries = opts.inRunRetries ?? 3
-    const writeApproval = approvalWriter(deps)
-    // Claims go out a chunk at a time, never more than the concurrency limit (see charge-batch.ts).
-    const chunk = Math.max(1, Math.min(limit, 200))
+    await recover(run)
+    enter('invoice')
+    await invoice(run)
     // A charge pass, then settle what is still unknown; invoices whose attempt turned out never
     // to have been sent get another pass (a few at most).
     for (let pass = 0; pass < 3; pass++) {
-      phase = 'charge'
-      tick()
-      // Scheduled retries are due by the company's date, whatever the time of the run.
-      const targets = streamChargeTargets(deps.db, through, await companyToday(deps), batchSize)
-      await pool(claimedWork(deps, targets, chunk, runId, () => halted !== null || stopping()), limit, async (work) => {
-        if (pass === 0) c.invoicesToCharge++
-        count(c, await chargeWork(deps, work, ctx, writeApproval, inRunRetries))
-      })
-      checkpoint()
-      if (halted) {
-        throw new Error(
-          `The gateway refused our credentials or merchant account (${halted}); the run stopped after ${c.charged} charge(s). Check the CardPointe settings (CARDPOINTE_*), then run Bill all again: the failed invoices are retried.`,
-        )
-      }
-      phase = 'settle'
-      tick()
-      const settled = await settleLeftovers(deps, ctx, c, stopping)
-      checkpoint()
-      c.unresolved = settled.unresolved
-      if (settled.freed === 0) break
+      enter('charge')
+      await charge(run, pass)
+      enter('settle')
+      if ((await settle(run)) === 0) break
     }
     clearInterval(timer)
     await saving
@@ -220,37 +212,130 @@ async function runPhases(deps: ServiceDeps, runId: string, through: string, opts
   }
 }
 
-function count(c: RunCounters, r: ChargeResult): void {
-  if (r.kind === 'skipped' || r.kind === 'not_sent') return
-  c.charged++
-  if (r.kind === 'approved') {
-    c.approved++
-    c.collectedCents += r.amountCents
-  } else if (r.kind === 'declined') c.declined++
-  else if (r.kind === 'error' || r.kind === 'retryable') c.errors++
+/**
+ * 1. recover: every attempt still `pending` (a crash, a timeout, an indeterminate answer) is
+ * settled by inquiry before anything else is charged; then voids and refunds whose answer was
+ * lost (office-actions.ts); then terms that ended today renew (or end), so a next term's first
+ * period is billed on its first day.
+ */
+async function recover(r: Run): Promise<void> {
+  await pool(streamPendingAttempts(r.deps.db, r.batchSize, r.stopping), r.limit, async (orderId) => {
+    const res = await resolveAttempt(r.deps, orderId, r.ctx)
+    if (res.kind !== 'unresolved') r.c.recovered++
+    if (res.kind === 'approved' || res.kind === 'declined') count(r.c, res)
+  })
+  r.checkpoint()
+  await resolvePendingReversals(r.deps, r.ctx.settleWindowMs)
+  await renewAndEndTerms(r.deps)
+}
+
+/** 2. invoice: active agreements with a period due, streamed by id; each batch's invoices in one transaction (due-invoices.ts). */
+async function invoice(r: Run): Promise<void> {
+  for await (const batch of streamDueAgreements(r.deps.db, r.through, r.batchSize)) {
+    r.checkpoint()
+    r.c.agreementsDue += batch.length
+    const made = await createDueInvoices(r.deps.db, batch, r.through, r.runId)
+    r.c.invoicesCreated += made.created
+    r.c.billedCents += made.billedCents
+  }
 }
 
 /**
- * Resolves every pending attempt (this run's and any left by others) until none is left or
- * the settle window has passed; returns how many stay unknown and how many were freed (never
- * sent: their invoices may be charged again).
+ * 3. charge: one charge per agreement for all its due invoices (`streamChargeTargets`), each
+ * living the life of charge.ts, claimed a chunk at a time (never more than the concurrency limit)
+ * and charged concurrently up to it. The gateway refusing our credentials stops the claiming and
+ * fails the run.
  */
-async function settleLeftovers(deps: ServiceDeps, ctx: ChargeContext, c: RunCounters, stopping: () => boolean): Promise<{ unresolved: number; freed: number }> {
+async function charge(r: Run, pass: number): Promise<void> {
+  // Scheduled retries are due by the company's date, whatever the time of the run.
+  const targets = streamChargeTargets(r.deps.db, r.through, await companyToday(r.deps), r.batchSize)
+  const chunk = Math.max(1, Math.min(r.limit, 200))
+  const retries = r.opts.inRunRetries ?? 3
+  await pool(claimInChunks(r.deps, targets, chunk, r.runId, () => r.halted() !== null || r.stopping()), r.limit, async (work) => {
+    if (pass === 0) r.c.invoicesToCharge++
+    count(r.c, await chargeWork(r.deps, work, r.ctx, retries))
+  })
+  r.checkpoint()
+  const halted = r.halted()
+  if (halted) {
+    throw new Error(
+      `The gateway refused our credentials or merchant account (${halted}); the run stopped after ${r.c.charged} charge(s). Check the CardPointe settings (CARDPOINTE_*), then run Bill all again: the failed invoices are retried.`,
+    )
+  }
+}
+
+/**
+ * 4. settle: every pending attempt (this run's and any left by others) is inquired again until
+ * none is left or the settle window has passed. Returns how many were freed (never sent: their
+ * invoices may be charged again by another pass); `unresolved` counts what stays unknown.
+ */
+async function settle(r: Run): Promise<number> {
+  const { deps, ctx, c } = r
   const deadline = Date.now() + ctx.settleWindowMs + 5_000
   let freed = 0
   for (;;) {
     const pending = await deps.db.selectFrom('chargeAttempts').select(['id']).where('status', '=', 'pending').orderBy('id').limit(1000).execute()
-    if (pending.length === 0) return { unresolved: 0, freed }
-    for (const p of pending) {
-      const r = await resolveAttempt(deps, p.id, ctx)
-      if (r.kind === 'approved') {
-        c.approved++
-        c.collectedCents += r.amountCents
-      } else if (r.kind === 'declined') c.declined++
-      else if (r.kind === 'not_sent') freed++
+    if (pending.length === 0) {
+      c.unresolved = 0
+      break
     }
-    if (Date.now() > deadline || stopping()) return { unresolved: await countPending(deps.db), freed }
+    for (const p of pending) {
+      const res = await resolveAttempt(deps, p.id, ctx)
+      switch (res.kind) {
+        case 'approved':
+          c.approved++
+          c.collectedCents += res.amountCents
+          break
+        case 'declined':
+          c.declined++
+          break
+        case 'not_sent':
+          freed++
+          break
+        case 'retryable':
+        case 'error':
+        case 'unresolved':
+        case 'skipped':
+          break
+        default:
+          unreachable(res)
+      }
+    }
+    if (Date.now() > deadline || r.stopping()) {
+      c.unresolved = await countPending(deps.db)
+      break
+    }
     await sleep(Math.min(2_000, Math.max(200, ctx.settleWindowMs / 10)))
+  }
+  r.checkpoint()
+  return freed
+}
+
+/** A charge's result in the run's counters. */
+function count(c: RunCounters, r: ChargeResult): void {
+  switch (r.kind) {
+    case 'skipped':
+    case 'not_sent':
+      return
+    case 'approved':
+      c.charged++
+      c.approved++
+      c.collectedCents += r.amountCents
+      return
+    case 'declined':
+      c.charged++
+      c.declined++
+      return
+    case 'retryable':
+    case 'error':
+      c.charged++
+      c.errors++
+      return
+    case 'unresolved':
+      c.charged++
+      return
+    default:
+      unreachable(r)
   }
 }
 

@@ -1,5 +1,5 @@
 import type { AcceptQuoteInput } from '../../contracts/signup.ts'
-import { AppError } from '../../domain/errors.ts'
+import { AppError, unreachable } from '../../domain/errors.ts'
 import type { Approved, ChargeOutcome, DeclineReason } from '../../ports/payment-gateway.ts'
 import type { ServiceDeps } from '../deps.ts'
 
@@ -55,10 +55,20 @@ export async function storePaymentMethod(deps: ServiceDeps, input: Pick<AcceptQu
           accountHolderName: pm.holderName,
           orderId,
         })
-  if (outcome.status === 'approved' && outcome.profileId && outcome.accountId) return outcome
-  if (outcome.status === 'declined') {
-    const message = declineMessage(outcome, pm.kind)
-    throw new AppError('validation', 'payment_declined', message, { fields: { paymentMethod: message }, reason: outcome.reason })
+  switch (outcome.status) {
+    case 'approved':
+      if (outcome.profileId && outcome.accountId) return outcome
+      break
+    case 'declined': {
+      const message = declineMessage(outcome, pm.kind)
+      throw new AppError('validation', 'payment_declined', message, { fields: { paymentMethod: message }, reason: outcome.reason })
+    }
+    case 'retryable':
+    case 'indeterminate':
+    case 'misconfigured':
+      break
+    default:
+      return unreachable(outcome)
   }
   // Retryable, indeterminate, misconfigured, or an approval without a stored profile: nothing usable was stored.
   throw new AppError('integration', 'gateway_unavailable', 'We could not reach the payment processor. Nothing was charged; please try again in a few minutes.')
