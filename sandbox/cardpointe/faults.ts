@@ -25,9 +25,16 @@ export interface Faults {
   achReturnCode: string | null
   /** Days after settlement the return is reported (its funding date). */
   achReturnAfterDays: number
+  /**
+   * Declined card charges (auth answers with `respstat` C) carry this merchant advice code
+   * (`merchAdviceCode` and `merchAdviceText`), as issuers send on recurring charges: `24`…`30`
+   * retry after 1 hour … 10 days, `01` new account information, `02` try again later, `03`,
+   * `21`, `R0`, `R1`, `R3` stop.
+   */
+  merchAdviceCode: string | null
 }
 
-export const NO_FAULTS: Faults = { latencyMs: 0, errorRate: 0, timeoutRate: 0, dropApprovedRate: 0, processAfterHangupRate: 0, hangMs: 120_000, endpoints: null, achReturnCode: null, achReturnAfterDays: 2 }
+export const NO_FAULTS: Faults = { latencyMs: 0, errorRate: 0, timeoutRate: 0, dropApprovedRate: 0, processAfterHangupRate: 0, hangMs: 120_000, endpoints: null, achReturnCode: null, achReturnAfterDays: 2, merchAdviceCode: null }
 
 /** Merges a request body into the current faults; returns an error text for bad values. */
 export function updateFaults(current: Faults, body: Record<string, unknown>): Faults | string {
@@ -55,12 +62,35 @@ export function updateFaults(current: Faults, body: Record<string, unknown>): Fa
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 60) return 'achReturnAfterDays must be whole days from 0 to 60'
     next.achReturnAfterDays = v
   }
+  if (body.merchAdviceCode !== undefined) {
+    const v = body.merchAdviceCode
+    if (v !== null && !(typeof v === 'string' && v in MERCH_ADVICE_TEXT)) return `merchAdviceCode must be one of ${Object.keys(MERCH_ADVICE_TEXT).join(', ')}, or null`
+    next.merchAdviceCode = v
+  }
   if (body.endpoints !== undefined) {
     const v = body.endpoints
     if (v !== null && !(Array.isArray(v) && v.every((e) => typeof e === 'string'))) return 'endpoints must be a list of names or null'
     next.endpoints = v as string[] | null
   }
   return next
+}
+
+/** Merchant advice codes (Mastercard MAC, Visa's equivalents) and their texts. [doc: CP-REPO OpenAPI `merchAdviceCode`; external-apis.md A5] */
+export const MERCH_ADVICE_TEXT: Record<string, string> = {
+  '01': 'New account information available',
+  '02': 'Cannot approve at this time, try again later',
+  '03': 'Do not try again',
+  '21': 'Payment cancellation',
+  R0: 'Stop payment order',
+  R1: 'Revocation of authorization order',
+  R3: 'Revocation of all authorizations order',
+  '24': 'Retry after 1 hour',
+  '25': 'Retry after 24 hours',
+  '26': 'Retry after 2 days',
+  '27': 'Retry after 4 days',
+  '28': 'Retry after 6 days',
+  '29': 'Retry after 8 days',
+  '30': 'Retry after 10 days',
 }
 
 export function applies(faults: Faults, endpoint: string): boolean {

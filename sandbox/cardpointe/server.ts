@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { handleAuth } from './auth.ts'
 import type { Body, GatewayContext, Reply } from './context.ts'
-import { applies, NO_FAULTS, roll, updateFaults, type Faults } from './faults.ts'
+import { applies, MERCH_ADVICE_TEXT, NO_FAULTS, roll, updateFaults, type Faults } from './faults.ts'
 import { Ledger } from './ledger.ts'
 import { handleProfileDelete, handleProfileGet, handleProfileSave } from './profiles.ts'
 import type { Processor } from './response-codes.ts'
@@ -116,7 +116,15 @@ export async function startCardPointeSandbox(options: SandboxOptions = {}): Prom
     if (!reply) return send(res, 404, { timestamp: new Date().toISOString(), status: 404, error: 'Not Found', path })
     await sleep(reply.delayMs ?? 0)
     if (reply.approvedWrite && faulty && roll(faults.dropApprovedRate)) return void req.socket.destroy()
-    send(res, reply.status ?? 200, reply.json, reply.status === undefined)
+    send(res, reply.status ?? 200, faulty ? withAdvice(endpoint, reply.json) : reply.json, reply.status === undefined)
+  }
+
+  /** A declined card charge with the merchant advice code the faults set, if any. */
+  function withAdvice(endpoint: string, json: unknown): unknown {
+    const body = json as Record<string, unknown>
+    const code = faults.merchAdviceCode
+    if (!code || endpoint !== 'auth' || body?.respstat !== 'C' || body.respproc === 'PPS' || body.respproc === 'PSTR') return json
+    return { ...body, merchAdviceCode: code, merchAdviceText: MERCH_ADVICE_TEXT[code] }
   }
 
   /** `body`: the parsed JSON of a PUT or POST (null when unparseable), undefined for other methods. */

@@ -139,8 +139,17 @@ describe('fault injection', () => {
     assert.equal((await approvalsFor(input.orderId)).length, 1)
   })
 
+  test("merchAdviceCode makes declined charges carry the issuer's advice; approvals are untouched", async () => {
+    await h.faults({ merchAdviceCode: '29' })
+    // $1116.00: insufficient funds.
+    const declined = await h.gateway.chargeProfile(charge(111600))
+    assert.ok(declined.status === 'declined', JSON.stringify(declined))
+    assert.deepEqual([declined.codes.merchAdviceCode, declined.retry], ['29', { kind: 'retry_later', afterMs: 8 * 86_400_000 }])
+    assert.equal((await h.gateway.chargeProfile(charge(2500))).status, 'approved')
+  })
+
   test('fault settings are validated', async () => {
-    for (const bad of [{ errorRate: 2 }, { processAfterHangupRate: -1 }, { latencyMs: 1.5 }]) {
+    for (const bad of [{ errorRate: 2 }, { processAfterHangupRate: -1 }, { latencyMs: 1.5 }, { merchAdviceCode: '99' }]) {
       const res = await fetch(`${h.sandbox.url}/_sandbox/faults`, { method: 'POST', body: JSON.stringify(bad) })
       assert.equal(res.status, 400, JSON.stringify(bad))
     }
