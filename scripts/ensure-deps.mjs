@@ -1,7 +1,7 @@
 // Installs npm dependencies when node_modules is missing or older than package-lock.json.
 // Plain Node (no dependencies) because it runs before anything is installed.
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
@@ -12,6 +12,12 @@ export function ensureDependencies() {
   const lock = readFileSync(`${root}package-lock.json`)
   const hash = createHash('sha256').update(lock).digest('hex')
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return
+  // A linked node_modules (a git worktree sharing another checkout's install) is not ours to
+  // replace: npm ci empties the linked folder for every checkout that shares it.
+  if (existsSync(`${root}node_modules`) && lstatSync(`${root}node_modules`).isSymbolicLink()) {
+    console.warn('[servicebook] node_modules is a link to another install and its lock hash differs; not reinstalling through the link (run npm ci where it points).')
+    return
+  }
   console.log('[servicebook] installing npm dependencies (npm ci)…')
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
   const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' })

@@ -1,12 +1,14 @@
-// `npm start`: install what is missing, build what is stale, start the local sandboxes,
-// then run the Servicebook server (src/main.ts) in the foreground. Plain Node on purpose:
-// it runs before node_modules exists.
+// `npm start`: install what is missing, build what is stale (the web app, and the server compiled
+// to dist/server), start the local sandboxes, then run the Servicebook server in the foreground.
+// Plain Node on purpose: it runs before node_modules exists. The processes run the compiled
+// JavaScript; tsx is for development and tests.
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ensureDependencies } from './ensure-deps.mjs'
 import { ensureWebBuild } from './build-web.mjs'
+import { ensureServerBuild, serverEntry } from './build-server.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const args = process.argv.slice(2)
@@ -15,11 +17,12 @@ const appArgs = args.filter((a) => a !== '--no-sandboxes')
 
 ensureDependencies()
 ensureWebBuild()
+ensureServerBuild()
 
 const children = []
 const serverEnv = {}
-function runTs(file, fileArgs, env = {}) {
-  return spawn(process.execPath, ['--import', 'tsx', join(root, file), ...fileArgs], {
+function runCompiled(file, fileArgs, env = {}) {
+  return spawn(process.execPath, ['--enable-source-maps', serverEntry(file), ...fileArgs], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, ...env },
@@ -30,7 +33,7 @@ function runTs(file, fileArgs, env = {}) {
 const cardpointeMain = 'sandbox/cardpointe/main.ts'
 if (!noSandboxes && !process.env.CARDPOINTE_URL && existsSync(join(root, cardpointeMain))) {
   const port = process.env.CARDPOINTE_SANDBOX_PORT ?? '3101'
-  const sandbox = runTs(cardpointeMain, ['--port', port])
+  const sandbox = runCompiled(cardpointeMain, ['--port', port])
   sandbox.on('exit', (code) => {
     if (code) console.error(`[servicebook] the CardPointe sandbox stopped (exit ${code}); is port ${port} in use?`)
   })
@@ -44,7 +47,7 @@ const quickbooksMain = 'sandbox/quickbooks/main.ts'
 const quickbooksLocal = (process.env.QUICKBOOKS_ENVIRONMENT || 'local') === 'local'
 if (!noSandboxes && quickbooksLocal && !process.env.QUICKBOOKS_LOCAL_URL && existsSync(join(root, quickbooksMain))) {
   const port = process.env.QUICKBOOKS_SANDBOX_PORT ?? '3102'
-  const quickbooks = runTs(quickbooksMain, ['--port', port])
+  const quickbooks = runCompiled(quickbooksMain, ['--port', port])
   quickbooks.on('exit', (code) => {
     if (code) console.error(`[servicebook] the QuickBooks sandbox stopped (exit ${code}); is port ${port} in use?`)
   })
@@ -57,7 +60,7 @@ const mailboxMain = 'sandbox/mailbox/main.ts'
 if (!noSandboxes && !process.env.SMTP_URL && existsSync(join(root, mailboxMain))) {
   const smtpPort = process.env.MAILBOX_SMTP_PORT ?? '3125'
   const httpPort = process.env.MAILBOX_HTTP_PORT ?? '3126'
-  const mailbox = runTs(mailboxMain, ['--smtp-port', smtpPort, '--http-port', httpPort])
+  const mailbox = runCompiled(mailboxMain, ['--smtp-port', smtpPort, '--http-port', httpPort])
   mailbox.on('exit', (code) => {
     if (code) console.error(`[servicebook] the mail capture stopped (exit ${code}); are ports ${smtpPort}/${httpPort} in use?`)
   })
@@ -66,7 +69,7 @@ if (!noSandboxes && !process.env.SMTP_URL && existsSync(join(root, mailboxMain))
   serverEnv.MAILBOX_HTTP_PORT = httpPort
 }
 
-const server = runTs('src/main.ts', appArgs, serverEnv)
+const server = runCompiled('src/main.ts', appArgs, serverEnv)
 children.push(server)
 
 function stopAll(signal) {

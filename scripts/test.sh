@@ -39,6 +39,8 @@ node_modules/.bin/tsc -p .
 log "checking for import circles"
 node_modules/.bin/madge --circular --no-spinner --extensions ts,tsx --ts-config tsconfig.json src sandbox
 node scripts/build-web.mjs
+# The production build `npm start` runs (dist/server); test/process/production-build.test.ts starts it.
+node scripts/build-server.mjs
 
 # 3. A throwaway PostgreSQL server on a loopback port, removed on exit.
 pg_dir=$(mktemp -d /tmp/servicebook-pg.XXXXXX)

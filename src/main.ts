@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path'
 import { mkdirSync, readFileSync } from 'node:fs'
+import { projectRoot } from './config/project-root.ts'
 import { readEnv } from './config/env.ts'
 import { cardPointeClientSettings, readCardPointeEnv } from './config/cardpointe.ts'
 import { emailTransport, readEmailEnv } from './config/email.ts'
@@ -39,7 +40,7 @@ async function main(argv: string[]) {
   const backupEnv = readBackupEnv()
   const mail = emailTransport(emailEnv)
   const demo = argv.includes('--demo')
-  const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+  const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version
 
   const database = env.DATABASE_URL
     ? await openDatabase({ kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE })

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { projectRoot } from '../config/project-root.ts'
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import cookie from '@fastify/cookie'
 import helmet from '@fastify/helmet'
@@ -74,7 +75,7 @@ export function apiRoutes(deps: ServiceDeps, opts: ApiRouteOptions): AnyRoute[] 
   ] as AnyRoute[]
 }
 
-export const defaultWebDist = fileURLToPath(new URL('../../web/dist/', import.meta.url))
+export const defaultWebDist = join(projectRoot, 'web/dist/')
 
 /** Builds the HTTP server: security headers, sessions, the API, its docs, health and the web app. */
 export async function buildApp(deps: ServiceDeps, database: DatabaseHandle, opts: AppOptions): Promise<FastifyInstance> {

@@ -21,9 +21,12 @@ function getWorker(): Worker | null {
     // NOTE: a worker does not inherit the tsx loader from `node --import tsx` (it failed with
     // "Unknown file extension .ts" and every PDF silently fell back to the main thread), so the
     // worker registers tsx itself before importing the TypeScript entry.
-    const entry = new URL('./pdf-worker.ts', import.meta.url).href
-    const tsx = import.meta.resolve('tsx/esm/api')
-    const w = new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}) })`, { eval: true })
+    // The production build (dist/server) runs plain JavaScript: its worker needs no loader.
+    const compiled = import.meta.url.endsWith('.js')
+    const entry = new URL(compiled ? './pdf-worker.js' : './pdf-worker.ts', import.meta.url).href
+    const w = compiled
+      ? new Worker(new URL(entry))
+      : new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}) })`, { eval: true })
     w.unref()
     w.on('message', (m: { id: number; pdf?: Uint8Array; error?: string }) => {
       const p = waiting.get(m.id)
