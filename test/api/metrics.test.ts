@@ -12,6 +12,7 @@ import { enqueueEmail } from '../../src/services/email/outbox.ts'
 import { cardPointeOperation, instrumentFetch, jobRound, quickBooksOperation } from '../../src/services/metrics/metrics.ts'
 import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
 import { loginHeaders, startTestApp, type TestApp } from '../helpers/test-app.ts'
+import { localDate } from '../../src/domain/time-zone.ts'
 
 const TOKEN = 'metrics-token-0123456789'
 let h: SandboxHarness
@@ -63,7 +64,7 @@ test('request latency by route pattern, never the raw URL', async () => {
 test('gateway latency and errors, billing run progress and outcomes', async () => {
   const c = await aCustomer(t.deps, 'Metric Customer', 'metric@example.com')
   const pm = await aCard(t.deps.db, h.gateway, h.tokenize, c.id, '4111111111111111')
-  await anAgreement(t.deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: new Date().toISOString().slice(0, 10), lines: monthly(2500) })
+  await anAgreement(t.deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: localDate(new Date(), 'America/New_York'), lines: monthly(2500) })
   // The first charge meets a gateway error (HTTP 500), the in-run retry is approved.
   await h.faults({ errorRate: 1, endpoints: ['auth'] })
   const started = await t.app.inject({ method: 'POST', url: '/api/billing/runs', headers: office, payload: {} })

@@ -38,7 +38,7 @@ const sections = (page: Page) => page.getByRole('navigation', { name: 'Billing s
 
 test('preview, confirm, watch the run, mark a failed payment paid; the customer updates a card through the link', async () => {
   const deps = t.deps
-  const today = new Date().toISOString().slice(0, 10)
+  const today = localDate(new Date(), 'America/New_York') // the company's date (its zone in tests), as runs and previews use
   const good = await aCustomer(deps, 'Grace Paid', 'grace@example.com')
   const goodCard = await aCard(deps.db, deps.gateway, h.tokenize, good.id)
   await anAgreement(deps.db, { customerId: good.id, locationId: good.locationId, paymentMethodId: goodCard, startDate: today, lines: monthly(4200), name: 'Grace HVAC' })
@@ -154,7 +154,7 @@ test('preview, confirm, watch the run, mark a failed payment paid; the customer 
 
 test('a refund whose answer is lost shows as being confirmed; Check now records it once', async () => {
   const deps = t.deps
-  const today = new Date().toISOString().slice(0, 10)
+  const today = localDate(new Date(), 'America/New_York') // the company's date (its zone in tests), as runs and previews use
   const pay = await aCardPayment(deps, h, 'Rita Refund', 3000, { startDate: today, through: today })
   const inv = await deps.db.selectFrom('invoices').select(['number', 'totalCents']).where('id', '=', pay.invoiceId).executeTakeFirstOrThrow()
   const amount = formatUsd(Number(inv.totalCents))
@@ -236,7 +236,7 @@ test('a preview past how far a run may bill offers no run; billing in advance is
 
 test('Billing gives each job its own page under /billing with its section links; an invoice has its own address', async () => {
   const deps = t.deps
-  const today = new Date().toISOString().slice(0, 10)
+  const today = localDate(new Date(), 'America/New_York') // the company's date (its zone in tests), as runs and previews use
   const pay = await aCardPayment(deps, h, 'Sam Sections', 2500, { startDate: today, through: today })
   const inv = await deps.db.selectFrom('invoices').select('number').where('id', '=', pay.invoiceId).executeTakeFirstOrThrow()
   const page = await newPage()

@@ -14,6 +14,7 @@ import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtu
 import { startBillingRun } from '../../src/services/billing/run-billing.ts'
 import { getBillingSettings, updateBillingSettings } from '../../src/services/billing/billing-settings.ts'
 import { notifyOffice } from '../../src/services/notifications/notifications.ts'
+import { localDate } from '../../src/domain/time-zone.ts'
 
 let h: SandboxHarness
 let office: OfficeBrowser
@@ -29,7 +30,8 @@ after(async () => {
   await h?.close()
 })
 
-const today = () => new Date().toISOString().slice(0, 10)
+/** The company's date (New York in tests): what runs bill through and previews show. */
+const today = () => localDate(new Date(), 'America/New_York')
 const WIDTHS = [1366, 390] as const
 
 /** No element of the page reaches past the viewport's right edge (the page never scrolls sideways). */

@@ -14,6 +14,7 @@ import { loginHeaders, TEST_PASSWORD } from '../helpers/test-app.ts'
 import { aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
 import { quoteBody } from '../helpers/quote-fixtures.ts'
 import { startOfficeBrowser, type OfficeBrowser } from './office-browser.ts'
+import { localDate } from '../../src/domain/time-zone.ts'
 
 let office: OfficeBrowser
 const paths: Record<string, string> = {}
@@ -36,7 +37,7 @@ before(async () => {
   const tech = await office.app.app.inject({ method: 'POST', url: '/api/technicians', headers: admin, payload: { name: 'Maximiliana Featherstonehaugh', email: 'tech@example.com', password: TEST_PASSWORD, workingHours: hours, skills: ['hvac'] } })
   assert.equal(tech.statusCode, 201, tech.body)
   paths.technician = `/technicians/${tech.json().id}`
-  const today = new Date().toISOString().slice(0, 10)
+  const today = localDate(new Date(), 'America/New_York') // the company's date: the dashboard's today
   for (const description of ['Annual furnace inspection and filter replacement', 'Thermostat check']) {
     const v = await office.app.app.inject({ method: 'POST', url: '/api/visits', headers, payload: { customerId: customer.id, locationId: customer.locationId, description, windowStart: today, windowEnd: today } })
     assert.equal(v.statusCode, 201, v.body)
