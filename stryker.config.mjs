@@ -4,7 +4,8 @@
 //
 // Scope: MUTATE (comma-separated globs) overrides what is mutated, MUTATE_TESTS the test files
 // run, e.g. MUTATE=src/domain/payment-retry.ts MUTATE_TESTS=src/domain/payment-retry.test.ts.
-const list = (value, fallback) => (value ? value.split(',').map((s) => s.trim()).filter(Boolean) : fallback)
+// Commas inside {a,b} belong to the glob.
+const list = (value, fallback) => (value ? value.split(/,(?![^{]*})/).map((s) => s.trim()).filter(Boolean) : fallback)
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

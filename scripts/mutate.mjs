@@ -32,4 +32,8 @@ for (const s of surviving) console.log(`  ${s}`)
 const killed = count.Killed, timeout = count.Timeout, survived = count.Survived + count.NoCoverage
 const detected = killed + timeout
 const score = detected + survived ? ((100 * detected) / (detected + survived)).toFixed(2) : 'n/a'
+if (detected + survived === 0) {
+  console.error('No mutant was tested: check MUTATE (what to mutate).')
+  process.exitCode = 1
+}
 console.log(`mutation_score=${score} killed=${killed} survived=${survived} timeout=${timeout}`)
