@@ -23,6 +23,13 @@ import { createPostgresDatabaseUrl } from '../helpers/test-db.ts'
 const AGREEMENTS = Number(process.env.CRASH_AGREEMENTS ?? 2000)
 const KILLS = Number(process.env.CRASH_KILLS ?? 8)
 const ROOT = new URL('../../', import.meta.url).pathname
+// The kill moments come from a seeded generator: the seed is printed, and CRASH_SEED=<seed>
+// replays a failing run's moments (the sandbox's fault rolls and the processes' timing still vary).
+const SEED = process.env.CRASH_SEED ? Number(process.env.CRASH_SEED) : Math.floor(Math.random() * 2 ** 32)
+if (!Number.isSafeInteger(SEED) || SEED < 0) throw new Error(`CRASH_SEED must be a whole number: ${process.env.CRASH_SEED}`)
+console.log(`crash test: CRASH_SEED=${SEED}`)
+const random = mulberry32(SEED)
+const killMoments: number[] = []
 
 let h: SandboxHarness
 let dir: string
@@ -110,7 +117,9 @@ function runCli(through: string, killAfterMs: number | null): Promise<ChildResul
 async function billWithKills(through: string, kills: number): Promise<void> {
   let killed = 0
   for (let i = 0; i < kills; i++) {
-    const r = await runCli(through, Math.floor(Math.random() * 2500))
+    const killAfterMs = Math.floor(random() * 2500)
+    killMoments.push(killAfterMs)
+    const r = await runCli(through, killAfterMs)
     if (process.env.CRASH_DEBUG) console.log(r.signal, r.stdout, r.stderr.slice(-500))
     if (r.signal === 'SIGKILL') killed++
     else assert.equal(r.code, 0, `run ended without being killed but failed:\n${r.stdout}\n${r.stderr.slice(-2000)}`)
@@ -198,16 +207,30 @@ async function verify(through: string): Promise<{ invoices: number; approved: nu
   }
 }
 
-test(`SIGKILL at random moments: ${AGREEMENTS} agreements, ${KILLS} kills, every due invoice charged exactly once`, { timeout: 600_000 }, async () => {
+test(`SIGKILL at random moments: ${AGREEMENTS} agreements, ${KILLS} kills, every due invoice charged exactly once`, { timeout: 600_000 }, async (t) => {
+  t.after(() => t.diagnostic(`CRASH_SEED=${SEED}: kills after ${killMoments.join(', ')} ms`))
   await billWithKills('2026-12-01', KILLS)
   const r = await verify('2026-12-01')
   assert.ok(r.approved > 0 && r.invoices > AGREEMENTS)
 })
 
-test('the same with faults on: 500s, hung requests, approvals whose response is dropped', { timeout: 600_000 }, async () => {
+test('the same with faults on: 500s, hung requests, approvals whose response is dropped', { timeout: 600_000 }, async (t) => {
+  t.after(() => t.diagnostic(`CRASH_SEED=${SEED}: kills after ${killMoments.join(', ')} ms`))
   await h.withFaults({ errorRate: 0.05, timeoutRate: 0.03, hangMs: 3000, dropApprovedRate: 0.1, endpoints: ['auth', 'inquireByOrderid'] }, () => billWithKills('2027-01-01', KILLS))
   // A last run without faults settles any invoice left to retry; then the books must balance.
   const last = await runCli('2027-01-01', null)
   assert.equal(last.code, 0, last.stderr.slice(-2000))
   await verify('2027-01-01')
 })
+
+/** A small seeded generator (mulberry32): numbers in [0, 1), the same sequence for the same seed. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
