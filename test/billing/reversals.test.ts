@@ -282,11 +282,18 @@ test('offline payments are refunded and voided without the gateway, reversal row
 })
 
 test('the sandbox ledger and the database agree to the cent', async () => {
+  // A refund and a void of its own, so that run alone (or first) it checks something.
+  const partly = await aCardPayment(deps, h, 'Ledger Refund', 2600)
+  await refundPayment(deps, partly.id, { amountCents: 600, reason: 'goodwill' }, null)
+  const unsettled = await aCardPayment(deps, h, 'Ledger Void', 1900, { settled: false })
+  assert.equal((await refundPayment(deps, unsettled.id, { reason: 'customer cancelled' }, null)).voided, true)
   const ledger = await h.ledger()
   const card = await deps.db.selectFrom('payments').selectAll().where('method', '<>', 'offline').execute()
   const refunded = ledger.filter((r) => r.type === 'refund' && r.respstat === 'A').reduce((s, r) => s + r.amountCents, 0)
+  assert.ok(refunded >= 600)
   assert.equal(card.reduce((s, p) => s + Number(p.refundedCents), 0), refunded)
   const voided = new Set(ledger.filter((r) => r.type === 'void').map((r) => r.retref))
+  assert.ok(voided.has(unsettled.gatewayRef))
   assert.deepEqual(card.filter((p) => p.status === 'voided').map((p) => p.gatewayRef).sort(), [...voided].sort())
   const approved = await deps.db.selectFrom('paymentReversals').selectAll().where('status', '=', 'approved').where('kind', '=', 'refund').execute()
   assert.equal(approved.filter((r) => card.some((p) => p.id === r.paymentId)).reduce((s, r) => s + Number(r.amountCents), 0), refunded)
