@@ -293,7 +293,7 @@ test('the sandbox ledger and the database agree to the cent', async () => {
   assert.ok(refunded >= 600)
   assert.equal(card.reduce((s, p) => s + Number(p.refundedCents), 0), refunded)
   const voided = new Set(ledger.filter((r) => r.type === 'void').map((r) => r.retref))
-  assert.ok(voided.has(unsettled.gatewayRef))
+  assert.ok(voided.has(unsettled.gatewayRef!))
   assert.deepEqual(card.filter((p) => p.status === 'voided').map((p) => p.gatewayRef).sort(), [...voided].sort())
   const approved = await deps.db.selectFrom('paymentReversals').selectAll().where('status', '=', 'approved').where('kind', '=', 'refund').execute()
   assert.equal(approved.filter((r) => card.some((p) => p.id === r.paymentId)).reduce((s, r) => s + Number(r.amountCents), 0), refunded)
