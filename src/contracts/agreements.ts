@@ -32,6 +32,12 @@ export const AgreementFilter = z.object({
   nextBillFrom: queryDate.optional(),
   nextBillTo: queryDate.optional(),
   autoRenew: z.union([z.boolean(), queryBool], { error: 'must be true or false' }).optional(),
+  /** True: the term includes today (begun, not ended), what the dashboard's active and MRR tiles count; false: the others. */
+  inTerm: z.union([z.boolean(), queryBool], { error: 'must be true or false' }).optional(),
+  /** Sent a renewal notice or quote (with its link) on or after this company-local date. */
+  renewalSentFrom: queryDate.optional(),
+  /** A renewal accepted on or after this company-local date. */
+  renewalAcceptedFrom: queryDate.optional(),
 })
 export type AgreementFilter = z.infer<typeof AgreementFilter>
 

@@ -25,6 +25,11 @@ export const InvoiceListQuery = PageQuery.extend({
   customerId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, { error: 'is not a valid id' }).optional(),
   /** Invoices a billing run created or charged (retries included). */
   runId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, { error: 'is not a valid id' }).optional(),
+  /** Created on or after / on or before these company-local dates. */
+  createdFrom: isoDate.optional(),
+  createdTo: isoDate.optional(),
+  /** true: what counts as billed (every status but void), the dashboard's billed tile with createdFrom/createdTo. */
+  billed: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
 })
 export type InvoiceListQuery = z.infer<typeof InvoiceListQuery>
 

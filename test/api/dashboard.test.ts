@@ -125,4 +125,64 @@ test('tiles as of today with their lists, and twelve months of series', async ()
   ])
   // The counts the first dashboard had, unchanged.
   assert.deepEqual([d.activeAgreements, d.pendingApprovals, d.suspendedAgreements, d.failedInvoices, d.customers], [5, 1, 1, 3, 1])
+  book = { c, C, H }
+})
+
+let book: { c: { id: string; locationId: string }; C: string; H: string }
+const get = async (url: string) => {
+  const res = await t.app.inject({ method: 'GET', url, headers: h })
+  assert.equal(res.statusCode, 200, `${url}: ${res.body}`)
+  return res.json()
+}
+/** Every row of a list page by page (offset pages; the agreements list also takes them). */
+async function allRows(url: string): Promise<{ items: any[]; total: number }> {
+  const items: any[] = []
+  for (let page = 1; ; page++) {
+    const p = await get(`${url}${url.includes('?') ? '&' : '?'}page=${page}&pageSize=100`)
+    items.push(...p.items)
+    if (items.length >= p.total || p.items.length === 0) return { items, total: p.total }
+  }
+}
+/** The API list behind a tile's page link. */
+const apiOf = (link: string) => link.replace(/^\/agreements\?/, '/api/agreements?').replace(/^\/billing\/invoices\?/, '/api/billing/invoices?').replace(/^\/billing\/failed$/, '/api/billing/failed-payments')
+
+test('each tile opens a list of exactly what it counts: a next term not begun, a second notice to one agreement and a void of last month\'s invoice included', async () => {
+  const db = t.deps.db
+  const { c, C, H } = book
+  // The next term of H, approved, starting after today: active, not in term, not in MRR.
+  const next = await anAgreement(db, { customerId: c.id, locationId: c.locationId, paymentMethodId: null, startDate: '2027-04-01', termMonths: 12, endDate: '2028-04-01', lines: monthly(2600) })
+  await db.updateTable('agreements').set({ renewalOfId: H }).where('id', '=', next).execute()
+  // A second renewal notice to C this month: one agreement sent renewals, not two.
+  await db.insertInto('renewalNotices').values({
+    id: newId('rnw'), agreementId: C, kind: 'notice', termEnd: '2026-07-01', startDate: '2026-07-01', termMonths: 12, billingIntervalMonths: 12, lines: '[]', priceChange: '{"kind":"none"}',
+    oldPeriodCents: 12000, newPeriodCents: 12000, tokenHash: newId('rnw'), expiresAt: new Date('2026-08-01T00:00:00Z'), sentAt: new Date('2026-06-14T15:00:00Z'), acceptedAt: null, status: 'sent',
+  }).execute()
+  // May's open invoice (1000) voided today: it was billed in May, and leaves May, not June.
+  const may = (await db.selectFrom('invoices').select('id').where('status', '=', 'open').executeTakeFirstOrThrow()).id
+  const voided = await t.app.inject({ method: 'POST', url: `/api/billing/invoices/${may}/void`, headers: h, payload: { reason: 'Billed in error' } })
+  assert.equal(voided.statusCode, 200, voided.body)
+
+  const d = await get('/api/dashboard')
+  assert.deepEqual([d.tiles.activeAgreements, d.tiles.mrrCents, d.tiles.renewalsSentThisMonth, d.tiles.billedThisMonthCents], [5, 10500, 1, 5000])
+  assert.deepEqual(d.series.billedCents.slice(-2), [800, 5000], 'the void leaves May')
+  const counted: [string, (rows: any[]) => number][] = [
+    ['activeAgreements', (rows) => rows.length],
+    ['mrrCents', (rows) => rows.reduce((s, a) => s + a.perPeriodCents / a.billingIntervalMonths, 0)],
+    ['pendingApprovals', (rows) => rows.length],
+    ['expiring30', (rows) => rows.length],
+    ['expiring60', (rows) => rows.length],
+    ['expiring90', (rows) => rows.length],
+    ['suspendedAgreements', (rows) => rows.length],
+    ['renewalsSentThisMonth', (rows) => rows.length],
+    ['renewalsAcceptedThisMonth', (rows) => rows.length],
+    ['billedThisMonthCents', (rows) => rows.reduce((s, i) => s + i.totalCents, 0)],
+    ['failedPayments', (rows) => rows.length],
+  ]
+  for (const [tile, measure] of counted) {
+    const { items, total } = await allRows(apiOf(d.links[tile]))
+    assert.equal(items.length, total, `${tile}: every row read`)
+    assert.equal(measure(items), d.tiles[tile], `${tile} (${d.links[tile]}) counts ${d.tiles[tile]}; its list has ${measure(items)}`)
+  }
+  const active = await allRows(apiOf(d.links.activeAgreements))
+  assert.ok(!active.items.some((a: any) => a.id === next), 'the term not yet begun is not in the active list')
 })

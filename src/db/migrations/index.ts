@@ -16,6 +16,7 @@ import * as m0014 from './0014-notification-subjects.ts'
 import * as m0015 from './0015-charge-groups.ts'
 import * as m0016 from './0016-company-brand-email-content.ts'
 import * as m0017 from './0017-run-owner.ts'
+import * as m0022 from './0022-dashboard-lists.ts'
 
 /**
  * Forward-only, numbered migrations. Append new ones; never edit or reorder an applied one.
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '0015-charge-groups': m0015,
   '0016-company-brand-email-content': m0016,
   '0017-run-owner': m0017,
+  '0022-dashboard-lists': m0022,
 }

@@ -4,6 +4,7 @@ import type { Db } from '../../db/database.ts'
 import { addDays } from '../../domain/billing-calendar.ts'
 import { validationError } from '../../domain/errors.ts'
 import { periodAndTermTotals, type PricedLine } from '../../domain/pricing.ts'
+import { localDayStart } from '../../db/company-day.ts'
 import { asNumberSearch, likeContains } from '../../db/like.ts'
 import { NEVER } from '../billing/due-invoices.ts'
 
@@ -26,6 +27,12 @@ const SORTS: Record<AgreementSort, { expr: ReturnType<typeof sql>; cast: string 
   startDate: { expr: sql`a.start_date`, cast: 'date' },
 }
 
+/** The term includes `today`: begun and not ended (what the dashboard counts as active and in its MRR). */
+export const IN_TERM = (today: string) => sql`a.start_date <= ${today}::date and (a.end_date is null or a.end_date > ${today}::date)`
+/** Renewal notices (alias n) sent with their link, or accepted, since a company-local date: the dashboard's renewals tiles. */
+export const RENEWAL_SENT = (from: string) => sql`n.token_hash is not null and n.sent_at >= ${localDayStart(from)}`
+export const RENEWAL_ACCEPTED = (from: string) => sql`n.accepted_at >= ${localDayStart(from)}`
+
 /** The conditions of a filter on `agreements as a` (nothing else needs joining). */
 export function filterConditions(f: AgreementFilter, today: string): Expression<SqlBool>[] {
   const where: Expression<SqlBool>[] = []
@@ -40,6 +47,9 @@ export function filterConditions(f: AgreementFilter, today: string): Expression<
   if (f.nextBillFrom) where.push(sql<SqlBool>`coalesce(a.next_bill_date, a.start_date) >= ${f.nextBillFrom}::date`)
   if (f.nextBillTo) where.push(sql<SqlBool>`coalesce(a.next_bill_date, a.start_date) <= ${f.nextBillTo}::date`)
   if (f.autoRenew !== undefined) where.push(sql<SqlBool>`a.auto_renew = ${f.autoRenew}`)
+  if (f.inTerm !== undefined) where.push(sql<SqlBool>`${f.inTerm ? sql`` : sql`not`} (${IN_TERM(today)})`)
+  if (f.renewalSentFrom) where.push(sql<SqlBool>`a.id in (select n.agreement_id from renewal_notices n where ${RENEWAL_SENT(f.renewalSentFrom)})`)
+  if (f.renewalAcceptedFrom) where.push(sql<SqlBool>`a.id in (select n.agreement_id from renewal_notices n where ${RENEWAL_ACCEPTED(f.renewalAcceptedFrom)})`)
   if (f.q) {
     // The customers through their trigram index, as an array the agreements' customer index takes
     // (OR-ed with the agreement name's trigram index and the number: one bitmap scan).

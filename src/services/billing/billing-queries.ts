@@ -1,8 +1,9 @@
-import { sql } from 'kysely'
+import { sql, type SqlBool } from 'kysely'
 import type { FailedPaymentDto, InvoiceListQuery, InvoiceRowDto, PaymentReversalDto, RunDto } from '../../contracts/billing.ts'
 import type { Page } from '../../contracts/common.ts'
 import type { Db } from '../../db/database.ts'
-import { lastDayOf } from '../../domain/billing-calendar.ts'
+import { localDayStart } from '../../db/company-day.ts'
+import { addDays, lastDayOf } from '../../domain/billing-calendar.ts'
 import { paidWithText } from '../../domain/payment-method.ts'
 import { localDate } from '../../domain/time-zone.ts'
 import { usd } from '../../domain/quote-text.ts'
@@ -45,6 +46,9 @@ export async function listInvoices(db: Db, q: InvoiceListQuery): Promise<Page<In
   if (q.status) base = base.where('i.status', '=', q.status)
   if (q.agreementId) base = base.where('i.agreementId', '=', q.agreementId)
   if (q.customerId) base = base.where('i.customerId', '=', q.customerId)
+  if (q.createdFrom) base = base.where(sql<SqlBool>`i.created_at >= ${localDayStart(q.createdFrom)}`)
+  if (q.createdTo) base = base.where(sql<SqlBool>`i.created_at < ${localDayStart(addDays(q.createdTo, 1))}`)
+  if (q.billed) base = base.where('i.status', q.billed === 'true' ? '<>' : '=', 'void')
   if (q.runId) {
     const runId = q.runId
     base = base.where((eb) =>

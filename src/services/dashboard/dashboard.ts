@@ -3,6 +3,7 @@ import type { DashboardDto, DashboardSeries, DashboardTiles } from '../../contra
 import { addDays } from '../../domain/billing-calendar.ts'
 import { addMonthsIso } from '../../domain/iso-date.ts'
 import { localDate, localInstant } from '../../domain/time-zone.ts'
+import { IN_TERM, RENEWAL_ACCEPTED, RENEWAL_SENT } from '../agreements/agreement-list.ts'
 import type { ServiceDeps } from '../deps.ts'
 import { companyTimeZone } from '../settings/company-settings.ts'
 
@@ -25,7 +26,7 @@ export async function getDashboard(deps: Pick<ServiceDeps, 'db' | 'clock'>): Pro
   const monthIndex = (ym: string) => Number(ym.slice(0, 4)) * 12 + Number(ym.slice(5, 7)) - 1
   // Agreements twice, each pass a parallel aggregate over a covering index: today's figures by plan,
   // and the history by start and end month.
-  const inTerm = sql`start_date <= ${today}::date and (end_date is null or end_date > ${today}::date)`
+  const inTerm = IN_TERM(today)
   const expiring = (days: number) =>
     sql`count(*) filter (where status in ('active', 'suspended') and renewed_by_id is null and close_on is null and end_date > ${today}::date and end_date <= ${addDays(today, days)}::date)::int`
   const byPlanToday = sql<PlanGroup>`
@@ -33,7 +34,7 @@ export async function getDashboard(deps: Pick<ServiceDeps, 'db' | 'clock'>): Pro
       coalesce(sum(recurring_cents::float8 / billing_interval_months) filter (where status = 'active' and ${inTerm}), 0)::float8 as mrr,
       count(*) filter (where status = 'active')::int as status_active, count(*) filter (where status = 'pending_approval')::int as pending,
       count(*) filter (where status = 'suspended')::int as suspended, ${expiring(30)} as e30, ${expiring(60)} as e60, ${expiring(90)} as e90
-    from agreements where status in ('pending_approval', 'active', 'suspended') group by 1`
+    from agreements a where status in ('pending_approval', 'active', 'suspended') group by 1`
   const firstMonth = monthIndex(first)
   const history = sql<HistoryGroup>`
     select status, renewed_by_id is not null as has_next, greatest(start_month, ${firstMonth}) as from_month, end_month as to_month,
@@ -66,18 +67,18 @@ export async function getDashboard(deps: Pick<ServiceDeps, 'db' | 'clock'>): Pro
         (select count(*) from plans where archived_at is null)::int as plans,
         (select count(*) from users where is_active)::int as users,
         (select count(*) from quotes where status in ('sent', 'viewed'))::int as open_quotes,
-        (select count(*) from renewal_notices where token_hash is not null and sent_at >= ${localInstant(monthStart, tz)})::int as sent,
-        (select count(*) from renewal_notices where accepted_at >= ${localInstant(monthStart, tz)})::int as accepted,
+        (select count(distinct n.agreement_id) from renewal_notices n where ${RENEWAL_SENT(monthStart)})::int as sent,
+        (select count(distinct n.agreement_id) from renewal_notices n where ${RENEWAL_ACCEPTED(monthStart)})::int as accepted,
         (select count(*) from work_orders where scheduled_start >= ${localInstant(today, tz)} and scheduled_start < ${localInstant(addDays(today, 1), tz)}
           and status not in ('cancelled'))::int as visits,
         (select count(*) from quickbooks_queue where status = 'failed')::int as qb_errors
       from (select count(*)::int as archived from customers where archived_at is not null) c`.execute(db),
-    // Renewal notices and quotes sent (with a link) and accepted, by the company's month.
+    // Agreements sent a renewal notice or quote (with its link), and those accepted, by the company's month.
     sql<{ month: string; sent: number; accepted: number }>`
-      select m as month, count(*) filter (where kind = 'sent')::int as sent, count(*) filter (where kind = 'accepted')::int as accepted
-      from (select to_char(sent_at at time zone ${tz}, 'YYYY-MM') as m, 'sent' as kind from renewal_notices where token_hash is not null and sent_at >= ${localInstant(first, tz)}
+      select m as month, count(distinct agreement_id) filter (where kind = 'sent')::int as sent, count(distinct agreement_id) filter (where kind = 'accepted')::int as accepted
+      from (select to_char(sent_at at time zone ${tz}, 'YYYY-MM') as m, 'sent' as kind, agreement_id from renewal_notices where token_hash is not null and sent_at >= ${localInstant(first, tz)}
             union all
-            select to_char(accepted_at at time zone ${tz}, 'YYYY-MM'), 'accepted' from renewal_notices where accepted_at >= ${localInstant(first, tz)}) x
+            select to_char(accepted_at at time zone ${tz}, 'YYYY-MM'), 'accepted', agreement_id from renewal_notices where accepted_at >= ${localInstant(first, tz)}) x
       group by 1`.execute(db),
   ])
   const plansToday = planGroups.rows.map((g) => ({ ...g, mrr: Number(g.mrr) }))
@@ -154,9 +155,9 @@ export async function getDashboard(deps: Pick<ServiceDeps, 'db' | 'clock'>): Pro
     failedInvoices: failedCount,
     tiles,
     links: {
-      activeAgreements: '/agreements?status=active',
-      mrrCents: '/agreements?status=active&sort=nextBillDate&dir=asc',
-      billedThisMonthCents: '/billing/invoices',
+      activeAgreements: '/agreements?status=active&inTerm=true',
+      mrrCents: '/agreements?status=active&inTerm=true&sort=nextBillDate&dir=asc',
+      billedThisMonthCents: `/billing/invoices?billed=true&createdFrom=${monthStart}&createdTo=${today}`,
       collectedThisMonthCents: '/billing/invoices?status=paid',
       failedPayments: '/billing/failed',
       failedOwedCents: '/billing/failed',
@@ -165,8 +166,8 @@ export async function getDashboard(deps: Pick<ServiceDeps, 'db' | 'clock'>): Pro
       expiring60: '/agreements?expiringWithin=60&sort=endDate&dir=asc',
       expiring90: '/agreements?expiringWithin=90&sort=endDate&dir=asc',
       suspendedAgreements: '/agreements?status=suspended',
-      renewalsSentThisMonth: '/agreements?expiringWithin=90&sort=endDate&dir=asc',
-      renewalsAcceptedThisMonth: '/agreements?status=renewed',
+      renewalsSentThisMonth: `/agreements?renewalSentFrom=${monthStart}&sort=endDate&dir=asc`,
+      renewalsAcceptedThisMonth: `/agreements?renewalAcceptedFrom=${monthStart}&sort=endDate&dir=asc`,
       todaysVisits: `/schedule?view=day&date=${today}`,
       quickbooksErrors: '/settings/quickbooks',
     },

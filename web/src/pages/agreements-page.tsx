@@ -32,8 +32,8 @@ const INTERVALS = [
  * the dashboard's tiles link straight to their list.
  */
 export function AgreementsPage() {
-  const f = useListQuery('/agreements', { q: '', status: '', expiringWithin: '', planId: '', billingIntervalMonths: '', nextBillFrom: '', nextBillTo: '', autoRenew: '', sort: 'createdAt', dir: 'desc' })
-  const filters = { q: f.q, status: f.status, expiringWithin: f.expiringWithin, planId: f.planId, billingIntervalMonths: f.billingIntervalMonths, nextBillFrom: f.nextBillFrom, nextBillTo: f.nextBillTo, autoRenew: f.autoRenew }
+  const f = useListQuery('/agreements', { q: '', status: '', expiringWithin: '', planId: '', billingIntervalMonths: '', nextBillFrom: '', nextBillTo: '', autoRenew: '', inTerm: '', renewalSentFrom: '', renewalAcceptedFrom: '', sort: 'createdAt', dir: 'desc' })
+  const filters = { q: f.q, status: f.status, expiringWithin: f.expiringWithin, planId: f.planId, billingIntervalMonths: f.billingIntervalMonths, nextBillFrom: f.nextBillFrom, nextBillTo: f.nextBillTo, autoRenew: f.autoRenew, inTerm: f.inTerm, renewalSentFrom: f.renewalSentFrom, renewalAcceptedFrom: f.renewalAcceptedFrom }
   const filterKey = JSON.stringify([filters, f.sort, f.dir])
   // Keyset paging: the cursors of the pages before this one (reset when the filters or order change).
   const [cursors, setCursors] = useState<{ key: string; stack: string[] }>({ key: filterKey, stack: [] })
@@ -100,6 +100,16 @@ export function AgreementsPage() {
         <TextInput id="agreement-next-from" type="date" label="Next bill from" value={f.nextBillFrom} onChange={(e) => f.go({ nextBillFrom: e.currentTarget.value })} />
         <TextInput id="agreement-next-to" type="date" label="Next bill to" value={f.nextBillTo} onChange={(e) => f.go({ nextBillTo: e.currentTarget.value })} />
       </SearchToolbar>
+      {(f.inTerm || f.renewalSentFrom || f.renewalAcceptedFrom) && (
+        <p className="filter-chip">
+          {[f.inTerm === 'true' ? 'In term today' : f.inTerm === 'false' ? 'Not in term today' : '', f.renewalSentFrom ? `Renewal sent since ${dateText(f.renewalSentFrom)}` : '', f.renewalAcceptedFrom ? `Renewal accepted since ${dateText(f.renewalAcceptedFrom)}` : '']
+            .filter(Boolean)
+            .join(' · ')}{' '}
+          <button type="button" onClick={() => f.go({ inTerm: '', renewalSentFrom: '', renewalAcceptedFrom: '' })}>
+            Clear
+          </button>
+        </p>
+      )}
       <Group gap="sm" wrap="wrap" aria-label="Selection">
         <Checkbox
           label={`Select this page`}

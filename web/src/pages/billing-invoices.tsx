@@ -25,7 +25,16 @@ export const INVOICE_STATUS_LABELS: Record<string, string> = {
  * void and refund of a payment, and void of an unpaid invoice. On the Billing page all of them,
  * searchable; on an agreement's or a customer's page only theirs.
  */
-export function Invoices({ agreementId, customerId, run, onClearRun, initialStatus = '' }: { agreementId?: string; customerId?: string; run?: { id: string; label: string }; onClearRun?(): void; initialStatus?: string } = {}) {
+export function Invoices({ agreementId, customerId, run, onClearRun, initialStatus = '', created, onClearCreated }: {
+  agreementId?: string
+  customerId?: string
+  run?: { id: string; label: string }
+  onClearRun?(): void
+  initialStatus?: string
+  /** Invoices created in these company-local dates; `billed`: not void (the dashboard's billed tile). */
+  created?: { from: string; to: string; billed: boolean }
+  onClearCreated?(): void
+} = {}) {
   const scoped = Boolean(agreementId || customerId)
   const [page, setPage] = useState(1)
   const [status, setStatus] = useState(initialStatus)
@@ -41,7 +50,7 @@ export function Invoices({ agreementId, customerId, run, onClearRun, initialStat
     return () => clearTimeout(timer)
   }, [text, q])
   const [openId, setOpenId] = useState<string | null>(null)
-  const list = useLoad<PageOf<InvoiceRowDto>>(withQuery('/api/billing/invoices', { page, pageSize: scoped ? 10 : 25, status, q, agreementId, customerId, runId: run?.id }))
+  const list = useLoad<PageOf<InvoiceRowDto>>(withQuery('/api/billing/invoices', { page, pageSize: scoped ? 10 : 25, status, q, agreementId, customerId, runId: run?.id, createdFrom: created?.from, createdTo: created?.to, billed: created?.billed ? 'true' : undefined }))
   const qbo = useLoad<{ queued: number; sent: number; failed: number }>(scoped ? null : '/api/billing/quickbooks-queue')
   const statusFilter = (
     <>
@@ -88,10 +97,18 @@ export function Invoices({ agreementId, customerId, run, onClearRun, initialStat
           </button>
         </p>
       )}
+      {created && (
+        <p className="filter-chip">
+          {created.billed ? 'Billed (not void)' : 'Created'} from {created.from} to {created.to}{' '}
+          <button type="button" onClick={onClearCreated}>
+            Show all invoices
+          </button>
+        </p>
+      )}
       <LoadState loading={list.loading && !list.data} error={list.error} />
       {list.data && (
         <>
-          {list.data.total === 0 && <p className="muted">{q || status || run ? 'No invoices match.' : scoped ? 'No invoices yet.' : 'No invoices yet: Bill all creates them.'}</p>}
+          {list.data.total === 0 && <p className="muted">{q || status || run || created ? 'No invoices match.' : scoped ? 'No invoices yet.' : 'No invoices yet: Bill all creates them.'}</p>}
           <table hidden={list.data.items.length === 0}>
             <thead>
               <tr>

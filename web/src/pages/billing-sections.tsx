@@ -35,8 +35,10 @@ export function BillingInvoicesPage() {
   return (
     <BillingFrame>
       <Invoices
-        key={runId ?? ''}
+        key={`${runId ?? ''}:${query.get('createdFrom') ?? ''}:${query.get('createdTo') ?? ''}`}
         initialStatus={query.get('status') ?? ''}
+        {...(query.get('createdFrom') && query.get('createdTo') ? { created: { from: query.get('createdFrom')!, to: query.get('createdTo')!, billed: query.get('billed') === 'true' } } : {})}
+        onClearCreated={() => navigate('/billing/invoices')}
         {...(runId ? { run: { id: runId, label } } : {})}
         onClearRun={() => navigate('/billing/invoices')}
       />
