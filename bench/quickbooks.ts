@@ -79,8 +79,11 @@ try {
   }) as typeof fetch
   if (!KNOWN) deps.quickbooks = { ...kit.runtime } // a fresh client, built with the counting fetch
   const started = performance.now()
+  const cpuBefore = process.cpuUsage()
   await drainQuickBooksQueue(deps, { limit: 200, maxWaitMs: 120_000, onRound: (r) => process.env.BENCH_VERBOSE && say(JSON.stringify(r)) })
   const minutes = (performance.now() - started) / 60_000
+  const cpu = process.cpuUsage(cpuBefore)
+  const cpuMsPerEntity = (cpu.user + cpu.system) / 1000 / (2 * N)
   globalThis.fetch = counting
   const books = await kit.q.entities(realmId)
   const invoices = await database.db.selectFrom('invoices').select(['number']).execute()
@@ -95,7 +98,7 @@ try {
   const entities = invoices.length + payments.length
   const ceiling = Math.round((LIMIT * entities) / (entities + (KNOWN ? 0 : customers.length)))
   process.stdout.write(
-    `customers=${KNOWN ? 'known' : 'new'} invoices=${invoices.length} payments=${payments.length} quickbooks_customers=${(books.Customer ?? []).length} minutes=${minutes.toFixed(2)} requests_per_minute=${Math.round(requests / minutes)} throttled_429=${throttled}\n` +
+    `customers=${KNOWN ? 'known' : 'new'} invoices=${invoices.length} payments=${payments.length} quickbooks_customers=${(books.Customer ?? []).length} minutes=${minutes.toFixed(2)} requests_per_minute=${Math.round(requests / minutes)} throttled_429=${throttled} cpu_ms_per_entity=${cpuMsPerEntity.toFixed(1)}\n` +
       `entities_per_minute=${Math.round(entities / minutes)} ceiling_per_minute=${ceiling} peak_rss_mb=${Math.round(peak / 1048576)} duplicates=${duplicates} missing=${missing}\n`,
   )
 } finally {

@@ -206,11 +206,14 @@ describe('failures as outcomes', () => {
     assert.ok(Date.now() - started >= 600, 'nine calls at four per 300 ms need two more windows')
   })
 
-  test("the throttle's window is widened by its margin (Intuit stamps a request on arrival, later than we do)", async () => {
-    const throttle = new QuickBooksThrottle({ perMinute: 1, windowMs: 200, marginMs: 150 })
+  test('a request holds its slot until a minute after its answer (Intuit counts it from its arrival, after our send)', async () => {
+    const throttle = new QuickBooksThrottle({ perMinute: 1, windowMs: 200 })
     const started = Date.now()
-    for (let i = 0; i < 3; i++) (await throttle.acquire('realm-margin'))()
-    assert.ok(Date.now() - started >= 700, 'three calls at one per 200 ms plus a 150 ms margin need two widened windows')
+    const release = await throttle.acquire('realm-answer')
+    await new Promise((r) => setTimeout(r, 150)) // the request is in flight for 150 ms
+    release()
+    ;(await throttle.acquire('realm-answer'))()
+    assert.ok(Date.now() - started >= 350, 'the second request waits for the window after the first answer, not after its send')
   })
 })
 
