@@ -158,7 +158,8 @@ test('charging the same invoice from several places at once charges it once', as
   assert.deepEqual([paid.status, paid.paidCents], ['paid', 3300])
 })
 
-test('two billing processes charging the same invoices at once charge each exactly once', async () => {
+// Two real processes (servers) billing at once: test/process/two-servers.test.ts.
+test('three workers in one process, bypassing the run lease, charging the same invoices at once charge each exactly once', async () => {
   const { streamChargeTargets, pool } = await import('../../src/services/billing/run-billing.ts')
   const { createDueInvoices, streamDueAgreements } = await import('../../src/services/billing/due-invoices.ts')
   const { chargeOnce } = await import('../../src/services/billing/charge.ts')

@@ -71,12 +71,17 @@ test('first start creates an admin, the data folder is locked, SIGTERM shuts dow
 
     const second = await startServer(dataDir)
     assert.equal(/password: /.test(second.stdout()), false, 'no new password on later starts')
-    assert.equal((await login(second.url, 'admin@example.com', password)).status, 200)
+    // A write of the process about to be killed: its login's session row, committed before the answer.
+    const loggedIn = await login(second.url, 'admin@example.com', password)
+    assert.equal(loggedIn.status, 200)
+    const session = loggedIn.headers.getSetCookie()[0]!.split(';')[0]!
+    assert.equal((await fetch(`${second.url}/api/dashboard`, { headers: { cookie: session } })).status, 200)
     second.child.kill('SIGKILL')
     await exited(second.child)
 
-    // The stale lock of a killed process is taken over.
+    // The stale lock of a killed process is taken over, and what it wrote is there: its session still logs in.
     const third = await startServer(dataDir)
+    assert.equal((await fetch(`${third.url}/api/dashboard`, { headers: { cookie: session } })).status, 200, 'the killed process’s session survived')
     assert.equal((await login(third.url, 'admin@example.com', password)).status, 200)
     third.child.kill('SIGTERM')
     assert.equal(await exited(third.child), 0)
