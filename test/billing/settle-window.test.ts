@@ -19,7 +19,7 @@ let deps: ServiceDeps
 let s: BillingServices
 // Mar 10, 11:00 in New York.
 const now = new Date('2026-03-10T15:00:00Z')
-const READ_TIMEOUT_MS = 400
+const READ_TIMEOUT_MS = 1000
 
 before(async () => void ({ h, deps } = s = await startBillingServices(() => now, { readTimeoutMs: READ_TIMEOUT_MS })))
 after(() => s.close())
@@ -28,10 +28,10 @@ test('a charge approved after the client timed out is recorded from the inquiry,
   const c = await aCustomer(deps, 'Lena Late', null)
   const pm = await aCard(deps.db, deps.gateway, h.tokenize, c.id)
   const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: '2026-03-01', lines: monthly(4217) })
-  // Charges take 1.5 s at the gateway (inquiries none), well past the 0.4 s read timeout and
-  // well inside the 10 s settle window; the gateway approves them after the client has gone.
-  const summary = await h.withFaults({ latencyMs: 1500, processAfterHangupRate: 1, endpoints: ['auth'] }, async () =>
-    (await startBillingRun(deps, { through: '2026-03-10', actor: null, settleWindowMs: 10_000 })).done,
+  // Charges take 3 s at the gateway (inquiries none), well past the 1 s read timeout and well
+  // inside the 15 s settle window; the gateway approves them after the client has gone.
+  const summary = await h.withFaults({ latencyMs: 3000, processAfterHangupRate: 1, endpoints: ['auth'] }, async () =>
+    (await startBillingRun(deps, { through: '2026-03-10', actor: null, settleWindowMs: 15_000 })).done,
   )
   const attempts = await deps.db.selectFrom('chargeAttempts').select(['id', 'status', 'resolvedBy']).execute()
   const charges = (await h.ledger()).filter((r) => r.type === 'auth' && r.respstat === 'A' && r.amountCents === 4217)
