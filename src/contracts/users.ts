@@ -1,3 +1,4 @@
+import type { CompanyFormat } from '../domain/formatting.ts'
 import { z } from 'zod'
 import { email, requiredText } from './common.ts'
 
@@ -40,10 +41,12 @@ export interface UserDto {
 export interface SessionDto {
   user: UserDto
   csrfToken: string
+  /** The company's locale and time zone: every date and time the app shows is written in them. */
+  company: CompanyFormat
 }
 
 /** `GET /api/auth/session`: the session, or nulls when nobody is logged in. */
-export type CurrentSessionDto = SessionDto | { user: null; csrfToken: null }
+export type CurrentSessionDto = SessionDto | { user: null; csrfToken: null; company: null }
 
 export const ChangePasswordInput = z.object({
   currentPassword: z.string({ error: 'is required' }).min(1, { error: 'is required' }).max(200),

@@ -24,6 +24,8 @@ test('login sets an HTTP-only session cookie and returns the user and a CSRF tok
   assert.equal(JSON.stringify(body).includes('passwordHash'), false)
   const session = await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: `sb_session=${cookie.value}` } })
   assert.equal(session.json().csrfToken, body.csrfToken)
+  // The company's locale and zone, in which the web app writes every date and time.
+  assert.deepEqual([body.company, session.json().company], [{ locale: 'en-US', timeZone: 'America/New_York' }, { locale: 'en-US', timeZone: 'America/New_York' }])
 })
 
 test('the session cookie is Secure when configured so', async () => {
@@ -82,7 +84,7 @@ test('logout ends the session on the server', async () => {
   const out = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers })
   assert.equal(out.statusCode, 200)
   const again = await t.app.inject({ method: 'GET', url: '/api/auth/session', headers })
-  assert.deepEqual([again.statusCode, again.json()], [200, { user: null, csrfToken: null }])
+  assert.deepEqual([again.statusCode, again.json()], [200, { user: null, csrfToken: null, company: null }])
 })
 
 test('a deactivated user can no longer log in and loses open sessions', async () => {

@@ -42,7 +42,7 @@ test('a wrong password shows an error; the right one logs in with name and role;
   await page.getByRole('menuitem', { name: 'Log out' }).click()
   await page.getByRole('button', { name: 'Log in' }).waitFor()
   const session = await page.evaluate(async () => (await fetch('/api/auth/session')).json())
-  assert.deepEqual(session, { user: null, csrfToken: null })
+  assert.deepEqual(session, { user: null, csrfToken: null, company: null })
   await page.context().close()
 })
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
 import { launchBrowser } from '../helpers/browser.ts'
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/test-app.ts'
 
@@ -10,8 +10,8 @@ export interface OfficeBrowser {
   browser: Browser
   adminEmail: string
   officeEmail: string
-  /** A fresh browser context (no cookies) whose CSP violations and uncaught errors are recorded. */
-  newPage(): Promise<Page>
+  /** A fresh browser context (no cookies) whose CSP violations and uncaught errors are recorded; `options` e.g. its `timezoneId`. */
+  newPage(options?: BrowserContextOptions): Promise<Page>
   /** Opens `path`, which shows the login page, and logs in. */
   logIn(page: Page, email: string, path?: string): Promise<void>
   count(table: 'customers' | 'plans' | 'users'): Promise<number>
@@ -27,8 +27,8 @@ export async function startOfficeBrowser(appOptions: Parameters<typeof startTest
   const adminEmail = await app.addUser('admin', 'admin@example.com')
   const officeEmail = await app.addUser('office', 'office@example.com')
 
-  const newPage = async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  const newPage = async (options: BrowserContextOptions = {}) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options })
     // Generous for a loaded CI machine; a working page answers in well under a second.
     context.setDefaultTimeout(10_000)
     const page = await context.newPage()

@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import type { CurrentSessionDto, SessionDto, UserDto } from '../../src/contracts/users.ts'
 import { api, setCsrfToken, setSessionLostHandler } from './api.ts'
 import { queryClient } from './query.ts'
+import { setCompanyFormat } from './strings.ts'
 
 interface SessionValue {
   /** The logged-in user, or null on the login page. */
@@ -40,6 +41,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     api<CurrentSessionDto>('GET', '/api/auth/session')
       .then((session) => {
         setCsrfToken(session.csrfToken)
+        if (session.company) setCompanyFormat(session.company)
         setUser(session.user)
       })
       .catch((err: unknown) => setFailure(err instanceof Error ? err.message : String(err)))
@@ -48,6 +50,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signedIn = useCallback((session: SessionDto) => {
     setCsrfToken(session.csrfToken)
+    setCompanyFormat(session.company)
     setExpired(false)
     setUser(session.user)
   }, [])
@@ -55,6 +58,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const refresh = useCallback(async () => {
     const session = await api<CurrentSessionDto>('GET', '/api/auth/session')
     setCsrfToken(session.csrfToken)
+    if (session.company) setCompanyFormat(session.company)
     if (!session.user) setExpired(true)
     setUser(session.user)
   }, [])

@@ -1,3 +1,6 @@
+import { DEFAULT_FORMAT, formatDateTime as formatInstant, type CompanyFormat } from '../../src/domain/formatting.ts'
+import { localDate } from '../../src/domain/time-zone.ts'
+
 /** UI text used in more than one place. */
 
 export const NAV = [
@@ -27,5 +30,13 @@ export const FREQUENCY_LABELS = {
 
 export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const
 
-/** "2026-11-25T07:55:00Z" → "Nov 25, 2026, 7:55 AM" in the browser's zone. */
-export const formatDateTime = (iso: string) => new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' })
+// The company's locale and time zone, set from the session before any signed-in page renders: dates and
+// times read the same as in e-mails and PDFs, whatever zone the browser is in.
+let company: CompanyFormat = DEFAULT_FORMAT
+export const setCompanyFormat = (f: CompanyFormat) => void (company = f)
+
+/** "2026-11-25T12:55:00Z" → "Nov 25, 2026, 7:55 AM EST" in the company's zone. */
+export const formatDateTime = (iso: string) => formatInstant(iso, company)
+
+/** The company's date `days` from now (ISO `YYYY-MM-DD`): defaults of date fields, not the browser's date. */
+export const companyToday = (days = 0) => localDate(new Date(Date.now() + days * 86_400_000), company.timeZone)

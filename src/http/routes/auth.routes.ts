@@ -1,5 +1,6 @@
 import { ChangePasswordInput, LoginInput, type CurrentSessionDto } from '../../contracts/users.ts'
 import { login, logout } from '../../services/auth/sessions.ts'
+import { companyFormat } from '../../services/settings/company-settings.ts'
 import type { ServiceDeps } from '../../services/deps.ts'
 import { changeOwnPassword } from '../../services/users/manage-users.ts'
 import { ANY_ROLE, defineRoute } from '../route.ts'
@@ -31,7 +32,7 @@ export const authRoutes = (deps: ServiceDeps, opts: AuthRouteOptions) => [
         path: '/',
         expires: session.expiresAt,
       })
-      return { user: session.user, csrfToken: session.csrfToken }
+      return { user: session.user, csrfToken: session.csrfToken, company: await companyFormat(deps.db) }
     },
   }),
   defineRoute({
@@ -42,7 +43,8 @@ export const authRoutes = (deps: ServiceDeps, opts: AuthRouteOptions) => [
     // NOTE: public and 200 for nobody: the web app asks on every load, and a 401 there is the expected
     // answer on the login page, which browsers would still print as a console error.
     access: 'public',
-    handler: async ({ req }): Promise<CurrentSessionDto> => (req.auth ? { user: req.auth.user, csrfToken: req.auth.csrfToken } : { user: null, csrfToken: null }),
+    handler: async ({ req }): Promise<CurrentSessionDto> =>
+      req.auth ? { user: req.auth.user, csrfToken: req.auth.csrfToken, company: await companyFormat(deps.db) } : { user: null, csrfToken: null, company: null },
   }),
   defineRoute({
     method: 'POST',

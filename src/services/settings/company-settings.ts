@@ -2,6 +2,7 @@ import PDFDocument from 'pdfkit'
 import type { SettingsDto, SettingsInput } from '../../contracts/settings.ts'
 import type { Db } from '../../db/database.ts'
 import { validationError } from '../../domain/errors.ts'
+import type { CompanyFormat } from '../../domain/formatting.ts'
 import { localDate } from '../../domain/time-zone.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ActorId, ServiceDeps } from '../deps.ts'
@@ -19,6 +20,11 @@ export async function getSettings(deps: ServiceDeps): Promise<SettingsDto> {
 /** The company's time zone (IANA name): every date shown to people and "today" for billing are its dates. */
 export async function companyTimeZone(db: Db): Promise<string> {
   return (await db.selectFrom('companySettings').select('timeZone').where('id', '=', 1).executeTakeFirstOrThrow()).timeZone
+}
+
+/** The company's locale and time zone, in which every date and time is written for people. */
+export async function companyFormat(db: Db): Promise<CompanyFormat> {
+  return db.selectFrom('companySettings').select(['locale', 'timeZone']).where('id', '=', 1).executeTakeFirstOrThrow()
 }
 
 /** Today in the company's time zone: the one "today" of Servicebook (billing, quotes, offline payments). */

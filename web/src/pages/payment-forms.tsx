@@ -1,3 +1,4 @@
+import { companyToday } from '../strings.ts'
 import { useState } from 'react'
 import { OfflinePaymentInput, RefundInput } from '../../../src/contracts/billing.ts'
 import { api, ApiError, errorMessage } from '../api.ts'
@@ -13,11 +14,8 @@ const METHODS = [
   { value: 'other', label: 'Other' },
 ]
 
-/** The office's own date, not UTC's: a check received this evening is received today. */
-const localToday = () => {
-  const d = new Date()
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
-}
+/** The company's date, not UTC's nor the browser's: a check received this evening is received today. */
+const localToday = () => companyToday()
 
 /**
  * Records a check, cash or transfer received for an unpaid invoice (all of what is owed, or part

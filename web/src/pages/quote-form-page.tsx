@@ -1,3 +1,4 @@
+import { companyToday } from '../strings.ts'
 import { Select, Text } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { useEffect, useState } from 'react'
@@ -28,10 +29,7 @@ interface QuoteDraft {
   options: OptionDraft[]
 }
 
-const isoIn = (days: number) => {
-  const d = new Date(Date.now() + days * 86_400_000)
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
-}
+const isoIn = (days: number) => companyToday(days)
 
 const EMPTY_OPTION: OptionDraft = {
   planId: '', name: '', description: '', price: '', isTaxable: false, billingFrequency: 'monthly', interval: '2', term: '12',
