@@ -9,7 +9,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { localDate, localDateTimeText, localInstant, localMinuteOfDay } from './time-zone.ts'
+import { localDate, localInstant, localMinuteOfDay } from './time-zone.ts'
 
 test('New York after 19:00 is still today, though UTC is already tomorrow', () => {
   // 19:30 EST on Dec 1 (UTC-5) is 00:30 UTC on Dec 2; 20:00 EDT on Jul 1 (UTC-4) is 00:00 UTC Jul 2.
@@ -42,11 +42,9 @@ test('a local day starts at its first instant in the zone, across daylight-savin
   assert.equal(localDate(localInstant('2026-09-06', 'America/Santiago'), 'America/Santiago'), '2026-09-06')
 })
 
-test('wall-clock minutes and the date and time a person reads', () => {
+test('wall-clock minutes', () => {
   assert.equal(localMinuteOfDay(new Date('2026-12-01T12:00:00Z'), 'America/Chicago'), 6 * 60)
   assert.equal(localMinuteOfDay(new Date('2026-07-01T11:00:00Z'), 'America/Chicago'), 6 * 60)
-  assert.equal(localDateTimeText(new Date('2026-12-02T00:30:00Z'), 'America/New_York'), '2026-12-01 19:30 EST')
-  assert.equal(localDateTimeText(new Date('2026-12-02T00:30:00Z'), 'Pacific/Auckland'), '2026-12-02 13:30 GMT+13')
 })
 
 const zones = ['America/New_York', 'Pacific/Auckland', 'America/Los_Angeles', 'Europe/London', 'Asia/Kolkata', 'Pacific/Chatham', 'America/St_Johns', 'UTC']

@@ -40,9 +40,3 @@ export function localInstant(date: string, timeZone: string, time?: string): Dat
   return new Date(z.epochMilliseconds)
 }
 
-/** "2026-12-01 19:30 EST": an instant as a person in the company reads it (date, time, zone). */
-export function localDateTimeText(instant: Date, timeZone: string): string {
-  const z = zoned(instant, timeZone)
-  const zone = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' }).formatToParts(instant).find((p) => p.type === 'timeZoneName')?.value ?? timeZone
-  return `${z.toPlainDate().toString()} ${String(z.hour).padStart(2, '0')}:${String(z.minute).padStart(2, '0')} ${zone}`
-}

@@ -64,7 +64,7 @@ test('invoices are found by number, customer name or agreement name; odd searche
   assert.equal(pdf.headers['content-type'], 'application/pdf')
   const text = pdfText(pdf.rawPayload)
   assert.match(text, /RECEIPT/)
-  assert.match(text, /Paid \$25\.00 with Visa ending 1443 on 2026-11-25/)
+  assert.match(text, /Paid \$25\.00 with Visa ending 1443 on Nov 25, 2026/)
   assert.match(text, /Balance due\s+\$0\.00/)
   const search = async (query: string) => {
     const res = await t.app.inject({ method: 'GET', url: `/api/billing/invoices?pageSize=100&${query}`, headers: office })

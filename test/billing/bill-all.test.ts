@@ -68,7 +68,7 @@ test('bills each due period once, charges them once together, queues one receipt
     const pdf = await mail.attachment(receipt)
     assert.equal(pdf.filename, att.filename)
     const text = pdfText(pdf.content)
-    assert.match(text, /Paid \$54\.11 with Visa ending \d{4} on 2026-03-31/)
+    assert.match(text, /Paid \$54\.11 with Visa ending \d{4} on Mar 31, 2026/)
     assert.match(text, /Total\s+\$54\.11/)
     assert.match(text, /RECEIPT/)
     assert.match(text, /BILL TO\s+Ana[^\n]*\s+1 Main St\s+Springfield, IL 62701/, "the service location's address")

@@ -6,6 +6,7 @@
  * gateway error (and retried: again one charge), voided and refunded applies to every invoice
  * in it, and the gateway's journal and the books agree to the cent.
  */
+import { formatDate } from '../../src/domain/formatting.ts'
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
@@ -69,7 +70,7 @@ test('six periods behind: six invoices, ONE gateway authorization for all, one p
   assert.deepEqual(allocations.map((a) => [a.invoiceId, Number(a.amountCents)]).sort(), invoices.map((i) => [i.id, Number(i.totalCents)]).sort())
   const receipts = await emailsFor(ids, 'billing.receipt')
   assert.equal(receipts.length, 1, 'one receipt')
-  for (const i of invoices) assert.match(receipts[0]!.textBody, new RegExp(`Invoice ${i.number}, ${i.periodStart} to \\d{4}-\\d{2}-\\d{2}: \\$29\\.95`))
+  for (const i of invoices) assert.match(receipts[0]!.textBody, new RegExp(`Invoice ${i.number}, ${formatDate(i.periodStart)} to [A-Z][a-z]{2} \\d{1,2}, \\d{4}: \\$29\\.95`))
   assert.match(receipts[0]!.textBody, /we received \$179\.70 for 6 periods/)
   // Each invoice's page lists the one payment; QuickBooks is queued one payment and six invoices.
   for (const id of ids) assert.deepEqual((await getInvoice(deps.db, id)).payments.map((p) => p.id), [payments[0]!.id])

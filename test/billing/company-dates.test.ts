@@ -6,6 +6,7 @@
  *   day the period began, not the day before; a check received that day reads as that day;
  * - a quote sent in a New York evening is issued that day; the sign-up copy tells the signing
  *   time in the company's zone.
+ * Every date is written one way (issue 13 defect 13): `Dec 1, 2026`, with a time `Dec 1, 2026, 7:30 PM EST`.
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -54,13 +55,13 @@ test('New York at 19:30: receipts, their PDF and the download are dated today, n
   const inv = await deps.db.selectFrom('invoices').select(['id', 'status']).where('agreementId', '=', agr).executeTakeFirstOrThrow()
   assert.equal(inv.status, 'paid')
   const receipt = await receiptOf(inv.id)
-  assert.match(receipt.textBody, /paid with Visa ending 1443 on 2026-12-01\./)
-  assert.deepEqual(issuedOnOf(receipt), ['2026-12-01', 'Paid $25.00 with Visa ending 1443 on 2026-12-01'])
+  assert.match(receipt.textBody, /paid with Visa ending 1443 on Dec 1, 2026\./)
+  assert.deepEqual(issuedOnOf(receipt), ['2026-12-01', 'Paid $25.00 with Visa ending 1443 on Dec 1, 2026'])
   // The office's download: issued and paid the company's Dec 1 (the invoice was made at 19:30).
   await madeAt(inv.id, now)
   const text = pdfText((await invoicePdfFor(deps, inv.id)).pdf)
-  assert.match(text, /Issued 2026-12-01/)
-  assert.match(text, /Paid \$25\.00 with Visa ending 1443 on 2026-12-01/)
+  assert.match(text, /Issued Dec 1, 2026/)
+  assert.match(text, /Paid \$25\.00 with Visa ending 1443 on Dec 1, 2026/)
 })
 
 test('Auckland at 09:00 on the 1st: the receipt is dated the day its period began; a check received that day reads as that day', async () => {
@@ -75,15 +76,16 @@ test('Auckland at 09:00 on the 1st: the receipt is dated the day its period bega
   const inv = await deps.db.selectFrom('invoices').select(['id', 'periodStart']).where('agreementId', '=', paid).executeTakeFirstOrThrow()
   assert.equal(inv.periodStart, '2026-12-01')
   const receipt = await receiptOf(inv.id)
-  assert.match(receipt.textBody, /\(Maintenance agreement, 2026-12-01 to 2026-12-31\), paid with Visa ending 1443 on 2026-12-01\./)
-  assert.deepEqual(issuedOnOf(receipt), ['2026-12-01', 'Paid $30.00 with Visa ending 1443 on 2026-12-01'])
+  assert.match(receipt.textBody, /\(Maintenance agreement, Dec 1, 2026 to Dec 31, 2026\), paid with Visa ending 1443 on Dec 1, 2026\./)
+  assert.deepEqual(issuedOnOf(receipt), ['2026-12-01', 'Paid $30.00 with Visa ending 1443 on Dec 1, 2026'])
 
   const unpaid = await deps.db.selectFrom('invoices').select(['id']).where('agreementId', '=', byCheck).executeTakeFirstOrThrow()
   await recordOfflinePayment(deps, unpaid.id, { amountCents: 4000, method: 'check', reference: '1001', note: '', receivedOn: '2026-12-01' }, null)
   await madeAt(unpaid.id, now)
   const text = pdfText((await invoicePdfFor(deps, unpaid.id)).pdf)
-  assert.match(text, /Issued 2026-12-01/)
-  assert.match(text, /Paid \$40\.00 with check: 1001 on 2026-12-01/)
+  assert.match(text, /Issued Dec 1, 2026/)
+  assert.match(text, /Service period: Dec 1, 2026 to Dec 31, 2026/)
+  assert.match(text, /Paid \$40\.00 with check: 1001 on Dec 1, 2026/)
 })
 
 test('a quote sent on a New York evening is issued that day; the sign-up copy tells the time in the company zone', async () => {
@@ -100,5 +102,5 @@ test('a quote sent on a New York evening is issued that day; the sign-up copy te
     brand: { name: 'Acme', logoUrl: null, address: [], phone: null, email: null }, customerName: 'Quincy', quoteNumber: 1001, optionName: 'Basic', perBill: '$29.99 per month', signerName: 'Quincy Q',
     signedAt: now, timeZone: 'America/New_York', documentSha256: 'abc',
   })
-  assert.match(emailText(copy.content), /Signed by Quincy Q on 2026-12-01 19:30 EST\./)
+  assert.match(emailText(copy.content), /Signed by Quincy Q on Dec 1, 2026, 7:30 PM EST\./)
 })

@@ -240,6 +240,9 @@ test('auto-renewal turned off from the customer\'s link: confirmed, the term exp
   assert.equal(off.body.autoRenew, false)
   assert.equal((await customer('POST', `/api/auto-renewal/${token}/off`)).status, 200)
   assert.equal((await emailsTo([a.id], 'renewal.auto_renew_off')).length, 1, 'confirmed once, however often clicked')
+  // The office hears of it with the last day written as every date is (issue 13 defect 13), not as an ISO date.
+  const told = await t.deps.db.selectFrom('notifications').select('body').where('kind', '=', 'renewal.auto_renew_off').where('subjectId', '=', a.id).executeTakeFirstOrThrow()
+  assert.equal(told.body, 'It ends after Dec 31, 2026 unless renewed.')
   const detail = (await api('GET', `/api/agreements/${a.id}`)).body
   assert.deepEqual([detail.autoRenew, detail.autoRenewOffBy], [false, 'customer'])
   // The office cannot turn it back on: only the customer can agree again.

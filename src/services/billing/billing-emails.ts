@@ -7,6 +7,7 @@ import { formatUsd } from '../../domain/money.ts'
 import { brandFromJson, brandJsonSql } from '../email/brand.ts'
 import type { CompanyBrand, EmailContent } from '../email/layout.tsx'
 import { localDate } from '../../domain/time-zone.ts'
+import { formatDate } from '../../domain/formatting.ts'
 import { manageRenewalUrl } from '../../domain/renewal-link.ts'
 
 /** Everything a receipt or a failure notice says about one invoice. */
@@ -142,20 +143,24 @@ export const billingAttachmentRenderers: AttachmentRenderers = {
  * The receipt for a payment, with the invoice PDF (drawn when it is sent); null when the
  * customer has no email on file. Queue it in the transaction that records the payment.
  */
-/** "Paid $29.95 with Visa ending 1443 on 2026-11-25": the receipt's line, in its email and on its PDF. */
-export const paidNoteText = (amountCents: number, paidWith: string, paidOn: string) => `Paid ${formatUsd(amountCents)} with ${paidWith} on ${paidOn}`
+/** "Paid $29.95 with Visa ending 1443 on Nov 25, 2026" (paid on the ISO date `paidOn`): the receipt's line, in its email and on its PDF. */
+export const paidNoteText = (amountCents: number, paidWith: string, paidOn: string) => `Paid ${formatUsd(amountCents)} with ${paidWith} on ${formatDate(paidOn)}`
+
+/** "Dec 1, 2026 to Dec 31, 2026": an invoice's service period as people read it. */
+const periodText = (c: Pick<InvoiceContext, 'periodStart' | 'periodEnd'>) => `${formatDate(c.periodStart)} to ${formatDate(lastDayOf({ end: c.periodEnd }))}`
 
 export function receiptEmail(ctx: InvoiceContext, amountCents: number, paidWith: string, paidOn: string, paidNote = paidNoteText(amountCents, paidWith, paidOn)): OutboxEmail | null {
   if (!ctx.customerEmail) return null
-  const period = `${ctx.periodStart} to ${lastDayOf({ end: ctx.periodEnd })}`
+  const period = periodText(ctx)
+  const on = formatDate(paidOn)
   const autoRenew = ctx.manageRenewalLink ? { a: 'Turn off automatic renewal', href: ctx.manageRenewalLink } : null
   const content: EmailContent = {
     brand: ctx.brand,
     preview: `Receipt: ${formatUsd(amountCents)} received for invoice ${ctx.number}`,
     blocks: [
       { p: [`Hello ${ctx.customerName},`] },
-      { p: [`Thank you: we received `, { b: formatUsd(amountCents) }, ` for invoice ${ctx.number} (${ctx.agreementName}, ${period}), paid with ${paidWith} on ${paidOn}.`] },
-      { rows: [['Invoice', String(ctx.number)], ['Agreement', ctx.agreementName], ['Service period', period], ['Amount paid', formatUsd(amountCents)], ['Paid with', paidWith], ['Date paid', paidOn]] },
+      { p: [`Thank you: we received `, { b: formatUsd(amountCents) }, ` for invoice ${ctx.number} (${ctx.agreementName}, ${period}), paid with ${paidWith} on ${on}.`] },
+      { rows: [['Invoice', String(ctx.number)], ['Agreement', ctx.agreementName], ['Service period', period], ['Amount paid', formatUsd(amountCents)], ['Paid with', paidWith], ['Date paid', on]] },
       { p: ['The invoice is attached.'] },
       ...(autoRenew ? [{ note: ['This agreement renews automatically. ', autoRenew, ' online, no call needed.'] }] : []),
     ],
@@ -186,7 +191,7 @@ export function groupReceiptEmail(ctxs: InvoiceContext[], amountCents: number, p
   const rows = ctxs.map((c) => {
     const share = Math.min(Math.max(0, c.totalCents - c.paidCents), left)
     left -= share
-    return { c, share, period: `${c.periodStart} to ${lastDayOf({ end: c.periodEnd })}` }
+    return { c, share, period: periodText(c) }
   })
   const numbers = ctxs.map((c) => c.number).join(', ')
   const names = [...new Set(ctxs.map((c) => c.agreementName))].join(', ')
@@ -197,8 +202,8 @@ export function groupReceiptEmail(ctxs: InvoiceContext[], amountCents: number, p
     preview: `Receipt: ${formatUsd(amountCents)} received for invoices ${numbers}`,
     blocks: [
       { p: [`Hello ${first.customerName},`] },
-      { p: [`Thank you: we received `, { b: formatUsd(amountCents) }, ` for ${ctxs.length} periods of ${names}, in one payment with ${paidWith} on ${paidOn}.`] },
-      { rows: [...rows.map((r): [string, string] => [`Invoice ${r.c.number}, ${r.period}`, formatUsd(r.share)]), ['Total paid', formatUsd(amountCents)], ['Paid with', paidWith], ['Date paid', paidOn]] },
+      { p: [`Thank you: we received `, { b: formatUsd(amountCents) }, ` for ${ctxs.length} periods of ${names}, in one payment with ${paidWith} on ${formatDate(paidOn)}.`] },
+      { rows: [...rows.map((r): [string, string] => [`Invoice ${r.c.number}, ${r.period}`, formatUsd(r.share)]), ['Total paid', formatUsd(amountCents)], ['Paid with', paidWith], ['Date paid', formatDate(paidOn)]] },
       { p: ['The invoices are attached.'] },
       ...(autoRenew ? [{ note: ['This agreement renews automatically. ', autoRenew, ' online, no call needed.'] }] : []),
     ],

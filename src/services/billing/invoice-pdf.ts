@@ -1,3 +1,4 @@
+import { formatDate } from '../../domain/formatting.ts'
 import PDFDocument from 'pdfkit'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -80,7 +81,7 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   const headerBottom = pdf.y
   pdf.fillColor('#000000').font('bold').fontSize(16).text(title, left + 300, top, { width: width - 300, align: 'right' })
   pdf.font('regular').fontSize(10)
-  for (const line of [`Invoice ${doc.number}`, `Issued ${doc.issuedOn}`]) pdf.text(line, left + 300, pdf.y, { width: width - 300, align: 'right' })
+  for (const line of [`Invoice ${doc.number}`, `Issued ${formatDate(doc.issuedOn)}`]) pdf.text(line, left + 300, pdf.y, { width: width - 300, align: 'right' })
   pdf.y = Math.max(headerBottom, pdf.y) + 18
 
   // Bill to, and what the invoice is for.
@@ -93,7 +94,7 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   pdf.font('bold').fontSize(9).fillColor('#444444').text('FOR', forX, blockTop)
   pdf.fillColor('#000000').font('regular').fontSize(10)
   pdf.text(doc.agreementName, forX, pdf.y, { width: width - 250 })
-  pdf.text(`Service period: ${doc.periodStart} to ${doc.periodLastDay}`, forX, pdf.y, { width: width - 250 })
+  pdf.text(`Service period: ${formatDate(doc.periodStart)} to ${formatDate(doc.periodLastDay)}`, forX, pdf.y, { width: width - 250 })
   pdf.y = Math.max(billBottom, pdf.y) + 18
 
   // Lines, then the totals under them.

@@ -1,6 +1,6 @@
 import type { QuoteRevisionDto } from '../../contracts/quotes.ts'
 import { dateText, perPeriodText, quoteLabel, termText, usd, visitsText } from '../../domain/quote-text.ts'
-import { localDateTimeText } from '../../domain/time-zone.ts'
+import { DEFAULT_FORMAT, formatDateTime } from '../../domain/formatting.ts'
 import type { Block, CompanyBrand, EmailContent } from '../email/layout.tsx'
 
 /**
@@ -118,7 +118,7 @@ export interface SignupReceivedEmailInput {
 export function signupReceivedEmail(i: SignupReceivedEmailInput): BuiltEmail {
   const label = quoteLabel(i.quoteNumber)
   const subject = oneLine(`We received your sign-up for quote ${label}`)
-  const when = localDateTimeText(i.signedAt, i.timeZone)
+  const when = formatDateTime(i.signedAt, { locale: DEFAULT_FORMAT.locale, timeZone: i.timeZone })
   const off = i.manageLink ? { a: 'Turn off automatic renewal', href: i.manageLink } : undefined
   const blocks: Block[] = [
     { p: [`Hello ${i.customerName},`] },

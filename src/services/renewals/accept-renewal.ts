@@ -1,3 +1,4 @@
+import { formatDate } from '../../domain/formatting.ts'
 import type { AcceptRenewalInput, PublicRenewalView } from '../../contracts/renewals.ts'
 import { loadBrand } from '../email/brand.ts'
 import type { Db } from '../../db/database.ts'
@@ -204,7 +205,7 @@ async function recordAcceptance(deps: ServiceDeps, notice: Notice, a: RenewableA
     })
     await notifyOffice(tx, {
       kind: 'renewal.accepted',
-      title: `${a.customerName} renewed agreement #${a.number}: #${created.number} from ${offer.startDate}`,
+      title: `${a.customerName} renewed agreement #${a.number}: #${created.number} from ${formatDate(offer.startDate)}`,
       body: `${a.name}, ${offer.changeText}`,
       link: `/agreements/${created.id}`,
     })

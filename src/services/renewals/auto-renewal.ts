@@ -1,3 +1,4 @@
+import { formatDate } from '../../domain/formatting.ts'
 import type { AgreementDto } from '../../contracts/agreements.ts'
 import { loadBrand } from '../email/brand.ts'
 import type { ManageRenewalView } from '../../contracts/renewals.ts'
@@ -72,7 +73,7 @@ export async function customerTurnsOffAutoRenew(deps: ServiceDeps, token: string
   const settings = await getSettings(deps)
   const changed = await deps.db.transaction().execute(async (tx) => {
     if (!(await turnOffTx(tx, a.id, 'customer', null, deps.clock.now(), { ip: meta.ip }))) return false
-    await notifyOffice(tx, { kind: 'renewal.auto_renew_off', title: `${a.customerName} turned off automatic renewal of agreement #${a.number}`, body: a.endDate ? `It ends after ${dayBeforeIso(a.endDate)} unless renewed.` : '', link: `/agreements/${a.id}` })
+    await notifyOffice(tx, { kind: 'renewal.auto_renew_off', title: `${a.customerName} turned off automatic renewal of agreement #${a.number}`, body: a.endDate ? `It ends after ${formatDate(dayBeforeIso(a.endDate))} unless renewed.` : '', link: `/agreements/${a.id}` })
     if (a.email && a.endDate) {
       const email = autoRenewOffEmail({ brand: await loadBrand(tx, deps.publicUrl), customerName: a.customerName, agreementNumber: a.number, agreementName: a.name, lastDay: dayBeforeIso(a.endDate) })
       await enqueueEmail(tx, { kind: 'renewal.auto_renew_off', to: a.email, ...email, relatedType: 'agreement', relatedId: a.id })
