@@ -18,6 +18,13 @@ export async function bootstrapAdmin(
   if ((await userRepository.count(deps.db)) > 0) return { created: false }
   const email = given.email ?? 'admin@example.com'
   const generatedPassword = given.password ? undefined : randomBytes(12).toString('base64url')
-  await createUser(deps, { email, name: 'Administrator', role: 'admin', password: given.password ?? generatedPassword! }, null)
+  try {
+    await createUser(deps, { email, name: 'Administrator', role: 'admin', password: given.password ?? generatedPassword! }, null)
+  } catch (e) {
+    // Several servers started at once on one empty PostgreSQL all find no user; the first to insert
+    // wins and the others see the e-mail taken (by the check or the unique index). Not an error then.
+    if ((await userRepository.count(deps.db)) > 0) return { created: false }
+    throw e
+  }
   return { created: true, email, ...(generatedPassword ? { generatedPassword } : {}) }
 }
