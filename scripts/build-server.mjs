@@ -1,21 +1,15 @@
 // Compiles the server and the local sandboxes (src/, sandbox/) to JavaScript under dist/server
 // when any of their sources is newer than the build, so `npm start` runs plain Node: no tsx
 // loader in production (less memory per process, a faster start). tsx stays for tests and benches.
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, statSync, writeFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { newestMtime } from './newest-mtime.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const stamp = join(root, 'dist/server/.built')
 const sources = ['src', 'sandbox', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json']
-
-function newestMtime(path) {
-  if (!existsSync(path)) return 0
-  const stat = statSync(path)
-  if (!stat.isDirectory()) return stat.mtimeMs
-  return Math.max(0, ...readdirSync(path).map((name) => newestMtime(join(path, name))))
-}
 
 /** The compiled entry point of a source file, e.g. serverEntry('src/main.ts') → dist/server/src/main.js. */
 export const serverEntry = (file) => join(root, 'dist/server', file.replace(/\.ts$/, '.js'))

@@ -1,19 +1,13 @@
 // Builds the office web app into web/dist when any of its sources is newer than the build.
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { newestMtime } from './newest-mtime.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const built = join(root, 'web/dist/index.html')
 const sources = ['web/index.html', 'web/vite.config.ts', 'web/src', 'src/contracts', 'package-lock.json']
-
-function newestMtime(path) {
-  if (!existsSync(path)) return 0
-  const stat = statSync(path)
-  if (!stat.isDirectory()) return stat.mtimeMs
-  return Math.max(0, ...readdirSync(path).map((name) => newestMtime(join(path, name))))
-}
 
 export function ensureWebBuild({ force = false } = {}) {
   if (!existsSync(join(root, 'web/vite.config.ts'))) return
