@@ -16,6 +16,13 @@ export interface MailMessage {
   html: string
   text: string
   attachments: MailAttachment[]
+  /**
+   * The Message-ID header, e.g. `<eml_123@servicebook.local>`, when the caller fixes it. The outbox
+   * derives it from the email's id, so a mail sent again after a crash (handed to the server just
+   * before the process died, not yet recorded as sent) carries the same Message-ID as the first
+   * copy and mail servers and clients that de-duplicate on it show it once.
+   */
+  messageId?: string
 }
 
 /**

@@ -36,6 +36,7 @@ export function createSmtpMailer(opts: SmtpMailerOptions): Mailer {
         html: msg.html,
         text: msg.text,
         attachments: msg.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
+        ...(msg.messageId ? { messageId: msg.messageId } : {}),
       })
       return { messageId: String(info.messageId) }
     },

@@ -118,6 +118,7 @@ test('delivers over SMTP to the capture: HTML and text parts, PDF attachment, Fr
   assert.equal(got.html, '<p>Hello Ann, your <b>quote</b> is ready.</p>')
   assert.equal(got.text?.trim(), 'Hello Ann, your quote is ready.')
   assert.deepEqual(got.attachments.map((a) => [a.filename, a.contentType]), [['Quote Q-1001.pdf', 'application/pdf']])
+  assert.equal(got.messageId, `<${id}@servicebook.local>`, 'the Message-ID is the outbox id at the sending domain')
   assert.deepEqual((await capture.attachment(got)).content, pdf)
 
   const [row] = await rows()
@@ -213,9 +214,10 @@ test('two deliveries running at once send each email exactly once', async () => 
   assert.ok((await rows()).every((r) => r.status === 'sent' && r.attempts === 1))
 })
 
-test('mail claimed by a worker that died is sent again once the claim lease has run out', async () => {
+test('mail claimed by a worker that died is sent again once the claim lease has run out, under the same Message-ID', async () => {
   await enqueueEmail(t.deps.db, email())
-  const hung: Mailer = { send: () => new Promise(() => {}), close: async () => {} } // never answers
+  const handed: MailMessage[] = []
+  const hung: Mailer = { send: (msg) => (handed.push(msg), new Promise(() => {})), close: async () => {} } // never answers
   void deliverDueEmails({ db: t.deps.db, clock, mailer: hung, from: FROM })
   await waitUntil(async () => (await rows())[0].attempts === 1)
 
@@ -224,6 +226,8 @@ test('mail claimed by a worker that died is sent again once the claim lease has 
   now = new Date(now.getTime() + CLAIM_LEASE_MS)
   assert.deepEqual(await deliverDueEmails({ db: t.deps.db, clock, mailer, from: FROM }), { sent: 1, failed: 0 })
   assert.equal(sent.length, 1)
+  assert.match(sent[0].messageId ?? '', /^<eml_[^@]+@servicebook\.local>$/)
+  assert.equal(sent[0].messageId, handed[0].messageId, 'a second copy is recognisable as the first')
 })
 
 test('the worker delivers when kicked, logs no addresses or bodies, and stops cleanly', async () => {

@@ -259,6 +259,15 @@ export async function senderOf(db: Db, configuredFrom: string): Promise<Sender> 
   return { from: { name, address: (angle ?? plain ?? configuredFrom).trim() }, replyTo: company?.email ?? null }
 }
 
+/**
+ * One Message-ID per outbox email, however often it is handed to SMTP. Delivery is at least once:
+ * a process killed after the server accepted a mail but before the row was marked sent leaves it
+ * due, and another worker sends it again (no SMTP server can be asked what it already took). The
+ * second copy then carries the first one's Message-ID, which mail servers and clients use to
+ * show a message once.
+ */
+export const messageIdOf = (emailId: string, sender: Sender) => `<${emailId}@${sender.from.address.split('@').pop() || 'servicebook.local'}>`
+
 const contentOf = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as EmailContent
 
 /** Sends one claimed email and records the outcome; never throws (a round goes on with the rest). */
@@ -274,6 +283,7 @@ async function deliverOne(deps: DeliveryDeps, sender: Sender, row: ClaimedRow): 
       html: row.content ? await renderEmailHtml(contentOf(row.content)) : row.html,
       text: row.textBody,
       attachments: await loadAttachments(deps, row.attachments),
+      messageId: messageIdOf(row.id, sender),
     }))
   } catch (err) {
     const giveUp = row.attempts >= MAX_ATTEMPTS || isPermanentFailure(err)
