@@ -657,6 +657,8 @@ export interface AgreementsTable {
   /** Year × 12 + month - 1 of the start, and of the end (ended, else planned; null when open-ended): generated. */
   startMonth: ColumnType<number, never, never>
   endMonth: ColumnType<number | null, never, never>
+  /** A copy of the customer's `search_text`, written by triggers only (migration 0024): the list's customer search. */
+  customerSearchText: ColumnType<string, never, never>
 }
 
 export interface PlansTable {

@@ -215,6 +215,33 @@ test('the agreements list: every filter, keyset paging in each order without gap
   assert.equal((await call('GET', '/api/agreements/export.csv?status=bogus')).status, 422)
 })
 
+test("the agreements list's search follows its customer: renamed, a contact's new e-mail, an agreement added later", async () => {
+  const c = await aCustomer(t.deps, 'Quinn Oldname', 'quinn@example.com')
+  const make = (name: string) => anAgreement(t.deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: null, startDate: '2026-01-01', lines: monthly(2000), name })
+  const first = await make('Boiler care')
+  const found = async (q: string) => {
+    const r = await call('GET', `/api/agreements?q=${encodeURIComponent(q)}&pageSize=200`)
+    assert.equal(r.status, 200, JSON.stringify(r.body))
+    return { ids: (r.body.items as { id: string }[]).map((x) => x.id).sort(), total: r.body.total as number }
+  }
+  assert.deepEqual(await found('oldname'), { ids: [first], total: 1 })
+  const before = (await call('GET', `/api/customers/${c.id}`)).body
+  const renamed = await call('PUT', `/api/customers/${c.id}`, {
+    name: 'Quinn Newname',
+    notes: '',
+    locations: before.locations,
+    contacts: before.contacts.map((x: Record<string, unknown>) => ({ ...x, name: 'Quinn Newname', email: 'quinn.billing@example.com' })),
+  })
+  assert.equal(renamed.status, 200, JSON.stringify(renamed.body))
+  assert.deepEqual(await found('newname'), { ids: [first], total: 1 }, 'found by the new name')
+  assert.deepEqual(await found('quinn.billing@'), { ids: [first], total: 1 }, "found by the contact's new e-mail")
+  assert.deepEqual(await found('oldname'), { ids: [], total: 0 }, 'no longer found by the old name')
+  const second = await make('Furnace care')
+  assert.deepEqual(await found('newname'), { ids: [first, second].sort(), total: 2 }, 'an agreement added later carries the current name')
+  const csv = await call('GET', '/api/agreements/export.csv?q=newname&sort=number&dir=asc')
+  assert.equal((csv.body as string).trim().split('\n').length, 3, 'the export finds the same')
+})
+
 test('bulk renewals: the preview says who is skipped and why; bad requests send nothing; one key sends once even twice at the same time', async () => {
   const c = await aCustomer(t.deps, 'Bulk Customer', 'bulk@example.com')
   const noMail = await aCustomer(t.deps, 'No Mail', null)

@@ -51,11 +51,11 @@ export function filterConditions(f: AgreementFilter, today: string): Expression<
   if (f.renewalSentFrom) where.push(sql<SqlBool>`a.id in (select n.agreement_id from renewal_notices n where ${RENEWAL_SENT(f.renewalSentFrom)})`)
   if (f.renewalAcceptedFrom) where.push(sql<SqlBool>`a.id in (select n.agreement_id from renewal_notices n where ${RENEWAL_ACCEPTED(f.renewalAcceptedFrom)})`)
   if (f.q) {
-    // The customers through their trigram index, as an array the agreements' customer index takes
-    // (OR-ed with the agreement name's trigram index and the number: one bitmap scan).
+    // The customer's search text as copied onto the agreement (migration 0024), the agreement's
+    // name and its number: each has its own index on agreements, OR-ed in one bitmap scan.
     const text = f.q.trim()
     const n = asNumberSearch(text)
-    where.push(sql<SqlBool>`(a.customer_id = any(array(select sc.id from customers sc where sc.search_text like ${likeContains(text)}))
+    where.push(sql<SqlBool>`(a.customer_search_text like ${likeContains(text)}
       or lower(a.name) like ${likeContains(text)}${n !== null ? sql` or a.number = ${n}` : sql``})`)
   }
   return where
