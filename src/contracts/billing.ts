@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { optionalText, PageQuery } from './common.ts'
+import { optionalText, PageQuery, type Page } from './common.ts'
 import { TIME_OF_DAY } from '../domain/automatic-billing.ts'
 
 /** Shared by the API and the office web app's Billing page. */
@@ -32,6 +32,32 @@ export const InvoiceListQuery = PageQuery.extend({
   billed: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
 })
 export type InvoiceListQuery = z.infer<typeof InvoiceListQuery>
+
+/** Payments received between two company-local dates (the dashboard's collected tile opens this month's). */
+export const PaymentListQuery = PageQuery.extend({
+  receivedFrom: isoDate.optional(),
+  receivedTo: isoDate.optional(),
+}).refine((q) => !q.receivedFrom || !q.receivedTo || q.receivedFrom <= q.receivedTo, { error: 'must not be before receivedFrom', path: ['receivedTo'] })
+export type PaymentListQuery = z.infer<typeof PaymentListQuery>
+
+export interface PaymentRowDto {
+  id: string
+  invoiceId: string
+  invoiceNumber: number
+  customerId: string
+  customerName: string
+  method: 'card' | 'ach' | 'offline'
+  reference: string
+  amountCents: number
+  refundedCents: number
+  status: 'approved' | 'voided' | 'refunded' | 'partially_refunded'
+  /** What the payment still brings in: nothing when voided, else the amount less refunds. */
+  keptCents: number
+  receivedAt: string
+}
+
+/** A page of payments and, over every matching payment, what they brought in. */
+export type PaymentPage = Page<PaymentRowDto> & { keptCents: number }
 
 const cents = z.number({ error: 'must be a whole number of cents' }).int({ error: 'must be a whole number of cents' })
 

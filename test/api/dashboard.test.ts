@@ -144,7 +144,7 @@ async function allRows(url: string): Promise<{ items: any[]; total: number }> {
   }
 }
 /** The API list behind a tile's page link. */
-const apiOf = (link: string) => link.replace(/^\/agreements\?/, '/api/agreements?').replace(/^\/billing\/invoices\?/, '/api/billing/invoices?').replace(/^\/billing\/failed$/, '/api/billing/failed-payments')
+const apiOf = (link: string) => link.replace(/^\/agreements\?/, '/api/agreements?').replace(/^\/billing\/invoices\?/, '/api/billing/invoices?').replace(/^\/billing\/failed$/, '/api/billing/failed-payments').replace(/^\/billing\/payments\?/, '/api/billing/payments?')
 
 test('each tile opens a list of exactly what it counts: a next term not begun, a second notice to one agreement and a void of last month\'s invoice included', async () => {
   const db = t.deps.db
@@ -162,8 +162,24 @@ test('each tile opens a list of exactly what it counts: a next term not begun, a
   const voided = await t.app.inject({ method: 'POST', url: `/api/billing/invoices/${may}/void`, headers: h, payload: { reason: 'Billed in error' } })
   assert.equal(voided.statusCode, 200, voided.body)
 
+  // This month's payments also hold a voided one (brings in nothing) and one partly refunded (500 less 100).
+  const june = (await db.selectFrom('invoices').select('id').where('totalCents', '=', 2000).executeTakeFirstOrThrow()).id
+  const payment = (amountCents: number, refundedCents: number, status: 'voided' | 'partially_refunded', receivedAt: string) =>
+    db.insertInto('payments').values({ id: newId('pay'), invoiceId: june, customerId: c.id, attemptId: null, method: 'offline', amountCents, refundedCents, status, gatewayRef: null, authCode: null, recordedBy: null, receivedAt: new Date(receivedAt) }).execute()
+  await payment(700, 0, 'voided', '2026-06-10T15:00:00Z')
+  await payment(500, 100, 'partially_refunded', '2026-06-11T15:00:00Z')
+
   const d = await get('/api/dashboard')
   assert.deepEqual([d.tiles.activeAgreements, d.tiles.mrrCents, d.tiles.renewalsSentThisMonth, d.tiles.billedThisMonthCents], [5, 10500, 1, 5000])
+  assert.equal(d.tiles.collectedThisMonthCents, 2300 + 400, "June's payments: 2000 + 300, the voided one nothing, the refunded one 400")
+  assert.equal(d.links.collectedThisMonthCents, '/billing/payments?receivedFrom=2026-06-01&receivedTo=2026-06-15')
+  const payments = await get('/api/billing/payments?receivedFrom=2026-06-01&receivedTo=2026-06-15&pageSize=2')
+  assert.deepEqual([payments.total, payments.items.length, payments.keptCents], [4, 2, 2700], 'the total counts every page')
+  assert.equal((await get('/api/billing/payments?receivedFrom=2026-05-01&receivedTo=2026-05-31')).keptCents, 800, "May's one payment")
+  const bad = await t.app.inject({ method: 'GET', url: '/api/billing/payments?receivedFrom=2026-06-15&receivedTo=2026-06-01', headers: h })
+  assert.deepEqual([bad.statusCode, Object.keys(bad.json().error.details.fields)], [422, ['receivedTo']])
+  const notADate = await t.app.inject({ method: 'GET', url: '/api/billing/payments?receivedFrom=2026-02-30', headers: h })
+  assert.deepEqual([notADate.statusCode, Object.keys(notADate.json().error.details.fields)], [422, ['receivedFrom']])
   assert.deepEqual(d.series.billedCents.slice(-2), [800, 5000], 'the void leaves May')
   const counted: [string, (rows: any[]) => number][] = [
     ['activeAgreements', (rows) => rows.length],
@@ -176,6 +192,7 @@ test('each tile opens a list of exactly what it counts: a next term not begun, a
     ['renewalsSentThisMonth', (rows) => rows.length],
     ['renewalsAcceptedThisMonth', (rows) => rows.length],
     ['billedThisMonthCents', (rows) => rows.reduce((s, i) => s + i.totalCents, 0)],
+    ['collectedThisMonthCents', (rows) => rows.reduce((s, p) => s + p.keptCents, 0)],
     ['failedPayments', (rows) => rows.length],
   ]
   for (const [tile, measure] of counted) {

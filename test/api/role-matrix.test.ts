@@ -72,6 +72,7 @@ const EXPECTED: Record<string, readonly Who[]> = {
   'GET /api/billing/invoices/:id': ['office', 'admin'],
   'GET /api/billing/invoices/:id/pdf': ['office', 'admin'],
   'GET /api/billing/failed-payments': ['office', 'admin'],
+  'GET /api/billing/payments': ['office', 'admin'],
   'POST /api/billing/invoices/:id/retry': ['office', 'admin'],
   'POST /api/billing/invoices/:id/payment-link': ['office', 'admin'],
   'POST /api/agreements/:id/payment-link': ['office', 'admin'],

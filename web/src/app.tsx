@@ -22,7 +22,7 @@ import { QuickBooksPage } from './pages/quickbooks-page.tsx'
 import { PasswordPage } from './pages/password-page.tsx'
 import { EmailsPage } from './pages/emails-page.tsx'
 import { BillingPage } from './pages/billing-page.tsx'
-import { BillingFailedPage, BillingInvoicePage, BillingInvoicesPage, BillingRunsPage, BillingSettingsPage, BillingSuspendedPage } from './pages/billing-sections.tsx'
+import { BillingFailedPage, BillingInvoicePage, BillingInvoicesPage, BillingPaymentsPage, BillingRunsPage, BillingSettingsPage, BillingSuspendedPage } from './pages/billing-sections.tsx'
 import { ReconciliationPage } from './pages/reconciliation-page.tsx'
 import { UsersPage } from './pages/users-page.tsx'
 import { TechniciansPage } from './pages/technicians-page.tsx'
@@ -63,6 +63,7 @@ const ROUTES: Routes = [
   ['/billing/runs', () => <BillingRunsPage />],
   ['/billing/invoices', () => <BillingInvoicesPage />],
   ['/billing/invoices/:id', (p) => <BillingInvoicePage id={p.id} />],
+  ['/billing/payments', () => <BillingPaymentsPage />],
   ['/billing/settings', () => <BillingSettingsPage />],
   ['/billing/reconciliation', () => <ReconciliationPage />],
   ['/schedule', () => <BoardPage />],

@@ -3,6 +3,7 @@ import {
   BillingThroughQuery,
   InvoiceListQuery,
   OfflinePaymentInput,
+  PaymentListQuery,
   PaymentUpdateInput,
   PaymentUpdateParams,
   ReasonInput,
@@ -13,7 +14,7 @@ import {
 import { IdParams, PageQuery } from '../../contracts/common.ts'
 import type { ServiceDeps } from '../../services/deps.ts'
 import { getBillingSettings, updateBillingSettings } from '../../services/billing/billing-settings.ts'
-import { getInvoice, getRun, invoicePdfFor, listFailedPayments, listInvoices, listRuns, quickBooksQueueSummary } from '../../services/billing/billing-queries.ts'
+import { getInvoice, getRun, invoicePdfFor, listFailedPayments, listInvoices, listPayments, listRuns, quickBooksQueueSummary } from '../../services/billing/billing-queries.ts'
 import { chargeInvoiceNow, reactivateAgreement, recordOfflinePayment, refundPayment, confirmReversal, suspendAgreement, voidInvoice, voidPayment } from '../../services/billing/office-actions.ts'
 import { openPaymentUpdate, submitPaymentUpdate } from '../../services/billing/payment-update.ts'
 import { previewBilling } from '../../services/billing/preview-billing.ts'
@@ -102,6 +103,15 @@ export const billingRoutes = (deps: ServiceDeps) => [
       const { number, pdf } = await invoicePdfFor(deps, params.id)
       return reply.type('application/pdf').header('content-disposition', `attachment; filename="invoice-${number}.pdf"`).send(pdf)
     },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/billing/payments',
+    summary: 'Payments received between company-local dates, newest first, with what they brought in (voided: nothing; else the amount less refunds) over every match',
+    tag: 'billing',
+    access: OFFICE,
+    query: PaymentListQuery,
+    handler: async ({ query }) => listPayments(deps.db, query),
   }),
   defineRoute({
     method: 'GET',

@@ -1,5 +1,5 @@
 import { sql, type SqlBool } from 'kysely'
-import type { FailedPaymentDto, InvoiceListQuery, InvoiceRowDto, PaymentReversalDto, RunDto } from '../../contracts/billing.ts'
+import type { FailedPaymentDto, InvoiceListQuery, InvoiceRowDto, PaymentListQuery, PaymentPage, PaymentReversalDto, RunDto } from '../../contracts/billing.ts'
 import type { Page } from '../../contracts/common.ts'
 import type { Db } from '../../db/database.ts'
 import { localDayStart } from '../../db/company-day.ts'
@@ -80,6 +80,38 @@ export async function listInvoices(db: Db, q: InvoiceListQuery): Promise<Page<In
     page: q.page,
     pageSize: q.pageSize,
     total: Number(total.n),
+  }
+}
+
+/**
+ * Payments received between company-local dates, newest first, with what they still bring in
+ * (nothing when voided, else the amount less refunds) summed over every match: the dashboard's
+ * "collected this month" opens this month's.
+ */
+export async function listPayments(db: Db, q: PaymentListQuery): Promise<PaymentPage> {
+  let base = db.selectFrom('payments as p')
+  if (q.receivedFrom) base = base.where(sql<SqlBool>`p.received_at >= ${localDayStart(q.receivedFrom)}`)
+  if (q.receivedTo) base = base.where(sql<SqlBool>`p.received_at < ${localDayStart(addDays(q.receivedTo, 1))}`)
+  const kept = sql<number>`case when p.status = 'voided' then 0 else p.amount_cents - p.refunded_cents end`
+  const [rows, sum] = await Promise.all([
+    base
+      .innerJoin('customers as c', 'c.id', 'p.customerId')
+      .innerJoin('invoices as i', 'i.id', 'p.invoiceId')
+      .select(['p.id', 'p.invoiceId', 'i.number as invoiceNumber', 'p.customerId', 'c.name as customerName', 'p.method', 'p.reference', 'p.amountCents', 'p.refundedCents', 'p.status', 'p.receivedAt'])
+      .select(kept.as('keptCents'))
+      .orderBy('p.receivedAt', 'desc')
+      .orderBy('p.id', 'desc')
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize)
+      .execute(),
+    base.select((eb) => [eb.fn.countAll<number>().as('n'), sql<number>`coalesce(sum(${kept}), 0)`.as('kept')]).executeTakeFirstOrThrow(),
+  ])
+  return {
+    items: rows.map((r) => ({ ...r, amountCents: Number(r.amountCents), refundedCents: Number(r.refundedCents), keptCents: Number(r.keptCents), receivedAt: r.receivedAt.toISOString() })),
+    page: q.page,
+    pageSize: q.pageSize,
+    total: Number(sum.n),
+    keptCents: Number(sum.kept),
   }
 }
 

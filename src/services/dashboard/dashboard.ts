@@ -158,7 +158,7 @@ export async function getDashboard(deps: Pick<ServiceDeps, 'db' | 'clock'>): Pro
       activeAgreements: '/agreements?status=active&inTerm=true',
       mrrCents: '/agreements?status=active&inTerm=true&sort=nextBillDate&dir=asc',
       billedThisMonthCents: `/billing/invoices?billed=true&createdFrom=${monthStart}&createdTo=${today}`,
-      collectedThisMonthCents: '/billing/invoices?status=paid',
+      collectedThisMonthCents: `/billing/payments?receivedFrom=${monthStart}&receivedTo=${today}`,
       failedPayments: '/billing/failed',
       failedOwedCents: '/billing/failed',
       pendingApprovals: '/agreements?status=pending_approval',

@@ -1,5 +1,5 @@
 import { Badge, Button, Group } from '@mantine/core'
-import { IconAlertTriangle, IconFileInvoice, IconHistory, IconPlayerPause, IconPlayerPlay, IconScale, IconSettings, type Icon } from '@tabler/icons-react'
+import { IconAlertTriangle, IconCash, IconFileInvoice, IconHistory, IconPlayerPause, IconPlayerPlay, IconScale, IconSettings, type Icon } from '@tabler/icons-react'
 import type { ReactNode } from 'react'
 import type { Page as PageOf } from '../../../src/contracts/common.ts'
 import { Page } from '../page.tsx'
@@ -13,6 +13,7 @@ export const BILLING_SECTIONS: readonly { to: string; label: string; icon: Icon;
   { to: '/billing/suspended', label: 'Suspended', icon: IconPlayerPause, count: 'suspended' },
   { to: '/billing/runs', label: 'Runs', icon: IconHistory },
   { to: '/billing/invoices', label: 'Invoices', icon: IconFileInvoice },
+  { to: '/billing/payments', label: 'Payments', icon: IconCash },
   { to: '/billing/reconciliation', label: 'Reconciliation', icon: IconScale },
   { to: '/billing/settings', label: 'Settings', icon: IconSettings },
 ]

@@ -2,14 +2,14 @@ import { Anchor, Button, Stack, Text, Title } from '@mantine/core'
 import { IconPlayerPlay } from '@tabler/icons-react'
 import { useState } from 'react'
 import type { AgreementPage, AgreementSummaryDto } from '../../../src/contracts/agreements.ts'
-import type { RunDto } from '../../../src/contracts/billing.ts'
+import type { PaymentPage, PaymentRowDto, RunDto } from '../../../src/contracts/billing.ts'
 import type { Page as PageOf } from '../../../src/contracts/common.ts'
 import { errorMessage } from '../api.ts'
 import { DataTable, pageRows, type Column } from '../data-table.tsx'
 import { formatUsd } from '../money.ts'
 import { toast } from '../notice.tsx'
 import { useApiMutation, useApiQuery } from '../query.ts'
-import { Link, navigate, useLocation } from '../router.tsx'
+import { Link, navigate, useLocation, withQuery } from '../router.tsx'
 import { formatDateTime } from '../strings.ts'
 import { FailedPayments } from './billing-failed-payments.tsx'
 import { BillingFrame } from './billing-frame.tsx'
@@ -43,6 +43,82 @@ export function BillingInvoicesPage() {
         onClearRun={() => navigate('/billing/invoices')}
       />
     </BillingFrame>
+  )
+}
+
+const PAYMENT_STATUS: Record<PaymentRowDto['status'], string> = { approved: 'Received', voided: 'Voided', refunded: 'Refunded', partially_refunded: 'Partly refunded' }
+const PAYMENT_METHOD: Record<PaymentRowDto['method'], string> = { card: 'Card', ach: 'Bank account', offline: 'Recorded by hand' }
+
+const PAYMENT_COLUMNS: Column<PaymentRowDto>[] = [
+  { header: 'Received', cell: (p) => formatDateTime(p.receivedAt) },
+  {
+    header: 'Customer',
+    cell: (p) => (
+      <Anchor component={Link} to={`/customers/${encodeURIComponent(p.customerId)}`}>
+        {p.customerName}
+      </Anchor>
+    ),
+  },
+  {
+    header: 'Invoice',
+    cell: (p) => (
+      <Anchor component={Link} to={`/billing/invoices/${encodeURIComponent(p.invoiceId)}`}>
+        {p.invoiceNumber}
+      </Anchor>
+    ),
+  },
+  { header: 'Method', cell: (p) => `${PAYMENT_METHOD[p.method]}${p.reference ? ` (${p.reference})` : ''}` },
+  { header: 'Amount', cell: (p) => formatUsd(p.amountCents), numeric: true },
+  { header: 'Status', cell: (p) => `${PAYMENT_STATUS[p.status]}${p.refundedCents > 0 ? `, ${formatUsd(p.refundedCents)} back` : ''}` },
+  { header: 'Collected', cell: (p) => formatUsd(p.keptCents), numeric: true },
+]
+
+/** Billing → Payments: payments received, newest first; `?receivedFrom=&receivedTo=` (the dashboard's collected tile) narrows to those dates. */
+export function BillingPaymentsPage() {
+  const { query } = useLocation()
+  const [from, to] = [query.get('receivedFrom') ?? '', query.get('receivedTo') ?? '']
+  return (
+    <BillingFrame>
+      <Payments key={`${from}:${to}`} from={from} to={to} />
+    </BillingFrame>
+  )
+}
+
+/** The payments received on these company-local dates (either may be empty), with what they collected over every page. */
+function Payments({ from, to }: { from: string; to: string }) {
+  const [page, setPage] = useState(1)
+  const list = useApiQuery<PaymentPage>(withQuery('/api/billing/payments', { pageSize: 25, page, receivedFrom: from, receivedTo: to }))
+  return (
+    <Stack component="section" aria-labelledby="payments-heading" gap="sm">
+      <Title order={2} id="payments-heading">
+        Payments
+      </Title>
+      {(from || to) && (
+        <p className="filter-chip">
+          Received{from && ` from ${from}`}
+          {to && ` to ${to}`}{' '}
+          <button type="button" onClick={() => navigate('/billing/payments')}>
+            Show all payments
+          </button>
+        </p>
+      )}
+      {list.data && (
+        <Text data-testid="payments-collected">
+          Collected: <strong>{formatUsd(list.data.keptCents)}</strong> from {list.data.total} {list.data.total === 1 ? 'payment' : 'payments'} (less refunds; a voided payment
+          counts nothing)
+        </Text>
+      )}
+      <DataTable
+        caption="Payments"
+        columns={PAYMENT_COLUMNS}
+        rowKey={(p) => p.id}
+        {...pageRows(list.data, 'payments', setPage)}
+        loading={list.isFetching}
+        error={list.error ? errorMessage(list.error) : null}
+        minWidth={860}
+        empty={{ text: from || to ? 'No payments received on these dates.' : 'No payments yet.' }}
+      />
+    </Stack>
   )
 }
 
