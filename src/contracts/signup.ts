@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isValidRoutingNumber } from '../domain/routing-number.ts'
 import { optionalText, requiredText } from './common.ts'
 import type { QuoteRevisionDto } from './quotes.ts'
 
@@ -18,7 +19,12 @@ export const CardPaymentInput = z.object({
 
 export const BankPaymentInput = z.object({
   kind: z.literal('ach'),
-  routingNumber: z.string({ error: 'is required' }).trim().regex(/^\d{9}$/, { error: 'must be the 9-digit routing number' }),
+  routingNumber: z
+    .string({ error: 'is required' })
+    .trim()
+    .regex(/^\d{9}$/, { error: 'must be 9 digits' })
+    // A mistyped routing number is the customer's to fix, named as such, not a gateway decline.
+    .refine(isValidRoutingNumber, { error: 'is not valid: check its 9 digits (bottom left of a check)' }),
   accountNumber: z.string({ error: 'is required' }).trim().regex(/^\d{4,17}$/, { error: 'must be 4 to 17 digits' }),
   accountType: z.enum(['checking', 'savings'], { error: 'must be checking or savings' }),
   holderName: requiredText(100),

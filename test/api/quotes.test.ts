@@ -268,15 +268,18 @@ test('two concurrent accepts make one agreement and one gateway verification', a
   assert.equal((await sandbox.ledger()).length - before, 1, 'one $0 verification at the gateway')
 })
 
-test('a bank account goes on file through the gateway profile; only the last four are kept', async () => {
+test('a bank account goes on file through the gateway profile; only the last four are kept; a routing number failing its checksum is a 422 naming it', async () => {
   const { id, token } = await sentQuote()
   const view = (await call('GET', `/api/signup/${token}`, undefined, {})).json()
   const bad = await call('POST', `/api/signup/${token}/accept`, {
     optionId: view.revision.options[0].id, signerName: 'Ada', consent: true,
     paymentMethod: { kind: 'ach', routingNumber: '123456789', accountNumber: '000123456789', accountType: 'checking', holderName: 'Ada Lovelace' },
   }, {})
+  // A mistyped routing number is named as such before the gateway is asked, not 'account not accepted'.
   assert.equal(bad.statusCode, 422, bad.body)
-  assert.equal(bad.json().error.code, 'payment_declined')
+  assert.equal(bad.json().error.code, 'validation_failed')
+  assert.deepEqual(bad.json().error.details.fields, { 'paymentMethod.routingNumber': 'is not valid: check its 9 digits (bottom left of a check)' })
+  assert.equal(await t.deps.db.selectFrom('agreements').select('id').where('quoteId', '=', id).executeTakeFirst(), undefined)
   const res = await call('POST', `/api/signup/${token}/accept`, {
     optionId: view.revision.options[0].id, signerName: 'Ada', consent: true,
     paymentMethod: { kind: 'ach', routingNumber: '036001808', accountNumber: '000123456789', accountType: 'savings', holderName: 'Ada Lovelace' },

@@ -137,12 +137,49 @@ test('office quotes, customer signs up with a card on a phone, office approves: 
   await page.getByText('Two tune-ups a year. 30 days notice to cancel.').waitFor()
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
   assert.ok(overflow <= 0, `no sideways scrolling at phone width (overflow ${overflow}px)`)
+  const accepts: string[] = []
+  page.on('request', (r) => void (r.method() === 'POST' && r.url().includes('/accept') && accepts.push(r.url())))
+  // An empty submit: each error says what it is about, briefly, and goes away once fixed.
   await page.getByRole('button', { name: 'Sign and submit' }).click()
-  await page.getByText('Option is required: choose an option').waitFor()
+  const problems = {
+    option: page.getByText('Option is required: choose an option'),
+    card: page.getByText('Card number is required: enter the card number, expiry and security code.'),
+    name: page.getByText('Your full name is required'),
+    consent: page.getByText('Please agree to the terms to continue.', { exact: true }),
+  }
+  for (const shown of Object.values(problems)) await shown.waitFor()
+  assert.equal(await page.getByText(/I have read and agree to the terms above/).count(), 1, 'the consent sentence is not repeated as its error')
   await page.getByRole('radio', { name: 'Option 2: Comfort Club Plus' }).check()
-  await typeCard(page, '4111111111111111')
+  await problems.option.waitFor({ state: 'detached' })
   await page.getByLabel('Your full name').fill('Grace Hopper')
+  await problems.name.waitFor({ state: 'detached' })
   await page.getByLabel(/I have read and agree to the terms above/).check()
+  await problems.consent.waitFor({ state: 'detached' })
+  // A bank account with a mistyped routing number and a confirmation that differs: caught before anything is sent.
+  await page.getByRole('radio', { name: 'Bank account (ACH)' }).check()
+  await problems.card.waitFor({ state: 'detached' })
+  await page.getByLabel('Account holder name').fill('Grace Hopper')
+  await page.getByLabel('Routing number').fill('021000012')
+  await page.getByLabel('Account number', { exact: true }).fill('000123456789')
+  await page.getByLabel('Confirm account number').fill('000123456788')
+  await page.getByRole('button', { name: 'Sign and submit' }).click()
+  const routing = page.getByText('Routing number is not valid: check its 9 digits (bottom left of a check)')
+  const confirm = page.getByText('Confirm account number does not match the account number')
+  await routing.waitFor()
+  await confirm.waitFor()
+  assert.deepEqual(accepts, [], 'nothing is sent while the page can see a mistake')
+  await page.getByLabel('Routing number').fill('021000021')
+  await routing.waitFor({ state: 'detached' })
+  await page.getByLabel('Confirm account number').fill('000123456789')
+  await confirm.waitFor({ state: 'detached' })
+  await page.getByText('Please check the highlighted fields.').waitFor({ state: 'detached' })
+  // Back to a card after all.
+  await page.getByRole('radio', { name: 'Card', exact: true }).check()
+  await page.getByRole('button', { name: 'Sign and submit' }).click()
+  await problems.card.waitFor()
+  await typeCard(page, '4111111111111111')
+  await problems.card.waitFor({ state: 'detached' })
+  assert.deepEqual(accepts, [])
   await page.getByRole('button', { name: 'Sign and submit' }).click()
   await page.getByRole('heading', { name: 'Thank you, you are signed up' }).waitFor()
   await page.getByText('Comfort Club Plus', { exact: true }).waitFor()

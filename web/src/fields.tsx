@@ -139,10 +139,12 @@ interface CheckboxFieldProps {
   onChange(checked: boolean): void
   errors: FieldErrors
   disabled?: boolean
+  /** Said instead of label + reason when the box is in error: a long consent label reads badly twice. */
+  errorText?: string
 }
 
 /** A checkbox with its label after it. */
-export function CheckboxField({ label, name, checked, onChange, errors, disabled }: CheckboxFieldProps) {
+export function CheckboxField({ label, name, checked, onChange, errors, disabled, errorText }: CheckboxFieldProps) {
   const error = errors[name]
   return (
     <Checkbox
@@ -153,7 +155,7 @@ export function CheckboxField({ label, name, checked, onChange, errors, disabled
       checked={checked}
       disabled={disabled}
       onChange={(e) => onChange(e.currentTarget.checked)}
-      error={error ? `${label} ${error}` : undefined}
+      error={error ? (errorText ?? `${label} ${error}`) : undefined}
       className="checkbox-field"
     />
   )

@@ -1,6 +1,6 @@
 import { Alert, Button, Group, List, Text } from '@mantine/core'
 import { IconAlertTriangle } from '@tabler/icons-react'
-import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
+import { useCallback, useEffect, useRef, useState, type Dispatch, type FormEvent, type ReactNode, type RefObject, type SetStateAction } from 'react'
 import type { z } from 'zod'
 import { fieldErrors } from '../../src/contracts/common.ts'
 import { ApiError, errorMessage, type FieldErrors } from './api.ts'
@@ -26,9 +26,20 @@ export function useForm(opts: { mapPath?: (path: string) => string } = {}) {
     // Errors for paths no control on screen shows (e.g. "locations") go to the summary.
     const unmatched = Object.fromEntries(Object.entries(errors).filter(([path]) => !form.querySelector(`[data-field="${CSS.escape(path)}"]`)))
     setOrphans(unmatched)
+  }, [failures, errors])
+  // Focus moves to the first invalid field after a failed submit only, not while a field is being fixed.
+  useEffect(() => {
+    const form = formRef.current
+    if (!failures || !form) return
     const first = form.querySelector<HTMLElement>('[aria-invalid="true"]') ?? form.querySelector<HTMLElement>('[data-form-errors]')
     first?.focus()
-  }, [failures, errors])
+  }, [failures])
+
+  useErrorsClearOnInput(formRef, setErrors)
+  // Once every highlighted field is fixed, the summary's "correct the highlighted fields" goes too.
+  useEffect(() => {
+    if (!Object.keys(errors).length) setFormError((message) => (message === CHECK_FIELDS ? null : message))
+  }, [errors])
 
   const { mapPath } = opts
   const fail = useCallback((fields: FieldErrors, message: string | null) => {
@@ -43,7 +54,7 @@ export function useForm(opts: { mapPath?: (path: string) => string } = {}) {
       const result = schema.safeParse(input)
       const fields = { ...(result.success ? {} : fieldErrors(result.error)), ...extra }
       if (result.success && !Object.keys(extra).length) return result.data
-      fail(fields, 'Please correct the highlighted fields.')
+      fail(fields, CHECK_FIELDS)
       return null
     },
     [fail],
@@ -63,7 +74,7 @@ export function useForm(opts: { mapPath?: (path: string) => string } = {}) {
       } catch (err) {
         const fields = err instanceof ApiError ? err.fields : {}
         const hasFields = Object.keys(fields).length > 0
-        fail(fields, hasFields && err instanceof ApiError && err.status === 422 ? 'Please correct the highlighted fields.' : errorMessage(err))
+        fail(fields, hasFields && err instanceof ApiError && err.status === 422 ? CHECK_FIELDS : errorMessage(err))
       } finally {
         busy.current = false
         setSaving(false)
@@ -78,6 +89,38 @@ export function useForm(opts: { mapPath?: (path: string) => string } = {}) {
   }
 
   return { formRef, errors, formError, orphans, saving, validate, save, fail, onSubmit }
+}
+
+const CHECK_FIELDS = 'Please correct the highlighted fields.'
+
+/**
+ * Takes a field's error off the screen as soon as the person changes that field: any `input` or
+ * `change` event inside the form clears the error of the nearest `[data-field]` around its target
+ * (every control of fields.tsx carries one). A mistake that is being fixed stops being shown as one.
+ */
+export function useErrorsClearOnInput(formRef: RefObject<HTMLFormElement | null>, setErrors: Dispatch<SetStateAction<FieldErrors>>) {
+  useEffect(() => {
+    const onInput = (event: Event) => {
+      const target = event.target instanceof Element ? event.target : null
+      const path = target && formRef.current?.contains(target) ? target.closest('[data-field]')?.getAttribute('data-field') : null
+      if (path) setErrors((errors) => (path in errors ? withoutField(errors, path) : errors))
+    }
+    // NOTE: on the document, not the form: React's own handlers (at its root, below the document)
+    // must take the typed value first. A re-render between the two would put a controlled
+    // input's old value back and lose the keystroke.
+    document.addEventListener('input', onInput)
+    document.addEventListener('change', onInput)
+    return () => {
+      document.removeEventListener('input', onInput)
+      document.removeEventListener('change', onInput)
+    }
+  }, [formRef, setErrors])
+}
+
+/** The errors without one field's. */
+export function withoutField(errors: FieldErrors, path: string): FieldErrors {
+  const { [path]: _gone, ...rest } = errors
+  return rest
 }
 
 /** The form-level message and any errors that belong to no visible field. */

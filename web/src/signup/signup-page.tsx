@@ -3,9 +3,10 @@ import { AcceptQuoteInput, type PublicQuoteView } from '../../../src/contracts/s
 import { perPeriodText, quoteLabel, usd } from '../../../src/domain/quote-text.ts'
 import { fieldErrors } from '../../../src/contracts/common.ts'
 import { api, ApiError, errorMessage, type FieldErrors } from '../api.ts'
-import { CheckboxField, SelectField, TextField } from '../fields.tsx'
+import { CheckboxField, TextField } from '../fields.tsx'
+import { useErrorsClearOnInput, withoutField } from '../forms.tsx'
 import { QuoteOptionCard, RevisionFacts } from '../pages/quote-view.tsx'
-import { useTokenizer, type CardToken } from '../tokenizer.ts'
+import { PaymentMethodFields, paymentMethodInput, paymentMethodProblems, usePaymentMethod } from '../payment-method-fields.tsx'
 
 /**
  * The customer's hosted sign-up page at `/q/<token>`: review the quote, choose an option, read
@@ -83,8 +84,6 @@ function Accepted({ view }: { view: PublicQuoteView }) {
   )
 }
 
-type Method = 'card' | 'ach'
-
 function SignupForm({ token, view, onDone }: { token: string; view: PublicQuoteView; onDone(v: PublicQuoteView): void }) {
   const options = view.revision.options
   const [optionId, setOptionId] = useState(options.length === 1 ? options[0].id : '')
@@ -92,36 +91,42 @@ function SignupForm({ token, view, onDone }: { token: string; view: PublicQuoteV
   const [consent, setConsent] = useState(false)
   // Automatic renewal needs its own consent, never ticked for the customer (California BPC §17602).
   const [autoRenewConsent, setAutoRenewConsent] = useState(false)
-  const [method, setMethod] = useState<Method>('card')
-  const [card, setCard] = useState<CardToken | null>(null)
-  const [cardProblem, setCardProblem] = useState<string | null>(null)
-  const [frameKey, setFrameKey] = useState(0)
-  const [bank, setBank] = useState({ routingNumber: '', accountNumber: '', accountType: 'checking', holderName: '' })
+  const pay = usePaymentMethod(view.tokenizerOrigin)
   const [errors, setErrors] = useState<FieldErrors>({})
   const [formError, setFormError] = useState<string | null>(null)
+  const [failures, setFailures] = useState(0)
   const [saving, setSaving] = useState(false)
   const busy = useRef(false)
   const formRef = useRef<HTMLFormElement>(null)
   const chosen = options.find((o) => o.id === optionId)
   const autoRenewTerms = chosen ? view.autoRenewTerms[chosen.id] : undefined
 
-  useTokenizer(view.tokenizerOrigin, setCard, setCardProblem)
-
+  // A fixed field loses its error as it is fixed; the card's, once the tokenizer has the card.
+  useErrorsClearOnInput(formRef, setErrors)
   useEffect(() => {
-    if (formError || Object.keys(errors).length) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"], .form-error')?.focus()
-  }, [errors, formError])
+    if (pay.card) setErrors((e) => withoutField(e, 'paymentMethod'))
+  }, [pay.card])
+  useEffect(() => {
+    if (!Object.keys(errors).length) setFormError((m) => (m === CHECK_FIELDS ? null : m))
+  }, [errors])
+  // Focus the first problem after a failed submit, not while a field is being fixed.
+  useEffect(() => {
+    if (failures) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"], .form-error')?.focus()
+  }, [failures])
+  const fail = (fields: FieldErrors, message: string) => {
+    setErrors(fields)
+    setFormError(message)
+    setFailures((n) => n + 1)
+  }
 
   const submit = async (event: FormEvent) => {
     event.preventDefault()
     if (busy.current) return
-    const paymentMethod = method === 'card' ? (card ? { kind: 'card', ...card } : undefined) : { kind: 'ach', ...bank }
-    const input = { optionId, signerName, consent: consent || undefined, autoRenewConsent: Boolean(autoRenewTerms) && autoRenewConsent, paymentMethod }
+    const input = { optionId, signerName, consent: consent || undefined, autoRenewConsent: Boolean(autoRenewTerms) && autoRenewConsent, paymentMethod: paymentMethodInput(pay) }
     const parsed = AcceptQuoteInput.safeParse(input)
-    if (!parsed.success) {
-      const f = fieldErrors(parsed.error)
-      if (method === 'card' && !card) f.paymentMethod = cardProblem ?? 'is required: enter your card number, expiry and security code'
-      setErrors(f)
-      setFormError('Please check the highlighted fields.')
+    const problems = { ...(parsed.success ? {} : fieldErrors(parsed.error)), ...paymentMethodProblems(pay) }
+    if (!parsed.success || Object.keys(problems).length) {
+      fail(problems, CHECK_FIELDS)
       return
     }
     busy.current = true
@@ -130,13 +135,11 @@ function SignupForm({ token, view, onDone }: { token: string; view: PublicQuoteV
       onDone(await api<PublicQuoteView>('POST', `/api/signup/${encodeURIComponent(token)}/accept`, parsed.data))
     } catch (err) {
       const fields = err instanceof ApiError ? err.fields : {}
-      setErrors(fields)
       if (err instanceof ApiError && err.code === 'payment_declined') {
         // Let them try another card: a fresh tokenizer, no stale token.
-        setCard(null)
-        setFrameKey((k) => k + 1)
-        setFormError(err.message)
-      } else setFormError(Object.keys(fields).length ? 'Please check the highlighted fields.' : errorMessage(err))
+        pay.newCard()
+        fail(fields, err.message)
+      } else fail(fields, Object.keys(fields).length ? CHECK_FIELDS : errorMessage(err))
     } finally {
       busy.current = false
       setSaving(false)
@@ -179,31 +182,7 @@ function SignupForm({ token, view, onDone }: { token: string; view: PublicQuoteV
       </section>
       <fieldset className="stack">
         <legend>3. Payment method on file</legend>
-        <div className="method-choice" role="radiogroup" aria-label="Payment method">
-          <label className="inline">
-            <input type="radio" name="method" checked={method === 'card'} onChange={() => setMethod('card')} /> Card
-          </label>
-          <label className="inline">
-            <input type="radio" name="method" checked={method === 'ach'} onChange={() => setMethod('ach')} /> Bank account (ACH)
-          </label>
-        </div>
-        {method === 'card' ? (
-          <div className={`field${errors.paymentMethod ? ' has-error' : ''}`} data-field="paymentMethod">
-            <p className="hint">Your card number goes straight to our payment processor; we never see it.</p>
-            <iframe key={frameKey} id="tokenFrame" name="tokenFrame" title="Card details" src={view.tokenizerUrl} className="tokenizer" />
-            {card && <p className="ok">Card details received (ending {card.token.slice(-4)}).</p>}
-            {cardProblem && <p className="field-error">{cardProblem}</p>}
-            {errors.paymentMethod && <p className="field-error" id="payment-error">{errors.paymentMethod}</p>}
-          </div>
-        ) : (
-          <div className="grid" data-field="paymentMethod">
-            <TextField label="Account holder name" name="paymentMethod.holderName" value={bank.holderName} onChange={(v) => setBank({ ...bank, holderName: v })} errors={errors} autoComplete="name" />
-            <TextField label="Routing number" name="paymentMethod.routingNumber" inputMode="numeric" value={bank.routingNumber} onChange={(v) => setBank({ ...bank, routingNumber: v })} errors={errors} hint="9 digits" />
-            <TextField label="Account number" name="paymentMethod.accountNumber" inputMode="numeric" value={bank.accountNumber} onChange={(v) => setBank({ ...bank, accountNumber: v })} errors={errors} autoComplete="off" />
-            <SelectField label="Account type" name="paymentMethod.accountType" value={bank.accountType} onChange={(v) => setBank({ ...bank, accountType: v })} errors={errors} options={[{ value: 'checking', label: 'Checking' }, { value: 'savings', label: 'Savings' }]} />
-            {errors.paymentMethod && <p className="field-error">{errors.paymentMethod}</p>}
-          </div>
-        )}
+        <PaymentMethodFields state={pay} tokenizerUrl={view.tokenizerUrl} errors={errors} />
       </fieldset>
       <fieldset className="stack">
         <legend>4. Sign</legend>
@@ -214,6 +193,7 @@ function SignupForm({ token, view, onDone }: { token: string; view: PublicQuoteV
           checked={consent}
           onChange={setConsent}
           errors={errors}
+          errorText="Please agree to the terms to continue."
         />
         {autoRenewTerms && (
           <div className="auto-renew-terms" data-field="autoRenewConsent">
@@ -243,6 +223,8 @@ function SignupForm({ token, view, onDone }: { token: string; view: PublicQuoteV
     </form>
   )
 }
+
+const CHECK_FIELDS = 'Please check the highlighted fields.'
 
 function Decline({ token, onDone }: { token: string; onDone(v: PublicQuoteView): void }) {
   const [open, setOpen] = useState(false)

@@ -1,0 +1,104 @@
+import { useCallback, useState, type ReactNode } from 'react'
+import type { FieldErrors } from './api.ts'
+import { SelectField, TextField } from './fields.tsx'
+import { useTokenizer, type CardToken } from './tokenizer.ts'
+
+/**
+ * The customer's choice of a card or a bank account (ACH), shared by the sign-up page and the
+ * update-payment page. A card is typed into the gateway's iFrame tokenizer (we receive a token,
+ * never the number); a bank account is typed here, twice for its number, and its routing number
+ * is checked (ABA checksum, in the shared contract) before anything is sent.
+ */
+
+export type PayMethod = 'card' | 'ach'
+
+const NO_BANK = { holderName: '', routingNumber: '', accountNumber: '', confirmAccountNumber: '', accountType: 'checking' }
+export type BankDraft = typeof NO_BANK
+
+/** The state behind the fields: which method, the tokenizer's card token, the typed bank account. */
+export function usePaymentMethod(tokenizerOrigin: string | null) {
+  const [method, setMethod] = useState<PayMethod>('card')
+  const [card, setCard] = useState<CardToken | null>(null)
+  const [cardProblem, setCardProblem] = useState<string | null>(null)
+  const [frameKey, setFrameKey] = useState(0)
+  const [bank, setBank] = useState(NO_BANK)
+  useTokenizer(tokenizerOrigin, setCard, setCardProblem)
+  /** After a decline: a fresh tokenizer and no stale token, so another card can be tried. */
+  const newCard = useCallback(() => {
+    setCard(null)
+    setFrameKey((k) => k + 1)
+  }, [])
+  return { method, setMethod, card, cardProblem, frameKey, bank, setBank, newCard }
+}
+export type PaymentMethodState = ReturnType<typeof usePaymentMethod>
+
+/** What is sent: the card's token and expiry, or the bank account (without its confirmation); undefined while no card is entered. */
+export function paymentMethodInput({ method, card, bank }: PaymentMethodState) {
+  if (method === 'card') return card ? { kind: 'card' as const, ...card } : undefined
+  const { confirmAccountNumber: _typedTwice, ...account } = bank
+  return { kind: 'ach' as const, ...account }
+}
+
+/**
+ * The checks only the browser can make (the contract checks the rest, the routing checksum
+ * included): a card entered in the iFrame, and the account number typed the same twice. Keys are
+ * the API's field paths (the method is `paymentMethod` in every public form).
+ */
+export function paymentMethodProblems({ method, card, cardProblem, bank }: PaymentMethodState): FieldErrors {
+  if (method === 'card') return card ? {} : { paymentMethod: cardProblem ?? 'Card number is required: enter the card number, expiry and security code.' }
+  return bank.confirmAccountNumber.trim() === bank.accountNumber.trim() ? {} : { 'paymentMethod.confirmAccountNumber': 'does not match the account number' }
+}
+
+/** "is required" gets its subject ("Payment method is required"); a whole sentence stands alone. */
+const withSubject = (subject: string, reason: string) => (/^[a-z]/.test(reason) ? `${subject} ${reason}` : reason)
+
+const prefix = 'paymentMethod.'
+
+/** The method choice and its fields; `cardExtra` (a name on the card) sits above the iFrame. */
+export function PaymentMethodFields(props: { state: PaymentMethodState; tokenizerUrl: string; errors: FieldErrors; cardExtra?: ReactNode }) {
+  const { state, errors } = props
+  const { method, setMethod, card, cardProblem, bank, setBank } = state
+  const whole = 'paymentMethod'
+  const methodError = errors[whole] ?? errors[`${prefix}token`] ?? errors[`${prefix}expiry`]
+  const set = (key: keyof BankDraft) => (value: string) => setBank({ ...bank, [key]: value })
+  return (
+    <>
+      {/* Switching method takes the old one's error away (data-field: see useErrorsClearOnInput). */}
+      <div className="method-choice" role="radiogroup" aria-label="Payment method" data-field="paymentMethod">
+        <label className="inline">
+          <input type="radio" name="method" checked={method === 'card'} onChange={() => setMethod('card')} /> Card
+        </label>
+        <label className="inline">
+          <input type="radio" name="method" checked={method === 'ach'} onChange={() => setMethod('ach')} /> Bank account (ACH)
+        </label>
+      </div>
+      {method === 'card' ? (
+        <div className={`field stack${methodError ? ' has-error' : ''}`} data-field={whole}>
+          {props.cardExtra}
+          <p className="hint">Your card number goes straight to our payment processor; we never see it.</p>
+          <iframe key={state.frameKey} id="tokenFrame" name="tokenFrame" title="Card details" src={props.tokenizerUrl} className="tokenizer" />
+          {card && (
+            <p className="ok" role="status">
+              Card details received (ending {card.token.slice(-4)}).
+            </p>
+          )}
+          {cardProblem && <p className="field-error">{cardProblem}</p>}
+          {methodError && methodError !== cardProblem && (
+            <p className="field-error" id="payment-error">
+              {withSubject('Card details', methodError)}
+            </p>
+          )}
+        </div>
+      ) : (
+        <div className="grid">
+          <TextField label="Account holder name" name={`${prefix}holderName`} value={bank.holderName} onChange={set('holderName')} errors={errors} autoComplete="name" />
+          <TextField label="Routing number" name={`${prefix}routingNumber`} inputMode="numeric" value={bank.routingNumber} onChange={set('routingNumber')} errors={errors} hint="9 digits" />
+          <TextField label="Account number" name={`${prefix}accountNumber`} inputMode="numeric" value={bank.accountNumber} onChange={set('accountNumber')} errors={errors} autoComplete="off" />
+          <TextField label="Confirm account number" name={`${prefix}confirmAccountNumber`} inputMode="numeric" value={bank.confirmAccountNumber} onChange={set('confirmAccountNumber')} errors={errors} autoComplete="off" />
+          <SelectField label="Account type" name={`${prefix}accountType`} value={bank.accountType} onChange={set('accountType')} errors={errors} options={[{ value: 'checking', label: 'Checking' }, { value: 'savings', label: 'Savings' }]} />
+          {errors[whole] && <p className="field-error">{withSubject('Bank account', errors[whole])}</p>}
+        </div>
+      )}
+    </>
+  )
+}
