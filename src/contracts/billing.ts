@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { optionalText, PageQuery, type Page } from './common.ts'
 import { TIME_OF_DAY } from '../domain/automatic-billing.ts'
+import { NewPaymentMethodInput } from './signup.ts'
 
 /** Shared by the API and the office web app's Billing page. */
 
@@ -111,9 +112,9 @@ export const BillingSettingsInput = z.object({
 export type BillingSettingsDto = z.output<typeof BillingSettingsInput>
 
 export const PaymentUpdateParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, { error: 'is not a valid link' }) })
+/** The update-payment page: a new card or bank account, as the sign-up page takes them; `name` is the cardholder's. */
 export const PaymentUpdateInput = z.object({
-  token: z.string({ error: 'is required' }).regex(/^[0-9A-Za-z]{12,32}$/, { error: 'must be the tokenizer token' }),
-  expiry: z.string({ error: 'is required' }).regex(/^(\d{4}|\d{6})$/, { error: 'must be MMYY or YYYYMM' }),
+  paymentMethod: NewPaymentMethodInput,
   name: optionalText(200).default(''),
   postalCode: z.string().trim().regex(/^(\d{5}(-\d{4})?)?$/, { error: 'must be a ZIP code like 12345' }).default(''),
 })

@@ -30,13 +30,16 @@ export const BankPaymentInput = z.object({
   holderName: requiredText(100),
 })
 
+/** A card (tokenizer token) or a bank account to put on file, from a customer's page. */
+export const NewPaymentMethodInput = z.discriminatedUnion('kind', [CardPaymentInput, BankPaymentInput], { error: 'is required: add a card or bank account' })
+
 export const AcceptQuoteInput = z.object({
   optionId: z.string({ error: 'is required: choose an option' }).regex(/^qop_[0-9a-z]{26}$/, { error: 'is required: choose an option' }),
   signerName: requiredText(120),
   consent: z.literal(true, { error: 'must be ticked to sign' }),
   /** Separate, never pre-ticked consent to automatic renewal, when the chosen option offers it. */
   autoRenewConsent: z.boolean({ error: 'must be true or false' }).default(false),
-  paymentMethod: z.discriminatedUnion('kind', [CardPaymentInput, BankPaymentInput], { error: 'is required: add a card or bank account' }),
+  paymentMethod: NewPaymentMethodInput,
 })
 export type AcceptQuoteInput = z.infer<typeof AcceptQuoteInput>
 

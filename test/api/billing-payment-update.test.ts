@@ -30,7 +30,7 @@ test('a card saved on the payment-update page is stored with its brand, and the 
   const notice = await deps.db.selectFrom('emailOutbox').select('textBody').where('kind', '=', 'billing.payment_failed').where('relatedId', '=', inv.id).executeTakeFirstOrThrow()
   const token = /\/pay\/([A-Za-z0-9_-]{43})/.exec(notice.textBody)![1]
 
-  const submit = await t.app.inject({ method: 'POST', url: `/api/pay/${token}`, payload: { token: await h.tokenize('5454545454545454'), expiry: '1230', name: 'Mia Newcard' } })
+  const submit = await t.app.inject({ method: 'POST', url: `/api/pay/${token}`, payload: { paymentMethod: { kind: 'card', token: await h.tokenize('5454545454545454'), expiry: '1230' }, name: 'Mia Newcard' } })
   assert.equal(submit.statusCode, 200, submit.body)
   assert.equal(submit.json().paid, true)
 
@@ -39,4 +39,31 @@ test('a card saved on the payment-update page is stored with its brand, and the 
   assert.deepEqual(stored, { brand: 'MC', last4: '5454', expiry: '1230' })
   const receipt = await deps.db.selectFrom('emailOutbox').select('textBody').where('kind', '=', 'billing.receipt').where('relatedId', '=', inv.id).executeTakeFirstOrThrow()
   assert.match(receipt.textBody, /paid with Mastercard ending 5454 on /)
+})
+
+test('a bank account on the payment-update page: a mistyped routing number is a 422 naming it, a good one is stored as the sign-up stores it and pays', async () => {
+  const deps = t.deps
+  const c = await aCustomer(deps, 'Bo Bank', 'bo@example.com')
+  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: null, startDate: '2026-03-01', lines: monthly(4200) })
+  await (await startBillingRun(deps, { through: '2026-03-15', actor: null, settleWindowMs: 1000 })).done
+  const inv = await deps.db.selectFrom('invoices').select(['id', 'status']).where('agreementId', '=', agr).executeTakeFirstOrThrow()
+  const notice = await deps.db.selectFrom('emailOutbox').select('textBody').where('kind', '=', 'billing.payment_failed').where('relatedId', '=', inv.id).executeTakeFirstOrThrow()
+  const token = /\/pay\/([A-Za-z0-9_-]{43})/.exec(notice.textBody)![1]
+  const account = { kind: 'ach', routingNumber: '021000012', accountNumber: '000123456789', accountType: 'checking', holderName: 'Bo Bank' }
+
+  const bad = await t.app.inject({ method: 'POST', url: `/api/pay/${token}`, payload: { paymentMethod: account } })
+  assert.equal(bad.statusCode, 422, bad.body)
+  assert.deepEqual(bad.json().error.details.fields, { 'paymentMethod.routingNumber': 'is not valid: check its 9 digits (bottom left of a check)' })
+  assert.equal((await deps.db.selectFrom('agreements').select('paymentMethodId').where('id', '=', agr).executeTakeFirstOrThrow()).paymentMethodId, null, 'nothing changed')
+
+  const ok = await t.app.inject({ method: 'POST', url: `/api/pay/${token}`, payload: { paymentMethod: { ...account, routingNumber: '021000021' } } })
+  assert.equal(ok.statusCode, 200, ok.body)
+  assert.deepEqual([ok.json().paid, ok.json().message], [true, 'Thank you: your bank account is on file and the payment went through.'])
+  const agreement = await deps.db.selectFrom('agreements').select('paymentMethodId').where('id', '=', agr).executeTakeFirstOrThrow()
+  const pm = await deps.db.selectFrom('paymentMethods').selectAll().where('id', '=', agreement.paymentMethodId!).executeTakeFirstOrThrow()
+  assert.deepEqual([pm.kind, pm.last4, pm.accountType, pm.holderName, pm.brand], ['ach', '6789', 'ECHK', 'Bo Bank', null])
+  assert.ok(!JSON.stringify(pm).includes('000123456789'), 'only the last four are kept')
+  assert.equal((await deps.db.selectFrom('invoices').select('status').where('id', '=', inv.id).executeTakeFirstOrThrow()).status, 'paid')
+  const receipt = await deps.db.selectFrom('emailOutbox').select('textBody').where('kind', '=', 'billing.receipt').where('relatedId', '=', inv.id).executeTakeFirstOrThrow()
+  assert.match(receipt.textBody, /paid with bank account ending 6789 on /)
 })

@@ -77,7 +77,7 @@ test('failed payment, suspension, retries used up, the customer pays: each reach
   const inv = await deps.db.selectFrom('invoices').select('id').where('agreementId', '=', susanAgr).executeTakeFirstOrThrow()
   const notice = await deps.db.selectFrom('emailOutbox').select('textBody').where('kind', '=', 'billing.payment_failed').where('relatedId', '=', inv.id).executeTakeFirstOrThrow()
   const token = /\/pay\/([A-Za-z0-9_-]{43})/.exec(notice.textBody)![1]
-  const paid = await t.app.inject({ method: 'POST', url: `/api/pay/${token}`, payload: { token: await h.tokenize('4788250000121443'), expiry: '1230', name: 'Susan Suspend' } })
+  const paid = await t.app.inject({ method: 'POST', url: `/api/pay/${token}`, payload: { paymentMethod: { kind: 'card', token: await h.tokenize('4788250000121443'), expiry: '1230' }, name: 'Susan Suspend' } })
   assert.equal(paid.json().paid, true, paid.body)
   const [ready] = await about(susanAgr, 'agreement.can_reactivate')
   assert.ok(ready, 'the office hears the customer paid')

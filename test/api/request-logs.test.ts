@@ -20,7 +20,7 @@ test('link tokens in paths and query strings are masked in the request log; ids 
     [`/pay/${token}`, {}],
     [`/q/${token}`, {}],
     [`/api/pay/${token}`, {}],
-    [`/api/pay/${token}`, { method: 'POST', headers: json, body: JSON.stringify({ token: '9418594164541111', expiry: '1230', name: 'Ada' }) }],
+    [`/api/pay/${token}`, { method: 'POST', headers: json, body: JSON.stringify({ paymentMethod: { kind: 'card', token: '9418594164541111', expiry: '1230' }, name: 'Ada' }) }],
     [`/api/signup/${token}`, {}],
     [`/api/signup/${token}/pdf`, {}],
     [`/api/signup/${token}/decline`, { method: 'POST', headers: json, body: '{}' }],

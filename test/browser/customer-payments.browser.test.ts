@@ -59,7 +59,7 @@ for (const width of WIDTHS) {
     const s = await suspendedByFailure(`Rhea Ready ${width}`, `rhea${width}@example.com`)
     // The customer pays with a new card (the pay page itself is tested below).
     const token = s.payPath.split('/').pop()!
-    const paid = await t.app.inject({ method: 'POST', url: `/api/pay/${token}`, payload: { token: await h.tokenize('4788250000121443'), expiry: '1230', name: 'Rhea Ready' } })
+    const paid = await t.app.inject({ method: 'POST', url: `/api/pay/${token}`, payload: { paymentMethod: { kind: 'card', token: await h.tokenize('4788250000121443'), expiry: '1230' }, name: 'Rhea Ready' } })
     assert.equal(paid.json().paid, true, paid.body)
     // A sign-up waiting for approval.
     const p = await aCustomer(deps, `Pete Pending ${width}`, `pete${width}@example.com`)
@@ -166,7 +166,7 @@ test('after the customer updates their card, the agreement reads "Mastercard end
 })
 
 for (const width of WIDTHS) {
-  test(`the update-payment page: a summary of what is owed, the name field and the card iFrame laid out in one column (${width}px)`, async () => {
+  test(`the update-payment page: a summary of what is owed, the name field and the card iFrame in one column, and the sign-up's bank-account option with its checks (${width}px)`, async () => {
     const s = await suspendedByFailure(`Gia Geometry ${width}`, `gia${width}@example.com`)
     const page = await office.newPage()
     await page.setViewportSize({ width, height: 900 })
@@ -186,6 +186,30 @@ for (const width of WIDTHS) {
     assert.ok(f.width >= Math.min(300, width - 80) && f.height >= 150, `the iFrame is usable (${f.width}×${f.height})`)
     assert.ok(f.x >= main.x && f.x + f.width <= main.x + main.width + 1, 'the iFrame stays inside the page')
     await assertFitsWidth(page, width)
+
+    // A bank account instead: a mistyped routing number and a differing confirmation are caught before anything is sent.
+    const posts: string[] = []
+    page.on('request', (r) => void (r.method() === 'POST' && posts.push(r.url())))
+    await page.getByRole('radio', { name: 'Bank account (ACH)' }).check()
+    await page.getByLabel('Account holder name').fill(`Gia Geometry ${width}`)
+    await page.getByLabel('Routing number').fill('021000012')
+    await page.getByLabel('Account number', { exact: true }).fill('000123456789')
+    await page.getByLabel('Confirm account number').fill('000123456780')
+    await assertFitsWidth(page, width)
+    const save = page.getByRole('button', { name: 'Save bank account and pay $42.00' })
+    await save.click()
+    const routing = page.getByText('Routing number is not valid: check its 9 digits (bottom left of a check)')
+    await routing.waitFor()
+    await page.getByText('Confirm account number does not match the account number').waitFor()
+    assert.deepEqual(posts, [], 'nothing is sent while the page can see a mistake')
+    await page.getByLabel('Routing number').fill('021000021')
+    await routing.waitFor({ state: 'detached' })
+    await page.getByLabel('Confirm account number').fill('000123456789')
+    await save.click()
+    await page.getByText('Thank you: your bank account is on file and the payment went through.').waitFor()
+    const agreement = await t.deps.db.selectFrom('agreements').select('paymentMethodId').where('id', '=', s.agreementId).executeTakeFirstOrThrow()
+    const pm = await t.deps.db.selectFrom('paymentMethods').select(['kind', 'last4', 'holderName']).where('id', '=', agreement.paymentMethodId!).executeTakeFirstOrThrow()
+    assert.deepEqual(pm, { kind: 'ach', last4: '6789', holderName: `Gia Geometry ${width}` })
     await page.context().close()
   })
 }

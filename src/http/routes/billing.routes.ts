@@ -256,7 +256,7 @@ export const billingRoutes = (deps: ServiceDeps) => [
   defineRoute({
     method: 'POST',
     url: '/api/pay/:token',
-    summary: 'Put a new card (iFrame tokenizer token) on file and charge what is owed at once',
+    summary: 'Put a new card (iFrame tokenizer token) or bank account on file and charge what is owed at once',
     tag: 'billing',
     access: 'public',
     params: PaymentUpdateParams,

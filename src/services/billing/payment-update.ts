@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { notFound, validationError } from '../../domain/errors.ts'
+import { notFound } from '../../domain/errors.ts'
 import { formatUsd } from '../../domain/money.ts'
 import { notifyOffice } from '../notifications/notifications.ts'
 import { newId } from '../../domain/ids.ts'
@@ -10,14 +10,15 @@ import { loadInvoiceContext } from './billing-emails.ts'
 import { chargeAgreementNow } from './office-actions.ts'
 import { findPaymentUpdateLink } from './payment-update-links.ts'
 import { tokenizerUrl } from '../quotes/public-signup.ts'
-import { brandFromToken, toMmyy } from '../quotes/store-payment-method.ts'
+import { paymentMethodRow, storePaymentMethod } from '../quotes/store-payment-method.ts'
 import { reasonText } from './record-outcome.ts'
 
 /**
  * The customer's hosted payment-update page (workflow 5): opened from the secure link in the
- * "payment did not go through" email. The card goes from the browser to the gateway's iFrame
- * tokenizer; we receive a token, store it as the agreement's new card, and charge the unpaid
- * invoices of the agreement at once.
+ * "payment did not go through" email. A card goes from the browser to the gateway's iFrame
+ * tokenizer (we receive a token), or a bank account is typed in; either is stored at the gateway
+ * as the sign-up stores it, becomes the agreement's payment method, and pays the agreement's
+ * unpaid invoices at once.
  */
 export async function openPaymentUpdate(deps: ServiceDeps, token: string) {
   const link = await findPaymentUpdateLink(deps.db, token, deps.clock.now())
@@ -47,27 +48,11 @@ export async function submitPaymentUpdate(deps: ServiceDeps, token: string, inpu
     .select(['i.agreementId', 'i.customerId', 'a.paymentMethodId'])
     .where('i.id', '=', link.invoiceId)
     .executeTakeFirstOrThrow()
-  const stored = await deps.gateway.verifyAndStoreCard({
-    token: input.token,
-    expiry: input.expiry,
-    orderId: deps.gateway.newOrderId(),
-    cardholder: { ...(input.name ? { name: input.name } : {}), ...(input.postalCode ? { postalCode: input.postalCode } : {}) },
-  })
-  if (stored.status !== 'approved' || !stored.profileId || !stored.accountId) {
-    const why = stored.status === 'declined' ? reasonText(stored.reason) : 'the card could not be verified right now'
-    throw validationError({ token: `The card was not accepted: ${why}` }, 'The card was not accepted')
-  }
+  // The sign-up's path: a card by $0 verification, a bank account through the profile API.
+  const stored = await storePaymentMethod(deps, { paymentMethod: input.paymentMethod, signerName: input.name, postalCode: input.postalCode })
   const pmId = newId('pm')
-  const expiry = stored.expiry ?? toMmyy(input.expiry)
   await deps.db.transaction().execute(async (tx) => {
-    await tx
-      .insertInto('paymentMethods')
-      .values({
-        id: pmId, customerId: inv.customerId, kind: 'card', profileId: stored.profileId!, acctId: stored.accountId!, token: stored.token ?? input.token,
-        // As the sign-up stores it: the brand from the token, so receipts say "Visa ending 1443".
-        last4: stored.lastFour ?? input.token.slice(-4), brand: brandFromToken(stored.token ?? input.token), accountType: null, expiry, holderName: input.name,
-      })
-      .execute()
+    await tx.insertInto('paymentMethods').values(paymentMethodRow(pmId, inv.customerId, input.paymentMethod, stored, input.name)).execute()
     if (inv.paymentMethodId) await tx.updateTable('paymentMethods').set({ isActive: false }).where('id', '=', inv.paymentMethodId).execute()
     await tx.updateTable('agreements').set({ paymentMethodId: pmId, updatedAt: now }).where('id', '=', inv.agreementId).execute()
     await tx.updateTable('paymentUpdateLinks').set({ usedAt: now }).where('invoiceId', '=', link.invoiceId).where('usedAt', 'is', null).execute()
@@ -84,16 +69,17 @@ export async function submitPaymentUpdate(deps: ServiceDeps, token: string, inpu
   const left = await deps.db.selectFrom('invoices').select('id').where('agreementId', '=', inv.agreementId).where('status', 'in', ['failed', 'open']).execute()
   const allPaid = result === 'approved' && left.length === 0
   const paidCents = unpaid.reduce((sum, u) => sum + (left.some((l) => l.id === u.id) ? 0 : Number(u.owed)), 0)
-  await notifyCardUpdated(deps, inv.agreementId, paidCents, allPaid)
+  const what = input.paymentMethod.kind === 'ach' ? 'bank account' : 'card'
+  await notifyCardUpdated(deps, inv.agreementId, what, paidCents, allPaid)
   deps.kickOutbox?.()
-  return { stored: true, charged: unpaid.length, paid: allPaid, message: allPaid ? 'Thank you: your card is on file and the payment went through.' : 'Your card is on file, but the payment did not go through yet; we will contact you.' }
+  return { stored: true, charged: unpaid.length, paid: allPaid, message: allPaid ? `Thank you: your ${what} is on file and the payment went through.` : `Your ${what} is on file, but the payment did not go through yet; we will contact you.` }
 }
 
 /**
- * Tells the office the customer put a new card on file, and what came of charging it; a
- * suspended agreement with nothing left owing is announced as ready to reactivate.
+ * Tells the office the customer put a new card (or bank account) on file, and what came of
+ * charging it; a suspended agreement with nothing left owing is announced as ready to reactivate.
  */
-async function notifyCardUpdated(deps: ServiceDeps, agreementId: string, paidCents: number, allPaid: boolean): Promise<void> {
+async function notifyCardUpdated(deps: ServiceDeps, agreementId: string, what: 'card' | 'bank account', paidCents: number, allPaid: boolean): Promise<void> {
   const a = await deps.db
     .selectFrom('agreements as a')
     .innerJoin('customers as c', 'c.id', 'a.customerId')
@@ -106,15 +92,15 @@ async function notifyCardUpdated(deps: ServiceDeps, agreementId: string, paidCen
   if (a.status === 'suspended' && !a.owes) {
     await notifyOffice(deps.db, {
       kind: 'agreement.can_reactivate',
-      title: `${a.name} updated their card${paid}: agreement #${a.number} can be reactivated`,
+      title: `${a.name} updated their ${what}${paid}: agreement #${a.number} can be reactivated`,
       body: 'Nothing is owed any more. Reactivate the agreement to resume its billing and put its work orders back on the schedule.',
       link,
     })
   } else {
     await notifyOffice(deps.db, {
       kind: 'billing.card_updated',
-      title: `${a.name} updated their card${paid} (agreement #${a.number})`,
-      body: allPaid ? '' : 'A charge on the new card did not go through; the invoice is listed under failed payments.',
+      title: `${a.name} updated their ${what}${paid} (agreement #${a.number})`,
+      body: allPaid ? '' : `A charge on the new ${what} did not go through; the invoice is listed under failed payments.`,
       link,
     })
   }

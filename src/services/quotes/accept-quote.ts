@@ -23,7 +23,7 @@ import { autoRenewTermsOf, publicView, resolveLink } from './public-signup.ts'
 import { officeAcceptedEmail, signupReceivedEmail } from './quote-emails.ts'
 import { loadQuote, loadRevision } from './quote-repository.ts'
 import { quotePdf } from './send-quote.ts'
-import { brandFromToken, storePaymentMethod, toMmyy } from './store-payment-method.ts'
+import { paymentMethodRow, storePaymentMethod } from './store-payment-method.ts'
 
 /** How long one request may hold a link while the gateway verifies the payment method. */
 const PROCESSING_LEASE_MS = 90_000
@@ -127,24 +127,8 @@ async function recordAcceptance(deps: ServiceDeps, a: Acceptance): Promise<void>
     const q = await lockQuote(tx, link.quoteId)
     assertQuoteAction(q.status, 'accept')
     const customer = await tx.selectFrom('customers').select('name').where('id', '=', q.customerId).executeTakeFirstOrThrow()
-    const pm = input.paymentMethod
     const paymentMethodId = newId('pm')
-    await tx
-      .insertInto('paymentMethods')
-      .values({
-        id: paymentMethodId,
-        customerId: q.customerId,
-        kind: pm.kind,
-        profileId: stored.profileId!,
-        acctId: stored.accountId!,
-        token: stored.token ?? (pm.kind === 'card' ? pm.token : ''),
-        last4: pm.kind === 'card' ? (stored.lastFour ?? pm.token.slice(-4)) : pm.accountNumber.slice(-4),
-        brand: pm.kind === 'card' ? brandFromToken(stored.token ?? pm.token) : null,
-        accountType: pm.kind === 'ach' ? (pm.accountType === 'savings' ? 'ESAV' : 'ECHK') : null,
-        expiry: pm.kind === 'card' ? (stored.expiry ?? toMmyy(pm.expiry)) : null,
-        holderName: pm.kind === 'ach' ? pm.holderName : input.signerName,
-      })
-      .execute()
+    await tx.insertInto('paymentMethods').values(paymentMethodRow(paymentMethodId, q.customerId, input.paymentMethod, stored, input.signerName)).execute()
     const signatureId = newId('sig')
     const { totals: _t, ...optionContent } = option
     const documentHash = signedDocumentHash({ quoteId: q.id, revision: link.revision, optionJson: JSON.stringify(optionContent), termsText: revision.termsText })
@@ -208,7 +192,7 @@ async function recordAcceptance(deps: ServiceDeps, a: Acceptance): Promise<void>
       entityId: agreementId,
       action: 'agreement.created',
       actorUserId: null,
-      details: { status: 'pending_approval', quoteId: q.id, revision: link.revision, paymentMethodId, paymentKind: pm.kind, ...signer },
+      details: { status: 'pending_approval', quoteId: q.id, revision: link.revision, paymentMethodId, paymentKind: input.paymentMethod.kind, ...signer },
     })
     const number = Number(inserted.number)
     if (revision.recipientEmail && signedPdf) {

@@ -41,13 +41,19 @@ export function brandFromToken(token: string): string {
 /** YYYYMM or MMYY → MMYY. */
 export const toMmyy = (expiry: string) => (expiry.length === 6 ? `${expiry.slice(4, 6)}${expiry.slice(2, 4)}` : expiry)
 
-/** Verifies and stores the payment method; throws a 422 `payment_declined` or a 502 `gateway_unavailable`. */
-export async function storePaymentMethod(deps: ServiceDeps, input: Pick<AcceptQuoteInput, 'paymentMethod' | 'signerName'>): Promise<Approved> {
+type NewPaymentMethod = AcceptQuoteInput['paymentMethod']
+
+/**
+ * Verifies and stores the payment method (the sign-up, the renewal and the payment-update pages);
+ * `signerName` is the cardholder's name. Throws a 422 `payment_declined` or a 502 `gateway_unavailable`.
+ */
+export async function storePaymentMethod(deps: ServiceDeps, input: { paymentMethod: NewPaymentMethod; signerName: string; postalCode?: string }): Promise<Approved> {
   const pm = input.paymentMethod
   const orderId = deps.gateway.newOrderId()
+  const cardholder = { ...(input.signerName ? { name: input.signerName } : {}), ...(input.postalCode ? { postalCode: input.postalCode } : {}) }
   const outcome =
     pm.kind === 'card'
-      ? await deps.gateway.verifyAndStoreCard({ token: pm.token, expiry: pm.expiry, orderId, cardholder: { name: input.signerName } })
+      ? await deps.gateway.verifyAndStoreCard({ token: pm.token, expiry: pm.expiry, orderId, cardholder })
       : await deps.gateway.verifyAndStoreBankAccount({
           kind: pm.accountType,
           accountNumber: pm.accountNumber,
@@ -74,3 +80,24 @@ export async function storePaymentMethod(deps: ServiceDeps, input: Pick<AcceptQu
   throw new AppError('integration', 'gateway_unavailable', 'We could not reach the payment processor. Nothing was charged; please try again in a few minutes.')
 }
 
+
+/**
+ * The `payment_methods` row of a method the gateway has stored: its profile, token and last four
+ * digits, never the number; a card's brand from its token, so receipts say "Visa ending 1443".
+ */
+export function paymentMethodRow(id: string, customerId: string, pm: NewPaymentMethod, stored: Approved, cardholder: string) {
+  const card = pm.kind === 'card'
+  return {
+    id,
+    customerId,
+    kind: pm.kind,
+    profileId: stored.profileId!,
+    acctId: stored.accountId!,
+    token: stored.token ?? (card ? pm.token : ''),
+    last4: card ? (stored.lastFour ?? pm.token.slice(-4)) : pm.accountNumber.slice(-4),
+    brand: card ? brandFromToken(stored.token ?? pm.token) : null,
+    accountType: card ? null : pm.accountType === 'savings' ? ('ESAV' as const) : ('ECHK' as const),
+    expiry: card ? (stored.expiry ?? toMmyy(pm.expiry)) : null,
+    holderName: card ? cardholder : pm.holderName,
+  }
+}

@@ -15,7 +15,7 @@ import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ServiceDeps } from '../deps.ts'
 import { notifyOffice } from '../notifications/notifications.ts'
 import { tokenizerUrl } from '../quotes/public-signup.ts'
-import { brandFromToken, storePaymentMethod, toMmyy } from '../quotes/store-payment-method.ts'
+import { paymentMethodRow, storePaymentMethod } from '../quotes/store-payment-method.ts'
 import { companyToday, getSettings } from '../settings/company-settings.ts'
 import { createNextTermTx } from './next-term.ts'
 import { loadRenewable, markOpened, type Offer, type RenewableAgreement } from './renewal-offers.ts'
@@ -154,22 +154,7 @@ async function insertPaymentMethodTx(tx: Db, customerId: string, input: AcceptRe
   const pm = input.paymentMethod
   if (pm.kind === 'on_file') throw new Error('no new payment method to insert')
   const id = newId('pm')
-  await tx
-    .insertInto('paymentMethods')
-    .values({
-      id,
-      customerId,
-      kind: pm.kind,
-      profileId: stored.profileId!,
-      acctId: stored.accountId!,
-      token: stored.token ?? (pm.kind === 'card' ? pm.token : ''),
-      last4: pm.kind === 'card' ? (stored.lastFour ?? pm.token.slice(-4)) : pm.accountNumber.slice(-4),
-      brand: pm.kind === 'card' ? brandFromToken(stored.token ?? pm.token) : null,
-      accountType: pm.kind === 'ach' ? (pm.accountType === 'savings' ? 'ESAV' : 'ECHK') : null,
-      expiry: pm.kind === 'card' ? (stored.expiry ?? toMmyy(pm.expiry)) : null,
-      holderName: pm.kind === 'ach' ? pm.holderName : input.signerName,
-    })
-    .execute()
+  await tx.insertInto('paymentMethods').values(paymentMethodRow(id, customerId, pm, stored, input.signerName)).execute()
   return id
 }
 

@@ -1,8 +1,11 @@
-import { useEffect, useState, type FormEvent } from 'react'
-import { api, errorMessage } from '../api.ts'
+import { useEffect, useRef, useState, type FormEvent } from 'react'
+import { PaymentUpdateInput } from '../../../src/contracts/billing.ts'
+import { fieldErrors } from '../../../src/contracts/common.ts'
+import { api, ApiError, errorMessage, type FieldErrors } from '../api.ts'
 import { formatUsd } from '../money.ts'
 import { TextField } from '../fields.tsx'
-import { useTokenizer, type CardToken } from '../tokenizer.ts'
+import { useErrorsClearOnInput, withoutField } from '../forms.tsx'
+import { PaymentMethodFields, paymentMethodInput, paymentMethodProblems, usePaymentMethod } from '../payment-method-fields.tsx'
 
 interface PaymentUpdateView {
   companyName: string
@@ -17,20 +20,21 @@ interface PaymentUpdateView {
 }
 
 /**
- * The customer's page to verify or update their card after a failed payment (/pay/<token>).
- * The card number goes into the gateway's iFrame tokenizer; we only receive its token. Saving
- * puts the card on file and charges what is owed at once.
+ * The customer's page to put a new card or bank account on file after a failed payment
+ * (/pay/<token>), with the same payment-method fields as the sign-up page: a card number goes into
+ * the gateway's iFrame tokenizer (we only receive its token). Saving puts the method on file and
+ * charges what is owed at once.
  */
 export function PaymentUpdatePage({ token }: { token: string }) {
   const [view, setView] = useState<PaymentUpdateView | null>(null)
   const [failure, setFailure] = useState<string | null>(null)
-  const [card, setCard] = useState<CardToken | null>(null)
-  const [cardProblem, setCardProblem] = useState<string | null>(null)
+  const pay = usePaymentMethod(view?.tokenizerOrigin ?? null)
   const [name, setName] = useState('')
   const [result, setResult] = useState<{ paid: boolean; message: string } | null>(null)
+  const [errors, setErrors] = useState<FieldErrors>({})
   const [formError, setFormError] = useState<string | null>(null)
   const [saving, setSaving] = useState(false)
-  const [frameKey, setFrameKey] = useState(0)
+  const formRef = useRef<HTMLFormElement>(null)
 
   useEffect(() => {
     api<PaymentUpdateView>('GET', `/api/pay/${encodeURIComponent(token)}`)
@@ -38,23 +42,36 @@ export function PaymentUpdatePage({ token }: { token: string }) {
       .catch((err: unknown) => setFailure(errorMessage(err)))
   }, [token])
 
-  useTokenizer(view?.tokenizerOrigin ?? null, setCard, setCardProblem)
+  useErrorsClearOnInput(formRef, setErrors)
+  useEffect(() => {
+    if (pay.card) setErrors((e) => withoutField(e, 'paymentMethod'))
+  }, [pay.card])
+  useEffect(() => {
+    if (!Object.keys(errors).length) setFormError((m) => (m === CHECK_FIELDS ? null : m))
+  }, [errors])
 
   const submit = async (event: FormEvent) => {
     event.preventDefault()
     if (saving) return
-    if (!card) {
-      setCardProblem('Enter the card number and expiry date.')
+    const parsed = PaymentUpdateInput.safeParse({ paymentMethod: paymentMethodInput(pay), name })
+    const problems = { ...(parsed.success ? {} : fieldErrors(parsed.error)), ...paymentMethodProblems(pay) }
+    if (!parsed.success || Object.keys(problems).length) {
+      setErrors(problems)
+      setFormError(CHECK_FIELDS)
       return
     }
     setSaving(true)
     setFormError(null)
     try {
-      setResult(await api<{ paid: boolean; message: string }>('POST', `/api/pay/${encodeURIComponent(token)}`, { token: card.token, expiry: card.expiry, name }))
+      setResult(await api<{ paid: boolean; message: string }>('POST', `/api/pay/${encodeURIComponent(token)}`, parsed.data))
     } catch (err) {
-      setFormError(errorMessage(err))
-      setCard(null)
-      setFrameKey((k) => k + 1)
+      const fields = err instanceof ApiError ? err.fields : {}
+      setErrors(fields)
+      if (err instanceof ApiError && err.code === 'payment_declined') {
+        // Let them try another card: a fresh tokenizer, no stale token.
+        pay.newCard()
+        setFormError(err.message)
+      } else setFormError(Object.keys(fields).length ? CHECK_FIELDS : errorMessage(err))
     } finally {
       setSaving(false)
     }
@@ -95,24 +112,19 @@ export function PaymentUpdatePage({ token }: { token: string }) {
       ) : view.paid ? (
         <p role="status">Invoice {view.invoiceNumber} is paid. Thank you.</p>
       ) : (
-        <form onSubmit={(e) => void submit(e)} noValidate className="stack" aria-label="New card">
+        <form ref={formRef} onSubmit={(e) => void submit(e)} noValidate className="stack" aria-label="New payment method">
           <p>
             Hello {view.customerName}. We could not collect {owed} for invoice {view.invoiceNumber} ({view.agreementName})
-            {view.reason ? `: ${view.reason}` : ''}. Enter a card below; we will charge it right away and use it for your agreement from now on.
+            {view.reason ? `: ${view.reason}` : ''}. Enter a card or a bank account below; we will charge it right away and use it for your agreement from now on.
           </p>
           <fieldset className="stack">
-            <legend>Card on file</legend>
-            <TextField label="Name on the card" name="name" value={name} onChange={setName} errors={{}} autoComplete="cc-name" />
-            <div className="field" data-field="token">
-              <p className="hint">Your card number goes straight to our payment processor; we never see it.</p>
-              <iframe key={frameKey} title="Card details" src={view.tokenizerUrl} className="tokenizer" />
-              {card && <p className="ok" role="status">Card details received (ending {card.token.slice(-4)})</p>}
-              {cardProblem && (
-                <p className="field-error" role="alert">
-                  {cardProblem}
-                </p>
-              )}
-            </div>
+            <legend>Payment method on file</legend>
+            <PaymentMethodFields
+              state={pay}
+              tokenizerUrl={view.tokenizerUrl}
+              errors={errors}
+              cardExtra={<TextField label="Name on the card" name="name" value={name} onChange={setName} errors={errors} autoComplete="cc-name" />}
+            />
           </fieldset>
           {formError && (
             <p className="form-error" role="alert">
@@ -120,10 +132,12 @@ export function PaymentUpdatePage({ token }: { token: string }) {
             </p>
           )}
           <button type="submit" className="primary big" disabled={saving}>
-            {saving ? 'Saving…' : `Save card and pay ${owed}`}
+            {saving ? 'Saving…' : `Save ${pay.method === 'ach' ? 'bank account' : 'card'} and pay ${owed}`}
           </button>
         </form>
       )}
     </main>
   )
 }
+
+const CHECK_FIELDS = 'Please check the highlighted fields.'
