@@ -193,20 +193,20 @@ export interface VisitSummaryDto {
   technicianId: string | null
   scheduledStart: string | null
   scheduledEnd: string | null
-  customerId: string
   customerName: string
-  location: { id: string; line1: string; city: string; postalCode: string }
-  agreementId: string | null
-  agreementNumber: number | null
+  location: { line1: string; city: string; postalCode: string }
   /** Set while on hold: the suspended agreement. */
   onHold: { agreementId: string; agreementNumber: number; agreementName: string } | null
   /** Flagged at reactivation for the office: why the slot needs another look. */
   rescheduleReason: string | null
-  updatedAt: string
 }
 
 /** One visit in full: the technician's page and the office's detail view. */
 export interface VisitDto extends VisitSummaryDto {
+  customerId: string
+  agreementId: string | null
+  agreementNumber: number | null
+  updatedAt: string
   notes: string
   technicianName: string | null
   location: { id: string; label: string; line1: string; line2: string; city: string; region: string; postalCode: string; accessNotes: string; latitude: number | null; longitude: number | null }

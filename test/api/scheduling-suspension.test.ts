@@ -50,7 +50,7 @@ test('a visit on hold is refused by every route, leaves the technician, frees it
 
   // The board hears of it, and shows it on hold.
   const feed = (await api('GET', `/api/schedule/changes?cursor=${cursor}`)).body
-  const heard = feed.visits.filter((v: any) => v.agreementId === agreementId)
+  const heard = feed.visits.filter((v: any) => v.onHold?.agreementId === agreementId)
   assert.equal(heard.length, 14)
   assert.ok(heard.every((v: any) => v.status === 'suspended' && v.onHold.agreementNumber === number))
   const board = (await api('GET', '/api/schedule/board?from=2027-04-12&days=7')).body

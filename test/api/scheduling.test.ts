@@ -150,7 +150,16 @@ test("the board's week: lanes with each day's hours as instants (a DST week too)
   const onBoard = week.body.visits[0]
   const listed = (await api('GET', `/api/visits?technicianId=${onBoard.technicianId}&pageSize=200`)).body.items.find((v: any) => v.id === onBoard.id)
   assert.deepEqual(onBoard, listed, 'the board and the list read a visit alike')
+  // Only what the board shows and its dialog sends back (2,000 a week): ids of the customer, location
+  // and agreement, the agreement's number and updatedAt are in the visit's detail, not here.
+  assert.deepEqual(Object.keys(onBoard).sort(), [
+    'customerName', 'description', 'durationMinutes', 'id', 'location', 'onHold', 'priority', 'requiredSkill', 'rescheduleReason', 'scheduledEnd', 'scheduledStart',
+    'status', 'technicianId', 'version', 'windowEnd', 'windowStart',
+  ])
+  assert.deepEqual(Object.keys(onBoard.location).sort(), ['city', 'line1', 'postalCode'])
   const detail = (await api('GET', `/api/visits/${onBoard.id}`)).body
+  const own = await t.deps.db.selectFrom('workOrders').select(['customerId', 'locationId', 'agreementId']).where('id', '=', onBoard.id).executeTakeFirstOrThrow()
+  assert.deepEqual([detail.customerId, detail.location.id, detail.agreementId], [own.customerId, own.locationId, own.agreementId], 'the detail keeps them')
   for (const at of [detail.createdAt, detail.updatedAt, detail.scheduledStart]) assert.match(at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
   assert.equal(new Date(detail.createdAt).getTime() <= Date.now(), true)
   assert.ok(week.body.visits.every((v: any) => v.scheduledStart >= '2027-04-12' && v.scheduledStart < '2027-04-19T04'))

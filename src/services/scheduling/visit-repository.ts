@@ -19,6 +19,9 @@ import type { HeldBy } from '../../domain/work-order-status.ts'
  * Each field: its name in the DTOs, its SQL over the aliases w, c, l, a, and how it is read.
  */
 type Kind = 'id' | 'text' | 'number' | 'instant'
+/** On hold: the visit's own status, or its agreement's (what `heldByOf` says, worked out in the query). */
+const HELD = `w.agreement_id is not null and (w.status = 'suspended' or a.status = 'suspended')`
+/** What the board, its changes feed and the visit lists show (the board's 2,000 a week: nothing it does not use). */
 const FIELDS: [string, string, Kind][] = [
   ['id', 'w.id', 'id'],
   ['status', 'w.status', 'id'],
@@ -32,21 +35,23 @@ const FIELDS: [string, string, Kind][] = [
   ['technicianId', 'w.technician_id', 'id'],
   ['scheduledStart', 'w.scheduled_start', 'instant'],
   ['scheduledEnd', 'w.scheduled_end', 'instant'],
-  ['customerId', 'w.customer_id', 'id'],
   ['customerName', 'c.name', 'text'],
-  ['locationId', 'w.location_id', 'id'],
   ['line1', 'l.line1', 'text'],
   ['city', 'l.city', 'text'],
   ['postalCode', 'l.postal_code', 'text'],
-  ['agreementId', 'w.agreement_id', 'id'],
-  ['agreementNumber', 'a.number', 'number'],
-  ['agreementName', 'a.name', 'text'],
-  ['agreementStatus', 'a.status', 'id'],
+  ['heldById', `case when ${HELD} then w.agreement_id end`, 'id'],
+  ['heldByNumber', `case when ${HELD} then a.number end`, 'number'],
+  ['heldByName', `case when ${HELD} then a.name end`, 'text'],
   ['rescheduleReason', 'w.reschedule_reason', 'text'],
-  ['updatedAt', 'w.updated_at', 'instant'],
 ]
 const FULL_FIELDS: [string, string, Kind][] = [
   ...FIELDS,
+  ['customerId', 'w.customer_id', 'id'],
+  ['locationId', 'w.location_id', 'id'],
+  ['agreementId', 'w.agreement_id', 'id'],
+  ['agreementNumber', 'a.number', 'number'],
+  ['agreementName', 'a.name', 'text'],
+  ['updatedAt', 'w.updated_at', 'instant'],
   ['notes', 'w.notes', 'text'],
   ['technicianName', '(select u.name from users u where u.id = w.technician_id)', 'text'],
   ['label', 'l.label', 'text'],
@@ -104,20 +109,22 @@ interface Flat {
   technicianId: string | null
   scheduledStart: string | null
   scheduledEnd: string | null
-  customerId: string
   customerName: string
-  locationId: string
   line1: string
   city: string
   postalCode: string
+  heldById: string | null
+  heldByNumber: number | null
+  heldByName: string | null
+  rescheduleReason: string | null
+}
+interface FlatFull extends Flat {
+  customerId: string
+  locationId: string
   agreementId: string | null
   agreementNumber: number | null
   agreementName: string | null
-  agreementStatus: string | null
-  rescheduleReason: string | null
   updatedAt: string
-}
-interface FlatFull extends Flat {
   notes: string
   technicianName: string | null
   label: string
@@ -174,24 +181,23 @@ function toSummary(r: Flat): VisitSummaryDto {
     technicianId: r.technicianId,
     scheduledStart: r.scheduledStart,
     scheduledEnd: r.scheduledEnd,
-    customerId: r.customerId,
     customerName: r.customerName,
-    location: { id: r.locationId, line1: r.line1, city: r.city, postalCode: r.postalCode },
-    agreementId: r.agreementId,
-    agreementNumber: r.agreementNumber,
-    onHold: heldByOf(r),
+    location: { line1: r.line1, city: r.city, postalCode: r.postalCode },
+    onHold: r.heldById === null ? null : { agreementId: r.heldById, agreementNumber: r.heldByNumber!, agreementName: r.heldByName ?? '' },
     rescheduleReason: r.rescheduleReason,
-    updatedAt: r.updatedAt,
   }
 }
 
 function toDto(r: FlatFull): VisitDto {
-  const summary = toSummary(r)
   return {
-    ...summary,
+    ...toSummary(r),
+    customerId: r.customerId,
+    agreementId: r.agreementId,
+    agreementNumber: r.agreementNumber,
+    updatedAt: r.updatedAt,
     notes: r.notes,
     technicianName: r.technicianName,
-    location: { ...summary.location, label: r.label, line2: r.line2, region: r.region, accessNotes: r.accessNotes, latitude: r.latitude, longitude: r.longitude },
+    location: { id: r.locationId, label: r.label, line1: r.line1, line2: r.line2, city: r.city, region: r.region, postalCode: r.postalCode, accessNotes: r.accessNotes, latitude: r.latitude, longitude: r.longitude },
     customerPhone: r.customerPhone,
     agreementName: r.agreementName,
     statusBeforeHold: r.statusBeforeSuspension,
