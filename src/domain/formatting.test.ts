@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { formatDate, formatDateTime, formatInstantDate, quoteNumberText } from './formatting.ts'
+import { formatDate, formatDateTime, formatInstantDate, formatWeekdayDate, quoteNumberText } from './formatting.ts'
 
 const ny = { locale: 'en-US', timeZone: 'America/New_York' }
 const la = { locale: 'en-US', timeZone: 'America/Los_Angeles' }
@@ -9,6 +9,12 @@ test('a calendar date is one format and never shifts with a zone', () => {
   assert.equal(formatDate('2026-12-01'), 'Dec 1, 2026')
   assert.equal(formatDate('2027-01-31'), 'Jan 31, 2027')
   assert.equal(formatDate('2026-12-01', 'en-GB'), '1 Dec 2026', "the company's locale")
+})
+
+test("a day's heading in a week (the schedule) has its weekday, in the company's locale", () => {
+  assert.equal(formatWeekdayDate('2026-12-01'), 'Tue, Dec 1')
+  assert.equal(formatWeekdayDate('2026-03-08'), 'Sun, Mar 8', 'a DST change day is still its own date')
+  assert.equal(formatWeekdayDate('2026-12-01', 'en-GB'), 'Tue 1 Dec')
 })
 
 test('near midnight UTC an instant is the company-local date and time, not the UTC one', () => {

@@ -2,7 +2,8 @@
  * How Servicebook writes dates, times and quote numbers for people: one format each, in the
  * company's locale and time zone (company settings). Pure; the server's e-mails and PDFs and the
  * web app's pages all use it, so a date reads the same everywhere:
- * - a calendar date (an ISO `YYYY-MM-DD`, e.g. a period's first day): `Dec 1, 2026`, never shifted by a zone;
+ * - a calendar date (an ISO `YYYY-MM-DD`, e.g. a period's first day): `Dec 1, 2026`, never shifted by a zone
+ *   (`Tue, Dec 1` as a day's heading in a week);
  * - an instant (a signature, a payment, an audit event): its date and time in the company's zone,
  *   `Dec 1, 2026, 7:30 PM EST`, or its company-local date alone;
  * - a quote: `Q-1001`.
@@ -29,6 +30,17 @@ const formatter = (key: string, make: () => Intl.DateTimeFormat) => formatters.g
 export function formatDate(isoDate: string, locale = DEFAULT_FORMAT.locale): string {
   const [y, m, d] = isoDate.slice(0, 10).split('-').map(Number)
   const f = formatter(`d|${locale}`, () => new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }))
+  return f.format(Date.UTC(y!, m! - 1, d!))
+}
+
+/**
+ * A calendar date with its weekday and without the year, for a day's heading in a week (the schedule).
+ *
+ * @example formatWeekdayDate('2026-12-01') // 'Tue, Dec 1'
+ */
+export function formatWeekdayDate(isoDate: string, locale = DEFAULT_FORMAT.locale): string {
+  const [y, m, d] = isoDate.slice(0, 10).split('-').map(Number)
+  const f = formatter(`w|${locale}`, () => new Intl.DateTimeFormat(locale, { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' }))
   return f.format(Date.UTC(y!, m! - 1, d!))
 }
 

@@ -2,6 +2,7 @@
  * Dates and times in the company's time zone, not the browser's (issue 13 defect 13): Chromium runs in
  * Tokyo, the company is in Los Angeles, and at the chosen instant the two are on different dates. A
  * history time, a notification time and a new quote's default start date read as in Los Angeles.
+ * Calendar dates (invoice periods, an agreement's term) are written in the company's locale.
  * Needs `npm run build:web` first.
  */
 import { after, before, test } from 'node:test'
@@ -9,7 +10,8 @@ import assert from 'node:assert/strict'
 import type { Page } from 'playwright-core'
 import { sql } from 'kysely'
 import { startOfficeBrowser, type OfficeBrowser } from './office-browser.ts'
-import { aCustomer } from '../helpers/billing-fixtures.ts'
+import { aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
+import { startBillingRun } from '../../src/services/billing/run-billing.ts'
 import { notifyOffice } from '../../src/services/notifications/notifications.ts'
 
 let office: OfficeBrowser
@@ -54,4 +56,26 @@ test("a history time, a notification time and a default date are the company's, 
   assert.equal(await page.getByLabel('Start date').inputValue(), '2026-03-23')
   assert.equal(await page.getByLabel('Offer expires on').inputValue(), '2026-04-08')
   await page.context().close()
+})
+
+test("invoice periods and an agreement's dates are written in the company's locale, not as ISO dates", async () => {
+  const deps = office.app.deps
+  await deps.db.updateTable('companySettings').set({ locale: 'en-GB' }).where('id', '=', 1).execute()
+  try {
+    const c = await aCustomer(deps, 'Gwen Locale', 'gwen@example.com')
+    // No payment method: the run bills January and records the failure without asking a gateway.
+    const agreementId = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: null, startDate: '2026-01-01', lines: monthly(3000), name: 'Locale plan' })
+    await (await startBillingRun(deps, { through: '2026-01-01', actor: null, settleWindowMs: 1000 })).done
+    const page = await office.newPage()
+    await office.logIn(page, office.officeEmail, '/billing/invoices')
+    const row = page.getByRole('row').filter({ hasText: 'Gwen Locale' })
+    await row.waitFor()
+    assert.match(await row.innerText(), /1 Jan 2026 – 31 Jan 2026/)
+    assert.doesNotMatch(await row.innerText(), /2026-01/)
+    await page.goto(`${office.app.url}/agreements/${agreementId}`)
+    await page.getByText(/from 1 Jan 2026/).first().waitFor()
+    await page.context().close()
+  } finally {
+    await deps.db.updateTable('companySettings').set({ locale: 'en-US' }).where('id', '=', 1).execute()
+  }
 })

@@ -1,4 +1,4 @@
-import { DEFAULT_FORMAT, formatDateTime as formatInstant, type CompanyFormat } from '../../src/domain/formatting.ts'
+import { DEFAULT_FORMAT, formatDate, formatDateTime as formatInstant, formatWeekdayDate, type CompanyFormat } from '../../src/domain/formatting.ts'
 import { localDate } from '../../src/domain/time-zone.ts'
 
 /** UI text used in more than one place. */
@@ -34,6 +34,12 @@ export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', '
 // times read the same as in e-mails and PDFs, whatever zone the browser is in.
 let company: CompanyFormat = DEFAULT_FORMAT
 export const setCompanyFormat = (f: CompanyFormat) => void (company = f)
+
+/** "2026-11-25" → "Nov 25, 2026" in the company's locale ("25 Nov 2026" in en-GB): every calendar date on a page. */
+export const formatDay = (isoDate: string) => formatDate(isoDate, company.locale)
+
+/** "2026-12-01" → "Tue, Dec 1" in the company's locale: a day's heading in a week. */
+export const formatWeekday = (isoDate: string) => formatWeekdayDate(isoDate, company.locale)
 
 /** "2026-11-25T12:55:00Z" → "Nov 25, 2026, 7:55 AM EST" in the company's zone. */
 export const formatDateTime = (iso: string) => formatInstant(iso, company)

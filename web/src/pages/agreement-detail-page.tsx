@@ -3,7 +3,7 @@ import { IconAlertTriangle, IconCheck, IconPlayerPlay } from '@tabler/icons-reac
 import { useState } from 'react'
 import { RejectAgreementInput, type AgreementDto } from '../../../src/contracts/agreements.ts'
 import { paymentMethodText } from '../../../src/domain/payment-method.ts'
-import { dateText, quoteLabel, termText, usd } from '../../../src/domain/quote-text.ts'
+import { quoteLabel, termText, usd } from '../../../src/domain/quote-text.ts'
 import { taxRateText } from '../../../src/domain/tax-rate.ts'
 import { api, errorMessage } from '../api.ts'
 import { ConfirmButton } from '../confirm-button.tsx'
@@ -14,7 +14,7 @@ import { ErrorNote, LoadState, Page } from '../page.tsx'
 import { StatusBadge } from '../status-badge.tsx'
 import { AGREEMENT_STATUS_LABELS } from '../quote-strings.ts'
 import { Link } from '../router.tsx'
-import { formatDateTime, MONTHS } from '../strings.ts'
+import { formatDateTime, formatDay, MONTHS } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
 import { History, type AuditEventView } from './history.tsx'
 import { LinesTable } from './quote-view.tsx'
@@ -193,10 +193,10 @@ export function AgreementDetailPage({ id }: { id: string }) {
         </dd>
         <dt>Billing</dt>
         <dd>
-          {every(a.billingIntervalMonths)} from {dateText(a.startDate)}
-          {a.endDate ? ` to ${dateText(a.endDate)} (${termText(a.termMonths)})` : ', no end date'}
-          {a.nextBillDate && ` · next bill ${dateText(a.nextBillDate)}`}
-          {a.endedOn && ` · ended ${dateText(a.endedOn)}`}
+          {every(a.billingIntervalMonths)} from {formatDay(a.startDate)}
+          {a.endDate ? ` to ${formatDay(a.endDate)} (${termText(a.termMonths)})` : ', no end date'}
+          {a.nextBillDate && ` · next bill ${formatDay(a.nextBillDate)}`}
+          {a.endedOn && ` · ended ${formatDay(a.endedOn)}`}
         </dd>
         <dt>Visits</dt>
         <dd>

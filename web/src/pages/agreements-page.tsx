@@ -1,3 +1,4 @@
+import { formatDay } from '../strings.ts'
 import { Anchor, Button, Checkbox, Group, NativeSelect, Stack, Text, TextInput } from '@mantine/core'
 import { IconDownload, IconMail, IconRepeat } from '@tabler/icons-react'
 import { useState } from 'react'
@@ -5,7 +6,7 @@ import { AGREEMENT_FILTER_STATUSES, type AgreementPage, type AgreementSummaryDto
 import type { Page as PageOf } from '../../../src/contracts/common.ts'
 import type { PlanDto } from '../../../src/contracts/plans.ts'
 import type { RenewalSelection } from '../../../src/contracts/renewals.ts'
-import { dateText, usd } from '../../../src/domain/quote-text.ts'
+import { usd } from '../../../src/domain/quote-text.ts'
 import { DataTable, type Column } from '../data-table.tsx'
 import { SearchToolbar, useListQuery } from '../list-page.tsx'
 import { Page } from '../page.tsx'
@@ -74,9 +75,9 @@ export function AgreementsPage() {
     { header: 'Customer', sort: 'customer', cell: (a) => a.customerName },
     { header: 'Status', cell: (a) => <StatusBadge status={a.status} label={AGREEMENT_STATUS_LABELS[a.status]} /> },
     { header: 'Plan', cell: (a) => a.planName ?? '—' },
-    { header: 'Ends', sort: 'endDate', cell: (a) => (a.endDate ? dateText(a.endDate) : 'No end date') },
+    { header: 'Ends', sort: 'endDate', cell: (a) => (a.endDate ? formatDay(a.endDate) : 'No end date') },
     { header: 'Auto-renew', cell: (a) => (a.autoRenew ? 'On' : 'Off') },
-    { header: 'Next bill', sort: 'nextBillDate', cell: (a) => (a.nextBillDate ? dateText(a.nextBillDate) : '—') },
+    { header: 'Next bill', sort: 'nextBillDate', cell: (a) => (a.nextBillDate ? formatDay(a.nextBillDate) : '—') },
     { header: 'Each bill', cell: (a) => `${usd(a.perPeriodCents)} ${every(a.billingIntervalMonths)}`, numeric: true },
   ]
   return (
@@ -102,7 +103,7 @@ export function AgreementsPage() {
       </SearchToolbar>
       {(f.inTerm || f.renewalSentFrom || f.renewalAcceptedFrom) && (
         <p className="filter-chip">
-          {[f.inTerm === 'true' ? 'In term today' : f.inTerm === 'false' ? 'Not in term today' : '', f.renewalSentFrom ? `Renewal sent since ${dateText(f.renewalSentFrom)}` : '', f.renewalAcceptedFrom ? `Renewal accepted since ${dateText(f.renewalAcceptedFrom)}` : '']
+          {[f.inTerm === 'true' ? 'In term today' : f.inTerm === 'false' ? 'Not in term today' : '', f.renewalSentFrom ? `Renewal sent since ${formatDay(f.renewalSentFrom)}` : '', f.renewalAcceptedFrom ? `Renewal accepted since ${formatDay(f.renewalAcceptedFrom)}` : '']
             .filter(Boolean)
             .join(' · ')}{' '}
           <button type="button" onClick={() => f.go({ inTerm: '', renewalSentFrom: '', renewalAcceptedFrom: '' })}>

@@ -1,3 +1,4 @@
+import { formatDay } from '../strings.ts'
 import { useState } from 'react'
 import type { FailedPaymentDto } from '../../../src/contracts/billing.ts'
 import type { Page as PageOf } from '../../../src/contracts/common.ts'
@@ -7,7 +8,6 @@ import { formatUsd } from '../money.ts'
 import { useNotice } from '../notice.tsx'
 import { LoadState, Pager } from '../page.tsx'
 import { Link } from '../router.tsx'
-import { dateText } from '../../../src/domain/quote-text.ts'
 import { useLoad } from '../use-load.ts'
 import { RecordPaymentForm } from './payment-forms.tsx'
 import { InvoiceDetail } from './billing-invoices.tsx'
@@ -94,7 +94,7 @@ export function FailedPayments() {
                   </td>
                   <td>{f.attempts}</td>
                   <td>
-                    {f.retryState === 'scheduled' && f.nextRetryDate ? dateText(f.nextRetryDate) : ''}
+                    {f.retryState === 'scheduled' && f.nextRetryDate ? formatDay(f.nextRetryDate) : ''}
                     <div className="muted">{RETRY_LABELS[f.retryState ?? ''] ?? ''}</div>
                   </td>
                   <td>

@@ -8,7 +8,7 @@ import { useNotice } from '../notice.tsx'
 import { LoadState, Pager } from '../page.tsx'
 import { SearchToolbar } from '../list-page.tsx'
 import { Link, withQuery } from '../router.tsx'
-import { formatDateTime } from '../strings.ts'
+import { formatDateTime, formatDay } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
 import { RecordPaymentForm, RefundForm } from './payment-forms.tsx'
 
@@ -141,7 +141,7 @@ export function Invoices({ agreementId, customerId, run, onClearRun, initialStat
                     </td>
                   )}
                   <td>
-                    {i.periodStart} – {i.periodLastDay}
+                    {formatDay(i.periodStart)} – {formatDay(i.periodLastDay)}
                   </td>
                   <td>{formatUsd(i.totalCents)}</td>
                   <td>
@@ -227,7 +227,7 @@ export function InvoiceDetail({ id, onChange }: { id: string; onChange(): void }
         Invoice {d.number}: {INVOICE_STATUS_LABELS[d.status] ?? d.status}
       </h3>
       <p>
-        {d.customerName} · {d.agreementName} · {d.periodStart} – {d.periodLastDay} · total {formatUsd(d.totalCents)}, paid {formatUsd(d.paidCents)}
+        {d.customerName} · {d.agreementName} · {formatDay(d.periodStart)} – {formatDay(d.periodLastDay)} · total {formatUsd(d.totalCents)}, paid {formatUsd(d.paidCents)}
         {d.refundedCents > 0 && `, refunded ${formatUsd(d.refundedCents)}`}
       </p>
       {error && (

@@ -1,3 +1,4 @@
+import { formatDay } from '../strings.ts'
 import { Alert, Anchor, Button, Card, Group, Progress, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core'
 import { IconAlertTriangle, IconEye } from '@tabler/icons-react'
 import { useEffect, useRef, useState, type FormEvent } from 'react'
@@ -67,7 +68,7 @@ function Attention() {
 const PREVIEW_COLUMNS: Column<PreviewRow>[] = [
   { header: 'Customer', cell: (r) => <Anchor component={Link} to={`/customers/${r.customerId}`}>{r.customerName}</Anchor> },
   { header: 'Agreement', cell: (r) => <Anchor component={Link} to={`/agreements/${r.agreementId}`}>{r.agreementName}</Anchor> },
-  { header: 'Period', cell: (r) => `${r.periodStart} – ${r.periodLastDay}` },
+  { header: 'Period', cell: (r) => `${formatDay(r.periodStart)} – ${formatDay(r.periodLastDay)}` },
   {
     header: 'Pays with',
     cell: (r) => (

@@ -2,7 +2,7 @@ import { Anchor, Badge, Button, Group, Paper, SimpleGrid, Text, Title } from '@m
 import { IconMapPin, IconPencil, IconPlus } from '@tabler/icons-react'
 import { useState } from 'react'
 import type { ContactDto, CustomerDto } from '../../../src/contracts/customers.ts'
-import { dateText, quoteLabel } from '../../../src/domain/quote-text.ts'
+import { quoteLabel } from '../../../src/domain/quote-text.ts'
 import { DataTable, type Column } from '../data-table.tsx'
 import { StatusBadge } from '../status-badge.tsx'
 import { api, errorMessage } from '../api.ts'
@@ -10,7 +10,7 @@ import { ConfirmButton } from '../confirm-button.tsx'
 import { useNotice } from '../notice.tsx'
 import { ErrorNote, LoadState, Page } from '../page.tsx'
 import { Link } from '../router.tsx'
-import { formatDateTime } from '../strings.ts'
+import { formatDateTime, formatDay } from '../strings.ts'
 import { useLoad } from '../use-load.ts'
 import { History, type AuditEventView } from './history.tsx'
 import { Invoices } from './billing-invoices.tsx'
@@ -182,12 +182,12 @@ const CONTACT_COLUMNS: Column<ContactDto>[] = [
 const AGREEMENT_COLUMNS: Column<AgreementSummaryDto>[] = [
   { header: 'Agreement', cell: (a) => <Anchor component={Link} to={`/agreements/${a.id}`}>#{a.number} {a.name}</Anchor> },
   { header: 'Status', cell: (a) => <StatusBadge status={a.status} label={AGREEMENT_STATUS_LABELS[a.status] ?? a.status} /> },
-  { header: 'Starts', cell: (a) => dateText(a.startDate) },
+  { header: 'Starts', cell: (a) => formatDay(a.startDate) },
   { header: 'Per bill', cell: (a) => formatUsd(a.perPeriodCents), numeric: true },
 ]
 
 const QUOTE_COLUMNS: Column<QuoteSummaryDto>[] = [
   { header: 'Quote', cell: (q) => <Anchor component={Link} to={`/quotes/${q.id}`}>{quoteLabel(q.number)} {q.title}</Anchor> },
   { header: 'Status', cell: (q) => <StatusBadge status={q.status} label={QUOTE_STATUS_LABELS[q.status] ?? q.status} /> },
-  { header: 'Offer expires', cell: (q) => dateText(q.expiresOn) },
+  { header: 'Offer expires', cell: (q) => formatDay(q.expiresOn) },
 ]

@@ -1,7 +1,8 @@
+import { formatDay } from '../strings.ts'
 import { Accordion, Alert, Button, Group, Modal, Stack, Table, Text } from '@mantine/core'
 import { useState } from 'react'
 import type { RenewalPreviewDto, RenewalSelection, RenewalSendResultDto } from '../../../src/contracts/renewals.ts'
-import { dateText, usd } from '../../../src/domain/quote-text.ts'
+import { usd } from '../../../src/domain/quote-text.ts'
 import { everyText } from '../../../src/domain/renewal-terms.ts'
 import { api, ApiError, errorMessage, type FieldErrors } from '../api.ts'
 import { toast } from '../notice.tsx'
@@ -121,7 +122,7 @@ function PreviewTable({ preview }: { preview: RenewalPreviewDto }) {
                 <Table.Td>
                   #{i.number} {i.customerName}
                 </Table.Td>
-                <Table.Td>{dateText(i.lastDay)}</Table.Td>
+                <Table.Td>{formatDay(i.lastDay)}</Table.Td>
                 <Table.Td ta="right" className="num">
                   {usd(i.oldPerBillCents)} {everyText(i.intervalMonths)}
                 </Table.Td>

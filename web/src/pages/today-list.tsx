@@ -1,7 +1,7 @@
+import { formatDay } from '../strings.ts'
 import { Anchor, Badge, Group, Paper, Stack, Text, Title } from '@mantine/core'
 import { IconAlertTriangle, IconCircleCheck, IconMailX, IconPlayerPlay, IconUserCheck, type Icon } from '@tabler/icons-react'
 import { TODAY_KINDS, type TodayDto, type TodayKind } from '../../../src/contracts/dashboard.ts'
-import { dateText } from '../../../src/domain/quote-text.ts'
 import { formatUsd } from '../money.ts'
 import { ErrorNote } from '../page.tsx'
 import { useApiQuery } from '../query.ts'
@@ -64,7 +64,7 @@ export function TodayList() {
                         )}
                       </Group>
                       <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
-                        {[i.note, `${k.since} ${dateText(i.since)}`].filter(Boolean).join(' · ')}
+                        {[i.note, `${k.since} ${formatDay(i.since)}`].filter(Boolean).join(' · ')}
                       </Text>
                     </Stack>
                     {i.amountCents > 0 && (

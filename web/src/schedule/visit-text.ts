@@ -1,5 +1,6 @@
 import type { VisitStatus, VisitSummaryDto } from '../../../src/contracts/scheduling.ts'
 import { localDate, localInstant, localMinuteOfDay } from '../../../src/domain/time-zone.ts'
+import { formatWeekday } from '../strings.ts'
 
 export const VISIT_STATUS_LABELS: Record<VisitStatus, string> = {
   open: 'Unscheduled',
@@ -21,8 +22,8 @@ export const instantAt = (date: string, minutes: number, tz: string) => localIns
 export const addMinutes = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString()
 export const minutesBetween = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / 60_000)
 
-/** "Tue, Dec 1" for a company-local date. */
-export const dayLabel = (date: string) => new Date(`${date}T12:00:00Z`).toLocaleDateString('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' })
+/** "Tue, Dec 1" for a company-local date, in the company's locale (the one date formatter, strings.ts). */
+export const dayLabel = formatWeekday
 export const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
 /** The Monday of the week of a date. */
 export const weekStart = (date: string) => addDays(date, -((new Date(`${date}T12:00:00Z`).getUTCDay() + 6) % 7))
