@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { automaticRunDue } from './automatic-billing.ts'
+import { automaticRunDue, TIME_OF_DAY } from './automatic-billing.ts'
 
 const chicago = (iso: string, lastAutomaticFor: string | null = null, time = '06:00') =>
   automaticRunDue({ on: true, time, timeZone: 'America/Chicago', now: new Date(iso), lastAutomaticFor })
@@ -26,4 +26,9 @@ test('daylight saving: the local time is what counts', () => {
   assert.equal(chicago('2026-07-01T05:00:00Z', null, '00:00'), '2026-07-01')
   assert.equal(chicago('2026-07-02T04:58:00Z', null, '23:59'), null)
   assert.equal(chicago('2026-07-02T04:59:00Z', null, '23:59'), '2026-07-01')
+})
+
+test('the time is HH:MM on a 24-hour clock, nothing around it', () => {
+  for (const ok of ['00:00', '07:30', '19:59', '23:59', '20:00']) assert.ok(TIME_OF_DAY.test(ok), ok)
+  for (const bad of ['24:00', '7:30', '07:60', '12:3', 'a12:30', '12:30a', '2a:00', '30:00', '12-30', '1230', '', '12:30\n', 'x07:30']) assert.ok(!TIME_OF_DAY.test(bad), JSON.stringify(bad))
 })

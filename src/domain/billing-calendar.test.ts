@@ -120,3 +120,15 @@ test('property: billing in one run or in many runs gives the same periods', () =
     { numRuns: 300 },
   )
 })
+
+test('a catch-up stops at its limit; the end of an agreement is its end date, else start plus term, else none', () => {
+  const monthly: BillingSchedule = { startDate: '2026-01-15', intervalMonths: 1, endDate: null }
+  assert.deepEqual(duePeriods(monthly, '2026-12-31', 0, 2).map((p) => p.start), ['2026-01-15', '2026-02-15'])
+  assert.deepEqual(duePeriods(monthly, '2026-12-31', 3, 1).map((p) => p.start), ['2026-04-15'])
+  assert.equal(duePeriods(monthly, '2026-12-31').length, 12)
+  assert.equal(effectiveEndDate('2026-01-31', '2026-06-01', 12), '2026-06-01', 'an end date wins over the term')
+  assert.equal(effectiveEndDate('2026-01-31', null, 1), '2026-02-28')
+  assert.equal(effectiveEndDate('2026-01-31', null, 12), '2027-01-31')
+  assert.equal(effectiveEndDate('2026-01-31', null, null), null, 'open-ended')
+  assert.equal(effectiveEndDate('2026-01-31', null, 0), null)
+})

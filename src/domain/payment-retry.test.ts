@@ -39,8 +39,11 @@ test("the network's advice is a minimum in whole days from today", () => {
 })
 
 test('reasons that need new details wait for them; gateway errors go to the next run, a few times', () => {
-  for (const reason of ['expired_card', 'lost_or_stolen', 'stop_recurring'] as const) {
+  for (const reason of ['expired_card', 'lost_or_stolen', 'invalid_account', 'stop_recurring', 'cvv_mismatch', 'avs_mismatch', 'invalid_request'] as const) {
     assert.deepEqual(afterDecline(reason, later(DAY), policy, 0, '2026-12-01', '2026-12-01'), { state: 'needs_payment_method', nextRetryDate: null })
+  }
+  for (const reason of ['insufficient_funds', 'do_not_honor', 'refer_to_issuer', 'other'] as const) {
+    assert.equal(afterDecline(reason, later(DAY), policy, 0, '2026-12-01', '2026-12-01').state, 'scheduled', `${reason} is retried on the schedule`)
   }
   assert.deepEqual(afterDecline('insufficient_funds', { kind: 'update_payment_method' }, policy, 0, '2026-12-01', '2026-12-01'), { state: 'needs_payment_method', nextRetryDate: null })
   assert.deepEqual(afterGatewayError(policy, 0, '2026-12-01'), { state: 'soon', nextRetryDate: '2026-12-01' })

@@ -25,6 +25,13 @@ test('closing on the last day gives nothing back; before the period everything',
   assert.equal(proratedRefund({ paidCents: 0, periodStart: '2027-03-01', periodEnd: '2027-04-01', lastServiceDay: '2027-03-02' }).refundCents, 0)
 })
 
+test('an empty or reversed period, and nothing paid or a negative amount, give nothing back', () => {
+  assert.deepEqual(proratedRefund({ paidCents: 5000, periodStart: '2027-03-01', periodEnd: '2027-03-01', lastServiceDay: '2027-02-20' }), { refundCents: 0, unusedDays: 0, periodDays: 0 })
+  assert.deepEqual(proratedRefund({ paidCents: 5000, periodStart: '2027-03-01', periodEnd: '2027-02-01', lastServiceDay: '2027-02-20' }), { refundCents: 0, unusedDays: 0, periodDays: 0 })
+  assert.deepEqual(proratedRefund({ paidCents: 0, periodStart: '2027-03-01', periodEnd: '2027-04-01', lastServiceDay: '2027-02-20' }), { refundCents: 0, unusedDays: 0, periodDays: 31 })
+  assert.deepEqual(proratedRefund({ paidCents: -5000, periodStart: '2027-03-01', periodEnd: '2027-04-01', lastServiceDay: '2027-02-20' }), { refundCents: 0, unusedDays: 0, periodDays: 31 })
+})
+
 test('never more than paid, never negative, less back the later it closes', () => {
   fc.assert(
     fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: -40, max: 400 }), (paid, months, offset) => {
