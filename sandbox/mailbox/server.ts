@@ -17,6 +17,8 @@ export interface MailboxOptions {
   dir: string | null
   /** Largest accepted message, default 25 MB. */
   maxMessageBytes?: number
+  /** When set, a login is required and only this one is accepted (535 otherwise), as a real server would. */
+  login?: { user: string; pass: string }
 }
 
 export interface RunningMailbox {
@@ -43,14 +45,19 @@ export async function startMailbox(options: MailboxOptions): Promise<RunningMail
   const maxBytes = options.maxMessageBytes ?? 25 * 1024 * 1024
 
   const smtp = new SMTPServer({
-    authOptional: true,
+    authOptional: !options.login,
     allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
     disableReverseLookup: true,
     size: maxBytes,
     logger: false,
     banner: 'Servicebook local mail capture',
-    onAuth: (_auth, _session, callback) => callback(null, { user: 'capture' }), // any login is fine
+    onAuth: (auth, _session, callback) => {
+      const { login } = options
+      if (!login) return callback(null, { user: 'capture' }) // any login is fine
+      if (auth.username === login.user && auth.password === login.pass) return callback(null, { user: login.user })
+      callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }))
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = []
       stream.on('data', (c: Buffer) => chunks.push(c))

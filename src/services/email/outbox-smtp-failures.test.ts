@@ -1,7 +1,7 @@
 /**
  * The outbox against a real SMTP server that refuses (the local capture, sandbox/mailbox), not a
- * scripted mailer: a message the server refuses as too large, a TLS handshake that fails (smtps://
- * to a plain server), and an attachment renderer that throws. Each keeps the mail with the
+ * scripted mailer: a message the server refuses as too large (final at once), a TLS handshake that
+ * fails (smtps:// to a plain server), a refused login, and an attachment renderer that throws. Each keeps the mail with the
  * server's or renderer's own error, sends nothing broken, and the mail goes out once fixed.
  */
 import { after, before, beforeEach, test } from 'node:test'
@@ -36,15 +36,18 @@ beforeEach(async () => {
 const email = (over: Partial<OutboxEmail> = {}): OutboxEmail => ({ kind: 'test.mail', to: 'ann@example.com', subject: 'Your receipt', html: '<p>Thank you.</p>', text: 'Thank you.', ...over })
 const rows = () => t.deps.db.selectFrom('emailOutbox').select(['status', 'attempts', 'lastError']).orderBy('id').execute()
 
-test('the SMTP server refuses a message as too large: the refusal is kept, nothing is captured, a smaller one goes through', async () => {
+test('the SMTP server refuses a message as too large: it fails at once with the refusal and the office is told; nothing is captured; a smaller one goes through', async () => {
   const mailer = createSmtpMailer({ url: box.smtpUrl })
   try {
     await enqueueEmail(t.deps.db, email({ subject: 'Too large', attachments: [{ filename: 'big.pdf', contentType: 'application/pdf', content: Buffer.alloc(60_000, 7) }] }))
     assert.deepEqual(await deliverDueEmails({ db: t.deps.db, clock, mailer, from: FROM }), { sent: 0, failed: 1 })
     const [row] = await rows()
     assert.match(row!.lastError ?? '', /552/, 'the server’s own reply')
-    assert.equal(row!.status, 'pending', 'a DATA refusal is retried (only a refused recipient is final)')
+    assert.equal(row!.status, 'failed', 'a permanent (5xx) refusal of the message is final: the same message would be refused again')
     assert.equal(row!.attempts, 1)
+    const told = await t.deps.db.selectFrom('notifications').select(['kind', 'body']).execute()
+    assert.deepEqual(told.map((n) => n.kind), ['email.failed'])
+    assert.match(told[0]!.body, /552/)
     assert.equal((await box.messages()).length, 0)
 
     await enqueueEmail(t.deps.db, email({ subject: 'Small enough' }))
@@ -76,6 +79,30 @@ test('a TLS handshake that fails (smtps:// to a server without TLS) leaves the m
     assert.equal((await box.messages()).length, 1)
   } finally {
     await plain.close()
+  }
+})
+
+test('a refused login (535) keeps the mail pending with the server’s reply; with the right password it goes out once', async () => {
+  const locked = await startMailbox({ smtpPort: 0, httpPort: 0, dir: null, login: { user: 'office', pass: 'right' } })
+  const url = (pass: string) => locked.smtpUrl.replace('smtp://', `smtp://office:${pass}@`)
+  const wrong = createSmtpMailer({ url: url('wrong') })
+  const right = createSmtpMailer({ url: url('right') })
+  try {
+    await enqueueEmail(t.deps.db, email())
+    assert.deepEqual(await deliverDueEmails({ db: t.deps.db, clock, mailer: wrong, from: FROM }), { sent: 0, failed: 1 })
+    const [row] = await rows()
+    assert.equal(row!.status, 'pending', 'a login problem is the configuration’s: retried, not failed')
+    assert.match(row!.lastError ?? '', /EAUTH.*535/)
+    assert.equal((await locked.messages()).length, 0)
+    assert.deepEqual(await t.deps.db.selectFrom('notifications').select('kind').execute(), [])
+
+    now = new Date(now.getTime() + 60_000)
+    assert.deepEqual(await deliverDueEmails({ db: t.deps.db, clock, mailer: right, from: FROM }), { sent: 1, failed: 0 })
+    assert.deepEqual((await locked.messages()).map((m) => m.subject), ['Your receipt'])
+  } finally {
+    await wrong.close()
+    await right.close()
+    await locked.close()
   }
 })
 

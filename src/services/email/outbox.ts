@@ -189,12 +189,15 @@ export function retryDelayMs(attempts: number): number {
 }
 
 /**
- * True for errors no retry can fix: the server refused the recipient with a 5xx reply
- * (RFC 5321 permanent failure), e.g. "550 mailbox unavailable".
+ * True for errors no retry can fix: the server refused the recipient or the message itself with a
+ * 5xx reply (RFC 5321 §4.2.1: permanent), e.g. "550 mailbox unavailable", "552 message too large".
+ * Sending the same message again would be refused again, so the office is told at once instead of
+ * after eight attempts over two days. A refused login (535) is not among them: it is the
+ * server's configuration, and the mail goes out once that is fixed.
  */
 export function isPermanentFailure(err: unknown): boolean {
   const e = err as { code?: string; responseCode?: number }
-  return e?.code === 'EENVELOPE' && typeof e.responseCode === 'number' && e.responseCode >= 500
+  return (e?.code === 'EENVELOPE' || e?.code === 'EMESSAGE') && typeof e.responseCode === 'number' && e.responseCode >= 500
 }
 
 /**
