@@ -96,7 +96,3 @@ export const MERCH_ADVICE_TEXT: Record<string, string> = {
 export function applies(faults: Faults, endpoint: string): boolean {
   return faults.endpoints === null || faults.endpoints.includes(endpoint)
 }
-
-export function roll(share: number): boolean {
-  return share > 0 && Math.random() < share
-}

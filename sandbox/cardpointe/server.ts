@@ -3,7 +3,8 @@ import { timingSafeEqual } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { handleAuth } from './auth.ts'
 import type { Body, GatewayContext, Reply } from './context.ts'
-import { applies, MERCH_ADVICE_TEXT, NO_FAULTS, roll, updateFaults, type Faults } from './faults.ts'
+import { applies, MERCH_ADVICE_TEXT, NO_FAULTS, updateFaults, type Faults } from './faults.ts'
+import { dice, seedOf } from '../shared/dice.ts'
 import { Ledger } from './ledger.ts'
 import { handleProfileDelete, handleProfileGet, handleProfileSave } from './profiles.ts'
 import type { Processor } from './response-codes.ts'
@@ -71,6 +72,7 @@ export async function startCardPointeSandbox(options: SandboxOptions = {}): Prom
   const closeAtMinute = closeAt === null ? null : Number(closeAt.slice(0, 2)) * 60 + Number(closeAt.slice(3, 5))
   const noise = options.uatNoise ?? true
   let faults: Faults = { ...NO_FAULTS }
+  let roll = dice(null)
   const timers = new Set<NodeJS.Timeout>()
   const achReturn = () => (faults.achReturnCode ? { code: faults.achReturnCode, afterDays: faults.achReturnAfterDays } : null)
   const dailyClose = () => {
@@ -153,9 +155,12 @@ export async function startCardPointeSandbox(options: SandboxOptions = {}): Prom
     if (path === '/_sandbox/transactions' && req.method === 'GET') return send(res, 200, { transactions: ctx.ledger.events() })
     if (path === '/_sandbox/faults' && req.method === 'GET') return send(res, 200, faults)
     if (path === '/_sandbox/faults' && req.method === 'POST') {
-      const next = updateFaults(faults, (await readJson(req)) ?? {})
-      if (typeof next === 'string') return send(res, 400, { error: next })
+      const body = (await readJson(req)) ?? {}
+      const next = updateFaults(faults, body)
+      const seed = seedOf(body)
+      if (typeof next === 'string' || typeof seed === 'string') return send(res, 400, { error: typeof next === 'string' ? next : seed })
       faults = next
+      if (seed !== undefined || body.reset === true) roll = dice(seed ?? null)
       return send(res, 200, faults)
     }
     if (path === '/_sandbox/settle' && req.method === 'POST') return send(res, 200, { settled: closeBatch(ctx, achReturn()) })

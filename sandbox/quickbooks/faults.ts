@@ -76,7 +76,3 @@ export function applies(faults: Faults, endpoint: string, kind: 'any' | 'throttl
   const list = kind === 'throttle' && faults.throttleEndpoints !== null ? faults.throttleEndpoints : faults.endpoints
   return list === null || list.includes(endpoint)
 }
-
-export function roll(share: number): boolean {
-  return share > 0 && Math.random() < share
-}

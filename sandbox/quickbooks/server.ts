@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Books, ENTITY_PATHS, type EntityType } from './books.ts'
-import { applies, NO_FAULTS, roll, updateFaults, type Faults } from './faults.ts'
+import { applies, NO_FAULTS, updateFaults, type Faults } from './faults.ts'
+import { dice, seedOf } from '../shared/dice.ts'
 import { OAuth, OAUTH_DEFAULTS, type OAuthOptions } from './oauth.ts'
 import { Store } from './store.ts'
 import { fault, Faults as F, faultBody, intuitTime, newTid, systemFault, throttleFault, type Json, type Reply } from './wire.ts'
@@ -50,6 +51,7 @@ export async function startQuickBooksSandbox(options: QuickBooksSandboxOptions =
   const oauth = new OAuth(store, books, { clientId: settings.clientId, clientSecret: settings.clientSecret, redirectUris: options.redirectUris ?? [] }, { ...OAUTH_DEFAULTS, ...options.oauth })
   oauth.sweep()
   let faults: Faults = { ...NO_FAULTS }
+  let roll = dice(null)
   const inFlight = new Map<string, number>()
   const window = new Map<string, number[]>()
   const batchWindow = new Map<string, number[]>()
@@ -180,8 +182,10 @@ export async function startQuickBooksSandbox(options: QuickBooksSandboxOptions =
     if (path === '/_sandbox/faults' && req.method === 'POST') {
       const body = parseObject(await readBody(req)) ?? {}
       const next = updateFaults(faults, body)
-      if (typeof next === 'string') return json(400, { error: next })
+      const seed = seedOf(body)
+      if (typeof next === 'string' || typeof seed === 'string') return json(400, { error: typeof next === 'string' ? next : seed })
       faults = next
+      if (seed !== undefined || body.reset === true) roll = dice(seed ?? null)
       if (body.expireTokens === true) oauth.expiredBefore = Date.now() + 1
       if (body.reset === true) oauth.expiredBefore = 0
       return json(200, faults)

@@ -30,11 +30,17 @@ import { addDaysIso } from '../../src/domain/iso-date.ts'
 import { aCard, seedAgreements } from '../helpers/billing-fixtures.ts'
 import { createPostgresDatabaseUrl } from '../helpers/test-db.ts'
 import { startQuickBooksKit, type QuickBooksTestKit } from '../helpers/quickbooks.ts'
+import { seededRandom } from '../../sandbox/shared/dice.ts'
 
 const AGREEMENTS = Number(process.env.QB_CHAOS_AGREEMENTS ?? 200)
 const KILLS = Number(process.env.QB_CHAOS_KILLS ?? 3)
 const PER_MINUTE = 100_000
 const ROOT = new URL('../../', import.meta.url).pathname
+// Kill moments and the sandbox's fault rolls come from one seed, printed; QB_CHAOS_SEED=<seed> replays them.
+const SEED = process.env.QB_CHAOS_SEED ? Number(process.env.QB_CHAOS_SEED) : Math.floor(Math.random() * 2 ** 32)
+if (!Number.isSafeInteger(SEED) || SEED < 0 || SEED >= 2 ** 32) throw new Error(`QB_CHAOS_SEED must be a whole number: ${process.env.QB_CHAOS_SEED}`)
+console.log(`quickbooks chaos test: QB_CHAOS_SEED=${SEED}`)
+const random = seededRandom(SEED)
 
 let h: SandboxHarness, kit: QuickBooksTestKit, dir: string, realmId: string, today: string
 let pgDatabase: Awaited<ReturnType<typeof createPostgresDatabaseUrl>> = null
@@ -104,12 +110,12 @@ test('pushed under faults and kills: exactly one QuickBooks record per record, e
     return r
   }
   // 429s carry Retry-After: 1 so the run waits seconds, not Intuit's minute, after each (the handling is the same).
-  const faults = { throttleRate: 0.1, errorRate: 0.05, dropRate: 0.05, requestIdReplay: false, throttleFormat: 'xml', retryAfterSeconds: 1 }
+  const faults = { throttleRate: 0.1, errorRate: 0.05, dropRate: 0.05, requestIdReplay: false, throttleFormat: 'xml', retryAfterSeconds: 1, seed: SEED }
   await kit.q.faults(faults)
   let killed = 0
   for (let i = 0; i < KILLS; i++) {
     if (i === 1) await kit.q.faults({ expireTokens: true }) // access tokens die mid-run: refreshed under the row lock
-    const r = await timed({ afterRounds: 1 + Math.floor(Math.random() * 3), ms: Math.floor(Math.random() * 150) })
+    const r = await timed({ afterRounds: 1 + Math.floor(random() * 3), ms: Math.floor(random() * 150) })
     if (r.signal === 'SIGKILL') killed++
     else assert.equal(r.code, 0, r.out.slice(-2000))
   }
@@ -153,7 +159,7 @@ test('pushed under faults and kills: exactly one QuickBooks record per record, e
     assert.deepEqual(report.mismatches, [])
     const day = { count: AGREEMENTS, cents: total(payments) }
     assert.deepEqual(report.days, [{ day: today, gateway: day, books: day, ledger: day, mismatches: 0 }])
-    t.diagnostic(`${AGREEMENTS} agreements, pushers: ${runs.join('; ')}; ${((Date.now() - started) / 1000).toFixed(0)} s in all`)
+    t.diagnostic(`QB_CHAOS_SEED=${SEED}: ${AGREEMENTS} agreements, pushers: ${runs.join('; ')}; ${((Date.now() - started) / 1000).toFixed(0)} s in all`)
   } finally {
     await db.close()
   }

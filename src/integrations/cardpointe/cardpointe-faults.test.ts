@@ -148,8 +148,21 @@ describe('fault injection', () => {
     assert.equal((await h.gateway.chargeProfile(charge(2500))).status, 'approved')
   })
 
+  test('a seed replays the same sequence of faults', async () => {
+    const outcomes = async () => {
+      await h.faults({ reset: true })
+      await h.faults({ errorRate: 0.5, endpoints: ['auth'], seed: 20261201 })
+      const seen: string[] = []
+      for (let i = 0; i < 12; i++) seen.push((await h.gateway.chargeProfile(charge(1000 + i))).status)
+      return seen
+    }
+    const first = await outcomes()
+    assert.ok(first.includes('approved') && first.includes('indeterminate'), first.join())
+    assert.deepEqual(await outcomes(), first)
+  })
+
   test('fault settings are validated', async () => {
-    for (const bad of [{ errorRate: 2 }, { processAfterHangupRate: -1 }, { latencyMs: 1.5 }, { merchAdviceCode: '99' }]) {
+    for (const bad of [{ errorRate: 2 }, { processAfterHangupRate: -1 }, { latencyMs: 1.5 }, { merchAdviceCode: '99' }, { seed: -1 }, { seed: 'x' }]) {
       const res = await fetch(`${h.sandbox.url}/_sandbox/faults`, { method: 'POST', body: JSON.stringify(bad) })
       assert.equal(res.status, 400, JSON.stringify(bad))
     }
