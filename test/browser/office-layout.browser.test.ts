@@ -53,7 +53,7 @@ after(async () => {
   await office?.close()
 })
 
-const MAIN_PAGES = () => ['/', '/customers', paths.customer, '/customers/new', '/plans', '/plans/new', '/quotes', paths.quote, '/quotes/new', '/agreements', paths.agreement, '/billing', '/notifications', '/settings', '/settings/emails', '/schedule', '/schedule?view=day', '/technicians', '/technicians/new', paths.technician]
+const MAIN_PAGES = () => ['/', '/customers', paths.customer, '/customers/new', '/plans', '/plans/new', '/quotes', paths.quote, '/quotes/new', '/agreements', paths.agreement, '/billing', '/billing/payments', '/notifications', '/settings', '/settings/emails', '/schedule', '/schedule?view=day', '/technicians', '/technicians/new', paths.technician]
 
 async function phonePage(): Promise<Page> {
   const page = await office.newPage()
