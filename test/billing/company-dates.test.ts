@@ -6,7 +6,8 @@
  *   day the period began, not the day before; a check received that day reads as that day;
  * - a quote sent in a New York evening is issued that day; the sign-up copy tells the signing
  *   time in the company's zone.
- * Every date is written one way (issue 13 defect 13): `Dec 1, 2026`, with a time `Dec 1, 2026, 7:30 PM EST`.
+ * Every date is written one way (issue 13 defect 13): `Dec 1, 2026`, with a time `Dec 1, 2026, 7:30 PM EST`,
+ * in the company's locale (`1 Dec 2026` for en-GB) in e-mails and PDFs as on the pages.
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -99,8 +100,39 @@ test('a quote sent on a New York evening is issued that day; the sign-up copy te
   assert.match(pdfText(await quotePdf(deps, await loadQuote(deps.db, quote.id))), /Issued: Dec 1, 2026/)
 
   const copy = signupReceivedEmail({
-    brand: { name: 'Acme', logoUrl: null, address: [], phone: null, email: null }, customerName: 'Quincy', quoteNumber: 1001, optionName: 'Basic', perBill: '$29.99 per month', signerName: 'Quincy Q',
+    brand: { name: 'Acme', logoUrl: null, address: [], phone: null, email: null, locale: 'en-US' }, customerName: 'Quincy', quoteNumber: 1001, optionName: 'Basic', perBill: '$29.99 per month', signerName: 'Quincy Q',
     signedAt: now, timeZone: 'America/New_York', documentSha256: 'abc',
   })
   assert.match(emailText(copy.content), /Signed by Quincy Q on Dec 1, 2026, 7:30 PM EST\./)
+})
+
+test("a company writing en-GB gets its receipts, invoice and quote PDFs and e-mails dated '1 Dec 2026', not in en-US", async () => {
+  await inZone('America/New_York')
+  await deps.db.updateTable('companySettings').set({ locale: 'en-GB' }).where('id', '=', 1).execute()
+  try {
+    now = new Date('2026-12-01T15:00:00Z')
+    const c = await aCustomer(deps, 'Gareth Locale', 'gareth@example.com')
+    const card = await aCard(deps.db, deps.gateway, h.tokenize, c.id)
+    const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: card, startDate: '2026-12-01', lines: monthly(2200) })
+    await billToday()
+    const inv = await deps.db.selectFrom('invoices').select(['id']).where('agreementId', '=', agr).executeTakeFirstOrThrow()
+    const receipt = await receiptOf(inv.id)
+    assert.match(receipt.textBody, /\(Maintenance agreement, 1 Dec 2026 to 31 Dec 2026\), paid with Visa ending 1443 on 1 Dec 2026\./)
+    assert.deepEqual(issuedOnOf(receipt), ['2026-12-01', 'Paid $22.00 with Visa ending 1443 on 1 Dec 2026'])
+    await madeAt(inv.id, now)
+    const text = pdfText((await invoicePdfFor(deps, inv.id)).pdf)
+    assert.match(text, /Issued 1 Dec 2026/)
+    assert.match(text, /Service period: 1 Dec 2026 to 31 Dec 2026/)
+    assert.doesNotMatch(text, /Dec 1, 2026/)
+
+    const option = { name: 'Basic', description: '', planId: null, priceCents: 2999, isTaxable: false, billingFrequency: 'monthly' as const, termMonths: 12, visitsPerTerm: 2, visitMonths: [], extraLines: [] }
+    const input = { customerId: c.id, locationId: c.locationId, title: 'HVAC', startDate: '2026-12-15', expiresOn: '2026-12-31', taxRatePpm: 0, termsText: 'Terms.', options: [option] }
+    const quote = await createQuote(deps, input as Parameters<typeof createQuote>[1], null)
+    await sendQuote(deps, quote.id, {}, null)
+    assert.match(pdfText(await quotePdf(deps, await loadQuote(deps.db, quote.id))), /Issued: 1 Dec 2026 +Offer valid until: 31 Dec 2026 +Agreement starts: 15 Dec 2026/)
+    const sent = await deps.db.selectFrom('emailOutbox').select('textBody').where('kind', '=', 'quote.sent').where('relatedId', '=', quote.id).executeTakeFirstOrThrow()
+    assert.match(sent.textBody, /valid until 31 Dec 2026\./)
+  } finally {
+    await deps.db.updateTable('companySettings').set({ locale: 'en-US' }).where('id', '=', 1).execute()
+  }
 })

@@ -36,7 +36,7 @@ test('the compiled PDF pool draws on its worker thread (the worker loads dist/â€
     companyName: 'Acme HVAC', companyContact: ['office@acme.test'], logo: null, billToAddress: ['1 Main St'], number: 7, issuedOn: '2026-12-01',
     customerName: 'Pat Compiled', agreementName: 'Comfort Club', periodStart: '2026-12-01', periodLastDay: '2026-12-31',
     lines: [{ description: 'Maintenance plan', amountCents: 2500, recurring: true, taxable: false }],
-    subtotalCents: 2500, taxCents: 0, totalCents: 2500, paidCents: 0, paidNote: null, status: 'open',
+    subtotalCents: 2500, taxCents: 0, totalCents: 2500, paidCents: 0, paidNote: null, status: 'open', locale: 'en-US',
   })
   assert.equal(pdf.subarray(0, 5).toString(), '%PDF-')
   assert.equal(pool.renderedOnWorker, 1)

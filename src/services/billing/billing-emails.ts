@@ -120,6 +120,7 @@ export async function invoicePdf(db: Db, ctx: InvoiceContext, paidNote: string |
     paidCents: Number(extra?.paidCents ?? 0),
     paidNote,
     status: extra?.status ?? 'open',
+    locale: ctx.brand.locale,
   })
 }
 
@@ -144,15 +145,15 @@ export const billingAttachmentRenderers: AttachmentRenderers = {
  * customer has no email on file. Queue it in the transaction that records the payment.
  */
 /** "Paid $29.95 with Visa ending 1443 on Nov 25, 2026" (paid on the ISO date `paidOn`): the receipt's line, in its email and on its PDF. */
-export const paidNoteText = (amountCents: number, paidWith: string, paidOn: string) => `Paid ${formatUsd(amountCents)} with ${paidWith} on ${formatDate(paidOn)}`
+export const paidNoteText = (amountCents: number, paidWith: string, paidOn: string, locale: string) => `Paid ${formatUsd(amountCents)} with ${paidWith} on ${formatDate(paidOn, locale)}`
 
 /** "Dec 1, 2026 to Dec 31, 2026": an invoice's service period as people read it. */
-const periodText = (c: Pick<InvoiceContext, 'periodStart' | 'periodEnd'>) => `${formatDate(c.periodStart)} to ${formatDate(lastDayOf({ end: c.periodEnd }))}`
+const periodText = (c: Pick<InvoiceContext, 'periodStart' | 'periodEnd' | 'brand'>) => `${formatDate(c.periodStart, c.brand.locale)} to ${formatDate(lastDayOf({ end: c.periodEnd }), c.brand.locale)}`
 
-export function receiptEmail(ctx: InvoiceContext, amountCents: number, paidWith: string, paidOn: string, paidNote = paidNoteText(amountCents, paidWith, paidOn)): OutboxEmail | null {
+export function receiptEmail(ctx: InvoiceContext, amountCents: number, paidWith: string, paidOn: string, paidNote = paidNoteText(amountCents, paidWith, paidOn, ctx.brand.locale)): OutboxEmail | null {
   if (!ctx.customerEmail) return null
   const period = periodText(ctx)
-  const on = formatDate(paidOn)
+  const on = formatDate(paidOn, ctx.brand.locale)
   const autoRenew = ctx.manageRenewalLink ? { a: 'Turn off automatic renewal', href: ctx.manageRenewalLink } : null
   const content: EmailContent = {
     brand: ctx.brand,
@@ -195,15 +196,15 @@ export function groupReceiptEmail(ctxs: InvoiceContext[], amountCents: number, p
   })
   const numbers = ctxs.map((c) => c.number).join(', ')
   const names = [...new Set(ctxs.map((c) => c.agreementName))].join(', ')
-  const paidNote = (share: number) => `${paidNoteText(share, paidWith, paidOn)}, part of one payment of ${formatUsd(amountCents)} for invoices ${numbers}`
+  const paidNote = (share: number) => `${paidNoteText(share, paidWith, paidOn, first.brand.locale)}, part of one payment of ${formatUsd(amountCents)} for invoices ${numbers}`
   const autoRenew = first.manageRenewalLink ? { a: 'Turn off automatic renewal', href: first.manageRenewalLink } : null
   const content: EmailContent = {
     brand: first.brand,
     preview: `Receipt: ${formatUsd(amountCents)} received for invoices ${numbers}`,
     blocks: [
       { p: [`Hello ${first.customerName},`] },
-      { p: [`Thank you: we received `, { b: formatUsd(amountCents) }, ` for ${ctxs.length} periods of ${names}, in one payment with ${paidWith} on ${formatDate(paidOn)}.`] },
-      { rows: [...rows.map((r): [string, string] => [`Invoice ${r.c.number}, ${r.period}`, formatUsd(r.share)]), ['Total paid', formatUsd(amountCents)], ['Paid with', paidWith], ['Date paid', formatDate(paidOn)]] },
+      { p: [`Thank you: we received `, { b: formatUsd(amountCents) }, ` for ${ctxs.length} periods of ${names}, in one payment with ${paidWith} on ${formatDate(paidOn, first.brand.locale)}.`] },
+      { rows: [...rows.map((r): [string, string] => [`Invoice ${r.c.number}, ${r.period}`, formatUsd(r.share)]), ['Total paid', formatUsd(amountCents)], ['Paid with', paidWith], ['Date paid', formatDate(paidOn, first.brand.locale)]] },
       { p: ['The invoices are attached.'] },
       ...(autoRenew ? [{ note: ['This agreement renews automatically. ', autoRenew, ' online, no call needed.'] }] : []),
     ],

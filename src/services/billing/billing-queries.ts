@@ -180,11 +180,11 @@ export async function invoicePdfFor(deps: ServiceDeps, id: string): Promise<{ nu
   if (!ctx) throw notFound('invoice', id)
   const inv = await deps.db.selectFrom('invoices').select(['createdAt']).where('id', '=', id).executeTakeFirstOrThrow()
   const issuedOn = localDate(inv.createdAt, ctx.timeZone)
-  return { number: ctx.number, pdf: await invoicePdf(deps.db, ctx, await paymentsNote(deps.db, id, ctx.timeZone), issuedOn) }
+  return { number: ctx.number, pdf: await invoicePdf(deps.db, ctx, await paymentsNote(deps.db, id, ctx.timeZone, ctx.brand.locale), issuedOn) }
 }
 
-/** "Paid $29.95 with Visa ending 1443 on 2026-11-25; refunded $5.00": the invoice's payments, for its PDF (company dates). */
-async function paymentsNote(db: Db, invoiceId: string, timeZone: string): Promise<string | null> {
+/** "Paid $29.95 with Visa ending 1443 on Nov 25, 2026; refunded $5.00": the invoice's payments, for its PDF (company dates). */
+async function paymentsNote(db: Db, invoiceId: string, timeZone: string, locale: string): Promise<string | null> {
   const rows = await db
     .selectFrom('paymentInvoices as pi')
     .innerJoin('payments as p', 'p.id', 'pi.paymentId')
@@ -201,7 +201,7 @@ async function paymentsNote(db: Db, invoiceId: string, timeZone: string): Promis
     .map((r) => {
       const how = r.kind && r.last4 ? paidWithText({ kind: r.kind, brand: r.brand, last4: r.last4 }) : r.reference || r.method
       const refunded = Number(r.refundedCents) > 0 ? `; refunded ${usd(Number(r.refundedCents))}` : ''
-      return `${paidNoteText(Number(r.amountCents), how, localDate(r.receivedAt, timeZone))}${refunded}`
+      return `${paidNoteText(Number(r.amountCents), how, localDate(r.receivedAt, timeZone), locale)}${refunded}`
     })
     .join('. ')
 }

@@ -22,6 +22,7 @@ test('invoice PDFs are drawn on the worker thread, not by the inline fallback', 
     paidCents: 0,
     paidNote: null,
     status: 'open',
+    locale: 'en-US',
   }
   const pdf = await renderInvoicePdfOffThread(doc)
   assert.equal(pdf.subarray(0, 5).toString(), '%PDF-')

@@ -27,10 +27,12 @@ export interface InvoiceDocument {
   taxCents: number
   totalCents: number
   paidCents: number
-  /** e.g. "Paid $29.95 with Visa ending 1443 on 2026-12-01", or null when unpaid. */
+  /** e.g. "Paid $29.95 with Visa ending 1443 on Dec 1, 2026", or null when unpaid. */
   paidNote: string | null
   /** "void": drawn as such, nothing owed. */
   status: string
+  /** The company's locale: the dates are written in it. */
+  locale: string
 }
 
 // NOTE: DejaVu covers accented names and most scripts; pdfkit's built-in Helvetica does not.
@@ -81,7 +83,7 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   const headerBottom = pdf.y
   pdf.fillColor('#000000').font('bold').fontSize(16).text(title, left + 300, top, { width: width - 300, align: 'right' })
   pdf.font('regular').fontSize(10)
-  for (const line of [`Invoice ${doc.number}`, `Issued ${formatDate(doc.issuedOn)}`]) pdf.text(line, left + 300, pdf.y, { width: width - 300, align: 'right' })
+  for (const line of [`Invoice ${doc.number}`, `Issued ${formatDate(doc.issuedOn, doc.locale)}`]) pdf.text(line, left + 300, pdf.y, { width: width - 300, align: 'right' })
   pdf.y = Math.max(headerBottom, pdf.y) + 18
 
   // Bill to, and what the invoice is for.
@@ -94,7 +96,7 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   pdf.font('bold').fontSize(9).fillColor('#444444').text('FOR', forX, blockTop)
   pdf.fillColor('#000000').font('regular').fontSize(10)
   pdf.text(doc.agreementName, forX, pdf.y, { width: width - 250 })
-  pdf.text(`Service period: ${formatDate(doc.periodStart)} to ${formatDate(doc.periodLastDay)}`, forX, pdf.y, { width: width - 250 })
+  pdf.text(`Service period: ${formatDate(doc.periodStart, doc.locale)} to ${formatDate(doc.periodLastDay, doc.locale)}`, forX, pdf.y, { width: width - 250 })
   pdf.y = Math.max(billBottom, pdf.y) + 18
 
   // Lines, then the totals under them.

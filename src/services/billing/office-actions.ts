@@ -130,7 +130,7 @@ export async function recordOfflinePayment(deps: ServiceDeps, invoiceId: string,
       .execute()
     await tx.insertInto('quickbooksQueue').values({ id: newId('qbo'), entityType: 'payment', entityId: paymentId }).onConflict((oc) => oc.doNothing()).execute()
     await recordAuditEvent(tx, { entityType: 'invoice', entityId: invoiceId, action: 'invoice.paid_offline', actorUserId: actor, details: { paymentId, amountCents: input.amountCents, method: input.method } })
-    if (ctx) await queueReceipt(tx, ctx, input.amountCents, input.method.replace('_', ' '), input.receivedOn, `Paid by ${input.method.replace('_', ' ')} on ${formatDate(input.receivedOn)}`)
+    if (ctx) await queueReceipt(tx, ctx, input.amountCents, input.method.replace('_', ' '), input.receivedOn, `Paid by ${input.method.replace('_', ' ')} on ${formatDate(input.receivedOn, ctx.brand.locale)}`)
   })
   deps.kickOutbox?.()
   return { paymentId }

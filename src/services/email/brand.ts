@@ -10,6 +10,7 @@ export interface BrandRow {
   address: string
   /** A short fingerprint of the logo, or null when none is set. */
   logoVersion: string | null
+  locale: string
 }
 
 /** The company's brand from its settings row; `publicUrl` makes the logo's address absolute. */
@@ -21,6 +22,7 @@ export function brandOf(row: BrandRow, publicUrl: string): CompanyBrand {
     address: row.address.split(/\r?\n/).map((l) => l.trim()).filter(Boolean),
     phone: row.phone,
     email: row.email,
+    locale: row.locale,
   }
 }
 
@@ -31,14 +33,14 @@ export const logoVersionSql: RawBuilder<string | null> = sql<string | null>`left
 export async function loadBrand(db: Db, publicUrl: string): Promise<CompanyBrand> {
   const row = await db
     .selectFrom('companySettings')
-    .select(['companyName', 'email', 'phone', 'address', logoVersionSql.as('logoVersion')])
+    .select(['companyName', 'email', 'phone', 'address', 'locale', logoVersionSql.as('logoVersion')])
     .where('id', '=', 1)
     .executeTakeFirstOrThrow()
   return brandOf(row, publicUrl)
 }
 
 /** The brand as one JSON column of a larger query (e.g. invoice contexts); read it with `brandFromJson`. */
-export const brandJsonSql: RawBuilder<unknown> = sql`(select json_build_object('companyName', company_name, 'email', email, 'phone', phone, 'address', address, 'logoVersion', left(md5(logo_base64), 16)) from company_settings where id = 1)`
+export const brandJsonSql: RawBuilder<unknown> = sql`(select json_build_object('companyName', company_name, 'email', email, 'phone', phone, 'address', address, 'logoVersion', left(md5(logo_base64), 16), 'locale', locale) from company_settings where id = 1)`
 
 /** The brand from `brandJsonSql`'s value (an object, or JSON text on some drivers). */
 export const brandFromJson = (value: unknown, publicUrl: string): CompanyBrand =>

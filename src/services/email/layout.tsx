@@ -21,6 +21,8 @@ export interface CompanyBrand {
   address: string[]
   phone: string | null
   email: string | null
+  /** The company's locale (BCP 47, company settings): every date an e-mail writes is in it. */
+  locale: string
 }
 
 /** Inline text: plain, bold, or a link. */

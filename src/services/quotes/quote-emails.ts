@@ -1,6 +1,6 @@
 import type { QuoteRevisionDto } from '../../contracts/quotes.ts'
 import { dateText, perPeriodText, quoteLabel, termText, usd, visitsText } from '../../domain/quote-text.ts'
-import { DEFAULT_FORMAT, formatDateTime } from '../../domain/formatting.ts'
+import { formatDateTime } from '../../domain/formatting.ts'
 import type { Block, CompanyBrand, EmailContent } from '../email/layout.tsx'
 
 /**
@@ -34,11 +34,11 @@ export function quoteSentEmail(i: QuoteSentEmailInput): BuiltEmail {
     { p: [`Hello ${i.customerName},`] },
     { p: [`Here is your service agreement quote ${label}${r.title ? `: ${r.title}` : ''} from ${company}. It is attached as a PDF.`] },
     { list: r.options.map((o) => [{ b: o.name }, `: ${usd(o.totals.perPeriod.totalCents)} ${perPeriodText(o)}; ${termText(o.termMonths)}; ${visitsText(o)}`]) },
-    { p: [`The offer is valid until ${dateText(r.expiresOn)}. To review it, choose an option and sign up, open your secure link:`] },
+    { p: [`The offer is valid until ${dateText(r.expiresOn, i.brand.locale)}. To review it, choose an option and sign up, open your secure link:`] },
     { button: 'Review and sign up', href: i.link },
     { note: [`Or paste this address into your browser: ${i.link}. This link is personal to you; do not forward it.`] },
   ]
-  return { subject, content: { brand: i.brand, preview: `Your quote ${label}, valid until ${dateText(r.expiresOn)}`, blocks } }
+  return { subject, content: { brand: i.brand, preview: `Your quote ${label}, valid until ${dateText(r.expiresOn, i.brand.locale)}`, blocks } }
 }
 
 export interface OfficeAcceptedEmailInput {
@@ -78,14 +78,14 @@ export function agreementDecisionEmail(i: AgreementDecisionEmailInput): BuiltEma
   const company = i.brand.name
   if (i.decision === 'approved') {
     const subject = oneLine(`Your service agreement with ${company} is active`)
-    const visit = i.firstWindow ? `Your first visit is planned between ${dateText(i.firstWindow.windowStart)} and ${dateText(i.firstWindow.windowEnd)}; we will confirm the day.` : ''
+    const visit = i.firstWindow ? `Your first visit is planned between ${dateText(i.firstWindow.windowStart, i.brand.locale)} and ${dateText(i.firstWindow.windowEnd, i.brand.locale)}; we will confirm the day.` : ''
     const blocks: Block[] = [
       { p: [`Hello ${i.customerName},`] },
-      { p: [`Your service agreement #${i.agreementNumber} (${i.agreementName}) is approved and active from ${dateText(i.startDate)}. Billing to your payment method on file follows the schedule you accepted.`] },
+      { p: [`Your service agreement #${i.agreementNumber} (${i.agreementName}) is approved and active from ${dateText(i.startDate, i.brand.locale)}. Billing to your payment method on file follows the schedule you accepted.`] },
       ...(visit ? [{ p: [visit] }] : []),
       { p: [`Thank you for choosing ${company}.`] },
     ]
-    return { subject, content: { brand: i.brand, preview: `Agreement #${i.agreementNumber} is active from ${dateText(i.startDate)}`, blocks } }
+    return { subject, content: { brand: i.brand, preview: `Agreement #${i.agreementNumber} is active from ${dateText(i.startDate, i.brand.locale)}`, blocks } }
   }
   const subject = oneLine(`About your sign-up with ${company}`)
   const blocks: Block[] = [
@@ -118,7 +118,7 @@ export interface SignupReceivedEmailInput {
 export function signupReceivedEmail(i: SignupReceivedEmailInput): BuiltEmail {
   const label = quoteLabel(i.quoteNumber)
   const subject = oneLine(`We received your sign-up for quote ${label}`)
-  const when = formatDateTime(i.signedAt, { locale: DEFAULT_FORMAT.locale, timeZone: i.timeZone })
+  const when = formatDateTime(i.signedAt, { locale: i.brand.locale, timeZone: i.timeZone })
   const off = i.manageLink ? { a: 'Turn off automatic renewal', href: i.manageLink } : undefined
   const blocks: Block[] = [
     { p: [`Hello ${i.customerName},`] },

@@ -18,6 +18,8 @@ export interface QuotePdfInput {
   revision: QuoteRevisionDto
   /** Shown as the issue date. */
   issuedOn: string
+  /** The company's locale: the dates are written in it. */
+  locale: string
 }
 
 /** Renders a quote revision as a PDF (A4-ish letter, one font embedded). User text is drawn as text, never interpreted. */
@@ -43,7 +45,7 @@ export function renderQuotePdf(input: QuotePdfInput): Promise<Buffer> {
   doc.text(`Prepared for: ${input.customerName}`)
   const loc = r.location
   doc.text(`Service location: ${[loc.label, loc.line1, loc.line2, `${loc.city}, ${loc.region} ${loc.postalCode}`].filter(Boolean).join(', ')}`)
-  doc.text(`Issued: ${dateText(input.issuedOn)}    Offer valid until: ${dateText(r.expiresOn)}    Agreement starts: ${dateText(r.startDate)}`)
+  doc.text(`Issued: ${dateText(input.issuedOn, input.locale)}    Offer valid until: ${dateText(r.expiresOn, input.locale)}    Agreement starts: ${dateText(r.startDate, input.locale)}`)
   if (r.taxRatePpm > 0) doc.text(`Sales tax: ${taxRateText(r.taxRatePpm)} on taxable lines`)
   for (const option of r.options) drawOption(doc, option, r.options.length)
   if (r.termsText) {

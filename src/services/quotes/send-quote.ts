@@ -42,7 +42,7 @@ export async function quotePdf(deps: ServiceDeps, quote: QuoteDto): Promise<Buff
   // The day it was sent as the company reads it (an evening in New York is already tomorrow in UTC).
   const issuedOn = quote.revision.sentAt ? localDate(new Date(quote.revision.sentAt), settings.timeZone) : await companyToday(deps)
   const logo = await getCompanyLogo(deps)
-  return renderQuotePdf({ companyName: settings.companyName, logo: logo?.bytes ?? null, quoteNumber: quote.number, customerName: quote.customerName, revision: quote.revision, issuedOn })
+  return renderQuotePdf({ companyName: settings.companyName, logo: logo?.bytes ?? null, quoteNumber: quote.number, customerName: quote.customerName, revision: quote.revision, issuedOn, locale: settings.locale })
 }
 
 /**
