@@ -49,7 +49,7 @@ export function paymentMethodProblems({ method, card, cardProblem, bank }: Payme
   return bank.confirmAccountNumber.trim() === bank.accountNumber.trim() ? {} : { 'paymentMethod.confirmAccountNumber': 'does not match the account number' }
 }
 
-/** "is required" gets its subject ("Payment method is required"); a whole sentence stands alone. */
+/** A bare reason gets its subject ("Card details is missing: …"); a whole sentence (a decline) stands alone. */
 const withSubject = (subject: string, reason: string) => (/^[a-z]/.test(reason) ? `${subject} ${reason}` : reason)
 
 const prefix = 'paymentMethod.'
