@@ -13,22 +13,13 @@ import { aCardPayment } from '../helpers/billing-fixtures.ts'
 
 let h: SandboxHarness
 let t: TestApp
-let office: Record<string, string>
 let s: BillingApi
+let api: BillingApi['api']
+let invoice: BillingApi['invoice']
 const now = new Date('2026-03-15T15:00:00Z')
 
-before(async () => void ({ h, t, office } = s = await startBillingApi(() => now)))
+before(async () => void ({ h, t, api, invoice } = s = await startBillingApi(() => now)))
 after(() => s.close())
-
-const api = async (method: 'GET' | 'POST', url: string, payload?: object): Promise<{ status: number; body: any }> => {
-  const res = await t.app.inject({ method, url, headers: office, ...(payload !== undefined ? { payload } : {}) })
-  return { status: res.statusCode, body: res.json() }
-}
-const invoice = async (id: string) => {
-  const res = await api('GET', `/api/billing/invoices/${id}`)
-  assert.equal(res.status, 200, JSON.stringify(res.body))
-  return res.body as { status: string; refundedCents: number; payments: { id: string; status: string; refundedCents: number }[]; reversals: { kind: string; status: string; amountCents: number }[] }
-}
 
 test('Bill all records a refund and a void whose answers were lost, and sends neither again', async () => {
   const settled = await aCardPayment(t.deps, h, 'Rhea Refund', 6000)

@@ -8,7 +8,6 @@
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import type { PaymentReversalDto } from '../../src/contracts/billing.ts'
 import type { AuditEventDto } from '../../src/contracts/common.ts'
 import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
 import type { TestApp } from '../helpers/test-app.ts'
@@ -17,22 +16,13 @@ import { aCardPayment } from '../helpers/billing-fixtures.ts'
 
 let h: SandboxHarness
 let t: TestApp
-let office: Record<string, string>
 let s: BillingApi
+let api: BillingApi['api']
+let invoice: BillingApi['invoice']
 const now = new Date('2026-03-15T15:00:00Z')
 
-before(async () => void ({ h, t, office } = s = await startBillingApi(() => now)))
+before(async () => void ({ h, t, api, invoice } = s = await startBillingApi(() => now)))
 after(() => s.close())
-
-const api = async (method: 'GET' | 'POST', url: string, payload?: object): Promise<{ status: number; body: any }> => {
-  const res = await t.app.inject({ method, url, headers: office, ...(payload !== undefined ? { payload } : {}) })
-  return { status: res.statusCode, body: res.json() }
-}
-const invoice = async (id: string) => {
-  const res = await api('GET', `/api/billing/invoices/${id}`)
-  assert.equal(res.status, 200, JSON.stringify(res.body))
-  return res.body as { refundedCents: number; payments: { id: string; status: string; refundedCents: number }[]; reversals: PaymentReversalDto[]; history: AuditEventDto[] }
-}
 const confirm = (id: string) => api('POST', `/api/billing/reversals/${id}/confirm`, {})
 
 

@@ -2,6 +2,7 @@ import type { DatabaseHandle } from '../../src/db/database.ts'
 import { startHarness, type SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
 import type { CardPointeClientConfig } from '../../src/integrations/cardpointe/cardpointe-client.ts'
 import type { ServiceDeps } from '../../src/services/deps.ts'
+import type { getInvoice } from '../../src/services/billing/billing-queries.ts'
 import { createTestDatabase } from './test-db.ts'
 import { loginHeaders, startTestApp, type TestApp } from './test-app.ts'
 
@@ -48,6 +49,10 @@ export interface BillingApi {
   t: TestApp
   /** Request headers of the logged-in office user (session cookie and CSRF token). */
   office: Record<string, string>
+  /** A request as the office user, its status and parsed JSON body. */
+  api(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object): Promise<{ status: number; body: any }>
+  /** `GET /api/billing/invoices/:id` as the office, asserted 200. */
+  invoice(id: string): Promise<NonNullable<Awaited<ReturnType<typeof getInvoice>>>>
   close(): Promise<void>
 }
 
@@ -55,10 +60,20 @@ export async function startBillingApi(now: () => Date): Promise<BillingApi> {
   const h = await startHarness()
   const t = await startTestApp({ clock: { now }, gateway: h.gateway, gatewayBrowserUrl: h.sandbox.url })
   const office = await loginHeaders(t.app, await t.addUser('office'))
+  const api: BillingApi['api'] = async (method, url, payload) => {
+    const res = await t.app.inject({ method, url, headers: office, ...(payload !== undefined ? { payload } : {}) })
+    return { status: res.statusCode, body: res.json() }
+  }
   return {
     h,
     t,
     office,
+    api,
+    invoice: async (id) => {
+      const res = await api('GET', `/api/billing/invoices/${id}`)
+      if (res.status !== 200) throw new Error(`GET invoice ${id}: ${res.status} ${JSON.stringify(res.body)}`)
+      return res.body
+    },
     close: async () => {
       await t.close()
       await h.close()
