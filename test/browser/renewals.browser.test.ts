@@ -1,8 +1,8 @@
 /**
  * Renewals in Chromium, as people do them: the office filters the agreements expiring within 30
  * days, selects the two, previews renewal quotes with a 5% increase (old and new price, the email)
- * and sends them; one customer opens the link from the email on a phone-sized screen and accepts
- * with the card already on file; the office sees the agreement renewed (with its next term and the
+ * and sends them; one customer opens the link from the email on a phone-sized screen, mistypes a
+ * new bank account (caught in the browser, nothing sent) and accepts with the card already on file; the office sees the agreement renewed (with its next term and the
  * quote opened and accepted on its timeline), and the dashboard's figures move (renewals accepted,
  * the renewal rate's month once the old term ends). Also: closing mid-term from the agreement page
  * previews the prorated refund in the dialog.
@@ -94,6 +94,21 @@ test('filter expiring agreements, preview and send renewal quotes with 5% more, 
   assert.ok(await phone.getByLabel(/ending 1443 already on file/).isChecked())
   await phone.getByLabel('Your full name').fill('Rita Renew')
   await phone.getByRole('checkbox', { name: /I agree to renew/ }).check()
+  // First a new bank account, mistyped: a routing number failing the ABA checksum and an account
+  // number confirmed differently are caught in the browser, and nothing is sent.
+  const accepts: string[] = []
+  phone.on('request', (r) => void (r.url().includes('/accept') && accepts.push(r.url())))
+  await phone.getByLabel('A new bank account (ACH)').check()
+  await phone.getByLabel('Account holder name').fill('Rita Renew')
+  await phone.getByLabel('Routing number').fill('123456789')
+  await phone.getByLabel('Account number', { exact: true }).fill('12345678')
+  await phone.getByLabel('Confirm account number').fill('12345679')
+  await phone.getByRole('button', { name: 'Renew and sign' }).click()
+  await phone.getByText(/^Routing number is not valid/).waitFor()
+  await phone.getByText('Confirm account number does not match the account number').waitFor()
+  assert.deepEqual(accepts, [], 'no request for a mistyped bank account')
+  // Then the card on file after all.
+  await phone.getByLabel(/ending 1443 already on file/).check()
   await phone.getByRole('button', { name: 'Renew and sign' }).click()
   await phone.getByText('Thank you, your agreement is renewed').waitFor()
   assert.equal(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'no sideways scrolling on a phone')

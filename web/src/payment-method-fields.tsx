@@ -7,17 +7,18 @@ import { useTokenizer, type CardToken } from './tokenizer.ts'
  * The customer's choice of a card or a bank account (ACH), shared by the sign-up page and the
  * update-payment page. A card is typed into the gateway's iFrame tokenizer (we receive a token,
  * never the number); a bank account is typed here, twice for its number, and its routing number
- * is checked (ABA checksum, in the shared contract) before anything is sent.
+ * is checked (ABA checksum, in the shared contract) before anything is sent. The renewal page
+ * also offers the method already on file (`onFile`), chosen first when there is one.
  */
 
-export type PayMethod = 'card' | 'ach'
+export type PayMethod = 'on_file' | 'card' | 'ach'
 
 const NO_BANK = { holderName: '', routingNumber: '', accountNumber: '', confirmAccountNumber: '', accountType: 'checking' }
 export type BankDraft = typeof NO_BANK
 
 /** The state behind the fields: which method, the tokenizer's card token, the typed bank account. */
-export function usePaymentMethod(tokenizerOrigin: string | null) {
-  const [method, setMethod] = useState<PayMethod>('card')
+export function usePaymentMethod(tokenizerOrigin: string | null, initial: PayMethod = 'card') {
+  const [method, setMethod] = useState<PayMethod>(initial)
   const [card, setCard] = useState<CardToken | null>(null)
   const [cardProblem, setCardProblem] = useState<string | null>(null)
   const [frameKey, setFrameKey] = useState(0)
@@ -32,8 +33,9 @@ export function usePaymentMethod(tokenizerOrigin: string | null) {
 }
 export type PaymentMethodState = ReturnType<typeof usePaymentMethod>
 
-/** What is sent: the card's token and expiry, or the bank account (without its confirmation); undefined while no card is entered. */
+/** What is sent: the method on file, the card's token and expiry, or the bank account (without its confirmation); undefined while no card is entered. */
 export function paymentMethodInput({ method, card, bank }: PaymentMethodState) {
+  if (method === 'on_file') return { kind: 'on_file' as const }
   if (method === 'card') return card ? { kind: 'card' as const, ...card } : undefined
   const { confirmAccountNumber: _typedTwice, ...account } = bank
   return { kind: 'ach' as const, ...account }
@@ -45,6 +47,7 @@ export function paymentMethodInput({ method, card, bank }: PaymentMethodState) {
  * the API's field paths (the method is `paymentMethod` in every public form).
  */
 export function paymentMethodProblems({ method, card, cardProblem, bank }: PaymentMethodState): FieldErrors {
+  if (method === 'on_file') return {}
   if (method === 'card') return card ? {} : { paymentMethod: cardProblem ?? 'Card number is required: enter the card number, expiry and security code.' }
   return bank.confirmAccountNumber.trim() === bank.accountNumber.trim() ? {} : { 'paymentMethod.confirmAccountNumber': 'does not match the account number' }
 }
@@ -54,8 +57,11 @@ const withSubject = (subject: string, reason: string) => (/^[a-z]/.test(reason) 
 
 const prefix = 'paymentMethod.'
 
-/** The method choice and its fields; `cardExtra` (a name on the card) sits above the iFrame. */
-export function PaymentMethodFields(props: { state: PaymentMethodState; tokenizerUrl: string; errors: FieldErrors; cardExtra?: ReactNode }) {
+/**
+ * The method choice and its fields; `cardExtra` (a name on the card) sits above the iFrame;
+ * `onFile` (e.g. "The Visa ending 1443") adds the choice of the method already on file.
+ */
+export function PaymentMethodFields(props: { state: PaymentMethodState; tokenizerUrl: string; errors: FieldErrors; cardExtra?: ReactNode; onFile?: string }) {
   const { state, errors } = props
   const { method, setMethod, card, cardProblem, bank, setBank } = state
   const whole = 'paymentMethod'
@@ -65,14 +71,21 @@ export function PaymentMethodFields(props: { state: PaymentMethodState; tokenize
     <>
       {/* Switching method takes the old one's error away (data-field: see useErrorsClearOnInput). */}
       <div className="method-choice" role="radiogroup" aria-label="Payment method" data-field="paymentMethod">
+        {props.onFile && (
+          <label className="inline">
+            <input type="radio" name="method" checked={method === 'on_file'} onChange={() => setMethod('on_file')} /> {props.onFile} already on file
+          </label>
+        )}
         <label className="inline">
-          <input type="radio" name="method" checked={method === 'card'} onChange={() => setMethod('card')} /> Card
+          <input type="radio" name="method" checked={method === 'card'} onChange={() => setMethod('card')} /> {props.onFile ? 'A new card' : 'Card'}
         </label>
         <label className="inline">
-          <input type="radio" name="method" checked={method === 'ach'} onChange={() => setMethod('ach')} /> Bank account (ACH)
+          <input type="radio" name="method" checked={method === 'ach'} onChange={() => setMethod('ach')} /> {props.onFile ? 'A new bank account (ACH)' : 'Bank account (ACH)'}
         </label>
       </div>
-      {method === 'card' ? (
+      {method === 'on_file' ? (
+        errors[whole] && <p className="field-error">{withSubject('Payment method', errors[whole])}</p>
+      ) : method === 'card' ? (
         <div className={`field stack${methodError ? ' has-error' : ''}`} data-field={whole}>
           {props.cardExtra}
           <p className="hint">Your card number goes straight to our payment processor; we never see it.</p>

@@ -1,12 +1,14 @@
-import { Alert, Button, Checkbox, Container, Group, NativeSelect, Paper, Radio, Stack, Table, Text, TextInput, Title } from '@mantine/core'
+import { Alert, Button, Checkbox, Container, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core'
 import { useEffect, useRef, useState } from 'react'
-import type { PublicRenewalView } from '../../../src/contracts/renewals.ts'
+import { AcceptRenewalInput, type PublicRenewalView } from '../../../src/contracts/renewals.ts'
+import { fieldErrors } from '../../../src/contracts/common.ts'
 import { dateText, usd } from '../../../src/domain/quote-text.ts'
 import { everyText } from '../../../src/domain/renewal-terms.ts'
 import { brandName } from '../../../src/domain/payment-method.ts'
 import { dayBeforeIso } from '../../../src/domain/iso-date.ts'
 import { api, ApiError, errorMessage, type FieldErrors } from '../api.ts'
-import { useTokenizer, type CardToken } from '../tokenizer.ts'
+import { useErrorsClearOnInput, withoutField } from '../forms.tsx'
+import { PaymentMethodFields, paymentMethodInput, paymentMethodProblems, usePaymentMethod } from '../payment-method-fields.tsx'
 
 const FAILURE_TITLES: Record<string, string> = {
   link_expired: 'This renewal offer has expired',
@@ -18,7 +20,8 @@ const FAILURE_TITLES: Record<string, string> = {
 /**
  * The customer's hosted renewal page (`/renew/<token>`): the next term (dates, price, what changed,
  * the terms), accepted in one click with the card or bank account already on file plus a typed
- * signature, or with a new card (through the gateway's iFrame tokenizer) or bank account. When the
+ * signature, or with a new card (through the gateway's iFrame tokenizer) or bank account (the shared
+ * payment-method fields, checked in the browser before anything is sent). When the
  * next term offers automatic renewal, its terms stand beside their own, unticked consent.
  */
 export function RenewalPage({ token }: { token: string }) {
@@ -112,14 +115,11 @@ function OfferFacts({ view }: { view: PublicRenewalView }) {
   )
 }
 
-type Pay = 'on_file' | 'card' | 'ach'
+const CHECK_FIELDS = 'Please check the highlighted fields.'
 
 function RenewalForm({ token, view, onDone }: { token: string; view: PublicRenewalView; onDone(v: PublicRenewalView): void }) {
-  const [pay, setPay] = useState<Pay>(view.onFile ? 'on_file' : 'card')
-  const [card, setCard] = useState<CardToken | null>(null)
-  const [cardProblem, setCardProblem] = useState<string | null>(null)
-  const [frameKey, setFrameKey] = useState(0)
-  const [bank, setBank] = useState({ routingNumber: '', accountNumber: '', accountType: 'checking', holderName: '' })
+  const pm = view.onFile
+  const pay = usePaymentMethod(view.tokenizerOrigin, pm ? 'on_file' : 'card')
   const [signerName, setSignerName] = useState('')
   const [consent, setConsent] = useState(false)
   const [autoRenewConsent, setAutoRenewConsent] = useState(false)
@@ -127,40 +127,42 @@ function RenewalForm({ token, view, onDone }: { token: string; view: PublicRenew
   const [formError, setFormError] = useState<string | null>(null)
   const [saving, setSaving] = useState(false)
   const busy = useRef(false)
-  useTokenizer(pay === 'card' ? view.tokenizerOrigin : null, setCard, setCardProblem)
+  const formRef = useRef<HTMLFormElement>(null)
+  // A fixed field loses its error as it is fixed; the card's, once the tokenizer has the card.
+  useErrorsClearOnInput(formRef, setErrors)
+  useEffect(() => {
+    if (pay.card) setErrors((e) => withoutField(e, 'paymentMethod'))
+  }, [pay.card])
 
   const submit = async () => {
     if (busy.current) return
-    const missing: FieldErrors = {}
-    if (!signerName.trim()) missing.signerName = 'is required: type your full name to sign'
-    if (!consent) missing.consent = 'must be ticked to sign'
-    if (pay === 'card' && !card) missing.paymentMethod = cardProblem ?? 'is required: enter your card number, expiry and security code'
-    if (Object.keys(missing).length) {
-      setErrors(missing)
-      setFormError('Please check the highlighted fields.')
+    // The contract's checks (the routing checksum included) and the browser's own (a card in the
+    // iFrame, the account number typed the same twice), before anything is sent.
+    const parsed = AcceptRenewalInput.safeParse({ signerName, consent, autoRenewConsent: view.offer.autoRenew && autoRenewConsent, paymentMethod: paymentMethodInput(pay) })
+    const problems: FieldErrors = { ...(parsed.success ? {} : fieldErrors(parsed.error)), ...paymentMethodProblems(pay) }
+    if (!signerName.trim()) problems.signerName = 'is required: type your full name to sign'
+    if (!parsed.success || Object.keys(problems).length) {
+      setErrors(problems)
+      setFormError(CHECK_FIELDS)
       return
     }
-    const paymentMethod = pay === 'on_file' ? { kind: 'on_file' } : pay === 'card' ? { kind: 'card', ...card! } : { kind: 'ach', ...bank }
     busy.current = true
     setSaving(true)
     try {
-      onDone(await api<PublicRenewalView>('POST', `/api/renew/${encodeURIComponent(token)}/accept`, { signerName, consent: true, autoRenewConsent: view.offer.autoRenew && autoRenewConsent, paymentMethod }))
+      onDone(await api<PublicRenewalView>('POST', `/api/renew/${encodeURIComponent(token)}/accept`, parsed.data))
     } catch (err) {
       const fields = err instanceof ApiError ? err.fields : {}
       setErrors(fields)
-      if (err instanceof ApiError && err.code === 'payment_declined') {
-        setCard(null)
-        setFrameKey((k) => k + 1)
-      }
-      setFormError(Object.keys(fields).length ? `${err instanceof ApiError && err.code === 'payment_declined' ? err.message : 'Please check the highlighted fields.'}` : errorMessage(err))
+      const declined = err instanceof ApiError && err.code === 'payment_declined'
+      if (declined) pay.newCard()
+      setFormError(Object.keys(fields).length ? (declined ? err.message : CHECK_FIELDS) : errorMessage(err))
     } finally {
       busy.current = false
       setSaving(false)
     }
   }
-  const pm = view.onFile
   return (
-    <form onSubmit={(e) => (e.preventDefault(), void submit())} noValidate aria-label="Renew">
+    <form ref={formRef} onSubmit={(e) => (e.preventDefault(), void submit())} noValidate aria-label="Renew">
     <Stack gap="lg">
       <OfferFacts view={view} />
       <Stack gap="xs">
@@ -171,30 +173,12 @@ function RenewalForm({ token, view, onDone }: { token: string; view: PublicRenew
           {view.offer.termsText || 'The terms of your current agreement continue unchanged.'}
         </Paper>
       </Stack>
-      <Radio.Group label="Pay with" value={pay} onChange={(v) => setPay(v as Pay)} name="paymentMethod" error={errors.paymentMethod ? `Payment method ${errors.paymentMethod}` : undefined}>
-        <Stack gap={6} mt={4}>
-          {pm && <Radio value="on_file" label={`The ${pm.kind === 'ach' ? 'bank account' : brandName(pm.brand)} ending ${pm.last4} already on file`} />}
-          <Radio value="card" label="A new card" />
-          <Radio value="ach" label="A bank account (ACH)" />
-        </Stack>
-      </Radio.Group>
-      {pay === 'card' && (
-        <Stack gap={4}>
-          <Text size="sm" c="dimmed">
-            Your card number goes straight to our payment processor; we never see it.
-          </Text>
-          <iframe key={frameKey} id="tokenFrame" name="tokenFrame" title="Card details" src={view.tokenizerUrl} className="tokenizer" />
-          {card && <Text c="green">Card details received (ending {card.token.slice(-4)}).</Text>}
-        </Stack>
-      )}
-      {pay === 'ach' && (
-        <Group grow wrap="wrap">
-          <TextInput label="Account holder name" name="paymentMethod.holderName" value={bank.holderName} onChange={(e) => setBank({ ...bank, holderName: e.currentTarget.value })} error={errors['paymentMethod.holderName']} />
-          <TextInput label="Routing number" inputMode="numeric" name="paymentMethod.routingNumber" value={bank.routingNumber} onChange={(e) => setBank({ ...bank, routingNumber: e.currentTarget.value })} error={errors['paymentMethod.routingNumber']} />
-          <TextInput label="Account number" inputMode="numeric" name="paymentMethod.accountNumber" value={bank.accountNumber} onChange={(e) => setBank({ ...bank, accountNumber: e.currentTarget.value })} error={errors['paymentMethod.accountNumber']} />
-          <NativeSelect label="Account type" name="paymentMethod.accountType" value={bank.accountType} onChange={(e) => setBank({ ...bank, accountType: e.currentTarget.value })} data={[{ value: 'checking', label: 'Checking' }, { value: 'savings', label: 'Savings' }]} />
-        </Group>
-      )}
+      <Stack gap="xs">
+        <Title order={2} size="h3">
+          Pay with
+        </Title>
+        <PaymentMethodFields state={pay} tokenizerUrl={view.tokenizerUrl} errors={errors} onFile={pm ? `The ${pm.kind === 'ach' ? 'bank account' : brandName(pm.brand)} ending ${pm.last4}` : undefined} />
+      </Stack>
       <Stack gap="sm">
         <TextInput label="Your full name" name="signerName" withAsterisk autoComplete="name" value={signerName} onChange={(e) => setSignerName(e.currentTarget.value)} error={errors.signerName ? `Your full name ${errors.signerName}` : undefined} />
         <Checkbox
