@@ -5,7 +5,7 @@
 // and taxRateText print them back.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { applyRate, cents, centsFromDb, formatUsd, percentOf } from './money.ts'
+import { applyRate, cents, centsFromDb, formatUsd, monthlyRecurringCents, percentOf } from './money.ts'
 import { MAX_TAX_RATE_PPM, parseTaxRate, taxRateDigits, taxRateText } from './tax-rate.ts'
 
 test('cents are safe integers; anything else is refused with the value named', () => {
@@ -57,4 +57,19 @@ test('tax rates print back as typed', () => {
   assert.equal(taxRateDigits(100_500), '10.05')
   assert.equal(taxRateDigits(MAX_TAX_RATE_PPM), '100')
   assert.equal(taxRateText(72_500), '7.25%')
+})
+
+test('monthly recurring revenue adds each interval’s share exactly and rounds the total once, half away from zero', () => {
+  assert.equal(monthlyRecurringCents([]), 0)
+  assert.equal(monthlyRecurringCents([{ cents: 9000, intervalMonths: 3 }, { cents: 3000, intervalMonths: 1 }]), 6000)
+  // Three agreements of 100 a quarter: 33⅓ each, 100 together (rounding each would give 99).
+  assert.equal(monthlyRecurringCents([{ cents: 300, intervalMonths: 3 }]), 100)
+  assert.equal(monthlyRecurringCents([{ cents: 100, intervalMonths: 3 }, { cents: 50, intervalMonths: 12 }]), 38) // 37.5 exactly → 38
+  assert.equal(monthlyRecurringCents([{ cents: 100, intervalMonths: 3 }, { cents: 46, intervalMonths: 12 }]), 37) // 37.1666…
+  assert.equal(monthlyRecurringCents([{ cents: -150, intervalMonths: 12 }]), -13) // -12.5 → -13
+  // 454 + 3,724 + 52 a year and 3,522 a quarter: exactly 1,526.5 a month, which added in floats is 1,526.4999999999998.
+  assert.equal(monthlyRecurringCents([{ cents: 454 + 3724 + 52, intervalMonths: 12 }, { cents: 3522, intervalMonths: 3 }]), 1527)
+  assert.equal(monthlyRecurringCents([{ cents: 1, intervalMonths: 60 }, { cents: 1, intervalMonths: 59 }, { cents: 1, intervalMonths: 7 }]), 0)
+  assert.throws(() => monthlyRecurringCents([{ cents: 100, intervalMonths: 0 }]), new RangeError('Not a billing interval in months: 0'))
+  assert.throws(() => monthlyRecurringCents([{ cents: 1.5, intervalMonths: 1 }]), new RangeError('Not a whole number of cents: 1.5'))
 })

@@ -32,6 +32,27 @@ export function percentOf(amount: Cents, basisPoints: number): Cents {
   return applyRate(amount, basisPoints * 100)
 }
 
+/**
+ * Monthly recurring revenue: each agreement's recurring cents divided by its billing interval in
+ * months (9,000 a quarter is 3,000 a month), added exactly as fractions over a common denominator,
+ * and the total rounded once, half away from zero, to the cent. Amounts come as sums per interval.
+ *
+ * @example monthlyRecurringCents([{ cents: 100, intervalMonths: 3 }, { cents: 50, intervalMonths: 12 }]) // 38 (33⅓ + 4⅙ = 37.5)
+ */
+export function monthlyRecurringCents(parts: readonly { cents: number; intervalMonths: number }[]): Cents {
+  const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b))
+  let den = 1n
+  for (const p of parts) {
+    if (!Number.isSafeInteger(p.intervalMonths) || p.intervalMonths < 1) throw new RangeError(`Not a billing interval in months: ${p.intervalMonths}`)
+    const k = BigInt(p.intervalMonths)
+    den = (den * k) / gcd(den, k)
+  }
+  const num = parts.reduce((s, p) => s + BigInt(cents(p.cents)) * (den / BigInt(p.intervalMonths)), 0n)
+  const q = num / den
+  const r = num - q * den
+  return cents(Number((r < 0n ? -r : r) * 2n >= den ? q + (num < 0n ? -1n : 1n) : q))
+}
+
 const USD = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' })
 
 /** Formats cents as US dollars for people, e.g. 123456 → "$1,234.56". The one formatter for server and web app. */

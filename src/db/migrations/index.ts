@@ -18,6 +18,7 @@ import * as m0016 from './0016-company-brand-email-content.ts'
 import * as m0017 from './0017-run-owner.ts'
 import * as m0022 from './0022-dashboard-lists.ts'
 import * as m0024 from './0024-agreement-search-text.ts'
+import * as m0026 from './0026-dashboard-tallies.ts'
 
 /**
  * Forward-only, numbered migrations. Append new ones; never edit or reorder an applied one.
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '0017-run-owner': m0017,
   '0022-dashboard-lists': m0022,
   '0024-agreement-search-text': m0024,
+  '0026-dashboard-tallies': m0026,
 }
