@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { CompanyFormat } from '../domain/formatting.ts'
 import { AgreementFilter, PriceChangeInput } from './agreements.ts'
 import { requiredText } from './common.ts'
 import type { PricedLineDto } from './quotes.ts'
@@ -114,6 +115,8 @@ export type RenewalSettingsDto = z.infer<typeof RenewalSettingsInput>
 export interface PublicRenewalView {
   state: 'open' | 'accepted' | 'expired' | 'replaced'
   companyName: string
+  /** The company's locale and time zone: the page writes dates as the office app and the e-mails do (it has no session). */
+  format: CompanyFormat
   customerName: string
   agreement: { number: number; name: string; lastDay: string; location: string }
   offer: {
@@ -154,6 +157,8 @@ export type AcceptRenewalInput = z.infer<typeof AcceptRenewalInput>
 /** The customer's manage-renewal page (`/auto-renewal/<token>`, linked from every notice and receipt). */
 export interface ManageRenewalView {
   companyName: string
+  /** The company's locale and time zone: the page writes dates as the office app and the e-mails do (it has no session). */
+  format: CompanyFormat
   customerName: string
   agreement: { number: number; name: string; status: string; lastDay: string | null }
   autoRenew: boolean

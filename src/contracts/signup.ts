@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { CompanyFormat } from '../domain/formatting.ts'
 import { isValidRoutingNumber } from '../domain/routing-number.ts'
 import { optionalText, requiredText } from './common.ts'
 import type { QuoteRevisionDto } from './quotes.ts'
@@ -49,6 +50,8 @@ export const DeclineQuoteInput = z.object({ reason: optionalText(1000).default('
 export interface PublicQuoteView {
   state: 'open' | 'accepted' | 'declined'
   companyName: string
+  /** The company's locale and time zone: the page writes dates as the office app and the e-mails do (it has no session). */
+  format: CompanyFormat
   quoteNumber: number
   customerName: string
   revision: Omit<QuoteRevisionDto, 'recipientEmail'>

@@ -2,7 +2,8 @@
  * Dates and times in the company's time zone, not the browser's (issue 13 defect 13): Chromium runs in
  * Tokyo, the company is in Los Angeles, and at the chosen instant the two are on different dates. A
  * history time, a notification time and a new quote's default start date read as in Los Angeles.
- * Calendar dates (invoice periods, an agreement's term) are written in the company's locale.
+ * Calendar dates (invoice periods, an agreement's term) are written in the company's locale, on the
+ * customer's pages without a login too.
  * Needs `npm run build:web` first.
  */
 import { after, before, test } from 'node:test'
@@ -13,6 +14,9 @@ import { startOfficeBrowser, type OfficeBrowser } from './office-browser.ts'
 import { aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
 import { startBillingRun } from '../../src/services/billing/run-billing.ts'
 import { notifyOffice } from '../../src/services/notifications/notifications.ts'
+import { manageRenewalUrl } from '../../src/domain/renewal-link.ts'
+import { renewalLinkKey } from '../../src/services/renewals/renewal-settings.ts'
+import { companyToday } from '../../src/services/settings/company-settings.ts'
 
 let office: OfficeBrowser
 
@@ -74,6 +78,23 @@ test("invoice periods and an agreement's dates are written in the company's loca
     assert.doesNotMatch(await row.innerText(), /2026-01/)
     await page.goto(`${office.app.url}/agreements/${agreementId}`)
     await page.getByText(/from 1 Jan 2026/).first().waitFor()
+    await page.context().close()
+  } finally {
+    await deps.db.updateTable('companySettings').set({ locale: 'en-US' }).where('id', '=', 1).execute()
+  }
+})
+
+test("the customer's pages without a login write dates in the company's locale too (their answer carries it)", async () => {
+  const deps = office.app.deps
+  await deps.db.updateTable('companySettings').set({ locale: 'en-GB' }).where('id', '=', 1).execute()
+  try {
+    const c = await aCustomer(deps, 'Gil Guest', 'gil@example.com')
+    const id = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: null, startDate: '2026-01-01', termMonths: 12, endDate: '2027-01-01', lines: monthly(3000), name: 'Guest plan' })
+    const url = manageRenewalUrl(office.app.url, await renewalLinkKey(deps.db), id, await companyToday(deps))
+    const page = await office.newPage()
+    await page.goto(url)
+    await page.getByText('It ends after 31 Dec 2026 unless you renew it.').waitFor()
+    assert.doesNotMatch(await page.locator('main').innerText(), /Dec 31, 2026/)
     await page.context().close()
   } finally {
     await deps.db.updateTable('companySettings').set({ locale: 'en-US' }).where('id', '=', 1).execute()

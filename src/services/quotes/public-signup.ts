@@ -109,6 +109,7 @@ export async function publicView(deps: ServiceDeps, quoteId: string, revision: n
   return {
     state,
     companyName: settings.companyName,
+    format: { locale: settings.locale, timeZone: settings.timeZone },
     quoteNumber: quote.number,
     customerName: quote.customerName,
     revision: rev,

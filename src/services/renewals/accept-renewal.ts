@@ -82,6 +82,7 @@ async function viewOf(deps: ServiceDeps, notice: Notice, a: RenewableAgreement):
   return {
     state: notice.status === 'accepted' ? 'accepted' : 'open',
     companyName: settings.companyName,
+    format: { locale: settings.locale, timeZone: settings.timeZone },
     customerName: a.customerName,
     agreement: { number: a.number, name: a.name, lastDay: dayBeforeIso(notice.termEnd), location: a.location },
     offer: { kind: notice.kind, ...offer, termsText: a.termsText, autoRenewTerms: await termsOf(deps, offer, a, settings.companyName) },

@@ -52,6 +52,7 @@ async function viewOf(deps: ServiceDeps, a: RenewableAgreement): Promise<ManageR
     : await deps.db.selectFrom('auditEvents').select('createdAt').where('entityType', '=', 'agreement').where('entityId', '=', a.id).where('action', '=', 'agreement.auto_renew_off').orderBy('createdAt', 'desc').executeTakeFirst()
   return {
     companyName: settings.companyName,
+    format: { locale: settings.locale, timeZone: settings.timeZone },
     customerName: a.customerName,
     agreement: { number: a.number, name: a.name, status: a.status, lastDay: a.endDate ? dayBeforeIso(a.endDate) : null },
     autoRenew: on,

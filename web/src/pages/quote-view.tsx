@@ -1,8 +1,9 @@
 import { Card, Paper, Stack, Table, Text, Title } from '@mantine/core'
 import type { ReactNode } from 'react'
 import type { PricedLineDto, QuoteOptionDto, QuoteRevisionDto } from '../../../src/contracts/quotes.ts'
-import { dateText, perPeriodText, termText, usd, visitsText } from '../../../src/domain/quote-text.ts'
+import { perPeriodText, termText, usd, visitsText } from '../../../src/domain/quote-text.ts'
 import { taxRateText } from '../../../src/domain/tax-rate.ts'
+import { formatDay } from '../strings.ts'
 
 /** One option: its lines, the bill per period, the first bill and the term total. */
 export function QuoteOptionCard({ option, count, header }: { option: QuoteOptionDto; count: number; header?: ReactNode }) {
@@ -88,9 +89,9 @@ export function RevisionFacts({ revision }: { revision: Omit<QuoteRevisionDto, '
       <dt>Service location</dt>
       <dd>{[l.label, l.line1, l.line2, `${l.city}, ${l.region} ${l.postalCode}`].filter(Boolean).join(', ')}</dd>
       <dt>Agreement starts</dt>
-      <dd>{dateText(revision.startDate)}</dd>
+      <dd>{formatDay(revision.startDate)}</dd>
       <dt>Offer valid until</dt>
-      <dd>{dateText(revision.expiresOn)}</dd>
+      <dd>{formatDay(revision.expiresOn)}</dd>
       <dt>Sales tax</dt>
       <dd>{revision.taxRatePpm > 0 ? `${taxRateText(revision.taxRatePpm)} on taxable items` : 'None'}</dd>
     </dl>

@@ -1,7 +1,8 @@
 import { Alert, Button, Container, Stack, Text, Title } from '@mantine/core'
 import { useEffect, useState } from 'react'
 import type { ManageRenewalView } from '../../../src/contracts/renewals.ts'
-import { dateText, usd } from '../../../src/domain/quote-text.ts'
+import { usd } from '../../../src/domain/quote-text.ts'
+import { formatDay, setCompanyFormat } from '../strings.ts'
 import { everyText } from '../../../src/domain/renewal-terms.ts'
 import { api, errorMessage } from '../api.ts'
 
@@ -18,7 +19,8 @@ export function AutoRenewalPage({ token }: { token: string }) {
   const path = `/api/auto-renewal/${encodeURIComponent(token)}`
   useEffect(() => {
     api<ManageRenewalView>('GET', path)
-      .then(setView)
+      // No session here: the answer carries the company's locale, for the dates on the page.
+      .then((v) => (setCompanyFormat(v.format), setView(v)))
       .catch((err: unknown) => setFailure(errorMessage(err)))
   }, [path])
   useEffect(() => {
@@ -51,12 +53,12 @@ export function AutoRenewalPage({ token }: { token: string }) {
           </Text>
           <Title order={1}>Automatic renewal of agreement #{view.agreement.number}</Title>
           <Text>
-            {view.agreement.name}, for {view.customerName}.{view.agreement.lastDay ? ` The current term runs through ${dateText(view.agreement.lastDay)}.` : ''}
+            {view.agreement.name}, for {view.customerName}.{view.agreement.lastDay ? ` The current term runs through ${formatDay(view.agreement.lastDay)}.` : ''}
           </Text>
           {view.autoRenew ? (
             <>
               <Text size="lg">
-                It renews automatically on <strong>{dateText(view.renewsOn!)}</strong>
+                It renews automatically on <strong>{formatDay(view.renewsOn!)}</strong>
                 {view.renewalPerBillCents !== null ? ` at ${usd(view.renewalPerBillCents)} ${everyText(view.intervalMonths)}` : ''}, charged to your payment method on file.
               </Text>
               <Text>You can turn automatic renewal off here at any time before then. Your agreement then simply ends after its current term; nothing more is charged for a new term.</Text>
@@ -66,7 +68,7 @@ export function AutoRenewalPage({ token }: { token: string }) {
             </>
           ) : (
             <Alert color={turnedOff ? 'green' : 'gray'} role="status" title={turnedOff ? 'Automatic renewal is off' : 'This agreement does not renew automatically'}>
-              {view.agreement.lastDay ? `It ends after ${dateText(view.agreement.lastDay)} unless you renew it.` : 'It has no renewal date.'}
+              {view.agreement.lastDay ? `It ends after ${formatDay(view.agreement.lastDay)} unless you renew it.` : 'It has no renewal date.'}
               {turnedOff ? ' We emailed you a confirmation.' : ''}
             </Alert>
           )}

@@ -2,7 +2,8 @@ import { Alert, Button, Checkbox, Container, Group, Paper, Stack, Table, Text, T
 import { useEffect, useRef, useState } from 'react'
 import { AcceptRenewalInput, type PublicRenewalView } from '../../../src/contracts/renewals.ts'
 import { fieldErrors } from '../../../src/contracts/common.ts'
-import { dateText, usd } from '../../../src/domain/quote-text.ts'
+import { usd } from '../../../src/domain/quote-text.ts'
+import { formatDay, setCompanyFormat } from '../strings.ts'
 import { everyText } from '../../../src/domain/renewal-terms.ts'
 import { brandName } from '../../../src/domain/payment-method.ts'
 import { dayBeforeIso } from '../../../src/domain/iso-date.ts'
@@ -29,7 +30,8 @@ export function RenewalPage({ token }: { token: string }) {
   const [failure, setFailure] = useState<{ title: string; message: string } | null>(null)
   useEffect(() => {
     api<PublicRenewalView>('GET', `/api/renew/${encodeURIComponent(token)}`)
-      .then(setView)
+      // No session here: the answer carries the company's locale, for the dates on the page.
+      .then((v) => (setCompanyFormat(v.format), setView(v)))
       .catch((err: unknown) => setFailure({ title: FAILURE_TITLES[err instanceof ApiError ? err.code : ''] ?? 'This link is not valid', message: errorMessage(err) }))
   }, [token])
   useEffect(() => {
@@ -54,7 +56,7 @@ export function RenewalPage({ token }: { token: string }) {
               Renew agreement #{view.agreement.number}: {view.agreement.name}
             </Title>
             <Text>
-              For {view.customerName}, {view.agreement.location}. Your current term runs through {dateText(view.agreement.lastDay)}.
+              For {view.customerName}, {view.agreement.location}. Your current term runs through {formatDay(view.agreement.lastDay)}.
             </Text>
           </Stack>
           {view.state === 'accepted' ? <Accepted view={view} /> : <RenewalForm token={token} view={view} onDone={setView} />}
@@ -67,7 +69,7 @@ export function RenewalPage({ token }: { token: string }) {
 function Accepted({ view }: { view: PublicRenewalView }) {
   return (
     <Alert color="green" title="Thank you, your agreement is renewed" role="status">
-      Your next term{view.newAgreementNumber ? ` (agreement #${view.newAgreementNumber})` : ''} starts on {dateText(view.offer.startDate)} at {usd(view.offer.perBillCents)}{' '}
+      Your next term{view.newAgreementNumber ? ` (agreement #${view.newAgreementNumber})` : ''} starts on {formatDay(view.offer.startDate)} at {usd(view.offer.perBillCents)}{' '}
       {everyText(view.offer.intervalMonths)}. Your current term carries on until then, so there is no gap and nothing is billed twice. We emailed you a confirmation.
     </Alert>
   )
@@ -82,8 +84,8 @@ function OfferFacts({ view }: { view: PublicRenewalView }) {
           Your next term
         </Title>
         <Text>
-          {o.termMonths ? `${o.termMonths} months` : 'A new term'} from <strong>{dateText(o.startDate)}</strong>
-          {o.endDate ? ` through ${dateText(dayBeforeIso(o.endDate))}` : ''}.
+          {o.termMonths ? `${o.termMonths} months` : 'A new term'} from <strong>{formatDay(o.startDate)}</strong>
+          {o.endDate ? ` through ${formatDay(dayBeforeIso(o.endDate))}` : ''}.
         </Text>
         <Text size="lg">
           <strong>
@@ -186,7 +188,7 @@ function RenewalForm({ token, view, onDone }: { token: string; view: PublicRenew
           checked={consent}
           onChange={(e) => setConsent(e.currentTarget.checked)}
           error={errors.consent ? `Agreement ${errors.consent}` : undefined}
-          label={`I agree to renew on these terms and authorize ${view.companyName} to charge ${usd(view.offer.perBillCents)} ${everyText(view.offer.intervalMonths)} from ${dateText(view.offer.startDate)}.`}
+          label={`I agree to renew on these terms and authorize ${view.companyName} to charge ${usd(view.offer.perBillCents)} ${everyText(view.offer.intervalMonths)} from ${formatDay(view.offer.startDate)}.`}
         />
         {view.offer.autoRenew && view.offer.autoRenewTerms && (
           <Paper withBorder p="md" radius="md" style={{ borderWidth: 2, borderColor: 'var(--mantine-color-blue-7)' }}>

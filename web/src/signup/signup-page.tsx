@@ -4,6 +4,7 @@ import { perPeriodText, quoteLabel, usd } from '../../../src/domain/quote-text.t
 import { fieldErrors } from '../../../src/contracts/common.ts'
 import { api, ApiError, errorMessage, type FieldErrors } from '../api.ts'
 import { CheckboxField, TextField } from '../fields.tsx'
+import { setCompanyFormat } from '../strings.ts'
 import { useErrorsClearOnInput, withoutField } from '../forms.tsx'
 import { QuoteOptionCard, RevisionFacts } from '../pages/quote-view.tsx'
 import { PaymentMethodFields, paymentMethodInput, paymentMethodProblems, usePaymentMethod } from '../payment-method-fields.tsx'
@@ -18,7 +19,8 @@ export function SignupPage({ token }: { token: string }) {
   const [failure, setFailure] = useState<{ title: string; message: string } | null>(null)
   useEffect(() => {
     api<PublicQuoteView>('GET', `/api/signup/${encodeURIComponent(token)}`)
-      .then(setView)
+      // No session here: the answer carries the company's locale, for the dates on the page.
+      .then((v) => (setCompanyFormat(v.format), setView(v)))
       .catch((err: unknown) => {
         const code = err instanceof ApiError ? err.code : ''
         const titles: Record<string, string> = {
