@@ -427,6 +427,8 @@ export interface ChargeAttemptsTable {
   message: string | null
   sentAt: Generated<Date>
   resolvedAt: Date | null
+  /** The server instance that claimed it (migration 0023); null before that. */
+  claimedBy: string | null
 }
 
 export interface PaymentsTable {
@@ -460,6 +462,8 @@ export interface BillingRunsTable {
   pid: Generated<number>
   /** The server instance holding the run's lease (instance-liveness.ts); null = released, any server resumes it. */
   owner: string | null
+  /** Other instances charging the run's invoices now (migration 0023; run-share.ts). */
+  helpers: Generated<string[]>
   heartbeatAt: Generated<Date>
   phase: Generated<string>
   agreementsDue: Generated<number>

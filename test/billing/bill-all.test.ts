@@ -160,7 +160,8 @@ test('charging the same invoice from several places at once charges it once', as
 
 // Two real processes (servers) billing at once: test/process/two-servers.test.ts.
 test('three workers in one process, bypassing the run lease, charging the same invoices at once charge each exactly once', async () => {
-  const { streamChargeTargets, pool } = await import('../../src/services/billing/run-billing.ts')
+  const { pool } = await import('../../src/services/billing/charge-batching.ts')
+  const { singleTarget } = await import('../../src/services/billing/charge-types.ts')
   const { createDueInvoices, streamDueAgreements } = await import('../../src/services/billing/due-invoices.ts')
   const { chargeOnce } = await import('../../src/services/billing/charge.ts')
   const { getBillingSettings } = await import('../../src/services/billing/billing-settings.ts')
@@ -173,7 +174,19 @@ test('three workers in one process, bypassing the run lease, charging the same i
   for await (const batch of streamDueAgreements(deps.db, '2026-04-01')) await createDueInvoices(deps.db, batch, '2026-04-01', null)
   const ctx = { runId: null, settings: await getBillingSettings(deps.db), settleWindowMs: 1000 }
   await h.withFaults({ latencyMs: 30, endpoints: ['auth'] }, async () => {
-    const worker = () => pool(streamChargeTargets(deps.db, '2026-04-01', '2026-04-01', 7), 5, async (t) => void (await chargeOnce(deps, t, ctx)))
+    // Each worker goes through every invoice, in batches of 7 (no run's exclusive pick: run-share.ts).
+    const targets = async function* () {
+      const rows = await deps.db
+        .selectFrom('invoices as i')
+        .innerJoin('agreements as a', 'a.id', 'i.agreementId')
+        .innerJoin('paymentMethods as pm', 'pm.id', 'a.paymentMethodId')
+        .select(['i.id', 'i.totalCents', 'pm.id as pmId', 'pm.kind', 'pm.profileId', 'pm.acctId', 'pm.brand', 'pm.last4', 'pm.isActive'])
+        .where('i.agreementId', 'in', ids)
+        .orderBy('i.id')
+        .execute()
+      for (let k = 0; k < rows.length; k += 7) yield rows.slice(k, k + 7).map((r) => singleTarget(r.id, Number(r.totalCents), { id: r.pmId, kind: r.kind, profileId: r.profileId, acctId: r.acctId, brand: r.brand, last4: r.last4, isActive: r.isActive }))
+    }
+    const worker = () => pool(targets(), 5, async (t) => void (await chargeOnce(deps, t, ctx)))
     await Promise.all([worker(), worker(), worker()])
   })
   const invoices = await deps.db.selectFrom('invoices').select(['id', 'status', 'totalCents', 'paidCents']).where('agreementId', 'in', ids).execute()

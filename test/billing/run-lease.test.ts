@@ -71,9 +71,9 @@ test('a run released by a stopped server is resumed by another: the same run, co
 
 test('a server that lost the lease (another took the run over) is told so by its heartbeat', async () => {
   await insertRunning('run_lost', INSTANCE_ID)
-  assert.equal(await saveProgress(deps.db, 'run_lost', 'charge', zeroCounters()), true)
+  assert.equal((await saveProgress(deps.db, 'run_lost', 'charge', zeroCounters())).held, true)
   await deps.db.updateTable('billingRuns').set({ owner: 'srv_other' }).where('id', '=', 'run_lost').execute()
-  assert.equal(await saveProgress(deps.db, 'run_lost', 'charge', zeroCounters()), false)
+  assert.equal((await saveProgress(deps.db, 'run_lost', 'charge', zeroCounters())).held, false)
   await deps.db.updateTable('billingRuns').set({ status: 'completed' }).where('id', '=', 'run_lost').execute()
 })
 

@@ -1,8 +1,9 @@
 /**
  * Several servers on one PostgreSQL (issue 14): two Servicebook processes share sessions, one
- * Bill all (started on one, watched on the other, refused a second time on either), the e-mail
- * outbox and the automatic daily run. The server running Bill all is SIGKILLed part-way: the
- * other resumes the same run within seconds and finishes it; every due invoice is charged
+ * Bill all (started on one, watched on the other, refused a second time on either, charged by
+ * both at once: each claims its own chunks, and the progress read on either counts both), the
+ * e-mail outbox and the automatic daily run. The server holding Bill all is SIGKILLed part-way:
+ * the other resumes the same run within seconds and finishes it; every due invoice is charged
  * exactly once and each receipt is sent under one Message-ID (at most the few in flight at the
  * SIGKILL go twice: no SMTP server can be asked what it already took).
  */
@@ -47,7 +48,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-test('two servers on one PostgreSQL: shared sessions, one Bill all finished by the other after a SIGKILL, each invoice charged once, each receipt under one Message-ID, one automatic run', { skip: testBackend !== 'postgres' && 'several servers need PostgreSQL', timeout: 600_000 }, async () => {
+test('two servers on one PostgreSQL: shared sessions, one Bill all charged by both and finished by the other after a SIGKILL, each invoice charged once, each receipt under one Message-ID, one automatic run', { skip: testBackend !== 'postgres' && 'several servers need PostgreSQL', timeout: 600_000 }, async () => {
   const env = (name: string) => ({ DATA_DIR: join(dir, name), DATABASE_URL: pgDatabase!.url, CARDPOINTE_URL: h.sandbox.url, SMTP_URL: mail.smtpUrl, EMAIL_POLL_INTERVAL_MS: '500' })
   await h.faults({ latencyMs: 500, endpoints: ['auth'] })
   const [a, b] = await Promise.all([startServerProcess(env('a')), startServerProcess(env('b'))])
@@ -69,6 +70,21 @@ test('two servers on one PostgreSQL: shared sessions, one Bill all finished by t
   }, 180_000, () => `no progress seen on A: ${b.output()}`)
   assert.equal(watched.status, 'running')
 
+  // Both charge the run: A, not holding it, claims chunks of its own (charge_attempts.claimed_by).
+  const holderB = (await db.db.selectFrom('billingRuns').select('owner').where('id', '=', runId).executeTakeFirstOrThrow()).owner!
+  const claimers = () => db.db.selectFrom('chargeAttempts').select(['claimedBy', (eb) => eb.fn.countAll<number>().as('n')]).where('runId', '=', runId).where('status', '<>', 'pending').groupBy('claimedBy').execute()
+  const both = await until(async () => {
+    const rows = await claimers()
+    return rows.length === 2 && rows.every((r) => Number(r.n) >= 5) ? rows : undefined
+  }, 120_000, () => `A did not help: ${a.output()}`)
+  const helperA = both.find((r) => r.claimedBy !== holderB)!.claimedBy!
+  // The progress read on B (the holder) counts A's charges too: it comes from the database.
+  const doneByBoth = both.reduce((n, r) => n + Number(r.n), 0)
+  await until(async () => {
+    const r = await call<{ charged: number }>(b.url, office, 'GET', `/api/billing/runs/${runId}`)
+    return r.body.charged >= doneByBoth ? true : undefined
+  }, 30_000, () => `B's view does not count A's charges (${doneByBoth} done)`)
+
   // B dies mid-run: A resumes the same run and finishes it.
   b.child.kill('SIGKILL')
   await b.exited
@@ -87,6 +103,12 @@ test('two servers on one PostgreSQL: shared sessions, one Bill all finished by t
 
   const counts = await chargeCounts(db.db, h)
   assert.deepEqual({ double: counts.double, missing: counts.missing, pending: counts.pending, invoices: counts.invoices }, { double: 0, missing: 0, pending: 0, invoices: AGREEMENTS })
+  // The gateway received the run's charges from both servers.
+  const sentBy = new Map((await db.db.selectFrom('chargeAttempts').select(['id', 'claimedBy']).where('runId', '=', runId).execute()).map((r) => [r.id, r.claimedBy]))
+  const ledger = (await h.ledger()).filter((r) => r.type === 'auth' && r.respstat === 'A' && sentBy.has(r.orderid ?? ''))
+  const byServer = { B: ledger.filter((r) => sentBy.get(r.orderid!) === holderB).length, A: ledger.filter((r) => sentBy.get(r.orderid!) === helperA).length }
+  assert.ok(byServer.A > 0 && byServer.B > 0, JSON.stringify(byServer))
+  assert.equal(byServer.A + byServer.B, AGREEMENTS, 'every approved charge of the run sent by A or B')
 
   // Receipts: B's claimed but unsent ones are taken over at once (B is gone). Delivery is at least
   // once: a mail the capture accepted in the instant before B died, not yet marked sent, goes

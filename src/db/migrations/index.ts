@@ -17,6 +17,7 @@ import * as m0015 from './0015-charge-groups.ts'
 import * as m0016 from './0016-company-brand-email-content.ts'
 import * as m0017 from './0017-run-owner.ts'
 import * as m0022 from './0022-dashboard-lists.ts'
+import * as m0023 from './0023-shared-runs.ts'
 import * as m0024 from './0024-agreement-search-text.ts'
 import * as m0026 from './0026-dashboard-tallies.ts'
 
@@ -43,6 +44,7 @@ export const migrations: Record<string, Migration> = {
   '0016-company-brand-email-content': m0016,
   '0017-run-owner': m0017,
   '0022-dashboard-lists': m0022,
+  '0023-shared-runs': m0023,
   '0024-agreement-search-text': m0024,
   '0026-dashboard-tallies': m0026,
 }

@@ -8,7 +8,7 @@ import { notifyOffice } from '../notifications/notifications.ts'
 import { getSettings } from '../settings/company-settings.ts'
 import { markDeadRuns } from './billing-runs.ts'
 import { getBillingSettings } from './billing-settings.ts'
-import { resumeBillingRun, startBillingRun, type RunSummary } from './run-billing.ts'
+import { helpBillingRun, resumeBillingRun, startBillingRun, type RunSummary } from './run-billing.ts'
 import { jobRound } from '../metrics/metrics.ts'
 
 /**
@@ -17,7 +17,8 @@ import { jobRound } from '../metrics/metrics.ts'
  * the same as the office's, started by nobody, for today, and the office gets a notification
  * with its summary. Scheduled retries and gateway-error retries are charged by these runs, so
  * with it on, failed payments are retried on their dates without anyone clicking. The same job
- * resumes any run whose server stopped or died (on every server, whatever the setting).
+ * resumes any run whose server stopped or died, and helps charge the run another server holds
+ * (run-share.ts), on every server, whatever the setting.
  */
 
 type Log = { info(obj: object, msg: string): void; error(obj: object, msg: string): void }
@@ -92,7 +93,7 @@ export interface AutomaticBillingJob {
   stop(): void
 }
 
-export function startAutomaticBilling(deps: ServiceDeps, opts: { intervalMs?: number; log?: Log } = {}): AutomaticBillingJob {
+export function startAutomaticBilling(deps: ServiceDeps, opts: { intervalMs?: number; helpIntervalMs?: number; log?: Log } = {}): AutomaticBillingJob {
   let running: Promise<void> | null = null
   const tick = (): Promise<void> => {
     // One look at a time; a run in progress is awaited, not started again.
@@ -118,5 +119,25 @@ export function startAutomaticBilling(deps: ServiceDeps, opts: { intervalMs?: nu
   // Every 10 s: a run whose server died is resumed within seconds; the daily run is due by the minute.
   const timer = setInterval(() => void tick(), opts.intervalMs ?? 10_000)
   timer.unref()
-  return { tick, stop: () => clearInterval(timer) }
+  // Every second: a run another server holds is charging; this server takes its share.
+  let helping: Promise<void> | null = null
+  const help = () => {
+    helping ??= helpBillingRun(deps)
+      .then(async (h) => {
+        if (!h) return
+        opts.log?.info({ runId: h.runId }, 'helping the billing run of another server')
+        await h.done
+      })
+      .catch((err: Error) => opts.log?.error({ error: err.message }, 'helping a billing run failed'))
+      .finally(() => (helping = null))
+  }
+  const helpTimer = setInterval(help, opts.helpIntervalMs ?? 1_000)
+  helpTimer.unref()
+  return {
+    tick,
+    stop: () => {
+      clearInterval(timer)
+      clearInterval(helpTimer)
+    },
+  }
 }

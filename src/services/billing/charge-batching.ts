@@ -1,23 +1,12 @@
 /**
  * Batching: how a billing run shares database work between the charges it makes. It knows
- * nothing about charges (charge.ts tells their story and uses these two mechanisms):
+ * nothing about charges (charge.ts tells their story and uses these mechanisms):
  *
- *   - `inChunks`: cuts a lazy stream of batches into chunks of at most `size` and turns each
- *     into its results by one call (a run claims a chunk of charges in one statement); the next
- *     chunk is made only when the consumer asks for it;
  *   - `groupCommit`: callers hand in one item each and get its own result back, while the items
- *     that arrive together are written by one call (a run records its approvals this way).
+ *     that arrive together are written by one call (a run records its approvals this way);
+ *   - `pool`: runs a function over a lazy stream of batches, at most `limit` at a time (a run
+ *     charges the chunks it claims this way: the next chunk is claimed when a slot is free).
  */
-
-/** Chunks of at most `size` from `source`, each turned into its results by `each`, lazily; stops when `stopped()`. */
-export async function* inChunks<T, R>(source: AsyncIterable<T[]>, size: number, each: (chunk: T[]) => Promise<R[]>, stopped: () => boolean = () => false): AsyncGenerator<R[]> {
-  for await (const batch of source) {
-    for (let i = 0; i < batch.length; i += size) {
-      if (stopped()) return
-      yield await each(batch.slice(i, i + size))
-    }
-  }
-}
 
 /**
  * Group commit: the items that arrive together (in the same turn of the event loop, or while the
@@ -53,4 +42,23 @@ export function groupCommit<T, R>(flush: (items: T[]) => Promise<R[]>, maxBatch 
         setImmediate(drain)
       }
     })
+}
+
+/** Runs `fn` over every item of `source`, at most `limit` at a time, pulling batches lazily. */
+export async function pool<T>(source: AsyncIterable<T[]>, limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  const inflight = new Set<Promise<void>>()
+  let failure: unknown = null
+  for await (const batch of source) {
+    for (const item of batch) {
+      const p: Promise<void> = fn(item)
+        .catch((err: unknown) => void (failure ??= err))
+        .finally(() => inflight.delete(p))
+      inflight.add(p)
+      if (inflight.size >= limit) await Promise.race(inflight)
+      if (failure) break
+    }
+    if (failure) break
+  }
+  await Promise.all(inflight)
+  if (failure) throw failure
 }

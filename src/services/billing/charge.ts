@@ -4,7 +4,9 @@ import { cents } from '../../domain/money.ts'
 import type { ChargeOutcome, OrderLookup } from '../../ports/payment-gateway.ts'
 import type { ServiceDeps } from '../deps.ts'
 import { loadInvoiceContexts, type InvoiceContext } from './billing-emails.ts'
-import { groupCommit, inChunks } from './charge-batching.ts'
+import type { Db } from '../../db/database.ts'
+import { INSTANCE_ID } from '../../db/instance-liveness.ts'
+import { groupCommit } from './charge-batching.ts'
 import { isChargeable, type ChargeContext, type ChargeResult, type ChargeTarget, type ClaimedCharge } from './charge-types.ts'
 import { loadReceiptContexts, recordApprovals, recordApproved, recordDeclined, recordNoCharge, recordNoPaymentMethod, type ApprovalToRecord } from './record-outcome.ts'
 
@@ -24,7 +26,9 @@ import { loadReceiptContexts, recordApprovals, recordApproved, recordDeclined, r
  * `chargeOnce` is that life for one target (the office's "charge now", a customer's new card);
  * `claimInChunks` + `chargeWork` are the same life for a billing run, with the database work
  * shared between charges by the mechanisms of charge-batching.ts: a chunk's claims in one
- * statement, approvals that come back together written by one (group commit).
+ * transaction, approvals that come back together written by one statement (group commit). Which
+ * targets a chunk holds is the run's business (run-share.ts: every server charging the run picks
+ * its own chunks, exclusively); the life of each charge is the same whoever claims it.
  */
 
 /** How step 3 writes an approval and finds the receipt's details: one at a time, or shared by a run's chunk. */
@@ -38,9 +42,10 @@ interface Recording {
 
 /**
  * Inserts the pending attempts of several targets (one transaction, committed before any
- * gateway call); returns those claimed. A target is claimed whole or not at all: refused while
- * a charge of any of its invoices is pending (unique partial indexes on charge_attempts and
- * charge_attempt_invoices) or when any of them is no longer unpaid for the amount asked.
+ * gateway call), each naming the server instance that claims it (`claimed_by`); returns those
+ * claimed. A target is claimed whole or not at all: refused while a charge of any of its
+ * invoices is pending (unique partial indexes on charge_attempts and charge_attempt_invoices)
+ * or when any of them is no longer unpaid for the amount asked.
  * Targets need an active payment method; a target sharing an invoice with an earlier one of
  * the same call is left out.
  * NOTE: the invoice rows are locked first (in id order, so concurrent claimers cannot deadlock)
@@ -50,6 +55,11 @@ interface Recording {
  * it a second time (the concurrent-workers test caught exactly that).
  */
 export async function claimAttempts(deps: ServiceDeps, targets: ChargeTarget[], runId: string | null): Promise<ClaimedCharge[]> {
+  return deps.db.transaction().execute((tx) => insertClaims(tx, deps, targets, runId))
+}
+
+/** `claimAttempts` inside a transaction of the caller's (a run's chunk: `claimInChunks`). */
+async function insertClaims(tx: Db, deps: ServiceDeps, targets: ChargeTarget[], runId: string | null): Promise<ClaimedCharge[]> {
   const seen = new Set<string>()
   const usable = targets.filter(isChargeable).filter((t) => {
     if (t.invoices.some((p) => seen.has(p.invoiceId) || p.amountCents <= 0)) return false
@@ -59,29 +69,27 @@ export async function claimAttempts(deps: ServiceDeps, targets: ChargeTarget[], 
   if (usable.length === 0) return []
   const orderIds = usable.map(() => deps.gateway.newOrderId())
   const parts = usable.flatMap((t, k) => t.invoices.map((p) => ({ orderId: orderIds[k]!, ...p })))
-  return deps.db.transaction().execute(async (tx) => {
-    await sql`select id from invoices where id = any(${[...seen].sort()}::text[]) order by id for update`.execute(tx)
-    const { rows } = await sql<{ orderId: string }>`
-      select t.order_id as "orderId" from (
-        select t.order_id, i.status in ('open', 'failed') and i.total_cents - i.paid_cents = t.amount
-          and not exists (select 1 from charge_attempt_invoices c where c.invoice_id = t.invoice_id and c.pending) as ok
-        from unnest(${parts.map((p) => p.orderId)}::text[], ${parts.map((p) => p.invoiceId)}::text[], ${parts.map((p) => p.amountCents)}::bigint[])
-          as t(order_id, invoice_id, amount)
-        left join invoices i on i.id = t.invoice_id
-      ) t group by t.order_id having bool_and(coalesce(t.ok, false))`.execute(tx)
-    const ok = new Set(rows.map((r) => r.orderId))
-    const chosen = usable.flatMap((target, k) => (ok.has(orderIds[k]!) ? [{ orderId: orderIds[k]!, target }] : []))
-    if (chosen.length === 0) return chosen
-    await tx
-      .insertInto('chargeAttempts')
-      .values(chosen.map((c) => ({ id: c.orderId, invoiceId: c.target.invoiceId, runId, paymentMethodId: c.target.paymentMethod.id, amountCents: c.target.amountCents })))
-      .execute()
-    await tx
-      .insertInto('chargeAttemptInvoices')
-      .values(chosen.flatMap((c) => c.target.invoices.map((p) => ({ attemptId: c.orderId, invoiceId: p.invoiceId, amountCents: p.amountCents }))))
-      .execute()
-    return chosen
-  })
+  await sql`select id from invoices where id = any(${[...seen].sort()}::text[]) order by id for update`.execute(tx)
+  const { rows } = await sql<{ orderId: string }>`
+    select t.order_id as "orderId" from (
+      select t.order_id, i.status in ('open', 'failed') and i.total_cents - i.paid_cents = t.amount
+        and not exists (select 1 from charge_attempt_invoices c where c.invoice_id = t.invoice_id and c.pending) as ok
+      from unnest(${parts.map((p) => p.orderId)}::text[], ${parts.map((p) => p.invoiceId)}::text[], ${parts.map((p) => p.amountCents)}::bigint[])
+        as t(order_id, invoice_id, amount)
+      left join invoices i on i.id = t.invoice_id
+    ) t group by t.order_id having bool_and(coalesce(t.ok, false))`.execute(tx)
+  const ok = new Set(rows.map((r) => r.orderId))
+  const chosen = usable.flatMap((target, k) => (ok.has(orderIds[k]!) ? [{ orderId: orderIds[k]!, target }] : []))
+  if (chosen.length === 0) return chosen
+  await tx
+    .insertInto('chargeAttempts')
+    .values(chosen.map((c) => ({ id: c.orderId, invoiceId: c.target.invoiceId, runId, paymentMethodId: c.target.paymentMethod.id, amountCents: c.target.amountCents, claimedBy: INSTANCE_ID })))
+    .execute()
+  await tx
+    .insertInto('chargeAttemptInvoices')
+    .values(chosen.flatMap((c) => c.target.invoices.map((p) => ({ attemptId: c.orderId, invoiceId: p.invoiceId, amountCents: p.amountCents }))))
+    .execute()
+  return chosen
 }
 
 // 2. Send ─────────────────────────────────────────────────────────────────────────────────────
@@ -212,41 +220,50 @@ export async function chargeOnce(deps: ServiceDeps, target: ChargeTarget, ctx: C
 
 // The same life for a billing run, batched ───────────────────────────────────────────────────
 
-/** One unit of a run's charge phase. */
+/** One unit of a run's charge phase, with the target it is about. */
 export type ChargeWork =
-  | { kind: 'claimed'; claim: ClaimedCharge; rec: Recording }
+  | { kind: 'claimed'; target: ChargeTarget; claim: ClaimedCharge; rec: Recording }
   /** No usable payment method or nothing owed: `chargeOnce` records why. */
   | { kind: 'unchargeable'; target: ChargeTarget }
   /** Claim refused: paid meanwhile, or another attempt of an invoice is in flight. */
-  | { kind: 'skipped' }
+  | { kind: 'skipped'; target: ChargeTarget }
 
 /**
- * Step 1 for a run: the targets are claimed in chunks of `chunk` (one statement each, lazily:
- * the next chunk is claimed when the consumer asks for it), and each chunk's receipt details
- * are loaded by one query while its charges travel. Approvals are written by group commit.
- * A chunk is never larger than the concurrency limit, so a claimed attempt waits at most one
- * round of calls before it is sent (the settle window counts from the claim).
+ * Step 1 for a run: chunk after chunk, lazily (the next when the consumer asks for it), each in
+ * one transaction: `pick` chooses the chunk's targets inside it (a run's share of its charges,
+ * locked against the other servers: run-share.ts) and their attempts are inserted in it, so a
+ * chunk is claimed whole or not at all. Done when `pick` finds nothing (null) or `stopped()`.
+ * Each chunk's receipt details are loaded by one query while its charges travel; approvals are
+ * written by group commit. A chunk is never larger than the concurrency limit, so a claimed
+ * attempt waits at most one round of calls before it is sent (the settle window counts from the claim).
  */
-export function claimInChunks(deps: ServiceDeps, targets: AsyncIterable<ChargeTarget[]>, chunk: number, runId: string | null, stopped: () => boolean): AsyncGenerator<ChargeWork[]> {
+export async function* claimInChunks(deps: ServiceDeps, pick: (tx: Db) => Promise<ChargeTarget[] | null>, runId: string | null, stopped: () => boolean): AsyncGenerator<ChargeWork[]> {
   const writeApproval = groupCommit((items: ApprovalToRecord[]) => recordApprovals(deps, items))
-  return inChunks(
-    targets,
-    chunk,
-    async (batch) => {
-      const claims = await claimAttempts(deps, batch, runId)
-      const byInvoice = new Map(claims.map((c) => [c.target.invoiceId, c]))
-      // A failed load only costs a lookup per receipt later.
-      const receipts = claims.length
-        ? loadInvoiceContexts(deps.db, claims.flatMap((c) => c.target.invoices.map((p) => p.invoiceId)), deps).catch(() => new Map<string, InvoiceContext>())
-        : Promise.resolve(new Map<string, InvoiceContext>())
-      return batch.map((t): ChargeWork => {
-        const claim = byInvoice.get(t.invoiceId)
-        if (claim) return { kind: 'claimed', claim, rec: { receipts, writeApproval } }
-        return isChargeable(t) ? { kind: 'skipped' } : { kind: 'unchargeable', target: t }
+  while (!stopped()) {
+    let chunk: { targets: ChargeTarget[]; claims: ClaimedCharge[] } | null
+    try {
+      chunk = await deps.db.transaction().execute(async (tx) => {
+        const targets = await pick(tx)
+        return targets && { targets, claims: await insertClaims(tx, deps, targets, runId) }
       })
-    },
-    stopped,
-  )
+    } catch (err) {
+      // Two claims crossing an office charge's locks: PostgreSQL undid one; nothing was claimed by it.
+      if ((err as { code?: string }).code === '40P01') continue
+      throw err
+    }
+    if (!chunk) return
+    const { targets, claims } = chunk
+    const byInvoice = new Map(claims.map((c) => [c.target.invoiceId, c]))
+    // A failed load only costs a lookup per receipt later.
+    const receipts = claims.length
+      ? loadInvoiceContexts(deps.db, claims.flatMap((c) => c.target.invoices.map((p) => p.invoiceId)), deps).catch(() => new Map<string, InvoiceContext>())
+      : Promise.resolve(new Map<string, InvoiceContext>())
+    yield targets.map((target): ChargeWork => {
+      const claim = byInvoice.get(target.invoiceId)
+      if (claim) return { kind: 'claimed', target, claim, rec: { receipts, writeApproval } }
+      return isChargeable(target) ? { kind: 'skipped', target } : { kind: 'unchargeable', target }
+    })
+  }
 }
 
 /**

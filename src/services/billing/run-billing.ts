@@ -1,4 +1,3 @@
-import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import { addDays, isIsoDate } from '../../domain/billing-calendar.ts'
 import { unreachable, validationError } from '../../domain/errors.ts'
@@ -6,9 +5,12 @@ import type { ActorId, ServiceDeps } from '../deps.ts'
 import { companyToday } from '../settings/company-settings.ts'
 import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import { getBillingSettings } from './billing-settings.ts'
-import { acquireRun, finishRun, releaseRun, saveProgress, takeOverRun, zeroCounters, type RunCounters } from './billing-runs.ts'
-import { chargeWork, claimInChunks, resolveAttempt } from './charge.ts'
-import { DEFAULT_SETTLE_WINDOW_MS, groupTarget, type ChargeContext, type ChargeResult, type ChargeTarget } from './charge-types.ts'
+import { INSTANCE_ID, claimerGone } from '../../db/instance-liveness.ts'
+import { acquireRun, finishRun, helpersAlive, joinRun, leaveRun, releaseRun, saveProgress, saveUnresolved, setPhase, takeOverRun, Tally, type RunCounters } from './billing-runs.ts'
+import { pool } from './charge-batching.ts'
+import { resolveAttempt } from './charge.ts'
+import { DEFAULT_SETTLE_WINDOW_MS, type ChargeContext } from './charge-types.ts'
+import { chargeShare, count, workLeft, type Share } from './run-share.ts'
 import { createDueInvoices, streamDueAgreements } from './due-invoices.ts'
 import { resolvePendingReversals } from './office-actions.ts'
 import { renewAndEndTerms } from '../renewals/term-end.ts'
@@ -17,14 +19,19 @@ import { renewAndEndTerms } from '../renewals/term-end.ts'
  * Bill all (workflow 4): one run bills every active agreement for every period due by the
  * `through` date, then charges what is owed, concurrently up to the configured limit.
  *
- * Phases, each one function below (`runPhases` calls them in order), each restartable:
+ * Phases, each one function below (`runPhases` calls them in order), each restartable, run
+ * by the server holding the run's lease (billing-runs.ts):
  *   1. recover — settle attempts left pending by a crash or a timeout (inquire by order id);
  *   2. invoice — stream due agreements in batches and create their invoices (idempotent);
- *   3. charge  — stream unpaid invoices (new ones, gateway-error retries, scheduled retries
- *                that are due), one charge per agreement for all of its, each living the life
- *                told in charge.ts (claimed in chunks, approvals group-committed);
- *   4. settle  — resolve what is still pending, waiting up to the settle window; a charge
- *                found never sent gets another charge pass (three passes at most).
+ *   3. charge  — unpaid invoices (new ones, gateway-error retries, scheduled retries that are
+ *                due), one charge per agreement for all of its, each living the life told in
+ *                charge.ts, charged by every live server at once: each claims its own chunks
+ *                (run-share.ts); the others join as helpers (`helpBillingRun`);
+ *   4. settle  — once no work is left and the helpers are done, resolve what is still pending,
+ *                waiting up to the settle window; a charge found never sent gets another charge
+ *                pass (three passes at most).
+ * Counters: every server adds its counts to the run's row every second (billing-runs.ts), so
+ * the progress read from any server is the run's.
  */
 export interface RunOptions {
   through?: string
@@ -44,7 +51,7 @@ export interface RunOptions {
 export interface RunSummary extends RunCounters {
   runId: string
   through: string
-  /** `paused`: this server stopped (SIGTERM) or lost the lease; the run stays `running` for another server to resume. */
+  /** `paused`: this server stopped (SIGTERM) or lost the lease; the run stays `running` for another server to resume. Counters: the run's, every server's. */
   status: 'completed' | 'failed' | 'paused'
   error: string | null
 }
@@ -82,7 +89,7 @@ export async function startBillingRun(deps: ServiceDeps, opts: RunOptions): Prom
   const { through } = await resolveThrough(deps, opts.through, 'run')
   const runId = await acquireRun(deps.db, through, opts.actor, opts.automaticFor ?? null)
   await recordAuditEvent(deps.db, { entityType: 'billing_run', entityId: runId, action: 'billing_run.started', actorUserId: opts.actor, details: { through, ...(opts.automaticFor ? { automatic: true } : {}) } })
-  const done = executeRun(deps, runId, through, opts, zeroCounters())
+  const done = executeRun(deps, runId, through, opts)
   return { runId, through, done }
 }
 
@@ -95,66 +102,111 @@ export async function resumeBillingRun(deps: ServiceDeps, opts: Omit<RunOptions,
   const run = await takeOverRun(deps.db)
   if (!run) return null
   await recordAuditEvent(deps.db, { entityType: 'billing_run', entityId: run.id, action: 'billing_run.resumed', actorUserId: null, details: { through: run.throughDate, phase: run.phase } })
-  const done = executeRun(deps, run.id, run.throughDate, opts, run.counters)
+  const done = executeRun(deps, run.id, run.throughDate, opts)
   return { runId: run.id, through: run.throughDate, automaticFor: run.automaticFor, done }
 }
 
 /**
- * The runs this process is executing. `pauseBillingRuns` (graceful shutdown) stops them claiming
- * new charges, waits for the charges in flight to be recorded, and releases their leases.
+ * Helps the run another server holds while it is charging (run-share.ts): joins it as a helper,
+ * charges its own chunks, adds its counts to the run's every second, and leaves once nothing is
+ * left for it (or the run moved on, or this server stops). Null when no run is charging.
  */
-const active = new Map<string, { pause(): void; done: Promise<RunSummary> }>()
+export async function helpBillingRun(deps: ServiceDeps, opts: { concurrency?: number; inRunRetries?: number } = {}): Promise<{ runId: string; done: Promise<void> } | null> {
+  const run = await joinRun(deps.db)
+  if (!run) return null
+  let paused = false
+  let halted: string | null = null
+  const settings = await getBillingSettings(deps.db)
+  const share: Share = {
+    deps,
+    runId: run.id,
+    through: run.throughDate,
+    ctx: { runId: run.id, settings, settleWindowMs: DEFAULT_SETTLE_WINDOW_MS, halt: (reason) => void (halted ??= reason) },
+    limit: Math.max(1, opts.concurrency ?? settings.concurrency),
+    retries: opts.inRunRetries ?? 3,
+    tally: new Tally(),
+    unchargeable: [],
+    stopping: () => paused,
+    halted: () => halted,
+  }
+  const flush = () => {
+    const d = share.tally.take()
+    return saveProgress(deps.db, run.id, null, d).catch(() => share.tally.add(d))
+  }
+  const timer = setInterval(() => void flush(), 1000)
+  timer.unref()
+  const done = (async () => {
+    try {
+      await chargeShare(share, await companyToday(deps))
+    } finally {
+      clearInterval(timer)
+      await leaveRun(deps.db, run.id, share.tally.take())
+    }
+  })()
+  const entry = { pause: () => void (paused = true), done }
+  active.add(entry)
+  helping.set(run.id, done)
+  void done
+    .catch(() => {})
+    .finally(() => {
+      active.delete(entry)
+      if (helping.get(run.id) === done) helping.delete(run.id)
+    })
+  return { runId: run.id, done }
+}
+
+/** The runs this process helps (by run id): one it then takes over waits for its own help to end too. */
+const helping = new Map<string, Promise<void>>()
+
+/**
+ * The runs this process is executing or helping. `pauseBillingRuns` (graceful shutdown) stops
+ * them claiming new charges, waits for the charges in flight to be recorded, and releases their
+ * leases (or leaves the runs it helps).
+ */
+const active = new Set<{ pause(): void; done: Promise<unknown> }>()
 
 export async function pauseBillingRuns(): Promise<void> {
-  const runs = [...active.values()]
+  const runs = [...active]
   for (const r of runs) r.pause()
   await Promise.allSettled(runs.map((r) => r.done))
 }
 
 class Paused extends Error {}
 
-function executeRun(deps: ServiceDeps, runId: string, through: string, opts: RunOptions, base: RunCounters): Promise<RunSummary> {
+function executeRun(deps: ServiceDeps, runId: string, through: string, opts: RunOptions): Promise<RunSummary> {
   let paused = false
-  const done = runPhases(deps, runId, through, opts, base, () => paused).finally(() => active.delete(runId))
-  active.set(runId, { pause: () => void (paused = true), done })
+  const done = runPhases(deps, runId, through, opts, () => paused)
+  const entry = { pause: () => void (paused = true), done }
+  active.add(entry)
+  void done.catch(() => {}).finally(() => active.delete(entry))
   return done
 }
 
-/** What the phases of one run share. */
-interface Run {
-  deps: ServiceDeps
-  runId: string
-  through: string
+/** What the phases of one run share: the lease holder's share of the charges, and more. */
+interface Run extends Share {
   opts: RunOptions
-  /** The run's counters, saved every second. */
-  c: RunCounters
-  ctx: ChargeContext
-  /** Charges (and inquiries) in flight at most. */
-  limit: number
   batchSize: number
-  /** This server stops: paused (SIGTERM) or lease lost. */
-  stopping(): boolean
   /** Throws `Paused` when stopping. */
   checkpoint(): void
-  /** Why the gateway refused our credentials or merchant account, once it has. */
-  halted(): string | null
 }
 
-async function runPhases(deps: ServiceDeps, runId: string, through: string, opts: RunOptions, base: RunCounters, pauseAsked: () => boolean): Promise<RunSummary> {
-  const c = { ...base }
+async function runPhases(deps: ServiceDeps, runId: string, through: string, opts: RunOptions, pauseAsked: () => boolean): Promise<RunSummary> {
   let phase = 'recover'
   const settings = await getBillingSettings(deps.db)
   let halted: string | null = null
   let leaseLost = false
   const stopping = () => leaseLost || pauseAsked()
+  const tally = new Tally()
   const run: Run = {
     deps,
     runId,
     through,
     opts,
-    c,
+    tally,
     ctx: { runId, settings, settleWindowMs: opts.settleWindowMs ?? DEFAULT_SETTLE_WINDOW_MS, halt: (reason) => void (halted ??= reason) },
     limit: Math.max(1, opts.concurrency ?? settings.concurrency),
+    retries: opts.inRunRetries ?? 3,
+    unchargeable: [],
     batchSize: opts.batchSize ?? 500,
     stopping,
     checkpoint: () => {
@@ -164,65 +216,76 @@ async function runPhases(deps: ServiceDeps, runId: string, through: string, opts
   }
   let saving = Promise.resolve()
   const tick = () => {
-    opts.onProgress?.(phase, { ...c })
     // Receipts and notices queued since the last tick go out now rather than at the next poll.
     deps.kickOutbox?.()
     saving = saving
       .then(async () => {
+        const d = tally.take()
+        const saved = await saveProgress(deps.db, runId, phase, d).catch((err: unknown) => (tally.add(d), Promise.reject(err)))
         // Another server took the run over (this one was cut off for a minute): stop claiming.
-        if (!(await saveProgress(deps.db, runId, phase, { ...c }))) leaseLost = true
+        if (!saved.held) leaseLost = true
+        opts.onProgress?.(phase, saved.totals)
       })
       .catch(() => {})
   }
-  const enter = (next: string) => {
+  const enter = async (next: string) => {
     phase = next
+    await setPhase(deps.db, runId, next)
     tick()
   }
   const timer = setInterval(tick, 1000)
   timer.unref()
   try {
+    await enter('recover')
     await recover(run)
-    enter('invoice')
+    await enter('invoice')
     await invoice(run)
     // A charge pass, then settle what is still unknown; invoices whose attempt turned out never
     // to have been sent get another pass (a few at most).
     for (let pass = 0; pass < 3; pass++) {
-      enter('charge')
-      await charge(run, pass)
-      enter('settle')
+      await enter('charge')
+      await charge(run)
+      await enter('settle')
       if ((await settle(run)) === 0) break
     }
     clearInterval(timer)
     await saving
-    await finishRun(deps.db, runId, 'completed', c, null)
-    opts.onProgress?.('done', { ...c })
-    return { runId, through, status: 'completed', error: null, ...c }
+    const totals = await finishRun(deps.db, runId, 'completed', tally.take(), null)
+    if (!totals) throw new Paused() // the lease went to another server meanwhile
+    opts.onProgress?.('done', totals)
+    return { runId, through, status: 'completed', error: null, ...totals }
   } catch (err) {
     clearInterval(timer)
     await saving
     if (err instanceof Paused) {
       // The charges in flight have been recorded (pool waits for them); attempts whose answer was
       // lost stay pending for the next server's recover phase.
-      if (!leaseLost) await releaseRun(deps.db, runId, phase, c)
-      return { runId, through, status: 'paused', error: null, ...c }
+      const d = tally.take()
+      await (leaseLost ? saveProgress(deps.db, runId, null, d) : releaseRun(deps.db, runId, phase, d)).catch(() => {})
+      return { runId, through, status: 'paused', error: null, ...(await runCounters(deps, runId)) }
     }
     const message = (err as Error).message ?? String(err)
-    await finishRun(deps.db, runId, 'failed', c, message.slice(0, 1000)).catch(() => {})
-    return { runId, through, status: 'failed', error: message, ...c }
+    const totals = await finishRun(deps.db, runId, 'failed', tally.take(), message.slice(0, 1000)).catch(() => null)
+    return { runId, through, status: 'failed', error: message, ...(totals ?? (await runCounters(deps, runId))) }
   }
+}
+
+async function runCounters(deps: ServiceDeps, runId: string): Promise<RunCounters> {
+  return (await saveProgress(deps.db, runId, null, new Tally().take())).totals
 }
 
 /**
  * 1. recover: every attempt still `pending` (a crash, a timeout, an indeterminate answer) is
- * settled by inquiry before anything else is charged; then voids and refunds whose answer was
- * lost (office-actions.ts); then terms that ended today renew (or end), so a next term's first
- * period is billed on its first day.
+ * settled by inquiry before anything else is charged, except those a live server has in flight
+ * (another server charging this run, or the office's charge now); then voids and refunds whose
+ * answer was lost (office-actions.ts); then terms that ended today renew (or end), so a next
+ * term's first period is billed on its first day.
  */
 async function recover(r: Run): Promise<void> {
   await pool(streamPendingAttempts(r.deps.db, r.batchSize, r.stopping), r.limit, async (orderId) => {
     const res = await resolveAttempt(r.deps, orderId, r.ctx)
-    if (res.kind !== 'unresolved') r.c.recovered++
-    if (res.kind === 'approved' || res.kind === 'declined') count(r.c, res)
+    if (res.kind !== 'unresolved') r.tally.c.recovered++
+    if (res.kind === 'approved' || res.kind === 'declined') count(r.tally.c, res)
   })
   r.checkpoint()
   await resolvePendingReversals(r.deps, r.ctx.settleWindowMs)
@@ -233,34 +296,40 @@ async function recover(r: Run): Promise<void> {
 async function invoice(r: Run): Promise<void> {
   for await (const batch of streamDueAgreements(r.deps.db, r.through, r.batchSize)) {
     r.checkpoint()
-    r.c.agreementsDue += batch.length
+    r.tally.c.agreementsDue += batch.length
     const made = await createDueInvoices(r.deps.db, batch, r.through, r.runId)
-    r.c.invoicesCreated += made.created
-    r.c.billedCents += made.billedCents
+    r.tally.c.invoicesCreated += made.created
+    r.tally.c.billedCents += made.billedCents
   }
 }
 
 /**
- * 3. charge: one charge per agreement for all its due invoices (`streamChargeTargets`), each
- * living the life of charge.ts, claimed a chunk at a time (never more than the concurrency limit)
- * and charged concurrently up to it. The gateway refusing our credentials stops the claiming and
- * fails the run.
+ * 3. charge: this server's share (run-share.ts), while the other servers charge theirs; then,
+ * once nothing is left to claim, the run leaves its charge phase (no claim after that) and
+ * waits for the helpers to finish what they claimed. The gateway refusing our credentials stops
+ * the claiming and fails the run.
  */
-async function charge(r: Run, pass: number): Promise<void> {
+async function charge(r: Run): Promise<void> {
   // Scheduled retries are due by the company's date, whatever the time of the run.
-  const targets = streamChargeTargets(r.deps.db, r.through, await companyToday(r.deps), r.batchSize)
-  const chunk = Math.max(1, Math.min(r.limit, 200))
-  const retries = r.opts.inRunRetries ?? 3
-  await pool(claimInChunks(r.deps, targets, chunk, r.runId, () => r.halted() !== null || r.stopping()), r.limit, async (work) => {
-    if (pass === 0) r.c.invoicesToCharge++
-    count(r.c, await chargeWork(r.deps, work, r.ctx, retries))
-  })
-  r.checkpoint()
-  const halted = r.halted()
-  if (halted) {
-    throw new Error(
-      `The gateway refused our credentials or merchant account (${halted}); the run stopped after ${r.c.charged} charge(s). Check the CardPointe settings (CARDPOINTE_*), then run Bill all again: the failed invoices are retried.`,
-    )
+  const today = await companyToday(r.deps)
+  for (;;) {
+    await chargeShare(r, today)
+    r.checkpoint()
+    const halted = r.halted()
+    if (halted) {
+      throw new Error(
+        `The gateway refused our credentials or merchant account (${halted}); the run stopped after the charges already made. Check the CardPointe settings (CARDPOINTE_*), then run Bill all again: the failed invoices are retried.`,
+      )
+    }
+    // Another server's claim still open (or undone by its crash: then ours to take).
+    if (!(await workLeft(r.deps.db, { runId: r.runId, through: r.through, today }, r.unchargeable))) break
+    await sleep(200)
+  }
+  await setPhase(r.deps.db, r.runId, 'settle')
+  await helping.get(r.runId)?.catch(() => {})
+  while (await helpersAlive(r.deps.db, r.runId)) {
+    r.checkpoint()
+    await sleep(200)
   }
 }
 
@@ -270,13 +339,14 @@ async function charge(r: Run, pass: number): Promise<void> {
  * invoices may be charged again by another pass); `unresolved` counts what stays unknown.
  */
 async function settle(r: Run): Promise<number> {
-  const { deps, ctx, c } = r
+  const { deps, ctx } = r
+  const c = r.tally.c
   const deadline = Date.now() + ctx.settleWindowMs + 5_000
   let freed = 0
   for (;;) {
     const pending = await deps.db.selectFrom('chargeAttempts').select(['id']).where('status', '=', 'pending').orderBy('id').limit(1000).execute()
     if (pending.length === 0) {
-      c.unresolved = 0
+      await saveUnresolved(deps.db, r.runId, 0)
       break
     }
     for (const p of pending) {
@@ -302,7 +372,7 @@ async function settle(r: Run): Promise<number> {
       }
     }
     if (Date.now() > deadline || r.stopping()) {
-      c.unresolved = await countPending(deps.db)
+      await saveUnresolved(deps.db, r.runId, await countPending(deps.db))
       break
     }
     await sleep(Math.min(2_000, Math.max(200, ctx.settleWindowMs / 10)))
@@ -311,111 +381,28 @@ async function settle(r: Run): Promise<number> {
   return freed
 }
 
-/** A charge's result in the run's counters. */
-function count(c: RunCounters, r: ChargeResult): void {
-  switch (r.kind) {
-    case 'skipped':
-    case 'not_sent':
-      return
-    case 'approved':
-      c.charged++
-      c.approved++
-      c.collectedCents += r.amountCents
-      return
-    case 'declined':
-      c.charged++
-      c.declined++
-      return
-    case 'retryable':
-    case 'error':
-      c.charged++
-      c.errors++
-      return
-    case 'unresolved':
-      c.charged++
-      return
-    default:
-      unreachable(r)
-  }
-}
-
 async function countPending(db: Db): Promise<number> {
   const r = await db.selectFrom('chargeAttempts').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow()
   return Number(r.n)
 }
 
+/** Pending attempts, but not those a live server other than this one has claimed (in flight there). */
 async function* streamPendingAttempts(db: Db, batchSize: number, stopping: () => boolean): AsyncGenerator<string[]> {
   let after = ''
   while (!stopping()) {
-    const rows = await db.selectFrom('chargeAttempts').select('id').where('status', '=', 'pending').where('id', '>', after).orderBy('id').limit(batchSize).execute()
+    const rows = await db
+      .selectFrom('chargeAttempts')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where('id', '>', after)
+      .where((eb) => eb.or([eb('claimedBy', 'is', null), eb('claimedBy', '=', INSTANCE_ID), eb(claimerGone('claimed_by'), '=', true)]))
+      .orderBy('id')
+      .limit(batchSize)
+      .execute()
     if (rows.length === 0) return
     after = rows.at(-1)!.id
     yield rows.map((r) => r.id)
   }
-}
-
-/**
- * What to charge, one target per agreement (by agreement id): every unpaid invoice of it that
- * is due, oldest first, charged together (a catch-up of six periods is one charge). Due: new
- * (open) invoices, and failed ones whose retry is due by `today` (the company's date); a
- * gateway-error retry ("soon") is due at any new run: nothing was charged.
- */
-export async function* streamChargeTargets(db: Db, through: string, today: string, batchSize: number): AsyncGenerator<ChargeTarget[]> {
-  const due = db
-    .selectFrom('invoices as i')
-    .innerJoin('agreements as a', 'a.id', 'i.agreementId')
-    .where('i.periodStart', '<=', through)
-    .where('i.status', 'in', ['open', 'failed'])
-    .where((eb) =>
-      eb.or([
-        eb('i.status', '=', 'open'),
-        eb('i.retryState', '=', 'soon'),
-        eb.and([eb('i.retryState', '=', 'scheduled'), eb('i.nextRetryDate', '<=', today)]),
-      ]),
-    )
-    .where('a.status', 'in', ['active', 'suspended'])
-  let after = ''
-  for (;;) {
-    const page = await due.select('i.agreementId').distinct().where('i.agreementId', '>', after).orderBy('i.agreementId').limit(batchSize).execute()
-    if (page.length === 0) return
-    after = page.at(-1)!.agreementId
-    const rows = await due
-      .leftJoin('paymentMethods as pm', 'pm.id', 'a.paymentMethodId')
-      .select(['i.agreementId', 'i.id as invoiceId', sql<number>`i.total_cents - i.paid_cents`.as('amountCents')])
-      .select(['pm.id as pmId', 'pm.kind', 'pm.profileId', 'pm.acctId', 'pm.brand', 'pm.last4', 'pm.isActive'])
-      .where('i.agreementId', 'in', page.map((p) => p.agreementId))
-      .orderBy('i.agreementId')
-      .orderBy('i.periodStart')
-      .orderBy('i.id')
-      .execute()
-    const byAgreement = new Map<string, typeof rows>()
-    for (const r of rows) byAgreement.set(r.agreementId, [...(byAgreement.get(r.agreementId) ?? []), r])
-    yield [...byAgreement.values()].map((group) => {
-      const r = group[0]!
-      const pm = r.pmId ? { id: r.pmId, kind: r.kind!, profileId: r.profileId!, acctId: r.acctId!, brand: r.brand, last4: r.last4!, isActive: r.isActive! } : null
-      return groupTarget(group.map((g) => ({ invoiceId: g.invoiceId, amountCents: Number(g.amountCents) })), pm)
-    })
-    if (page.length < batchSize) return
-  }
-}
-
-/** Runs `fn` over every item of `source`, at most `limit` at a time, pulling batches lazily. */
-export async function pool<T>(source: AsyncIterable<T[]>, limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  const inflight = new Set<Promise<void>>()
-  let failure: unknown = null
-  for await (const batch of source) {
-    for (const item of batch) {
-      const p: Promise<void> = fn(item)
-        .catch((err: unknown) => void (failure ??= err))
-        .finally(() => inflight.delete(p))
-      inflight.add(p)
-      if (inflight.size >= limit) await Promise.race(inflight)
-      if (failure) break
-    }
-    if (failure) break
-  }
-  await Promise.all(inflight)
-  if (failure) throw failure
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
