@@ -186,6 +186,8 @@ function executeRun(deps: ServiceDeps, runId: string, through: string, opts: Run
 interface Run extends Share {
   opts: RunOptions
   batchSize: number
+  /** Moves the run to its next phase (on its row at once). */
+  enter(phase: string): Promise<void>
   /** Throws `Paused` when stopping. */
   checkpoint(): void
 }
@@ -197,23 +199,6 @@ async function runPhases(deps: ServiceDeps, runId: string, through: string, opts
   let leaseLost = false
   const stopping = () => leaseLost || pauseAsked()
   const tally = new Tally()
-  const run: Run = {
-    deps,
-    runId,
-    through,
-    opts,
-    tally,
-    ctx: { runId, settings, settleWindowMs: opts.settleWindowMs ?? DEFAULT_SETTLE_WINDOW_MS, halt: (reason) => void (halted ??= reason) },
-    limit: Math.max(1, opts.concurrency ?? settings.concurrency),
-    retries: opts.inRunRetries ?? 3,
-    unchargeable: [],
-    batchSize: opts.batchSize ?? 500,
-    stopping,
-    checkpoint: () => {
-      if (stopping()) throw new Paused()
-    },
-    halted: () => halted,
-  }
   let saving = Promise.resolve()
   const tick = () => {
     // Receipts and notices queued since the last tick go out now rather than at the next poll.
@@ -230,8 +215,27 @@ async function runPhases(deps: ServiceDeps, runId: string, through: string, opts
   }
   const enter = async (next: string) => {
     phase = next
+    await saving // a progress write still carrying the old phase lands first
     await setPhase(deps.db, runId, next)
     tick()
+  }
+  const run: Run = {
+    deps,
+    runId,
+    through,
+    opts,
+    tally,
+    ctx: { runId, settings, settleWindowMs: opts.settleWindowMs ?? DEFAULT_SETTLE_WINDOW_MS, halt: (reason) => void (halted ??= reason) },
+    limit: Math.max(1, opts.concurrency ?? settings.concurrency),
+    retries: opts.inRunRetries ?? 3,
+    unchargeable: [],
+    batchSize: opts.batchSize ?? 500,
+    enter,
+    stopping,
+    checkpoint: () => {
+      if (stopping()) throw new Paused()
+    },
+    halted: () => halted,
   }
   const timer = setInterval(tick, 1000)
   timer.unref()
@@ -244,8 +248,7 @@ async function runPhases(deps: ServiceDeps, runId: string, through: string, opts
     // to have been sent get another pass (a few at most).
     for (let pass = 0; pass < 3; pass++) {
       await enter('charge')
-      await charge(run)
-      await enter('settle')
+      await charge(run) // ends in the settle phase
       if ((await settle(run)) === 0) break
     }
     clearInterval(timer)
@@ -325,7 +328,7 @@ async function charge(r: Run): Promise<void> {
     if (!(await workLeft(r.deps.db, { runId: r.runId, through: r.through, today }, r.unchargeable))) break
     await sleep(200)
   }
-  await setPhase(r.deps.db, r.runId, 'settle')
+  await r.enter('settle')
   await helping.get(r.runId)?.catch(() => {})
   while (await helpersAlive(r.deps.db, r.runId)) {
     r.checkpoint()

@@ -57,10 +57,16 @@ const due = (q: Due): RawBuilder<boolean> => sql<boolean>`i.period_start <= ${q.
   and not exists (select 1 from charge_attempt_invoices c join charge_attempts ca on ca.id = c.attempt_id
     where c.invoice_id = i.id and ca.run_id = ${q.runId} having count(*) >= ${MAX_SENDS} or bool_or(ca.status <> 'not_sent'))`
 
-/** The agreement `a` can be charged now: something due, no charge of its unpaid invoices in flight. */
+/**
+ * The agreement `a` can be charged now: something due, no charge of its unpaid invoices in flight.
+ * NOTE: scalar subqueries with `limit 1`, not `exists`: PostgreSQL turns an `exists` into a
+ * semi-join that reads every due invoice of the book before the first chunk (half a second on
+ * PGlite for 2,000 agreements, for every chunk); this way it walks the agreements in id order
+ * and stops at the chunk's size.
+ */
 const chargeable = (q: Due, skip: string[]): RawBuilder<boolean> => sql<boolean>`a.status in ('active', 'suspended') and not (a.id = any(${skip}::text[]))
-  and exists (select 1 from invoices i where i.agreement_id = a.id and ${due(q)})
-  and not exists (select 1 from invoices i join charge_attempt_invoices c on c.invoice_id = i.id and c.pending where i.agreement_id = a.id and i.status in ('open', 'failed'))`
+  and (select true from invoices i where i.agreement_id = a.id and ${due(q)} limit 1)
+  and (select true from invoices i join charge_attempt_invoices c on c.invoice_id = i.id and c.pending where i.agreement_id = a.id and i.status in ('open', 'failed') limit 1) is null`
 
 /**
  * One chunk of the run's charges, picked exclusively in `tx` (see above): up to `size` agreements
@@ -79,8 +85,8 @@ export async function pickChunk(tx: Db, q: Due, after: string, skip: string[], s
     select i.agreement_id as "agreementId", i.id as "invoiceId", i.total_cents - i.paid_cents as "amountCents",
       exists (select 1 from charge_attempt_invoices c join charge_attempts ca on ca.id = c.attempt_id where c.invoice_id = i.id and ca.run_id = ${q.runId}) as again,
       pm.id as "pmId", pm.kind, pm.profile_id as "profileId", pm.acct_id as "acctId", pm.brand, pm.last4, pm.is_active as "isActive"
-    from invoices i join agreements a on a.id = i.agreement_id left join payment_methods pm on pm.id = a.payment_method_id
-    where i.agreement_id = any(${ids}::text[]) and ${due(q)}
+    from unnest(${ids}::text[]) as p(id) join agreements a on a.id = p.id left join payment_methods pm on pm.id = a.payment_method_id
+      cross join lateral (select * from invoices i where i.agreement_id = p.id and ${due(q)} order by i.period_start, i.id) i
     order by i.agreement_id, i.period_start, i.id`.execute(tx)
   const byAgreement = new Map<string, typeof rows>()
   for (const r of rows) byAgreement.set(r.agreementId, [...(byAgreement.get(r.agreementId) ?? []), r])
