@@ -21,7 +21,7 @@ import { sql } from 'kysely'
 import { openDatabase } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import { startHarness } from '../src/integrations/cardpointe/test-sandbox.ts'
-import { aCard, seedAgreements } from '../test/helpers/billing-fixtures.ts'
+import { ledgerCheck, seedBillingBook } from './billing-book.ts'
 
 const args = process.argv.slice(2)
 const opt = (name: string) => {
@@ -41,11 +41,8 @@ const dir = backend === 'pglite' ? mkdtempSync(join(tmpdir(), 'sb-bench-')) : ''
 const database = backend === 'postgres' ? await openDatabase({ kind: 'postgres', url: url!, poolSize: 4 }) : await openDatabase({ kind: 'pglite', dataDir: dir })
 if (backend === 'postgres') await sql`drop schema public cascade; create schema public`.execute(database.db)
 await migrateToLatest(database.db)
-await database.db.insertInto('customers').values({ id: 'cus_cards', name: 'Card holder', companyName: null, archivedAt: null }).execute()
-const methods = []
-for (const pan of ['4788250000121443', '5454545454545454']) methods.push({ id: await aCard(database.db, h.gateway, h.tokenize, 'cus_cards', pan), customerId: 'cus_cards' })
 const t0 = performance.now()
-await seedAgreements(database.db, { count: total, paymentMethods: methods, startDate: () => '2026-11-01', amountCents: (i) => 1000 + (i % 50_000) })
+await seedBillingBook(database.db, h, total, '2026-11-01')
 process.stderr.write(`seeded ${total} agreements in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`)
 await database.close()
 if (latency > 0) await h.faults({ latencyMs: latency })
@@ -98,27 +95,15 @@ const seconds = (performance.now() - started) / 1000
 await h.faults({ reset: true })
 
 const check = backend === 'postgres' ? await openDatabase({ kind: 'postgres', url: url!, poolSize: 2 }) : await openDatabase({ kind: 'pglite', dataDir: dir })
-const invoices = await check.db.selectFrom('invoices').select(['id', 'status']).execute()
-const attempts = await check.db.selectFrom('chargeAttempts').select(['id', 'invoiceId']).where('status', '=', 'approved').execute()
+const money = await ledgerCheck(check.db, h)
 await check.close()
-const ledger = (await h.ledger()).filter((r) => r.type === 'auth' && r.respstat === 'A' && r.amountCents > 0)
-const byInvoice = new Map<string, number>()
-const invoiceOf = new Map(attempts.map((a) => [a.id, a.invoiceId]))
-let unknown = 0
-for (const r of ledger) {
-  const inv = invoiceOf.get(r.orderid ?? '')
-  if (!inv) unknown++
-  else byInvoice.set(inv, (byInvoice.get(inv) ?? 0) + 1)
-}
-const doubles = [...byInvoice.values()].filter((n) => n > 1).length + unknown
-const missing = invoices.filter((i) => !byInvoice.has(i.id)).length
 await h.close()
 if (dir) rmSync(dir, { recursive: true, force: true })
 
 const figures: Record<string, string | number> = {
   db: backend,
   agreements: total,
-  invoices: invoices.length,
+  invoices: money.invoices,
   concurrency,
   latency_ms: latency,
   exit_code: code,
@@ -127,8 +112,8 @@ const figures: Record<string, string | number> = {
   peak_rss_mb: (peakKb / 1024).toFixed(0),
   preview_seconds: previewSeconds.toFixed(1),
   previewed_invoices: previewed,
-  double_charges: doubles,
-  missing_charges: missing,
+  double_charges: money.double,
+  missing_charges: money.missing,
 }
 if (latency > 0) {
   const ideal = (total * latency) / 1000 / concurrency
