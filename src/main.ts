@@ -15,6 +15,7 @@ import { pauseBillingRuns } from './services/billing/run-billing.ts'
 import { cardPointeOperation, instrumentFetch, quickBooksOperation } from './services/metrics/metrics.ts'
 import { startVisitPlanner } from './services/scheduling/visit-planner.ts'
 import { startRenewalJob } from './services/renewals/term-end.ts'
+import { startTallyCompaction } from './services/dashboard/tallies.ts'
 import { billingAttachmentRenderers } from './services/billing/billing-emails.ts'
 import { CardPointeGateway } from './integrations/cardpointe/cardpointe-gateway.ts'
 import { openDatabase } from './db/database.ts'
@@ -102,6 +103,8 @@ async function main(argv: string[]) {
   const visitPlanner = startVisitPlanner(deps, { log })
   // Renewal reminders, automatic renewals and ended terms, every 15 minutes (Bill all also runs the term ends first).
   const renewals = startRenewalJob(deps, { log })
+  // The dashboard's agreement tallies folded back to one row per group every 5 minutes (migration 0026).
+  const tallies = startTallyCompaction(deps, { log })
   // The embedded database's daily backup with retention (BACKUP_DAILY_AT; README → Backups).
   const backups =
     database.backend === 'pglite' && backupEnv.BACKUP_DAILY_AT
@@ -128,6 +131,7 @@ async function main(argv: string[]) {
       automaticBilling.stop()
       visitPlanner.stop()
       renewals.stop()
+      tallies.stop()
       backups?.stop()
       backupEndpoint?.unpublish()
       await Promise.all([app.close(), pauseBillingRuns()])

@@ -11,6 +11,10 @@ import { sql } from 'kysely'
 import { newId } from '../../src/domain/ids.ts'
 import { loginHeaders, startTestApp, type TestApp } from '../helpers/test-app.ts'
 import { aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
+import { compactAgreementTallies } from '../../src/services/dashboard/tallies.ts'
+import { createPostgresDatabaseUrl, testBackend } from '../helpers/test-db.ts'
+import { openDatabase } from '../../src/db/database.ts'
+import { migrateToLatest } from '../../src/db/migrate.ts'
 
 let t: TestApp
 let h: Record<string, string>
@@ -28,10 +32,12 @@ const dashboard = async () => {
   return r.json()
 }
 
-/** The tallies, and the same grouping counted from the agreements themselves. */
+/** The tallies summed by group (the trigger adds +1/−1 rows), and the same grouping counted from the agreements themselves. */
 async function talliesAndAgreements() {
   const key = 'plan_id, status, has_next, open, start_date, end_date, end_month, billing_interval_months'
-  const tallies = await sql.raw<Record<string, unknown>>(`select ${key}, n, recurring_cents from agreement_tallies order by ${key}`).execute(t.deps.db)
+  const tallies = await sql
+    .raw<Record<string, unknown>>(`select ${key}, n, recurring_cents from (select ${key}, sum(n)::int as n, sum(recurring_cents)::int8 as recurring_cents from agreement_tallies group by ${key} having sum(n) <> 0) x order by ${key}`)
+    .execute(t.deps.db)
   const direct = await sql
     .raw<Record<string, unknown>>(
       `select ${key}, n, recurring_cents from (select plan_id, status, renewed_by_id is not null as has_next, close_on is null as open, start_date, end_date, end_month,
@@ -81,6 +87,12 @@ test('agreements changed through the app keep the tallies and the tiles equal to
 
   const [tallies, direct] = await talliesAndAgreements()
   assert.deepEqual(tallies, direct)
+  // Compacted: one row per group, the same sums, the same dashboard.
+  const rowsBefore = (await sql<{ n: number }>`select count(*)::int as n from agreement_tallies`.execute(db)).rows[0]!.n
+  const compacted = await compactAgreementTallies(db)
+  assert.ok(compacted.after < compacted.before && compacted.before === rowsBefore, JSON.stringify({ compacted, rowsBefore }))
+  assert.deepEqual(await talliesAndAgreements(), [direct, direct])
+  assert.equal((await sql<{ n: number }>`select count(*)::int as n from agreement_tallies`.execute(db)).rows[0]!.n, direct.length)
   const d = await dashboard()
   const count = async (where: string) => (await sql.raw<{ n: number }>(`select count(*)::int as n from agreements a where ${where}`).execute(db)).rows[0]!.n
   const inTerm = `a.start_date <= '2026-06-15' and (a.end_date is null or a.end_date > '2026-06-15')`
@@ -93,4 +105,40 @@ test('agreements changed through the app keep the tallies and the tiles equal to
   assert.equal(d.tiles.mrrCents, 1527 + 2500 + 5000)
   assert.deepEqual([before.tiles.pendingApprovals, d.tiles.pendingApprovals, before.tiles.suspendedAgreements, d.tiles.suspendedAgreements], [1, 0, 0, 1])
   assert.deepEqual([before.tiles.expiring30, d.tiles.expiring30], [1, 0], 'closing at the period end takes it out of the expiring list')
+})
+
+test('two transactions suspending agreements of the same groups in opposite order neither deadlock nor wait on each other', { skip: testBackend !== 'postgres' && 'one connection on PGlite' }, async () => {
+  const pg = await createPostgresDatabaseUrl()
+  const handle = await openDatabase({ kind: 'postgres', url: pg!.url, poolSize: 4 })
+  try {
+    const db = handle.db
+    await migrateToLatest(db)
+    const c = await aCustomer({ db, clock: { now: () => now } } as never, 'Order Customer', 'order@example.com')
+    const base = { customerId: c.id, locationId: c.locationId, paymentMethodId: null, startDate: '2026-01-01', termMonths: 12, endDate: '2027-01-01' }
+    // Two groups (monthly at $10 and quarterly at $20), two agreements in each.
+    const [a1, a2] = [await anAgreement(db, { ...base, lines: monthly(1000) }), await anAgreement(db, { ...base, lines: monthly(1000) })]
+    const [b1, b2] = [await anAgreement(db, { ...base, intervalMonths: 3, lines: monthly(2000) }), await anAgreement(db, { ...base, intervalMonths: 3, lines: monthly(2000) })]
+    const suspend = (tx: typeof db, id: string) => tx.updateTable('agreements').set({ status: 'suspended' }).where('id', '=', id).execute()
+    // Each transaction suspends one of each group, in opposite orders, holding its first write while the other makes its own.
+    let release!: () => void
+    const bothFirst = new Promise<void>((r) => (release = r))
+    let firsts = 0
+    const run = (first: string, second: string) =>
+      db.transaction().execute(async (tx) => {
+        await suspend(tx, first)
+        if (++firsts === 2) release()
+        await bothFirst
+        await suspend(tx, second)
+      })
+    const outcome = await Promise.race([
+      Promise.all([run(a1, b1), run(b2, a2)]).then(() => 'both committed'),
+      new Promise((r) => setTimeout(() => r('waited'), 3_000)),
+    ])
+    assert.equal(outcome, 'both committed')
+    const counts = await sql<{ status: string; n: number }>`select status, sum(n)::int as n from agreement_tallies group by status having sum(n) <> 0 order by status`.execute(db)
+    assert.deepEqual(counts.rows, [{ status: 'suspended', n: 4 }])
+  } finally {
+    await handle.close()
+    await pg?.drop()
+  }
 })
