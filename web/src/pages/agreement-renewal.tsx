@@ -2,7 +2,7 @@ import { Alert, Button, Checkbox, Group, Modal, NativeSelect, Radio, Stack, Swit
 import { useState } from 'react'
 import type { AgreementDto, ClosePlanDto } from '../../../src/contracts/agreements.ts'
 import type { RenewalNoticeDto } from '../../../src/contracts/renewals.ts'
-import { dateText, usd } from '../../../src/domain/quote-text.ts'
+import { usd } from '../../../src/domain/quote-text.ts'
 import { priceChangeText } from '../../../src/domain/renewal-terms.ts'
 import { api, ApiError, errorMessage, type FieldErrors } from '../api.ts'
 import { toast } from '../notice.tsx'
@@ -10,7 +10,7 @@ import { ErrorNote, LoadState } from '../page.tsx'
 import { draftOfChange, priceChangeOf, PriceChangeField } from '../price-change-field.tsx'
 import { useApiQuery } from '../query.ts'
 import { Link, withQuery } from '../router.tsx'
-import { formatDateTime } from '../strings.ts'
+import { formatDateTime, formatDay } from '../strings.ts'
 import { RenewalDialog } from './renewal-dialog.tsx'
 
 const NOTICE_LABELS: Record<RenewalNoticeDto['kind'], string> = {
@@ -61,12 +61,12 @@ export function RenewalSection({ agreement: a, onChange }: { agreement: Agreemen
         )}
         {a.renewedBy && (
           <Text>
-            Renewed by agreement <Link to={`/agreements/${a.renewedBy.id}`}>#{a.renewedBy.number}</Link> from {dateText(a.renewedBy.startDate)}.
+            Renewed by agreement <Link to={`/agreements/${a.renewedBy.id}`}>#{a.renewedBy.number}</Link> from {formatDay(a.renewedBy.startDate)}.
           </Text>
         )}
         {a.closeOn && (
           <Alert color="yellow">
-            Closes on {dateText(a.closeOn)}: {a.closeReason || 'no reason given'}. Nothing is billed from that day.
+            Closes on {formatDay(a.closeOn)}: {a.closeReason || 'no reason given'}. Nothing is billed from that day.
           </Alert>
         )}
         {a.endDate === null ? (
@@ -197,7 +197,7 @@ export function CloseDialog({ agreement: a, onClose }: { agreement: AgreementDto
       toast.success(
         when === 'now'
           ? `Agreement #${a.number} closed${done.refundCents ? `; ${usd(done.refundCents)} refunded` : ''}.`
-          : `Agreement #${a.number} closes on ${dateText(done.endDate)}.`,
+          : `Agreement #${a.number} closes on ${formatDay(done.endDate)}.`,
       )
       onClose(true)
     } catch (err) {
@@ -222,7 +222,7 @@ export function CloseDialog({ agreement: a, onClose }: { agreement: AgreementDto
         {p && (
           <Alert color="gray" title="What happens" aria-live="polite">
             <ul>
-              <li>Last day of service: {dateText(p.lastServiceDay)}; nothing is billed from {dateText(p.endDate)}.</li>
+              <li>Last day of service: {formatDay(p.lastServiceDay)}; nothing is billed from {formatDay(p.endDate)}.</li>
               {p.refunds.map((r) => (
                 <li key={`${r.paymentId}-${r.invoiceId}`}>
                   Refund {usd(r.refundCents)} of invoice {r.invoiceNumber} ({r.unusedDays} of {r.periodDays} days unused, {usd(r.paidCents)} paid)

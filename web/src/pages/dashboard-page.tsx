@@ -1,6 +1,6 @@
 import { Paper, SimpleGrid, Text, Title } from '@mantine/core'
 import type { DashboardDto, DashboardTiles } from '../../../src/contracts/dashboard.ts'
-import { dateText } from '../../../src/domain/quote-text.ts'
+import { formatDay } from '../strings.ts'
 import { formatUsd } from '../money.ts'
 import { LoadState, Page } from '../page.tsx'
 import { useApiQuery } from '../query.ts'
@@ -50,7 +50,7 @@ export function DashboardPage() {
       {data && (
         <>
           <Text c="dimmed" size="sm" mt={-8}>
-            As of {dateText(data.today)}
+            As of {formatDay(data.today)}
           </Text>
           <TodayList />
           <section aria-labelledby="tiles-heading">

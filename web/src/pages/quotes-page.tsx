@@ -3,7 +3,8 @@ import { IconPlus } from '@tabler/icons-react'
 import type { Page as PageOf } from '../../../src/contracts/common.ts'
 import { QUOTE_STATUSES, type QuoteSummaryDto } from '../../../src/contracts/quotes.ts'
 import type { SettingsDto } from '../../../src/contracts/settings.ts'
-import { dateText, perPeriodText, quoteLabel, usd } from '../../../src/domain/quote-text.ts'
+import { perPeriodText, quoteLabel, usd } from '../../../src/domain/quote-text.ts'
+import { formatDay } from '../strings.ts'
 import { localDate } from '../../../src/domain/time-zone.ts'
 import { DataTable, pageRows, type Column } from '../data-table.tsx'
 import { SearchToolbar, StatusFilter, useListQuery } from '../list-page.tsx'
@@ -40,8 +41,8 @@ const columns = (timeZone: string | undefined): Column<QuoteSummaryDto>[] => [
   { header: 'Options', cell: (x) => x.optionCount, numeric: true },
   { header: 'Status', cell: (x) => <StatusBadge status={x.status} label={QUOTE_STATUS_LABELS[x.status]} /> },
   // The company's date of the last send (dates shown to people are the company's).
-  { header: 'Sent', sort: 'sentAt', cell: (x) => (x.sentAt && timeZone ? dateText(localDate(new Date(x.sentAt), timeZone)) : x.sentAt ? '…' : 'Not sent') },
-  { header: 'Valid until', sort: 'expiresOn', cell: (x) => dateText(x.expiresOn) },
+  { header: 'Sent', sort: 'sentAt', cell: (x) => (x.sentAt && timeZone ? formatDay(localDate(new Date(x.sentAt), timeZone)) : x.sentAt ? '…' : 'Not sent') },
+  { header: 'Valid until', sort: 'expiresOn', cell: (x) => formatDay(x.expiresOn) },
 ]
 
 const newQuote = (
