@@ -235,14 +235,17 @@ test('auto-renewal turned off from the customer\'s link: confirmed, the term exp
   const page = await customer('GET', `/api/auto-renewal/${token}`)
   assert.equal(page.status, 200)
   assert.deepEqual([page.body.autoRenew, page.body.renewsOn, page.body.renewalPerBillCents], [true, '2027-01-01', 3000])
+  // A British company: the office's notice below writes the day its way.
+  await t.deps.db.updateTable('companySettings').set({ locale: 'en-GB' }).where('id', '=', 1).execute()
   const off = await customer('POST', `/api/auto-renewal/${token}/off`)
+  await t.deps.db.updateTable('companySettings').set({ locale: 'en-US' }).where('id', '=', 1).execute()
   assert.equal(off.status, 200)
   assert.equal(off.body.autoRenew, false)
   assert.equal((await customer('POST', `/api/auto-renewal/${token}/off`)).status, 200)
   assert.equal((await emailsTo([a.id], 'renewal.auto_renew_off')).length, 1, 'confirmed once, however often clicked')
-  // The office hears of it with the last day written as every date is (issue 13 defect 13), not as an ISO date.
+  // The office hears of it with the last day written as every date is, in the company's locale (issue 13 defect 13).
   const told = await t.deps.db.selectFrom('notifications').select('body').where('kind', '=', 'renewal.auto_renew_off').where('subjectId', '=', a.id).executeTakeFirstOrThrow()
-  assert.equal(told.body, 'It ends after Dec 31, 2026 unless renewed.')
+  assert.equal(told.body, 'It ends after 31 Dec 2026 unless renewed.')
   const detail = (await api('GET', `/api/agreements/${a.id}`)).body
   assert.deepEqual([detail.autoRenew, detail.autoRenewOffBy], [false, 'customer'])
   // The office cannot turn it back on: only the customer can agree again.

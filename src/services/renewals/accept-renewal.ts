@@ -16,7 +16,7 @@ import type { ServiceDeps } from '../deps.ts'
 import { notifyOffice } from '../notifications/notifications.ts'
 import { tokenizerUrl } from '../quotes/public-signup.ts'
 import { paymentMethodRow, storePaymentMethod } from '../quotes/store-payment-method.ts'
-import { companyToday, getSettings } from '../settings/company-settings.ts'
+import { companyFormat, companyToday, getSettings } from '../settings/company-settings.ts'
 import { createNextTermTx } from './next-term.ts'
 import { loadRenewable, markOpened, type Offer, type RenewableAgreement } from './renewal-offers.ts'
 import { getRenewalSettings, renewalLinkKey } from './renewal-settings.ts'
@@ -191,7 +191,7 @@ async function recordAcceptance(deps: ServiceDeps, notice: Notice, a: RenewableA
     })
     await notifyOffice(tx, {
       kind: 'renewal.accepted',
-      title: `${a.customerName} renewed agreement #${a.number}: #${created.number} from ${formatDate(offer.startDate)}`,
+      title: `${a.customerName} renewed agreement #${a.number}: #${created.number} from ${formatDate(offer.startDate, (await companyFormat(tx)).locale)}`,
       body: `${a.name}, ${offer.changeText}`,
       link: `/agreements/${created.id}`,
     })

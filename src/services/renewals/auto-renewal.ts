@@ -12,7 +12,7 @@ import { recordAuditEvent } from '../audit/record-audit-event.ts'
 import type { ActorId, ServiceDeps } from '../deps.ts'
 import { enqueueEmail } from '../email/outbox.ts'
 import { notifyOffice } from '../notifications/notifications.ts'
-import { companyToday, getSettings } from '../settings/company-settings.ts'
+import { companyFormat, companyToday, getSettings } from '../settings/company-settings.ts'
 import { autoRenewOffEmail } from './renewal-emails.ts'
 import { loadRenewable, offerFor, type RenewableAgreement } from './renewal-offers.ts'
 import { renewalLinkKey } from './renewal-settings.ts'
@@ -74,7 +74,7 @@ export async function customerTurnsOffAutoRenew(deps: ServiceDeps, token: string
   const settings = await getSettings(deps)
   const changed = await deps.db.transaction().execute(async (tx) => {
     if (!(await turnOffTx(tx, a.id, 'customer', null, deps.clock.now(), { ip: meta.ip }))) return false
-    await notifyOffice(tx, { kind: 'renewal.auto_renew_off', title: `${a.customerName} turned off automatic renewal of agreement #${a.number}`, body: a.endDate ? `It ends after ${formatDate(dayBeforeIso(a.endDate))} unless renewed.` : '', link: `/agreements/${a.id}` })
+    await notifyOffice(tx, { kind: 'renewal.auto_renew_off', title: `${a.customerName} turned off automatic renewal of agreement #${a.number}`, body: a.endDate ? `It ends after ${formatDate(dayBeforeIso(a.endDate), (await companyFormat(tx)).locale)} unless renewed.` : '', link: `/agreements/${a.id}` })
     if (a.email && a.endDate) {
       const email = autoRenewOffEmail({ brand: await loadBrand(tx, deps.publicUrl), customerName: a.customerName, agreementNumber: a.number, agreementName: a.name, lastDay: dayBeforeIso(a.endDate) })
       await enqueueEmail(tx, { kind: 'renewal.auto_renew_off', to: a.email, ...email, relatedType: 'agreement', relatedId: a.id })
