@@ -56,11 +56,14 @@ test('failed payment, suspension, retries used up, the customer pays: each reach
   const fredCard = await aCard(deps.db, deps.gateway, h.tokenize, fred.id, '4111111111111111')
   // $1116.00 declines for insufficient funds in the sandbox: retried on the company's schedule.
   const fredAgr = await anAgreement(deps.db, { customerId: fred.id, locationId: fred.locationId, paymentMethodId: fredCard, startDate: '2026-03-01', lines: monthly(111600) })
+  // A British company: the next try's date is written its way.
+  await deps.db.updateTable('companySettings').set({ locale: 'en-GB' }).where('id', '=', 1).execute()
   await run('2026-03-15')
+  await deps.db.updateTable('companySettings').set({ locale: 'en-US' }).where('id', '=', 1).execute()
   const [failed] = await about(fredAgr, 'billing.payment_failed')
   assert.ok(failed, 'the failed payment reaches the office')
   assert.match(failed.title, /^Payment failed: Fred Failed, agreement #\d+: \$1,116\.00/)
-  assert.match(failed.body, /^The bank reported insufficient funds\. Next automatic try on Mar 18, 2026\./)
+  assert.match(failed.body, /^The bank reported insufficient funds\. Next automatic try on 18 Mar 2026\./)
   assert.equal(failed.nextAction, 'Send the payment link or retry')
   assert.equal((await about(susanAgr, 'billing.payment_failed')).length, 0, 'one notification per event: the suspension says the payment failed')
 

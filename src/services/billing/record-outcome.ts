@@ -449,12 +449,12 @@ async function notifyFailure(
     .selectFrom('invoices as i')
     .innerJoin('agreements as a', 'a.id', 'i.agreementId')
     .innerJoin('customers as c', 'c.id', 'i.customerId')
-    .select(['i.number', 'a.number as agreementNumber', 'c.name', sql<number>`i.total_cents - i.paid_cents`.as('owed')])
+    .select(['i.number', 'a.number as agreementNumber', 'c.name', sql<number>`i.total_cents - i.paid_cents`.as('owed'), sql<string>`(select locale from company_settings where id = 1)`.as('locale')])
     .where('i.id', '=', f.invoiceId)
     .executeTakeFirstOrThrow()
   const what = `${r.name}, agreement #${r.agreementNumber}: ${formatUsd(Number(r.owed))} (invoice ${r.number})`
   const next =
-    f.decision.state === 'scheduled' ? `Next automatic try on ${dateText(f.decision.nextRetryDate)}.`
+    f.decision.state === 'scheduled' ? `Next automatic try on ${dateText(f.decision.nextRetryDate, r.locale)}.`
     : f.decision.state === 'soon' ? 'Tried again at the next billing run.'
     : f.decision.state === 'needs_payment_method' ? 'No retry until the customer puts a new card or bank account on file.'
     : 'No more automatic retries.'
