@@ -76,7 +76,7 @@ test('without TRUSTED_PROXIES a changing X-Forwarded-For does not get past the p
     const res = await fetch(`${direct.url}/api/pay/${link}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.77.0.${i}` },
-      body: JSON.stringify({ token: '9418594164541111', expiry: '1230' }),
+      body: JSON.stringify({ paymentMethod: { kind: 'card', token: '9418594164541111', expiry: '1230' }, name: 'Card Tester' }),
     })
     statuses.push(res.status)
   }
