@@ -1,5 +1,6 @@
-import { useCallback, useState, type ReactNode } from 'react'
+import { useCallback, useEffect, useState, type Dispatch, type ReactNode, type RefObject, type SetStateAction } from 'react'
 import type { FieldErrors } from './api.ts'
+import { useErrorsClearOnInput, withoutField } from './forms.tsx'
 import { SelectField, TextField } from './fields.tsx'
 import { useTokenizer, type CardToken } from './tokenizer.ts'
 
@@ -114,4 +115,15 @@ export function PaymentMethodFields(props: { state: PaymentMethodState; tokenize
       )}
     </>
   )
+}
+
+/**
+ * The payment pages' errors go as they are fixed: a field's as soon as it is changed
+ * (`useErrorsClearOnInput`), the card's once the tokenizer holds a card.
+ */
+export function usePaymentErrorsClear(formRef: RefObject<HTMLFormElement | null>, card: CardToken | null, setErrors: Dispatch<SetStateAction<FieldErrors>>) {
+  useErrorsClearOnInput(formRef, setErrors)
+  useEffect(() => {
+    if (card) setErrors((e) => withoutField(e, 'paymentMethod'))
+  }, [card, setErrors])
 }

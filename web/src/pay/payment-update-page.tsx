@@ -4,8 +4,7 @@ import { fieldErrors } from '../../../src/contracts/common.ts'
 import { api, ApiError, errorMessage, type FieldErrors } from '../api.ts'
 import { formatUsd } from '../money.ts'
 import { TextField } from '../fields.tsx'
-import { useErrorsClearOnInput, withoutField } from '../forms.tsx'
-import { PaymentMethodFields, paymentMethodInput, paymentMethodProblems, usePaymentMethod } from '../payment-method-fields.tsx'
+import { PaymentMethodFields, paymentMethodInput, paymentMethodProblems, usePaymentErrorsClear, usePaymentMethod } from '../payment-method-fields.tsx'
 
 interface PaymentUpdateView {
   companyName: string
@@ -42,10 +41,7 @@ export function PaymentUpdatePage({ token }: { token: string }) {
       .catch((err: unknown) => setFailure(errorMessage(err)))
   }, [token])
 
-  useErrorsClearOnInput(formRef, setErrors)
-  useEffect(() => {
-    if (pay.card) setErrors((e) => withoutField(e, 'paymentMethod'))
-  }, [pay.card])
+  usePaymentErrorsClear(formRef, pay.card, setErrors)
   useEffect(() => {
     if (!Object.keys(errors).length) setFormError((m) => (m === CHECK_FIELDS ? null : m))
   }, [errors])

@@ -8,8 +8,7 @@ import { everyText } from '../../../src/domain/renewal-terms.ts'
 import { brandName } from '../../../src/domain/payment-method.ts'
 import { dayBeforeIso } from '../../../src/domain/iso-date.ts'
 import { api, ApiError, errorMessage, type FieldErrors } from '../api.ts'
-import { useErrorsClearOnInput, withoutField } from '../forms.tsx'
-import { PaymentMethodFields, paymentMethodInput, paymentMethodProblems, usePaymentMethod } from '../payment-method-fields.tsx'
+import { PaymentMethodFields, paymentMethodInput, paymentMethodProblems, usePaymentErrorsClear, usePaymentMethod } from '../payment-method-fields.tsx'
 
 const FAILURE_TITLES: Record<string, string> = {
   link_expired: 'This renewal offer has expired',
@@ -131,10 +130,7 @@ function RenewalForm({ token, view, onDone }: { token: string; view: PublicRenew
   const busy = useRef(false)
   const formRef = useRef<HTMLFormElement>(null)
   // A fixed field loses its error as it is fixed; the card's, once the tokenizer has the card.
-  useErrorsClearOnInput(formRef, setErrors)
-  useEffect(() => {
-    if (pay.card) setErrors((e) => withoutField(e, 'paymentMethod'))
-  }, [pay.card])
+  usePaymentErrorsClear(formRef, pay.card, setErrors)
 
   const submit = async () => {
     if (busy.current) return

@@ -5,9 +5,8 @@ import { fieldErrors } from '../../../src/contracts/common.ts'
 import { api, ApiError, errorMessage, type FieldErrors } from '../api.ts'
 import { CheckboxField, TextField } from '../fields.tsx'
 import { setCompanyFormat } from '../strings.ts'
-import { useErrorsClearOnInput, withoutField } from '../forms.tsx'
 import { QuoteOptionCard, RevisionFacts } from '../pages/quote-view.tsx'
-import { PaymentMethodFields, paymentMethodInput, paymentMethodProblems, usePaymentMethod } from '../payment-method-fields.tsx'
+import { PaymentMethodFields, paymentMethodInput, paymentMethodProblems, usePaymentErrorsClear, usePaymentMethod } from '../payment-method-fields.tsx'
 
 /**
  * The customer's hosted sign-up page at `/q/<token>`: review the quote, choose an option, read
@@ -104,10 +103,7 @@ function SignupForm({ token, view, onDone }: { token: string; view: PublicQuoteV
   const autoRenewTerms = chosen ? view.autoRenewTerms[chosen.id] : undefined
 
   // A fixed field loses its error as it is fixed; the card's, once the tokenizer has the card.
-  useErrorsClearOnInput(formRef, setErrors)
-  useEffect(() => {
-    if (pay.card) setErrors((e) => withoutField(e, 'paymentMethod'))
-  }, [pay.card])
+  usePaymentErrorsClear(formRef, pay.card, setErrors)
   useEffect(() => {
     if (!Object.keys(errors).length) setFormError((m) => (m === CHECK_FIELDS ? null : m))
   }, [errors])
