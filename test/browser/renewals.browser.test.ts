@@ -92,8 +92,17 @@ test('filter expiring agreements, preview and send renewal quotes with 5% more, 
   await phone.getByRole('heading', { name: /Renew agreement #\d+: Comfort Club/ }).waitFor()
   await phone.getByText('$31.50 per month').first().waitFor()
   assert.ok(await phone.getByLabel(/ending 1443 already on file/).isChecked())
+  // Submitted unsigned: both sign errors show, and each goes as soon as its field is put right.
+  await phone.getByRole('button', { name: 'Renew and sign' }).click()
+  const nameError = phone.getByText(/^Your full name is required/)
+  const consentError = phone.getByText('Agreement must be ticked to sign')
+  await nameError.waitFor()
+  await consentError.waitFor()
   await phone.getByLabel('Your full name').fill('Rita Renew')
+  await nameError.waitFor({ state: 'detached' })
+  assert.equal(await consentError.isVisible(), true, 'the consent error stays until the box is ticked')
   await phone.getByRole('checkbox', { name: /I agree to renew/ }).check()
+  await consentError.waitFor({ state: 'detached' })
   // First a new bank account, mistyped: a routing number failing the ABA checksum and an account
   // number confirmed differently are caught in the browser, and nothing is sent.
   const accepts: string[] = []

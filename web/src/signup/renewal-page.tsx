@@ -1,4 +1,4 @@
-import { Alert, Button, Checkbox, Container, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core'
+import { Alert, Button, Checkbox, Container, Group, Paper, Stack, Table, Text, Title } from '@mantine/core'
 import { useEffect, useRef, useState } from 'react'
 import { AcceptRenewalInput, type PublicRenewalView } from '../../../src/contracts/renewals.ts'
 import { fieldErrors } from '../../../src/contracts/common.ts'
@@ -8,6 +8,7 @@ import { everyText } from '../../../src/domain/renewal-terms.ts'
 import { brandName } from '../../../src/domain/payment-method.ts'
 import { dayBeforeIso } from '../../../src/domain/iso-date.ts'
 import { api, ApiError, errorMessage, type FieldErrors } from '../api.ts'
+import { CheckboxField, TextField } from '../fields.tsx'
 import { PaymentMethodFields, paymentMethodInput, paymentMethodProblems, usePaymentErrorsClear, usePaymentMethod } from '../payment-method-fields.tsx'
 
 const FAILURE_TITLES: Record<string, string> = {
@@ -178,12 +179,13 @@ function RenewalForm({ token, view, onDone }: { token: string; view: PublicRenew
         <PaymentMethodFields state={pay} tokenizerUrl={view.tokenizerUrl} errors={errors} onFile={pm ? `The ${pm.kind === 'ach' ? 'bank account' : brandName(pm.brand)} ending ${pm.last4}` : undefined} />
       </Stack>
       <Stack gap="sm">
-        <TextInput label="Your full name" name="signerName" withAsterisk autoComplete="name" value={signerName} onChange={(e) => setSignerName(e.currentTarget.value)} error={errors.signerName ? `Your full name ${errors.signerName}` : undefined} />
-        <Checkbox
+        <TextField label="Your full name" name="signerName" required autoComplete="name" value={signerName} onChange={setSignerName} errors={errors} />
+        <CheckboxField
           name="consent"
           checked={consent}
-          onChange={(e) => setConsent(e.currentTarget.checked)}
-          error={errors.consent ? `Agreement ${errors.consent}` : undefined}
+          onChange={setConsent}
+          errors={errors}
+          errorText={`Agreement ${errors.consent ?? ''}`}
           label={`I agree to renew on these terms and authorize ${view.companyName} to charge ${usd(view.offer.perBillCents)} ${everyText(view.offer.intervalMonths)} from ${formatDay(view.offer.startDate)}.`}
         />
         {view.offer.autoRenew && view.offer.autoRenewTerms && (
