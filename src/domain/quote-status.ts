@@ -43,12 +43,15 @@ export function assertQuoteAction(status: QuoteStatus, action: QuoteAction): Quo
   return TO[action] ?? status
 }
 
+/** "A sent quote", "An accepted quote": how a refusal names the quote. */
+export const aQuote = (s: QuoteStatus) => `${/^[aeiou]/.test(s) ? 'An' : 'A'} ${s} quote`
+
 const MESSAGES: Record<QuoteAction, (s: QuoteStatus) => string> = {
-  edit: (s) => `A ${s} quote cannot be edited; make a new revision instead`,
-  send: (s) => `A ${s} quote cannot be sent; only a draft can`,
-  view: (s) => `A ${s} quote cannot be viewed by the customer`,
-  accept: (s) => `A ${s} quote cannot be accepted`,
-  decline: (s) => `A ${s} quote cannot be declined`,
-  expire: (s) => `A ${s} quote cannot expire`,
-  revise: (s) => (s === 'draft' ? 'This quote is already a draft; edit it' : `A ${s} quote cannot be revised`),
+  edit: (s) => `${aQuote(s)} cannot be edited; make a new revision instead`,
+  send: (s) => `${aQuote(s)} cannot be sent; only a draft can`,
+  view: (s) => `${aQuote(s)} cannot be viewed by the customer`,
+  accept: (s) => `${aQuote(s)} cannot be accepted`,
+  decline: (s) => `${aQuote(s)} cannot be declined`,
+  expire: (s) => `${aQuote(s)} cannot expire`,
+  revise: (s) => (s === 'draft' ? 'This quote is already a draft; edit it' : `${aQuote(s)} cannot be revised`),
 }

@@ -28,18 +28,6 @@ const FROM: Record<WorkOrderAction, readonly WorkOrderStatus[]> = {
   cancel: ['open', 'scheduled', 'dispatched', 'on_the_way', 'suspended'],
 }
 
-/** The status each action leads to (`resume` restores the remembered one; `schedule` keeps a dispatched visit dispatched). */
-export const ACTION_STATUS: Record<Exclude<WorkOrderAction, 'resume'>, WorkOrderStatus> = {
-  schedule: 'scheduled',
-  unschedule: 'open',
-  dispatch: 'dispatched',
-  travel: 'on_the_way',
-  start: 'in_progress',
-  complete: 'completed',
-  suspend: 'suspended',
-  cancel: 'cancelled',
-}
-
 /** The statuses `action` applies to: what a bulk update (suspend an agreement's work orders) selects. */
 export function workOrdersThatCan(action: WorkOrderAction): WorkOrderStatus[] {
   return [...FROM[action]]

@@ -2,7 +2,7 @@ import type { QuoteDto } from '../../contracts/quotes.ts'
 import { loadBrand } from '../email/brand.ts'
 import { validationError } from '../../domain/errors.ts'
 import { newId } from '../../domain/ids.ts'
-import { assertQuoteAction, canQuote } from '../../domain/quote-status.ts'
+import { aQuote, assertQuoteAction, canQuote } from '../../domain/quote-status.ts'
 import { quoteLabel } from '../../domain/quote-text.ts'
 import { newSignupToken } from '../../domain/signup-token.ts'
 import { addDays } from '../../domain/billing-calendar.ts'
@@ -53,7 +53,7 @@ export async function quotePdf(deps: ServiceDeps, quote: QuoteDto): Promise<Buff
 export async function sendQuote(deps: ServiceDeps, id: string, opts: { to?: string; resend?: boolean }, actor: ActorId): Promise<QuoteDto> {
   const quote = await loadQuote(deps.db, id)
   if (opts.resend) {
-    if (!canQuote(quote.status, 'view')) throw notAllowed('quote_resend_not_allowed', `A ${quote.status} quote cannot be re-sent; only a sent or viewed one`)
+    if (!canQuote(quote.status, 'view')) throw notAllowed('quote_resend_not_allowed', `${aQuote(quote.status)} cannot be re-sent; only a sent or viewed one`)
   } else assertQuoteAction(quote.status, 'send')
   const today = await companyToday(deps)
   if (quote.revision.expiresOn < today) throw validationError({ expiresOn: 'has passed; edit the quote (or make a new revision) with a later date' })
@@ -69,7 +69,7 @@ export async function sendQuote(deps: ServiceDeps, id: string, opts: { to?: stri
     const q = await lockQuote(tx, id)
     if (q.currentRevision !== quote.revision.revision) throw notAllowed('quote_changed', 'The quote changed while sending; reload and try again')
     if (opts.resend) {
-      if (!canQuote(q.status, 'view')) throw notAllowed('quote_resend_not_allowed', `A ${q.status} quote cannot be re-sent`)
+      if (!canQuote(q.status, 'view')) throw notAllowed('quote_resend_not_allowed', `${aQuote(q.status)} cannot be re-sent`)
       await tx.updateTable('quoteLinks').set({ revokedAt: now }).where('quoteId', '=', id).where('revokedAt', 'is', null).where('usedAt', 'is', null).execute()
     } else {
       assertQuoteAction(q.status, 'send')
