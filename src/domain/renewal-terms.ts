@@ -99,10 +99,11 @@ export function autoRenewTermsText(o: {
   noticeDays: number
 }): string {
   const price = `${formatUsd(o.perBillCents)} ${everyText(o.intervalMonths)}`
+  const changeText = priceChangeText(o.change)
   const change =
-    o.change.kind === 'none' || priceChangeText(o.change) === 'the same price'
+    changeText === 'the same price'
       ? `at the same price (${price}, tax included)`
-      : `at ${priceChangeText(o.change)} over the term before it (now ${price}, tax included); the exact price is in the reminder`
+      : `at ${changeText} over the term before it (now ${price}, tax included); the exact price is in the reminder`
   return [
     `Automatic renewal: this agreement renews automatically for another ${o.termMonths}-month term at the end of each term, ${change}, and continues until you cancel.`,
     `Each renewal is charged to the payment method on file, ${everyText(o.intervalMonths)}.`,
