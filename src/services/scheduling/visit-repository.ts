@@ -13,9 +13,10 @@ import type { HeldBy } from '../../domain/work-order-status.ts'
  * something Node can read is most of its cost. Measured on the benchmark's week (PostgreSQL, the
  * machine shared): `json_agg` of the rows spends ~45-80 ms of query building JSON (every key,
  * string and timestamp escaped, about 1.4 MB), 24 typed columns cost PGlite ~2.5× that in
- * parsing 48,000 values, and one text of plain values (the rows joined by \x1e, fields by \x1f;
- * free text escaped with `replace`, the rest cannot hold them; null as \N; instants as UTC wall
- * times) costs the database about what the bare rows do and both drivers one string.
+ * parsing 48,000 values, and one text of plain values (every value of every row, in order,
+ * separated by \x1f; free text escaped with `replace`, the rest cannot hold it; null as \N;
+ * instants as UTC wall times) costs the database about what the bare rows do and both drivers one
+ * string, which Node splits once.
  * Each field: its name in the DTOs, its SQL over the aliases w, c, l, a, and how it is read.
  */
 type Kind = 'id' | 'text' | 'number' | 'instant'
@@ -70,7 +71,7 @@ const FULL_FIELDS: [string, string, Kind][] = [
 ]
 const encode = ([, expr, kind]: [string, string, Kind]) =>
   kind === 'text'
-    ? `coalesce(replace(replace(replace(${expr}, '\\', '\\\\'), E'\\x1e', '\\r'), E'\\x1f', '\\u'), '\\N')`
+    ? `coalesce(replace(replace(${expr}, '\\', '\\\\'), E'\\x1f', '\\u'), '\\N')`
     : kind === 'instant'
       ? `coalesce((${expr} at time zone 'UTC')::text, '\\N')`
       : `coalesce(${expr}::text, '\\N')`
@@ -78,24 +79,30 @@ const encode = ([, expr, kind]: [string, string, Kind]) =>
 const line = (fields: [string, string, Kind][]) => sql.raw(`concat_ws(E'\\x1f', ${fields.map(encode).join(', ')})`)
 /** `2027-04-12 12:00:00`, `…:00.5` or `…:00.123456` (PostgreSQL's text for a UTC wall time, DateStyle ISO as the drivers expect) as `toISOString()` writes it. */
 const utc = (wall: string) => `${wall.slice(0, 10)}T${wall.length === 19 ? `${wall.slice(11)}.000` : `${wall.slice(11)}00`.slice(0, 12)}Z`
-const UNESCAPE: Record<string, string> = { '\\': '\\', r: '\x1e', u: '\x1f' }
-function decode<T>(text: string | null, fields: [string, string, Kind][]): T[] {
+const UNESCAPE: Record<string, string> = { '\\': '\\', u: '\x1f' }
+/**
+ * The rows' values, one after another (`fields.length` a row), read in place field by field: one
+ * `split` of the whole text and no object per row (the week's 40,000 values were most of the
+ * board's time in Node, with the garbage of a record and an array per row).
+ */
+function decode(text: string | null, fields: [string, string, Kind][]): unknown[] {
   if (text === null) return []
-  return text.split('\x1e').map((line) => {
-    const values = line.split('\x1f')
-    const row: Record<string, unknown> = {}
-    for (let i = 0; i < fields.length; i++) {
-      const [name, , kind] = fields[i]!
-      const v = values[i]!
-      row[name] =
-        v === '\\N' ? null : kind === 'number' ? Number(v) : kind === 'instant' ? utc(v) : kind === 'text' && v.includes('\\') ? v.replace(/\\(.)/g, (_, c: string) => UNESCAPE[c]!) : v
+  const v: unknown[] = text.split('\x1f')
+  const n = fields.length
+  if (v.length % n !== 0) throw new Error(`visit rows: ${v.length} values for ${n} fields a row`)
+  for (let k = 0; k < n; k++) {
+    const kind = fields[k]![2]
+    for (let i = k; i < v.length; i += n) {
+      const s = v[i] as string
+      v[i] = s === '\\N' ? null : kind === 'number' ? Number(s) : kind === 'instant' ? utc(s) : kind === 'text' && s.includes('\\') ? s.replace(/\\(.)/g, (_, c: string) => UNESCAPE[c]!) : s
     }
-    return row as T
-  })
+  }
+  return v
 }
 const VISITS = sql`work_orders w join customers c on c.id = w.customer_id join customer_locations l on l.id = w.location_id
   left join agreements a on a.id = w.agreement_id`
 
+/** The fields' types, by name. */
 interface Flat {
   id: string
   status: WorkOrderStatus
@@ -147,19 +154,22 @@ interface FlatFull extends Flat {
  * columns when `full`. With `page`, that page in its `order`; without, in no order (callers sort:
  * numbering and sorting the board's 2,000 rows in the database took about a quarter of its query).
  */
-async function readVisits<T extends Flat>(db: Db, o: { where: RawBuilder<unknown>; full?: boolean; page?: { order: RawBuilder<unknown>; limit: number; offset: number } }): Promise<T[]> {
+async function readVisits<T>(db: Db, read: (v: unknown[], o: number) => T, o: { where: RawBuilder<unknown>; full?: boolean; page?: { order: RawBuilder<unknown>; limit: number; offset: number } }): Promise<T[]> {
   const fields = o.full ? FULL_FIELDS : FIELDS
   const { rows } = o.page
     ? await sql<{ rows: string | null }>`
-        select string_agg(v.line, E'\\x1e' order by v.n) as rows from (
+        select string_agg(v.line, E'\\x1f' order by v.n) as rows from (
           select ${line(fields)} as line, row_number() over (order by ${o.page.order}) as n from ${VISITS} where ${o.where}
           order by ${o.page.order} limit ${o.page.limit} offset ${o.page.offset}) v`.execute(db)
-    : await sql<{ rows: string | null }>`select string_agg(${line(fields)}, E'\\x1e') as rows from ${VISITS} where ${o.where}`.execute(db)
-  return decode<T>(rows[0]!.rows, fields)
+    : await sql<{ rows: string | null }>`select string_agg(${line(fields)}, E'\\x1f') as rows from ${VISITS} where ${o.where}`.execute(db)
+  const v = decode(rows[0]!.rows, fields)
+  const out: T[] = []
+  for (let i = 0; i < v.length; i += fields.length) out.push(read(v, i))
+  return out
 }
 
 /** By slot start, then id (ISO instants in UTC compare as text). */
-const byStart = (a: Flat, b: Flat) => (a.scheduledStart! < b.scheduledStart! ? -1 : a.scheduledStart! > b.scheduledStart! ? 1 : a.id < b.id ? -1 : 1)
+const byStart = (a: VisitSummaryDto, b: VisitSummaryDto) => (a.scheduledStart! < b.scheduledStart! ? -1 : a.scheduledStart! > b.scheduledStart! ? 1 : a.id < b.id ? -1 : 1)
 
 /** The suspended agreement a visit is on hold for (its own status, or its agreement's). */
 export function heldByOf(r: { status: WorkOrderStatus; agreementId: string | null; agreementNumber: number | string | null; agreementName: string | null; agreementStatus: string | null }): HeldBy | null {
@@ -167,45 +177,51 @@ export function heldByOf(r: { status: WorkOrderStatus; agreementId: string | nul
   return { agreementId: r.agreementId, agreementNumber: Number(r.agreementNumber), agreementName: r.agreementName ?? '' }
 }
 
-function toSummary(r: Flat): VisitSummaryDto {
+/** Each field's place in a row (the summary's fields come first in both lists). */
+const AT = Object.fromEntries(FULL_FIELDS.map(([name], i) => [name, i])) as Record<keyof FlatFull, number>
+/** Field `k` of the row at `o` in decoded values. */
+const get = <K extends keyof FlatFull>(v: unknown[], o: number, k: K) => v[o + AT[k]] as FlatFull[K]
+
+function toSummary(v: unknown[], o: number): VisitSummaryDto {
+  const heldBy = get(v, o, 'heldById')
   return {
-    id: r.id,
-    status: r.status,
-    version: r.version,
-    description: r.description,
-    priority: r.priority,
-    requiredSkill: r.requiredSkill,
-    durationMinutes: r.durationMinutes,
-    windowStart: r.windowStart,
-    windowEnd: r.windowEnd,
-    technicianId: r.technicianId,
-    scheduledStart: r.scheduledStart,
-    scheduledEnd: r.scheduledEnd,
-    customerName: r.customerName,
-    location: { line1: r.line1, city: r.city, postalCode: r.postalCode },
-    onHold: r.heldById === null ? null : { agreementId: r.heldById, agreementNumber: r.heldByNumber!, agreementName: r.heldByName ?? '' },
-    rescheduleReason: r.rescheduleReason,
+    id: get(v, o, 'id'),
+    status: get(v, o, 'status'),
+    version: get(v, o, 'version'),
+    description: get(v, o, 'description'),
+    priority: get(v, o, 'priority'),
+    requiredSkill: get(v, o, 'requiredSkill'),
+    durationMinutes: get(v, o, 'durationMinutes'),
+    windowStart: get(v, o, 'windowStart'),
+    windowEnd: get(v, o, 'windowEnd'),
+    technicianId: get(v, o, 'technicianId'),
+    scheduledStart: get(v, o, 'scheduledStart'),
+    scheduledEnd: get(v, o, 'scheduledEnd'),
+    customerName: get(v, o, 'customerName'),
+    location: { line1: get(v, o, 'line1'), city: get(v, o, 'city'), postalCode: get(v, o, 'postalCode') },
+    onHold: heldBy === null ? null : { agreementId: heldBy, agreementNumber: get(v, o, 'heldByNumber')!, agreementName: get(v, o, 'heldByName') ?? '' },
+    rescheduleReason: get(v, o, 'rescheduleReason'),
   }
 }
 
-function toDto(r: FlatFull): VisitDto {
+function toDto(v: unknown[], o: number): VisitDto {
   return {
-    ...toSummary(r),
-    customerId: r.customerId,
-    agreementId: r.agreementId,
-    agreementNumber: r.agreementNumber,
-    updatedAt: r.updatedAt,
-    notes: r.notes,
-    technicianName: r.technicianName,
-    location: { id: r.locationId, label: r.label, line1: r.line1, line2: r.line2, city: r.city, region: r.region, postalCode: r.postalCode, accessNotes: r.accessNotes, latitude: r.latitude, longitude: r.longitude },
-    customerPhone: r.customerPhone,
-    agreementName: r.agreementName,
-    statusBeforeHold: r.statusBeforeSuspension,
-    statusReason: r.statusReason,
-    actualStart: r.actualStart,
-    actualEnd: r.actualEnd,
-    completionNotes: r.completionNotes,
-    createdAt: r.createdAt,
+    ...toSummary(v, o),
+    customerId: get(v, o, 'customerId'),
+    agreementId: get(v, o, 'agreementId'),
+    agreementNumber: get(v, o, 'agreementNumber'),
+    updatedAt: get(v, o, 'updatedAt'),
+    notes: get(v, o, 'notes'),
+    technicianName: get(v, o, 'technicianName'),
+    location: { id: get(v, o, 'locationId'), label: get(v, o, 'label'), line1: get(v, o, 'line1'), line2: get(v, o, 'line2'), city: get(v, o, 'city'), region: get(v, o, 'region'), postalCode: get(v, o, 'postalCode'), accessNotes: get(v, o, 'accessNotes'), latitude: get(v, o, 'latitude'), longitude: get(v, o, 'longitude') },
+    customerPhone: get(v, o, 'customerPhone'),
+    agreementName: get(v, o, 'agreementName'),
+    statusBeforeHold: get(v, o, 'statusBeforeSuspension'),
+    statusReason: get(v, o, 'statusReason'),
+    actualStart: get(v, o, 'actualStart'),
+    actualEnd: get(v, o, 'actualEnd'),
+    completionNotes: get(v, o, 'completionNotes'),
+    createdAt: get(v, o, 'createdAt'),
   }
 }
 
@@ -226,12 +242,12 @@ const inRange = (o: { from: Date; to: Date; technicianId?: string | undefined; s
   )
 /** The board's visits: a slot in [from, to), in start order. */
 export async function visitsInRange(db: Db, range: { from: Date; to: Date; technicianId?: string; statuses: SlotStatuses }): Promise<VisitSummaryDto[]> {
-  return (await readVisits(db, { where: inRange(range) })).sort(byStart).map(toSummary)
+  return (await readVisits(db, toSummary, { where: inRange(range) })).sort(byStart)
 }
 
 export async function visitSummaries(db: Db, ids: readonly string[]): Promise<VisitSummaryDto[]> {
   if (ids.length === 0) return []
-  return (await readVisits(db, { where: sql`w.id in (${sql.join([...ids])})` })).sort((a, b) => (a.id < b.id ? -1 : 1)).map(toSummary)
+  return (await readVisits(db, toSummary, { where: sql`w.id in (${sql.join([...ids])})` })).sort((a, b) => (a.id < b.id ? -1 : 1))
 }
 
 /** Most urgent first: the window's end, then priority. */
@@ -255,21 +271,21 @@ export async function searchVisits(db: Db, q: Omit<VisitListQuery, 'page' | 'pag
   if (q.needsReschedule === 'true') c.push(sql`w.reschedule_reason is not null`)
   const where = sql.join(c, sql` and `)
   const [items, count] = await Promise.all([
-    readVisits(db, { where, page: { order: URGENT_FIRST, limit: q.limit, offset: q.offset } }),
+    readVisits(db, toSummary, { where, page: { order: URGENT_FIRST, limit: q.limit, offset: q.offset } }),
     sql<{ n: number }>`select count(*)::int as n from ${VISITS} where ${where}`.execute(db),
   ])
-  return { items: items.map(toSummary), total: count.rows[0]!.n }
+  return { items, total: count.rows[0]!.n }
 }
 
 export async function loadVisit(db: Db, id: string): Promise<VisitDto> {
-  const [r] = await readVisits<FlatFull>(db, { where: sql`w.id = ${id}`, full: true })
+  const [r] = await readVisits(db, toDto, { where: sql`w.id = ${id}`, full: true })
   if (!r) throw notFound('visit', id)
-  return toDto(r)
+  return r
 }
 
 /** A technician's visits with a slot in [from, to), in start order, in full. */
 export async function technicianVisits(db: Db, o: { technicianId: string; from: Date; to: Date; statuses: SlotStatuses }): Promise<VisitDto[]> {
-  return (await readVisits<FlatFull>(db, { where: inRange(o), full: true })).sort(byStart).map(toDto)
+  return (await readVisits(db, toDto, { where: inRange(o), full: true })).sort(byStart)
 }
 
 /** The row a change works on, locked, with what the rules need. */
