@@ -221,6 +221,27 @@ test(
   },
 )
 
+test("the board's range is read in two halves by slot start: visits at, across and either side of the middle come once each, in start order", async () => {
+  // The week from Monday 2027-05-03 and its Thursday alone both split at Thursday 12:00 in New York.
+  const at = async (technicianId: string, local: string, durationMinutes: number) => {
+    const v = await aVisit({ windowStart: '2027-05-06', windowEnd: '2027-05-06', durationMinutes, requiredSkill: null })
+    const res = await api('POST', `/api/visits/${v.id}/schedule`, { technicianId, start: ny(`2027-05-06T${local}`), confirm: true })
+    assert.equal(res.status, 200, JSON.stringify(res.body))
+    return v.id as string
+  }
+  const across = await at(ana, '11:00:00', 90)
+  const justBefore = await at(ben, '11:59:00', 30)
+  const atMiddle = await at(ben, '12:00:00', 30)
+  const after = await at(ana, '13:00:00', 60)
+  const ours = [across, justBefore, atMiddle, after]
+  for (const q of ['from=2027-05-03&days=7', 'from=2027-05-06&days=1']) {
+    const visits = (await api('GET', `/api/schedule/board?${q}`)).body.visits
+    assert.deepEqual(visits.map((v: any) => v.id).filter((id: string) => ours.includes(id)), ours, q)
+    assert.equal(new Set(visits.map((v: any) => v.id)).size, visits.length, `${q}: each visit once`)
+    assert.deepEqual(visits.map((v: any) => v.scheduledStart), visits.map((v: any) => v.scheduledStart).sort(), `${q}: in start order`)
+  }
+})
+
 test('suggestions: free, qualified slots in the window, least travel first, with the basis named', async () => {
   const v = await aVisit({ windowStart: '2027-04-12', windowEnd: '2027-04-12', durationMinutes: 60 })
   const s = await api('GET', `/api/visits/${v.id}/suggestions?limit=3`)
