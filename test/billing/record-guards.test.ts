@@ -1,0 +1,122 @@
+/**
+ * Recording an outcome once (record-outcome.ts), held directly against the sandbox and a real
+ * database, quickly enough for mutation testing (`npm run mutate`, README): the same approval
+ * handed in twice (in one group-commit batch, or again later) pays once; a decline or a
+ * "nothing charged" recorded again changes nothing; a late answer leaves an invoice paid since
+ * then paid; a retryable answer the run will try again touches only the attempt.
+ */
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
+import type { ServiceDeps } from '../../src/services/deps.ts'
+import { claimAttempts, resolveAttempt, sendCharge } from '../../src/services/billing/charge.ts'
+import { singleTarget, type ChargeContext, type ClaimedCharge, type PaymentMethodOnFile } from '../../src/services/billing/charge-types.ts'
+import { createDueInvoices, streamDueAgreements } from '../../src/services/billing/due-invoices.ts'
+import { getBillingSettings } from '../../src/services/billing/billing-settings.ts'
+import { recordApprovals, recordApproved, recordDeclined, recordNoCharge } from '../../src/services/billing/record-outcome.ts'
+import { recordOfflinePayment } from '../../src/services/billing/office-actions.ts'
+import type { Approved, Declined } from '../../src/ports/payment-gateway.ts'
+import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
+import { startBillingServices, type BillingServices } from '../helpers/billing-services.ts'
+
+let h: SandboxHarness
+let deps: ServiceDeps
+let s: BillingServices
+let ctx: ChargeContext
+// Mar 10, 11:00 in New York.
+const now = new Date('2026-03-10T15:00:00Z')
+
+before(async () => {
+  ;({ h, deps } = s = await startBillingServices(() => now))
+  ctx = { runId: null, settings: await getBillingSettings(deps.db), settleWindowMs: 60_000 }
+})
+after(() => s.close())
+
+/** A customer (with an email address) with a card and a monthly agreement of `amountCents` from Mar 1, invoiced, and a claimed attempt of its invoice. */
+async function claimed(name: string, amountCents: number, pan?: string) {
+  const c = await aCustomer(deps, name, `${name.split(' ')[0]!.toLowerCase()}@example.com`)
+  const pmId = await aCard(deps.db, deps.gateway, h.tokenize, c.id, pan)
+  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pmId, startDate: '2026-03-01', lines: monthly(amountCents) })
+  for await (const batch of streamDueAgreements(deps.db, '2026-03-10')) await createDueInvoices(deps.db, batch, '2026-03-10', null)
+  const inv = await deps.db.selectFrom('invoices').select('id').where('agreementId', '=', agr).executeTakeFirstOrThrow()
+  const pm = (await deps.db.selectFrom('paymentMethods').select(['id', 'kind', 'profileId', 'acctId', 'brand', 'last4', 'isActive']).where('id', '=', pmId).executeTakeFirstOrThrow()) as PaymentMethodOnFile
+  const [claim] = await claimAttempts(deps, [singleTarget(inv.id, amountCents, pm)], null)
+  return { invoiceId: inv.id, pm, claim: claim! }
+}
+
+const invoice = (id: string) => deps.db.selectFrom('invoices').select(['status', 'paidCents', 'failedAttempts', 'failureCode', 'retryState']).where('id', '=', id).executeTakeFirstOrThrow()
+const payments = async (invoiceId: string) => (await deps.db.selectFrom('payments').select('amountCents').where('invoiceId', '=', invoiceId).execute()).map((p) => Number(p.amountCents))
+const outbox = async (kind: string, invoiceId: string) => (await deps.db.selectFrom('emailOutbox').select('id').where('kind', '=', kind).where('relatedId', '=', invoiceId).execute()).length
+const attempt = (id: string) => deps.db.selectFrom('chargeAttempts').select(['status', 'resolvedBy']).where('id', '=', id).executeTakeFirstOrThrow()
+
+async function approvalOf(claim: ClaimedCharge): Promise<Approved> {
+  const out = await sendCharge(deps, claim)
+  assert.equal(out.status, 'approved', JSON.stringify(out))
+  return out as Approved
+}
+
+test('the same approval handed in twice in one batch (the answer and an inquiry) pays once; handed in again later it changes nothing', async () => {
+  const { invoiceId, pm, claim } = await claimed('Twice Together', 3125)
+  const approved = await approvalOf(claim)
+  const item = { orderId: claim.orderId, approved, invoiceIds: [invoiceId], paymentMethod: pm, invoices: [] }
+  const results = await recordApprovals(deps, [{ ...item, via: 'response' }, { ...item, via: 'inquiry' }])
+  assert.deepEqual(results, [{ kind: 'approved', amountCents: 3125 }, { kind: 'skipped' }])
+  assert.deepEqual(await payments(invoiceId), [3125])
+  assert.deepEqual(await attempt(claim.orderId), { status: 'approved', resolvedBy: 'response' })
+  // Found again by inquiry (a settle pass, the office's Retry): nothing more.
+  assert.deepEqual(await recordApproved(deps, claim.orderId, approved, 'inquiry', ctx), { kind: 'skipped' })
+  assert.deepEqual(await resolveAttempt(deps, claim.orderId, ctx), { kind: 'skipped' })
+  assert.deepEqual(await payments(invoiceId), [3125])
+  const inv = await invoice(invoiceId)
+  assert.deepEqual([inv.status, Number(inv.paidCents)], ['paid', 3125])
+  assert.equal(await outbox('billing.receipt', invoiceId), 0, 'no receipt without the invoices loaded (invoices: [])')
+})
+
+test('a decline recorded twice (answer, then inquiry) fails the invoice once and tells the customer once', async () => {
+  // $1116.00: the sandbox answers insufficient funds.
+  const { invoiceId, claim } = await claimed('Declined Twice', 111600, '4111111111111111')
+  const out = await sendCharge(deps, claim)
+  assert.equal(out.status, 'declined', JSON.stringify(out))
+  assert.deepEqual(await recordDeclined(deps, claim.orderId, out as Declined, 'response', ctx), { kind: 'declined' })
+  assert.deepEqual(await recordDeclined(deps, claim.orderId, out as Declined, 'inquiry', ctx), { kind: 'skipped' })
+  const inv = await invoice(invoiceId)
+  assert.deepEqual([inv.status, inv.failedAttempts, inv.failureCode, inv.retryState], ['failed', 1, 'insufficient_funds', 'scheduled'])
+  assert.equal(await outbox('billing.payment_failed', invoiceId), 1)
+  assert.deepEqual(await attempt(claim.orderId), { status: 'declined', resolvedBy: 'response' })
+  assert.deepEqual(await payments(invoiceId), [])
+})
+
+test('a decline found for an attempt once thought never sent leaves an invoice paid meanwhile paid', async () => {
+  const { invoiceId, claim } = await claimed('Late Decline', 111700, '4111111111111111')
+  await deps.db.updateTable('chargeAttempts').set({ sentAt: new Date(Date.now() - 120_000) }).where('id', '=', claim.orderId).execute()
+  assert.deepEqual(await resolveAttempt(deps, claim.orderId, ctx), { kind: 'not_sent' })
+  await recordOfflinePayment(deps, invoiceId, { amountCents: 111700, method: 'check', reference: '', note: '', receivedOn: '2026-03-10' }, null)
+  // The request reaches the gateway after all, and is declined.
+  const out = await sendCharge(deps, claim)
+  assert.equal(out.status, 'declined', JSON.stringify(out))
+  assert.deepEqual(await recordDeclined(deps, claim.orderId, out as Declined, 'inquiry', ctx), { kind: 'declined' })
+  const inv = await invoice(invoiceId)
+  assert.deepEqual([inv.status, Number(inv.paidCents), inv.failedAttempts, inv.failureCode], ['paid', 111700, 0, null])
+  assert.equal(await outbox('billing.payment_failed', invoiceId), 0)
+})
+
+test("nothing charged: a retryable answer the run tries again records the attempt only; a final one fails the invoice once, named by what went wrong", async () => {
+  const a = await claimed('Retry Soon', 1400)
+  assert.deepEqual(await recordNoCharge(deps, a.claim.orderId, 'retryable', 'Timed out', {}, ctx, false, 250), { kind: 'retryable', afterMs: 250 })
+  assert.deepEqual((await attempt(a.claim.orderId)).status, 'retryable')
+  let inv = await invoice(a.invoiceId)
+  assert.deepEqual([inv.status, inv.failedAttempts, inv.retryState], ['open', 0, null])
+  // Recorded again: the attempt is no longer pending, nothing changes.
+  assert.deepEqual(await recordNoCharge(deps, a.claim.orderId, 'retryable', 'Timed out', {}, ctx, true, 0), { kind: 'skipped' })
+  assert.deepEqual([(await invoice(a.invoiceId)).status, (await invoice(a.invoiceId)).failedAttempts], ['open', 0])
+
+  const b = await claimed('Retry Final', 1500)
+  assert.deepEqual(await recordNoCharge(deps, b.claim.orderId, 'retryable', 'Timed out', {}, ctx, true, 0), { kind: 'error' })
+  inv = await invoice(b.invoiceId)
+  assert.deepEqual([inv.status, inv.failedAttempts, inv.failureCode, inv.retryState], ['failed', 1, 'gateway_error', 'soon'])
+
+  const c = await claimed('Bad Credentials', 1600)
+  assert.deepEqual(await recordNoCharge(deps, c.claim.orderId, 'error', 'Unauthorized', {}, ctx, true, 0), { kind: 'error' })
+  inv = await invoice(c.invoiceId)
+  assert.deepEqual([inv.status, inv.failedAttempts, inv.failureCode], ['failed', 1, 'gateway_misconfigured'])
+})
