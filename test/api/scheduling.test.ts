@@ -221,8 +221,8 @@ test(
   },
 )
 
-test("the board's range is read in two halves by slot start: visits at, across and either side of the middle come once each, in start order", async () => {
-  // The week from Monday 2027-05-03 and its Thursday alone both split at Thursday 12:00 in New York.
+test("the board's week is read in two halves by slot start: visits at, across and either side of the middle come once each, in start order", async () => {
+  // The week from Monday 2027-05-03 splits at Thursday 12:00 in New York; that Thursday alone is read whole.
   const at = async (technicianId: string, local: string, durationMinutes: number) => {
     const v = await aVisit({ windowStart: '2027-05-06', windowEnd: '2027-05-06', durationMinutes, requiredSkill: null })
     const res = await api('POST', `/api/visits/${v.id}/schedule`, { technicianId, start: ny(`2027-05-06T${local}`), confirm: true })

@@ -241,16 +241,20 @@ const inRange = (o: { from: Date; to: Date; technicianId?: string | undefined; s
     sql` and `,
   )
 /**
- * The board's visits: a slot in [from, to), in start order. NOTE: read as two halves by slot
- * start, two statements on two of the pool's connections at once, so that the database builds the
- * week's text on two cores while Node decodes the half that came first (the week's read went from
- * ~90 to ~70 ms median at load 13-16; on PGlite they simply run one after the other). The halves
- * are two snapshots: a visit moved across the middle between them can come in both (the newer
+ * The board's visits: a slot in [from, to), in start order. NOTE: a range longer than a day is
+ * read as two halves by slot start, two statements on two of the pool's connections at once, so
+ * that the database builds the week's text on two cores while Node decodes the half that came
+ * first (bench:schedule's week at load 13-14, medians of three runs: p50 118 -> 89 ms, p95 243 ->
+ * 147 ms; one day's few hundred visits were slower for it; on PGlite the two run one after the
+ * other). The halves are two snapshots: a visit moved across the middle between them can come in both (the newer
  * version is kept) or in neither; the board's cursor is taken before, so the changes feed brings
  * it either way, as it does for the technicians, read in their own statement too.
  */
 export async function visitsInRange(db: Db, range: { from: Date; to: Date; technicianId?: string; statuses: SlotStatuses }): Promise<VisitSummaryDto[]> {
-  const mid = new Date((range.from.getTime() + range.to.getTime()) / 2)
+  const from = range.from.getTime()
+  const to = range.to.getTime()
+  if (to - from <= 25 * 3_600_000) return (await readVisits(db, toSummary, { where: inRange(range) })).sort(byStart)
+  const mid = new Date((from + to) / 2)
   const halves = await Promise.all([sql`w.scheduled_start < ${mid}`, sql`w.scheduled_start >= ${mid}`].map((half) => readVisits(db, toSummary, { where: sql`${inRange(range)} and ${half}` })))
   const byId = new Map<string, VisitSummaryDto>()
   for (const v of halves.flat()) if ((byId.get(v.id)?.version ?? 0) < v.version) byId.set(v.id, v)
