@@ -114,6 +114,18 @@ test('a declined refund changes nothing but its declined reversal row', async ()
   assert.deepEqual(sent.map((l) => l.respstat), ['C'])
   // A decline is final: another refund may be tried at once.
   assert.equal((await refundPayment(deps, pay.id, { amountCents: 500, reason: '' }, null)).refundedCents, 500)
+  // One cent more than is left: a 422 naming the amount, and nothing reaches the gateway.
+  const refundsSent = async () => (await h.ledger()).filter((l) => l.type === 'refund').length
+  const [sent0, rows0] = [await refundsSent(), (await reversalsOf(pay.id)).length]
+  await assert.rejects(refundPayment(deps, pay.id, { amountCents: 249_501, reason: '' }, null), (e: unknown) => {
+    isError('validation', 'validation_failed')(e)
+    assert.deepEqual((e as AppError).details, { fields: { amountCents: 'must be at most $2,495.00, what is left to refund' } })
+    return true
+  })
+  assert.deepEqual([await refundsSent(), (await reversalsOf(pay.id)).length], [sent0, rows0])
+  // Exactly what is left is refunded.
+  assert.equal((await refundPayment(deps, pay.id, { amountCents: 249_500, reason: '' }, null)).refundedCents, 249_500)
+  assert.equal((await paymentRow(pay.id)).status, 'refunded')
 })
 
 test('a void approved whose answer is dropped is recorded once when resolved', async () => {
