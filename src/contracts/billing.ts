@@ -57,8 +57,34 @@ export interface PaymentRowDto {
   receivedAt: string
 }
 
-/** A page of payments and, over every matching payment, what they brought in. */
-export type PaymentPage = Page<PaymentRowDto> & { keptCents: number }
+/** An approved void or refund, dated by when it was made (not when its payment was received). */
+export interface ReversalRowDto {
+  id: string
+  kind: 'void' | 'refund'
+  amountCents: number
+  reason: string
+  resolvedAt: string
+  paymentId: string
+  paymentReceivedAt: string
+  invoiceId: string
+  invoiceNumber: number
+  customerId: string
+  customerName: string
+}
+
+/**
+ * A page of payments and, over every match: what they still bring in (`keptCents`, refunds made
+ * at any time subtracted); their amounts as received (`receivedCents`); the voids and refunds made
+ * on these dates, whichever day their payments came in (`reversals`, newest 50 listed); and
+ * `collectedCents`, the cash collected on these dates as the dashboard counts it (received less
+ * reversed on these dates: the "Collected this month" tile equals it).
+ */
+export type PaymentPage = Page<PaymentRowDto> & {
+  keptCents: number
+  receivedCents: number
+  collectedCents: number
+  reversals: { items: ReversalRowDto[]; total: number; cents: number }
+}
 
 const cents = z.number({ error: 'must be a whole number of cents' }).int({ error: 'must be a whole number of cents' })
 

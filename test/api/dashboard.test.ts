@@ -175,6 +175,8 @@ test('each tile opens a list of exactly what it counts: a next term not begun, a
   assert.equal(d.links.collectedThisMonthCents, '/billing/payments?receivedFrom=2026-06-01&receivedTo=2026-06-15')
   const payments = await get('/api/billing/payments?receivedFrom=2026-06-01&receivedTo=2026-06-15&pageSize=2')
   assert.deepEqual([payments.total, payments.items.length, payments.keptCents], [4, 2, 2700], 'the total counts every page')
+  // The tile's own figure, and the amounts as received (these two were stored already reversed, with no void or refund on record).
+  assert.deepEqual([payments.collectedCents, payments.receivedCents, payments.reversals.total], [2700, 2000 + 300 + 700 + 500, 0])
   assert.equal((await get('/api/billing/payments?receivedFrom=2026-05-01&receivedTo=2026-05-31')).keptCents, 800, "May's one payment")
   const bad = await t.app.inject({ method: 'GET', url: '/api/billing/payments?receivedFrom=2026-06-15&receivedTo=2026-06-01', headers: h })
   assert.deepEqual([bad.statusCode, Object.keys(bad.json().error.details.fields)], [422, ['receivedTo']])

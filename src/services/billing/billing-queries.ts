@@ -85,15 +85,23 @@ export async function listInvoices(db: Db, q: InvoiceListQuery): Promise<Page<In
 
 /**
  * Payments received between company-local dates, newest first, with what they still bring in
- * (nothing when voided, else the amount less refunds) summed over every match: the dashboard's
- * "collected this month" opens this month's.
+ * (nothing when voided, else the amount less refunds) summed over every match, and the voids and
+ * refunds made on those dates: the dashboard's "collected this month" opens this month's, and its
+ * figure is `collectedCents` (received on these dates less reversed on these dates).
  */
 export async function listPayments(db: Db, q: PaymentListQuery): Promise<PaymentPage> {
   let base = db.selectFrom('payments as p')
   if (q.receivedFrom) base = base.where(sql<SqlBool>`p.received_at >= ${localDayStart(q.receivedFrom)}`)
   if (q.receivedTo) base = base.where(sql<SqlBool>`p.received_at < ${localDayStart(addDays(q.receivedTo, 1))}`)
   const kept = sql<number>`case when p.status = 'voided' then 0 else p.amount_cents - p.refunded_cents end`
-  const [rows, sum] = await Promise.all([
+  // Voids and refunds made on these dates (approved), whichever day their payments came in.
+  let reversed = db.selectFrom('paymentReversals as r').where('r.status', '=', 'approved').where('r.resolvedAt', 'is not', null)
+  if (q.receivedFrom) reversed = reversed.where(sql<SqlBool>`r.resolved_at >= ${localDayStart(q.receivedFrom)}`)
+  if (q.receivedTo) reversed = reversed.where(sql<SqlBool>`r.resolved_at < ${localDayStart(addDays(q.receivedTo, 1))}`)
+  // The dashboard's own figure: the ledger its tile reads (cash basis, company-local days).
+  const ledger = sql<{ cents: number }>`select coalesce(sum(amount_cents), 0)::float8 as cents from money_ledger
+    where kind = 'collected' ${q.receivedFrom ? sql`and day >= ${q.receivedFrom}::date` : sql``} ${q.receivedTo ? sql`and day <= ${q.receivedTo}::date` : sql``}`
+  const [rows, sum, reversalRows, reversalSum, collected] = await Promise.all([
     base
       .innerJoin('customers as c', 'c.id', 'p.customerId')
       .innerJoin('invoices as i', 'i.id', 'p.invoiceId')
@@ -104,7 +112,18 @@ export async function listPayments(db: Db, q: PaymentListQuery): Promise<Payment
       .limit(q.pageSize)
       .offset((q.page - 1) * q.pageSize)
       .execute(),
-    base.select((eb) => [eb.fn.countAll<number>().as('n'), sql<number>`coalesce(sum(${kept}), 0)`.as('kept')]).executeTakeFirstOrThrow(),
+    base.select((eb) => [eb.fn.countAll<number>().as('n'), sql<number>`coalesce(sum(${kept}), 0)`.as('kept'), sql<number>`coalesce(sum(p.amount_cents), 0)`.as('received')]).executeTakeFirstOrThrow(),
+    reversed
+      .innerJoin('payments as p', 'p.id', 'r.paymentId')
+      .innerJoin('invoices as i', 'i.id', 'r.invoiceId')
+      .innerJoin('customers as c', 'c.id', 'p.customerId')
+      .select(['r.id', 'r.kind', 'r.amountCents', 'r.reason', 'r.resolvedAt', 'r.paymentId', 'p.receivedAt as paymentReceivedAt', 'r.invoiceId', 'i.number as invoiceNumber', 'p.customerId', 'c.name as customerName'])
+      .orderBy('r.resolvedAt', 'desc')
+      .orderBy('r.id', 'desc')
+      .limit(50)
+      .execute(),
+    reversed.select((eb) => [eb.fn.countAll<number>().as('n'), sql<number>`coalesce(sum(r.amount_cents), 0)`.as('cents')]).executeTakeFirstOrThrow(),
+    ledger.execute(db),
   ])
   return {
     items: rows.map((r) => ({ ...r, amountCents: Number(r.amountCents), refundedCents: Number(r.refundedCents), keptCents: Number(r.keptCents), receivedAt: r.receivedAt.toISOString() })),
@@ -112,6 +131,13 @@ export async function listPayments(db: Db, q: PaymentListQuery): Promise<Payment
     pageSize: q.pageSize,
     total: Number(sum.n),
     keptCents: Number(sum.kept),
+    receivedCents: Number(sum.received),
+    collectedCents: Math.round(Number(collected.rows[0]?.cents ?? 0)),
+    reversals: {
+      items: reversalRows.map((r) => ({ ...r, amountCents: Number(r.amountCents), resolvedAt: r.resolvedAt!.toISOString(), paymentReceivedAt: r.paymentReceivedAt.toISOString() })),
+      total: Number(reversalSum.n),
+      cents: Number(reversalSum.cents),
+    },
   }
 }
 

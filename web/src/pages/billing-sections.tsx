@@ -2,7 +2,7 @@ import { Anchor, Button, Stack, Text, Title } from '@mantine/core'
 import { IconPlayerPlay } from '@tabler/icons-react'
 import { useState } from 'react'
 import type { AgreementPage, AgreementSummaryDto } from '../../../src/contracts/agreements.ts'
-import type { PaymentPage, PaymentRowDto, RunDto } from '../../../src/contracts/billing.ts'
+import type { PaymentPage, PaymentRowDto, ReversalRowDto, RunDto } from '../../../src/contracts/billing.ts'
 import type { Page as PageOf } from '../../../src/contracts/common.ts'
 import { errorMessage } from '../api.ts'
 import { DataTable, pageRows, type Column } from '../data-table.tsx'
@@ -73,6 +73,30 @@ const PAYMENT_COLUMNS: Column<PaymentRowDto>[] = [
   { header: 'Collected', cell: (p) => formatUsd(p.keptCents), numeric: true },
 ]
 
+const REVERSAL_COLUMNS: Column<ReversalRowDto>[] = [
+  { header: 'Made', cell: (r) => formatDateTime(r.resolvedAt) },
+  { header: 'Kind', cell: (r) => (r.kind === 'void' ? 'Void' : 'Refund') },
+  {
+    header: 'Customer',
+    cell: (r) => (
+      <Anchor component={Link} to={`/customers/${encodeURIComponent(r.customerId)}`}>
+        {r.customerName}
+      </Anchor>
+    ),
+  },
+  {
+    header: 'Invoice',
+    cell: (r) => (
+      <Anchor component={Link} to={`/billing/invoices/${encodeURIComponent(r.invoiceId)}`}>
+        {r.invoiceNumber}
+      </Anchor>
+    ),
+  },
+  { header: 'Payment received', cell: (r) => formatDateTime(r.paymentReceivedAt) },
+  { header: 'Reason', cell: (r) => r.reason },
+  { header: 'Amount', cell: (r) => `−${formatUsd(r.amountCents)}`, numeric: true },
+]
+
 /** Billing → Payments: payments received, newest first; `?receivedFrom=&receivedTo=` (the dashboard's collected tile) narrows to those dates. */
 export function BillingPaymentsPage() {
   const { query } = useLocation()
@@ -104,8 +128,10 @@ function Payments({ from, to }: { from: string; to: string }) {
       )}
       {list.data && (
         <Text data-testid="payments-collected">
-          Collected: <strong>{formatUsd(list.data.keptCents)}</strong> from {list.data.total} {list.data.total === 1 ? 'payment' : 'payments'} (less refunds; a voided payment
-          counts nothing)
+          Collected{from || to ? ' on these dates' : ''}: <strong>{formatUsd(list.data.collectedCents)}</strong> ({formatUsd(list.data.receivedCents)} received in {list.data.total}{' '}
+          {list.data.total === 1 ? 'payment' : 'payments'}
+          {list.data.reversals.total > 0 ? `, less ${formatUsd(list.data.reversals.cents)} voided or refunded${from || to ? ' on these dates' : ''}` : ''}). The dashboard counts money on
+          the day it comes in and the day it goes back.
         </Text>
       )}
       <DataTable
@@ -118,6 +144,26 @@ function Payments({ from, to }: { from: string; to: string }) {
         minWidth={860}
         empty={{ text: from || to ? 'No payments received on these dates.' : 'No payments yet.' }}
       />
+      {list.data && list.data.reversals.total > 0 && (
+        <>
+          <Title order={3} id="reversals-heading">
+            Voids and refunds made{from || to ? ' on these dates' : ''}
+          </Title>
+          <DataTable
+            caption="Voids and refunds"
+            columns={REVERSAL_COLUMNS}
+            rowKey={(r) => r.id}
+            rows={list.data.reversals.items}
+            minWidth={860}
+            empty={{ text: 'No voids or refunds.' }}
+          />
+          {list.data.reversals.total > list.data.reversals.items.length && (
+            <Text size="sm">
+              The newest {list.data.reversals.items.length} of {list.data.reversals.total} are shown; each is on its invoice.
+            </Text>
+          )}
+        </>
+      )}
     </Stack>
   )
 }
