@@ -8,8 +8,8 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
 import type { ServiceDeps } from '../../src/services/deps.ts'
-import { chargeOnce, claimAttempts, resolveAttempt } from '../../src/services/billing/charge.ts'
-import { groupTarget, singleTarget, type ChargeContext, type PaymentMethodOnFile } from '../../src/services/billing/charge-types.ts'
+import { chargeOnce, chargeWork, claimAttempts, claimInChunks, resolveAttempt } from '../../src/services/billing/charge.ts'
+import { groupTarget, singleTarget, type ChargeContext, type ChargeTarget, type PaymentMethodOnFile } from '../../src/services/billing/charge-types.ts'
 import { createDueInvoices, streamDueAgreements } from '../../src/services/billing/due-invoices.ts'
 import { getBillingSettings } from '../../src/services/billing/billing-settings.ts'
 import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
@@ -29,9 +29,9 @@ before(async () => {
 after(() => s.close())
 
 /** A customer with a card and a monthly agreement of `amountCents` from `start`, invoiced through Mar 10: its invoices (oldest first) and card. */
-async function invoiced(name: string, amountCents: number, start = '2026-03-01', email: string | null = null) {
+async function invoiced(name: string, amountCents: number, start = '2026-03-01', email: string | null = null, pan?: string) {
   const c = await aCustomer(deps, name, email)
-  const pmId = await aCard(deps.db, deps.gateway, h.tokenize, c.id)
+  const pmId = await aCard(deps.db, deps.gateway, h.tokenize, c.id, pan)
   const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pmId, startDate: start, lines: monthly(amountCents) })
   for await (const batch of streamDueAgreements(deps.db, '2026-03-10')) await createDueInvoices(deps.db, batch, '2026-03-10', null)
   const invoices = await deps.db.selectFrom('invoices').select(['id', 'totalCents']).where('agreementId', '=', agr).orderBy('periodStart').execute()
@@ -107,4 +107,28 @@ test('chargeOnce without a usable card fails every invoice of the charge and tel
   const bell = await deps.db.selectFrom('notifications').select('link').where('link', '=', `/agreements/${agr}`).execute()
   assert.deepEqual(notices.map((n) => n.relatedId), [invoices[0]!.id], 'one notice for the charge of three invoices')
   assert.equal(bell.length, 1, 'one notification for the charge of three invoices')
+})
+
+test("a run's charge answered \"retry\" is tried again `retries` times, each a new attempt, and the last fails the invoice; no more", async () => {
+  /** One run's unit of work for `target`, claimed as a run claims it. */
+  const claimedWork = async (target: ChargeTarget) => {
+    let given = false
+    const chunks = claimInChunks(deps, async () => (given ? null : ((given = true), [target])), null, () => false)
+    const work = (await chunks.next()).value![0]!
+    assert.equal(work.kind, 'claimed')
+    return work
+  }
+  // $1505.00: the sandbox answers respstat B "Retry" (nothing charged) every time.
+  for (const retries of [0, 2]) {
+    const { invoices, pm } = await invoiced(`Retry ${retries}`, 150_500, '2026-03-01', null, '4111111111111111')
+    const [inv] = invoices
+    const result = await chargeWork(deps, await claimedWork(singleTarget(inv!.id, inv!.cents, pm)), ctx, retries)
+    assert.deepEqual(result, { kind: 'error' })
+    const attempts = await deps.db.selectFrom('chargeAttempts').select(['id', 'status']).where('invoiceId', '=', inv!.id).execute()
+    assert.equal(attempts.length, retries + 1, `${retries} retries`)
+    assert.ok(attempts.every((a) => a.status === 'retryable'))
+    assert.deepEqual((await authsFor(attempts.map((a) => a.id))).map((r) => r.respstat), attempts.map(() => 'B'))
+    const row = await deps.db.selectFrom('invoices').select(['status', 'failureCode', 'failedAttempts']).where('id', '=', inv!.id).executeTakeFirstOrThrow()
+    assert.deepEqual([row.status, row.failureCode, row.failedAttempts], ['failed', 'gateway_error', 1])
+  }
 })
