@@ -74,6 +74,20 @@ test('a refund approved whose answer is dropped is confirmed by the next attempt
   assert.deepEqual(ledger.map((r) => r.retref).sort(), reversals.map((r) => r.gatewayRef).sort())
 })
 
+test('a dropped refund confirmed from two places at the same moment is recorded once', async () => {
+  const pay = await aCardPayment(deps, h, 'Confirmed Twice', 4000)
+  await h.withFaults({ dropApprovedRate: 1, endpoints: ['refund'] }, () =>
+    assert.rejects(refundPayment(deps, pay.id, { amountCents: 1200, reason: '' }, null), isError('integration', 'refund_unconfirmed')),
+  )
+  const [pending] = await reversalsOf(pay.id)
+  // The office's "Check now" and Bill all's recover phase, say: both read it pending, both find it approved.
+  assert.deepEqual(await Promise.all([resolveReversal(deps, pending!.id), resolveReversal(deps, pending!.id)]), ['approved', 'approved'])
+  const p = await paymentRow(pay.id)
+  assert.deepEqual([p.status, Number(p.refundedCents)], ['partially_refunded', 1200])
+  assert.equal(Number((await invoiceRow(pay.invoiceId)).refundedCents), 1200)
+  assert.equal(await auditCount(pay.invoiceId, 'payment.refunded'), 1)
+})
+
 test('two refunds of the same payment at once: one reaches the gateway, the other is refused', async () => {
   const pay = await aCardPayment(deps, h, 'Double Click', 4000)
   const before = (await h.ledger()).filter((r) => r.type === 'refund').length
