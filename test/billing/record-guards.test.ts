@@ -120,3 +120,16 @@ test("nothing charged: a retryable answer the run tries again records the attemp
   inv = await invoice(c.invoiceId)
   assert.deepEqual([inv.status, inv.failedAttempts, inv.failureCode], ['failed', 1, 'gateway_misconfigured'])
 })
+
+test('a check recorded while a card charge of the invoice is being confirmed is refused, so the invoice cannot be paid twice', async () => {
+  const { invoiceId, claim } = await claimed('Check In Flight', 2200)
+  const check = { amountCents: 2200, method: 'check' as const, reference: '', note: '', receivedOn: '2026-03-10' }
+  await assert.rejects(recordOfflinePayment(deps, invoiceId, check, null), { code: 'charge_in_flight' })
+  assert.deepEqual(await payments(invoiceId), [])
+  assert.deepEqual([(await invoice(invoiceId)).status, Number((await invoice(invoiceId)).paidCents)], ['open', 0])
+  // The card is approved after all: one payment, by card.
+  const approved = await approvalOf(claim)
+  assert.deepEqual(await recordApproved(deps, claim.orderId, approved, 'response', ctx), { kind: 'approved', amountCents: 2200 })
+  await assert.rejects(recordOfflinePayment(deps, invoiceId, check, null), { code: 'invoice_not_unpaid' })
+  assert.deepEqual(await payments(invoiceId), [2200])
+})
