@@ -53,8 +53,9 @@ test('a claim refuses a part of zero or less, an invoice already in the same cal
   // Not what is owed: refused.
   assert.deepEqual(await claimAttempts(deps, [singleTarget(inv!.id, inv!.cents + 1, a.pm)], null), [])
   assert.deepEqual(await attemptsOf(inv!.id), [])
-  // Two targets of one invoice in one call: the first is claimed, the second left out.
-  const claimed = await claimAttempts(deps, [singleTarget(inv!.id, inv!.cents, a.pm), singleTarget(inv!.id, inv!.cents, a.pm), singleTarget(other!.id, other!.cents, b.pm)], null)
+  // Two targets of one invoice in one call: the first is claimed, the second left out, also when it shares only one of its invoices.
+  const both = groupTarget([{ invoiceId: inv!.id, amountCents: inv!.cents }, { invoiceId: other!.id, amountCents: other!.cents }], a.pm)
+  const claimed = await claimAttempts(deps, [singleTarget(inv!.id, inv!.cents, a.pm), singleTarget(inv!.id, inv!.cents, a.pm), both, singleTarget(other!.id, other!.cents, b.pm)], null)
   assert.deepEqual(claimed.map((c) => c.target.invoiceId), [inv!.id, other!.id])
   assert.equal((await attemptsOf(inv!.id)).length, 1)
   // A charge of it is pending: refused, and nothing sent.
