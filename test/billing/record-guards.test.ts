@@ -14,7 +14,7 @@ import { singleTarget, type ChargeContext, type ClaimedCharge, type PaymentMetho
 import { createDueInvoices, streamDueAgreements } from '../../src/services/billing/due-invoices.ts'
 import { getBillingSettings } from '../../src/services/billing/billing-settings.ts'
 import { recordApprovals, recordApproved, recordDeclined, recordNoCharge } from '../../src/services/billing/record-outcome.ts'
-import { recordOfflinePayment } from '../../src/services/billing/office-actions.ts'
+import { recordOfflinePayment, refundPayment, voidInvoice } from '../../src/services/billing/office-actions.ts'
 import type { Approved, Declined } from '../../src/ports/payment-gateway.ts'
 import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
 import { startBillingServices, type BillingServices } from '../helpers/billing-services.ts'
@@ -86,19 +86,28 @@ test('a decline recorded twice (answer, then inquiry) fails the invoice once and
   assert.deepEqual(await payments(invoiceId), [])
 })
 
-test('a decline found for an attempt once thought never sent leaves an invoice paid meanwhile paid', async () => {
-  const { invoiceId, claim } = await claimed('Late Decline', 111700, '4111111111111111')
-  await deps.db.updateTable('chargeAttempts').set({ sentAt: new Date(Date.now() - 120_000) }).where('id', '=', claim.orderId).execute()
-  assert.deepEqual(await resolveAttempt(deps, claim.orderId, ctx), { kind: 'not_sent' })
-  await recordOfflinePayment(deps, invoiceId, { amountCents: 111700, method: 'check', reference: '', note: '', receivedOn: '2026-03-10' }, null)
-  // The request reaches the gateway after all, and is declined.
-  const out = await sendCharge(deps, claim)
-  assert.equal(out.status, 'declined', JSON.stringify(out))
-  assert.deepEqual(await recordDeclined(deps, claim.orderId, out as Declined, 'inquiry', ctx), { kind: 'declined' })
-  const inv = await invoice(invoiceId)
-  assert.deepEqual([inv.status, Number(inv.paidCents), inv.failedAttempts, inv.failureCode], ['paid', 111700, 0, null])
-  assert.equal(await outbox('billing.payment_failed', invoiceId), 0)
-})
+for (const ending of ['paid', 'void', 'refunded'] as const) {
+  test(`a decline found for an attempt once thought never sent leaves an invoice ${ending} meanwhile ${ending}`, async () => {
+    const { invoiceId, claim } = await claimed(`Late ${ending}`, 111700, '4111111111111111')
+    await deps.db.updateTable('chargeAttempts').set({ sentAt: new Date(Date.now() - 120_000) }).where('id', '=', claim.orderId).execute()
+    assert.deepEqual(await resolveAttempt(deps, claim.orderId, ctx), { kind: 'not_sent' })
+    if (ending === 'void') await voidInvoice(deps, invoiceId, 'Billed by mistake', null)
+    else {
+      const { paymentId } = await recordOfflinePayment(deps, invoiceId, { amountCents: 111700, method: 'check', reference: '', note: '', receivedOn: '2026-03-10' }, null)
+      if (ending === 'refunded') await refundPayment(deps, paymentId, { reason: 'Paid twice' }, null)
+    }
+    const before = await invoice(invoiceId)
+    assert.equal(before.status, ending)
+    // The request reaches the gateway after all, and is declined.
+    const out = await sendCharge(deps, claim)
+    assert.equal(out.status, 'declined', JSON.stringify(out))
+    assert.deepEqual(await recordDeclined(deps, claim.orderId, out as Declined, 'inquiry', ctx), { kind: 'declined' })
+    const inv = await invoice(invoiceId)
+    assert.deepEqual(inv, before)
+    assert.deepEqual([inv.failedAttempts, inv.failureCode, inv.retryState], [0, null, null])
+    assert.equal(await outbox('billing.payment_failed', invoiceId), 0)
+  })
+}
 
 test("nothing charged: a retryable answer the run tries again records the attempt only; a final one fails the invoice once, named by what went wrong", async () => {
   const a = await claimed('Retry Soon', 1400)
