@@ -49,24 +49,31 @@ export function BillingInvoicesPage() {
 const PAYMENT_STATUS: Record<PaymentRowDto['status'], string> = { approved: 'Received', voided: 'Voided', refunded: 'Refunded', partially_refunded: 'Partly refunded' }
 const PAYMENT_METHOD: Record<PaymentRowDto['method'], string> = { card: 'Card', ach: 'Bank account', offline: 'Recorded by hand' }
 
+/** The customer and invoice columns, linked, of a row about one payment (the payments list, the voids and refunds). */
+function linkColumns<T extends { customerId: string; customerName: string; invoiceId: string; invoiceNumber: number }>(): Column<T>[] {
+  return [
+    {
+      header: 'Customer',
+      cell: (r) => (
+        <Anchor component={Link} to={`/customers/${encodeURIComponent(r.customerId)}`}>
+          {r.customerName}
+        </Anchor>
+      ),
+    },
+    {
+      header: 'Invoice',
+      cell: (r) => (
+        <Anchor component={Link} to={`/billing/invoices/${encodeURIComponent(r.invoiceId)}`}>
+          {r.invoiceNumber}
+        </Anchor>
+      ),
+    },
+  ]
+}
+
 const PAYMENT_COLUMNS: Column<PaymentRowDto>[] = [
   { header: 'Received', cell: (p) => formatDateTime(p.receivedAt) },
-  {
-    header: 'Customer',
-    cell: (p) => (
-      <Anchor component={Link} to={`/customers/${encodeURIComponent(p.customerId)}`}>
-        {p.customerName}
-      </Anchor>
-    ),
-  },
-  {
-    header: 'Invoice',
-    cell: (p) => (
-      <Anchor component={Link} to={`/billing/invoices/${encodeURIComponent(p.invoiceId)}`}>
-        {p.invoiceNumber}
-      </Anchor>
-    ),
-  },
+  ...linkColumns<PaymentRowDto>(),
   { header: 'Method', cell: (p) => `${PAYMENT_METHOD[p.method]}${p.reference ? ` (${p.reference})` : ''}` },
   { header: 'Amount', cell: (p) => formatUsd(p.amountCents), numeric: true },
   { header: 'Status', cell: (p) => `${PAYMENT_STATUS[p.status]}${p.refundedCents > 0 ? `, ${formatUsd(p.refundedCents)} back` : ''}` },
@@ -76,22 +83,7 @@ const PAYMENT_COLUMNS: Column<PaymentRowDto>[] = [
 const REVERSAL_COLUMNS: Column<ReversalRowDto>[] = [
   { header: 'Made', cell: (r) => formatDateTime(r.resolvedAt) },
   { header: 'Kind', cell: (r) => (r.kind === 'void' ? 'Void' : 'Refund') },
-  {
-    header: 'Customer',
-    cell: (r) => (
-      <Anchor component={Link} to={`/customers/${encodeURIComponent(r.customerId)}`}>
-        {r.customerName}
-      </Anchor>
-    ),
-  },
-  {
-    header: 'Invoice',
-    cell: (r) => (
-      <Anchor component={Link} to={`/billing/invoices/${encodeURIComponent(r.invoiceId)}`}>
-        {r.invoiceNumber}
-      </Anchor>
-    ),
-  },
+  ...linkColumns<ReversalRowDto>(),
   { header: 'Payment received', cell: (r) => formatDateTime(r.paymentReceivedAt) },
   { header: 'Reason', cell: (r) => r.reason },
   { header: 'Amount', cell: (r) => `−${formatUsd(r.amountCents)}`, numeric: true },
