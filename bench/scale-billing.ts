@@ -7,12 +7,14 @@ import { migrateToLatest } from '../src/db/migrate.ts'
 import { startHarness, type SandboxHarness } from '../src/integrations/cardpointe/test-sandbox.ts'
 import { call, login, startServerProcess, until, type ServerProcess } from '../test/helpers/server-process.ts'
 import { ledgerCheck, seedBillingBook } from './billing-book.ts'
+// @ts-expect-error plain-Node build script, no type declarations
+import { ensureServerBuild } from '../scripts/build-server.mjs'
 
 /**
  * Bill all with several servers on one PostgreSQL (issue 14, bench:scale's billing part): for
  * each number of servers, wipes the database at `url`, seeds `agreements` monthly agreements with
  * one period due (bench/billing-book.ts), sets the billing concurrency, starts that many
- * Servicebook processes (src/main.ts, as the tests start them), starts Bill all on the first
+ * Servicebook processes (the production build, dist/server, with NODE_ENV=production: what `npm start` runs), starts Bill all on the first
  * through the API and waits for the run to complete; the others help (run-share.ts). The
  * CardPointe sandbox runs in this process with `latencyMs` on every call.
  *
@@ -20,6 +22,8 @@ import { ledgerCheck, seedBillingBook } from './billing-book.ts'
  * Ideal: agreements × latency ÷ (servers × concurrency), the time the gateway calls alone take
  * when every server keeps `concurrency` charges in flight all the time.
  * Receipts are queued, not sent (SMTP_URL points at a closed port): the mail is not what is measured.
+ * BENCH_SERVER_NODE_ARGS (space-separated) go to each server's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+ * (a server writes its profile when the bench stops it with SIGTERM).
  */
 export interface ScaleRun {
   servers: number
@@ -35,6 +39,7 @@ export interface ScaleRun {
 export async function benchScaleBilling(opts: { agreements: number; latencyMs: number; concurrency: number; servers: number[]; url: string; log?: (s: string) => void }): Promise<ScaleRun[]> {
   const log = opts.log ?? ((s: string) => process.stderr.write(`${s}\n`))
   const results: ScaleRun[] = []
+  ensureServerBuild()
   for (const n of opts.servers) {
     // A sandbox of its own per round: its ledger holds this round's charges only.
     const h = await startHarness({ sandbox: { ledgerFile: null, uatNoise: false } })
@@ -59,7 +64,7 @@ export async function benchScaleBilling(opts: { agreements: number; latencyMs: n
     const poll = setInterval(() => servers.forEach((s, k) => (peakKb[k] = Math.max(peakKb[k] ?? 0, vmHwmKb(s.child.pid)))), 200)
     try {
       const env = (k: number) => ({ DATA_DIR: join(dir, `s${k}`), DATABASE_URL: opts.url, DATABASE_POOL_SIZE: '20', CARDPOINTE_URL: h.sandbox.url, SMTP_URL: 'smtp://127.0.0.1:1' })
-      servers.push(...(await Promise.all(Array.from({ length: n }, (_, k) => startServerProcess(env(k))))))
+      servers.push(...(await Promise.all(Array.from({ length: n }, (_, k) => startServerProcess(env(k), { compiled: true, nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) })))))
       const office = await login(servers[0]!.url)
       const started = await call<{ runId: string }>(servers[0]!.url, office, 'POST', '/api/billing/runs', {})
       if (started.status !== 202) throw new Error(`Bill all: ${started.status} ${JSON.stringify(started.body)}`)

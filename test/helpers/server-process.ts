@@ -21,11 +21,11 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-/** Starts `src/main.ts` through tsx, or with `compiled` the production build (dist/server, built by scripts/build-server.mjs). */
-export async function startServerProcess(env: Record<string, string>, { compiled = false } = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, compiled ? ['dist/server/src/main.js'] : ['--import', 'tsx', 'src/main.ts'], {
+/** Starts `src/main.ts` through tsx, or with `compiled` the production build (dist/server, built by scripts/build-server.mjs); `nodeArgs` go to node first (e.g. `--cpu-prof`). The production build runs with NODE_ENV=production, as `npm start` runs it. */
+export async function startServerProcess(env: Record<string, string>, { compiled = false, nodeArgs = [] as string[] } = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, ...(compiled ? ['dist/server/src/main.js'] : ['--import', 'tsx', 'src/main.ts'])], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', COOKIE_SECURE: 'false', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...env },
+    env: { ...process.env, ...(compiled ? { NODE_ENV: 'production' } : {}), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', COOKIE_SECURE: 'false', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
