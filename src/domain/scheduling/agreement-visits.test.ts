@@ -79,3 +79,15 @@ test('property: planning day by day creates the same visits as planning once, ea
     { numRuns: 200 },
   )
 })
+
+test('an open-ended plan whose months never come round plans nothing and stops', () => {
+  assert.deepEqual(plannedVisits({ startDate: '2027-01-01', termMonths: null, visitsPerTerm: 2, visitMonths: [13] }, null, '2040-01-01'), { visits: [], next: null })
+  assert.deepEqual(plannedVisits({ startDate: '2027-01-01', termMonths: null, visitsPerTerm: 0, visitMonths: [] }, null, '2040-01-01'), { visits: [], next: null })
+})
+
+test('a fixed term\'s visits carry the term\'s count; the horizon is the later of today and the start, plus 12 months', () => {
+  const r = plannedVisits({ startDate: '2027-01-01', termMonths: 24, visitsPerTerm: 3, visitMonths: [] }, '2027-09-01', '2029-01-01')
+  assert.deepEqual(r.visits.map((v) => [v.visitSeq, v.windowStart, v.visitsInCycle]), [[2, '2027-09-01', 3], [3, '2028-05-01', 3]])
+  assert.equal(visitHorizon('2027-05-31', '2027-05-31'), '2028-05-31')
+  assert.equal(visitHorizon('2027-05-31', '2027-06-01'), '2028-06-01')
+})

@@ -8,7 +8,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { datesTouched, dayInterval, dayOffOn, noWorkingHours, subtract, weekdayOf, workingIntervals, zoneClock, type Interval } from './availability.ts'
+import { datesTouched, dayInterval, dayOffOn, minutesOf, noWorkingHours, subtract, weekdayOf, workingIntervals, zoneClock, type Interval } from './availability.ts'
 
 const ny = zoneClock('America/New_York')
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -80,4 +80,40 @@ test('property: gaps never meet busy time and, with it, cover exactly the free t
     }),
     { numRuns: 300 },
   )
+})
+
+test('working ranges: given out of order they come back in order; an empty or reversed range is no working time', () => {
+  const odd = { ...noWorkingHours(), tue: [{ start: '13:00', end: '17:00' }, { start: '08:00', end: '12:00' }, { start: '09:00', end: '09:00' }, { start: '18:00', end: '10:00' }] }
+  const w = workingIntervals(ny, odd, '2027-03-16')
+  assert.deepEqual(w.map((i) => [ny.timeOf(i.start), ny.timeOf(i.end)]), [['08:00', '12:00'], ['13:00', '17:00']])
+  assert.deepEqual(['2027-03-15', '2027-03-16', '2027-03-17', '2027-03-18', '2027-03-19', '2027-03-20', '2027-03-21'].map(weekdayOf), ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])
+  assert.equal(minutesOf('08:30'), 510)
+  assert.equal(minutesOf('17:05'), 1025)
+})
+
+test('a day runs from its first instant up to, not including, the next day\'s: asked in either order', () => {
+  const chicago = zoneClock('America/Chicago')
+  const may1 = chicago.at('2027-05-01')
+  assert.equal(iso(may1), '2027-05-01T05:00:00.000Z')
+  assert.equal(chicago.dateOf(may1 - 1), '2027-04-30')
+  assert.equal(chicago.dateOf(may1), '2027-05-01', 'the next day\'s first instant, after Apr 30 was looked up')
+  assert.equal(chicago.dateOf(may1 + 86_400_000 - 1), '2027-05-01')
+  assert.equal(chicago.dateOf(may1 - 86_400_000), '2027-04-30', 'Apr 30\'s first instant, after May 1 was looked up')
+  assert.equal(chicago.at('2027-05-01', '00:00'), may1)
+  assert.equal(chicago.at('2027-05-01', '09:15') - may1, (9 * 60 + 15) * 60_000)
+  assert.equal(zoneClock('America/Chicago'), chicago, 'one clock per zone')
+  assert.deepEqual(datesTouched(chicago, { start: may1, end: may1 }), ['2027-05-01'], 'an empty interval touches its own date')
+  assert.deepEqual(datesTouched(chicago, { start: may1 - 60_000, end: may1 + 2 * 86_400_000 }), ['2027-04-30', '2027-05-01', '2027-05-02'])
+})
+
+test('subtract: busy time given out of order, touching or covering the free range', () => {
+  const free = [{ start: 0, end: 100 }, { start: 200, end: 300 }]
+  assert.deepEqual(subtract(free, [{ start: 250, end: 260 }, { start: 10, end: 20 }, { start: 90, end: 210 }]), [
+    { start: 0, end: 10 },
+    { start: 20, end: 90 },
+    { start: 210, end: 250 },
+    { start: 260, end: 300 },
+  ])
+  assert.deepEqual(subtract(free, [{ start: 100, end: 200 }]), free, 'busy time touching the free ranges takes nothing')
+  assert.deepEqual(subtract(free, [{ start: 0, end: 300 }]), [])
 })

@@ -97,3 +97,59 @@ test('daylight-saving days: a full 08:00–17:00 working day is inside the hours
   assert.deepEqual(check('2027-11-07T13:00:00Z', '2027-11-07T22:00:00Z', { visit: nov }), [])
   assert.deepEqual(check('2027-11-07T12:00:00Z', '2027-11-07T13:00:00Z', { visit: nov }), ['outside_working_hours'])
 })
+
+const full = (start: string, end: string, over: Partial<SlotCheck> = {}) =>
+  slotConflicts({
+    slot: { start: at(start), end: at(end) },
+    clock,
+    now: at('2027-01-01T00:00:00Z'),
+    visit: { windowStart: '2027-04-01', windowEnd: '2027-04-30', requiredSkill: null, heldBy: null },
+    technician: tech,
+    busy: [],
+    ...over,
+  })
+
+test('each conflict says what is wrong in words the office reads: times in the company zone, the day off with its reason', () => {
+  const july = { windowStart: '2027-04-01', windowEnd: '2027-04-30', requiredSkill: 'plumbing', heldBy: null }
+  const c = full('2027-07-05T07:30:00-04:00', '2027-07-05T08:30:00-04:00', { visit: july, now: at('2027-07-05T08:00:00-04:00'), technician: { ...tech, isActive: false } })
+  assert.deepEqual(c.map((x) => [x.rule, x.blocking, x.message]), [
+    ['technician_inactive', true, 'Ana is not an active technician'],
+    ['outside_working_hours', false, "2027-07-05 07:30–08:30 is outside Ana's working hours"],
+    ['day_off', false, '2027-07-05 is a day off for Ana (Vacation)'],
+    ['missing_skill', false, 'Ana does not have the skill "plumbing"'],
+    ['outside_window', false, "2027-07-05 is outside the visit's window 2027-04-01 to 2027-04-30"],
+    ['in_past', false, '2027-07-05 07:30–08:30 has already begun'],
+  ])
+  const noReason = { ...tech, daysOff: [{ from: '2027-04-14', to: '2027-04-14', reason: '' }] }
+  assert.deepEqual(full('2027-04-14T09:00:00-04:00', '2027-04-14T10:00:00-04:00', { technician: noReason }).map((x) => x.message), ['2027-04-14 is a day off for Ana'])
+})
+
+test('a slot across midnight is on a day off when either date is; overlaps list every visit hit, in order', () => {
+  const nextDayOff = { ...tech, daysOff: [{ from: '2027-04-15', to: '2027-04-15', reason: 'Dentist' }] }
+  assert.deepEqual(full('2027-04-14T23:30:00-04:00', '2027-04-15T00:30:00-04:00', { technician: nextDayOff }).map((x) => x.message), [
+    "2027-04-14 23:30–00:30 is outside Ana's working hours",
+    '2027-04-15 is a day off for Ana (Dentist)',
+  ])
+  const busy = [
+    { id: 'wo_a', label: 'Smith tune-up', start: at('2027-04-14T09:00:00-04:00'), end: at('2027-04-14T10:00:00-04:00') },
+    { id: 'wo_x', label: 'Elsewhere', start: at('2027-04-14T13:00:00-04:00'), end: at('2027-04-14T14:00:00-04:00') },
+    { id: 'wo_b', label: 'Jones repair', start: at('2027-04-14T10:30:00-04:00'), end: at('2027-04-14T11:00:00-04:00') },
+  ]
+  const [o] = full('2027-04-14T09:30:00-04:00', '2027-04-14T10:45:00-04:00', { busy })
+  assert.deepEqual(o!.visitIds, ['wo_a', 'wo_b'])
+  assert.equal(o!.message, "Overlaps Ana's Smith tune-up 09:00–10:00, Jones repair 10:30–11:00")
+  assert.equal(o!.blocking, false)
+})
+
+test('in the past: a slot starting exactly now has not begun; one a minute earlier has', () => {
+  const now = at('2027-04-14T09:00:00-04:00')
+  assert.deepEqual(check('2027-04-14T09:00:00-04:00', '2027-04-14T10:00:00-04:00', { now }), [])
+  assert.deepEqual(check('2027-04-14T08:59:00-04:00', '2027-04-14T10:00:00-04:00', { now }), ['in_past'])
+})
+
+test('working hours: a slot must fit inside one range of a split shift, not across its break', () => {
+  const split = { ...tech, workingHours: { ...noWorkingHours(), wed: [{ start: '13:00', end: '17:00' }, { start: '08:00', end: '12:00' }] } }
+  assert.deepEqual(check('2027-04-14T11:00:00-04:00', '2027-04-14T12:00:00-04:00', { technician: split }), [])
+  assert.deepEqual(check('2027-04-14T13:00:00-04:00', '2027-04-14T17:00:00-04:00', { technician: split }), [])
+  assert.deepEqual(check('2027-04-14T11:30:00-04:00', '2027-04-14T13:30:00-04:00', { technician: split }), ['outside_working_hours'])
+})

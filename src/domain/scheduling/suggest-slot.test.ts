@@ -151,3 +151,77 @@ test('property: every suggestion is conflict-free, inside the window and as long
   )
   assert.ok(found > 75, `most runs have something to check (${found} of 150)`)
 })
+
+const at = (local: string) => Date.parse(local)
+const stop = (id: string, p: Place, start: string, end: string) => ({ id, place: p, start: at(start), end: at(end) })
+
+test('the basis is explained: coordinates everywhere, or how many stops lack them', () => {
+  const all = suggestSlots({ ...base, visit: { ...tuesday, place: loop }, technicians: [tech('Ana')] })
+  assert.equal(all.basis, 'coordinates')
+  assert.equal(all.basisReason, 'Straight-line distance in km: the visit and every stop it could follow or precede have coordinates.')
+  const two = suggestSlots({
+    ...base,
+    visit: { ...tuesday, place: loop },
+    technicians: [tech('Ana', { home: place(null, null, '60540'), busy: [stop('wo_1', place(41.9, null, '60601'), '2027-04-13T09:00:00-05:00', '2027-04-13T10:00:00-05:00')] }), tech('Ben'), tech('Idle', { isActive: false, home: null })],
+  })
+  assert.equal(two.basis, 'postal_code')
+  assert.equal(two.basisReason, 'ZIP code proximity: 2 stops (home bases or visits) it could follow or precede have no coordinates, and km do not compare with ZIP steps.')
+  const one = suggestSlots({ ...base, visit: { ...tuesday, place: loop }, technicians: [tech('Ana', { home: place(41.9, null, '60540') })] })
+  assert.equal(one.basisReason, 'ZIP code proximity: 1 stop (home bases or visits) it could follow or precede has no coordinates, and km do not compare with ZIP steps.')
+  assert.equal(suggestSlots({ ...base, visit: { ...tuesday, place: place(41.9, null, '60601') }, technicians: [tech('Ana')] }).basisReason, "ZIP code proximity: the visit's location has no coordinates.")
+})
+
+test('the stop before: the last visit ending by the slot (busy given in any order), else home, else unknown', () => {
+  const busy = [
+    stop('wo_late', evanston, '2027-04-13T11:00:00-05:00', '2027-04-13T12:00:00-05:00'),
+    stop('wo_early', naperville, '2027-04-13T09:00:00-05:00', '2027-04-13T10:00:00-05:00'),
+  ]
+  const r = suggestSlots({ ...base, visit: { ...tuesday, place: evanston }, technicians: [tech('Ana', { busy })], limit: 10 })
+  assert.deepEqual(r.suggestions.map((s) => [new Date(s.slot.start).toISOString().slice(11, 16), s.fromStop]), [
+    ['15:00', 'wo_early'], // 10:00 CDT: Naperville → Evanston → Evanston adds nothing
+    ['17:00', 'wo_late'], // 12:00: Evanston → Evanston → Loop adds nothing either; later
+  ])
+  assert.deepEqual(r.suggestions.map((s) => s.addedTravel), [0, 0])
+  const free = suggestSlots({ ...base, visit: { ...tuesday, place: loop }, technicians: [tech('Ana'), tech('Nobody', { home: null })], limit: 20 })
+  assert.deepEqual([...new Set(free.suggestions.map((s) => `${s.technicianId}:${s.fromStop}`))], ['Ana:home', 'Nobody:null'])
+})
+
+test('the stop after: a visit starting exactly when the slot ends is next; its place counts', () => {
+  // 09:00–10:00 fits before the 10:00 Evanston visit: Loop home → Loop visit → Evanston adds 0.
+  const busy = [stop('wo_next', evanston, '2027-04-13T10:00:00-05:00', '2027-04-13T17:00:00-05:00')]
+  const r = suggestSlots({ ...base, visit: { ...tuesday, place: loop }, technicians: [tech('Ana', { busy })] })
+  assert.deepEqual(r.suggestions.map((s) => [new Date(s.slot.start).toISOString(), s.addedTravel, s.fromStop]), [['2027-04-13T14:00:00.000Z', 0, 'home']])
+})
+
+test('a visit from the evening before that runs past midnight holds the next morning', () => {
+  const overnight = { ...noWorkingHours(), mon: [{ start: '18:00', end: '23:59' }], tue: [{ start: '00:00', end: '03:00' }] }
+  const busy = [stop('wo_night', loop, '2027-04-12T22:00:00-05:00', '2027-04-13T01:30:00-05:00')]
+  const r = suggestSlots({ ...base, visit: { ...tuesday, place: loop }, technicians: [tech('Ana', { workingHours: overnight, busy })] })
+  assert.deepEqual(r.suggestions.map((s) => new Date(s.slot.start).toISOString()), ['2027-04-13T06:30:00.000Z'], '01:30 CDT, after the night visit')
+})
+
+test('order: least travel, then earliest, then name; at most 5 unless a limit is given; the step can be set', () => {
+  const r = suggestSlots({ ...base, visit: { ...tuesday, place: loop }, technicians: [tech('Cleo'), tech('Abe'), tech('Bea')] })
+  assert.deepEqual(r.suggestions.map((s) => s.technicianName), ['Abe', 'Bea', 'Cleo'])
+  assert.equal(new Set(r.suggestions.map((s) => s.slot.start)).size, 1, 'one free day each: all at 09:00')
+  const six = suggestSlots({ ...base, visit: { ...tuesday, place: loop }, technicians: ['A', 'B', 'C', 'D', 'E', 'F'].map((n) => tech(n)) })
+  assert.equal(six.suggestions.length, 5)
+  assert.equal(suggestSlots({ ...base, visit: { ...tuesday, place: loop }, technicians: ['A', 'B', 'C', 'D', 'E', 'F'].map((n) => tech(n)), limit: 6 }).suggestions.length, 6)
+  const stepped = suggestSlots({ ...base, now: at('2027-04-13T09:20:00-05:00'), today: '2027-04-13', stepMinutes: 30, visit: { ...tuesday, place: loop }, technicians: [tech('Ana')] })
+  assert.equal(new Date(stepped.suggestions[0]!.slot.start).toISOString(), '2027-04-13T14:30:00.000Z', '09:30 CDT on a 30-minute step')
+})
+
+test('the window starts today at the earliest; its last day is included', () => {
+  const r = suggestSlots({ ...base, today: '2027-04-13', visit: { ...tuesday, windowStart: '2027-04-12', windowEnd: '2027-04-14', place: loop }, technicians: [tech('Ana')], limit: 50 })
+  assert.deepEqual([...new Set(r.suggestions.map((s) => clock.dateOf(s.slot.start)))], ['2027-04-13', '2027-04-14'])
+})
+
+test('a stop without a location on the basis makes that slot\'s travel unknown', () => {
+  // ZIP basis (the visit has no coordinates); the earlier visit has no ZIP: the slot after it is unknown, the one before is not.
+  const busy = [stop('wo_nozip', place(null, null, null), '2027-04-13T09:00:00-05:00', '2027-04-13T16:00:00-05:00')]
+  const r = suggestSlots({ ...base, visit: { ...tuesday, place: place(null, null, '60601') }, technicians: [tech('Ana', { busy })] })
+  assert.deepEqual(r.suggestions.map((s) => [new Date(s.slot.start).toISOString(), s.addedTravel]), [['2027-04-13T21:00:00.000Z', null]])
+  assert.equal(zipSteps('x60601', '60601'), null, 'a ZIP starts with its five digits')
+  assert.equal(zipSteps('6060', '60601'), null)
+  assert.equal(zipSteps('60601', '60601-9999'), 0)
+})
