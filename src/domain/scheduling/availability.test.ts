@@ -89,6 +89,7 @@ test('working ranges: given out of order they come back in order; an empty or re
   assert.deepEqual(['2027-03-15', '2027-03-16', '2027-03-17', '2027-03-18', '2027-03-19', '2027-03-20', '2027-03-21'].map(weekdayOf), ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])
   assert.equal(minutesOf('08:30'), 510)
   assert.equal(minutesOf('17:05'), 1025)
+  assert.deepEqual(noWorkingHours(), { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] }, 'the default for weekdays not set: none worked')
 })
 
 test('a day runs from its first instant up to, not including, the next day\'s: asked in either order', () => {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { addDays, noWorkingHours, WEEKDAYS, zoneClock, type WorkingHours } from './availability.ts'
 import { slotConflicts } from './conflicts.ts'
-import { haversineKm, suggestSlots, zipSteps, type CandidateTechnician, type Place } from './suggest-slot.ts'
+import { distance, haversineKm, suggestSlots, zipSteps, type CandidateTechnician, type Place } from './suggest-slot.ts'
 
 const clock = zoneClock('America/Chicago')
 const nineToFive: WorkingHours = { ...noWorkingHours(), mon: [{ start: '09:00', end: '17:00' }], tue: [{ start: '09:00', end: '17:00' }], wed: [{ start: '09:00', end: '17:00' }] }
@@ -187,9 +187,9 @@ test('the stop before: the last visit ending by the slot (busy given in any orde
 })
 
 test('the stop after: a visit starting exactly when the slot ends is next; its place counts', () => {
-  // 09:00–10:00 fits before the 10:00 Evanston visit: Loop home → Loop visit → Evanston adds 0.
+  // 09:00–10:00 fits before the 10:00 Evanston visit: Loop home → Evanston visit → Evanston adds 0 (home next would add ~38 km).
   const busy = [stop('wo_next', evanston, '2027-04-13T10:00:00-05:00', '2027-04-13T17:00:00-05:00')]
-  const r = suggestSlots({ ...base, visit: { ...tuesday, place: loop }, technicians: [tech('Ana', { busy })] })
+  const r = suggestSlots({ ...base, visit: { ...tuesday, place: evanston }, technicians: [tech('Ana', { busy })] })
   assert.deepEqual(r.suggestions.map((s) => [new Date(s.slot.start).toISOString(), s.addedTravel, s.fromStop]), [['2027-04-13T14:00:00.000Z', 0, 'home']])
 })
 
@@ -204,6 +204,10 @@ test('order: least travel, then earliest, then name; at most 5 unless a limit is
   const r = suggestSlots({ ...base, visit: { ...tuesday, place: loop }, technicians: [tech('Cleo'), tech('Abe'), tech('Bea')] })
   assert.deepEqual(r.suggestions.map((s) => s.technicianName), ['Abe', 'Bea', 'Cleo'])
   assert.equal(new Set(r.suggestions.map((s) => s.slot.start)).size, 1, 'one free day each: all at 09:00')
+  // Equal travel: the earlier slot first, whatever the name (Abe is busy at home until 10:00).
+  const abeBusy = tech('Abe', { busy: [stop('wo_home', loop, '2027-04-13T09:00:00-05:00', '2027-04-13T10:00:00-05:00')] })
+  const early = suggestSlots({ ...base, visit: { ...tuesday, place: loop }, technicians: [abeBusy, tech('Bea')] })
+  assert.deepEqual(early.suggestions.map((s) => [s.technicianName, s.addedTravel, new Date(s.slot.start).toISOString().slice(11, 16)]), [['Bea', 0, '14:00'], ['Abe', 0, '15:00']])
   const six = suggestSlots({ ...base, visit: { ...tuesday, place: loop }, technicians: ['A', 'B', 'C', 'D', 'E', 'F'].map((n) => tech(n)) })
   assert.equal(six.suggestions.length, 5)
   assert.equal(suggestSlots({ ...base, visit: { ...tuesday, place: loop }, technicians: ['A', 'B', 'C', 'D', 'E', 'F'].map((n) => tech(n)), limit: 6 }).suggestions.length, 6)
@@ -224,4 +228,11 @@ test('a stop without a location on the basis makes that slot\'s travel unknown',
   assert.equal(zipSteps('x60601', '60601'), null, 'a ZIP starts with its five digits')
   assert.equal(zipSteps('6060', '60601'), null)
   assert.equal(zipSteps('60601', '60601-9999'), 0)
+  assert.equal(zipSteps('60601', 'x60601'), null)
+  assert.equal(zipSteps('60601', null), null)
+  assert.equal(distance('coordinates', loop, place(null, -87.6, '60601')), null, 'no latitude')
+  assert.equal(distance('coordinates', place(41.9, null, '60601'), loop), null, 'no longitude')
+  assert.equal(distance('coordinates', loop, null), null)
+  assert.equal(distance('postal_code', place(null, null, '60640'), loop), 2)
+  assert.equal(suggestSlots({ ...base, visit: { ...tuesday, place: loop }, technicians: [tech('Ana', { home: place(null, -87.6, '60601') })] }).basis, 'postal_code', 'a home without latitude')
 })
