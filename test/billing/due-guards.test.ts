@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import type { ServiceDeps } from '../../src/services/deps.ts'
 import { createDueInvoices, NEVER, planInvoices, streamDueAgreements, type BillableAgreement } from '../../src/services/billing/due-invoices.ts'
 import { reactivateAgreementTx, suspendAgreementTx } from '../../src/services/billing/suspension.ts'
-import { newId } from '../../src/domain/ids.ts'
+import { isId, newId } from '../../src/domain/ids.ts'
 import { aCustomer, anAgreement, monthly, type AgreementSpec } from '../helpers/billing-fixtures.ts'
 import { startBillingServices, type BillingServices } from '../helpers/billing-services.ts'
 
@@ -89,9 +89,11 @@ test('due periods are invoiced once each: one-time lines in the first only, tax 
   assert.deepEqual((await invoicesOf(free)).map((i) => [Number(i.totalCents), i.status]), [[0, 'paid']])
   // Each new invoice is queued for QuickBooks once.
   const made = [...(await invoicesOf(agr)), ...(await invoicesOf(free)), ...(await invoicesOf(ended))].map((i) => i.id).sort()
-  const queued = await deps.db.selectFrom('quickbooksQueue').select(['entityId', 'entityType']).where('entityId', 'in', made).execute()
+  const queued = await deps.db.selectFrom('quickbooksQueue').select(['id', 'entityId', 'entityType']).where('entityId', 'in', made).execute()
   assert.deepEqual(queued.map((q) => q.entityId).sort(), made)
   assert.ok(queued.every((q) => q.entityType === 'invoice'))
+  // Ids of their kind (routes turn away an id without its prefix before looking it up).
+  assert.ok(made.every((id) => isId('inv', id)) && queued.every((q) => isId('qbo', q.id)), JSON.stringify([made, queued]))
   // The cursors: the next period's start, or never once the term is billed.
   assert.deepEqual(await cursorOf(agr), { billedPeriods: 3, nextBillDate: '2026-04-01' })
   assert.deepEqual(await cursorOf(free), { billedPeriods: 1, nextBillDate: '2026-04-01' })
