@@ -122,13 +122,14 @@ async function workOrders(agreementId: string, statuses: ('open' | 'scheduled' |
 const ordersOf = (agreementId: string) =>
   deps.db.selectFrom('workOrders').select(['status', 'statusBeforeSuspension']).where('agreementId', '=', agreementId).orderBy('windowStart').execute().then((r) => r.map((o) => [o.status, o.statusBeforeSuspension]))
 const agreementOf = (id: string) => deps.db.selectFrom('agreements').select(['status', 'statusReason']).where('id', '=', id).executeTakeFirstOrThrow()
-const auditOf = (id: string) => deps.db.selectFrom('auditEvents').select(['action', 'actorUserId', 'details']).where('entityId', '=', id).orderBy('createdAt').orderBy('id').execute()
+const auditOf = (id: string) => deps.db.selectFrom('auditEvents').select(['entityType', 'action', 'actorUserId', 'details']).where('entityId', '=', id).orderBy('createdAt').orderBy('id').execute()
 const tx = <T>(f: (t: typeof deps.db) => Promise<T>) => deps.db.transaction().execute(f)
 
 test('suspension holds the work orders still to be done and reactivation puts each back where it was', async () => {
   const agr = await agreement('Unpaid', { startDate: '2026-03-01' })
   const other = await agreement('Paid Up', { startDate: '2026-03-01' })
-  await workOrders(agr, ['scheduled', 'open', 'in_progress', 'completed', 'cancelled'])
+  const wo = await workOrders(agr, ['scheduled', 'open', 'in_progress', 'completed', 'cancelled'])
+  const visitEvents = async (action: string) => (await deps.db.selectFrom('auditEvents').select('entityId').where('action', '=', action).where('entityId', 'in', wo).execute()).map((e) => e.entityId).sort()
   await workOrders(other, ['scheduled', 'open'])
 
   assert.equal(await tx((t) => suspendAgreementTx(t, agr, 'Payment failed: expired card', null, now)), 3)
@@ -136,7 +137,9 @@ test('suspension holds the work orders still to be done and reactivation puts ea
   assert.deepEqual(await ordersOf(agr), [['suspended', 'scheduled'], ['suspended', 'open'], ['suspended', 'in_progress'], ['completed', null], ['cancelled', null]])
   assert.deepEqual(await ordersOf(other), [['scheduled', null], ['open', null]])
   assert.deepEqual(await agreementOf(other), { status: 'active', statusReason: '' })
-  assert.deepEqual((await auditOf(agr)).map((e) => [e.action, e.actorUserId, e.details]), [['agreement.suspended', null, { reason: 'Payment failed: expired card', workOrders: 3 }]])
+  assert.deepEqual((await auditOf(agr)).map((e) => [e.entityType, e.action, e.actorUserId, e.details]), [['agreement', 'agreement.suspended', null, { reason: 'Payment failed: expired card', workOrders: 3 }]])
+  // Each held visit is on its own history.
+  assert.deepEqual(await visitEvents('visit.on_hold'), wo.slice(0, 3).sort())
   // Suspended already: refused, nothing changes.
   await assert.rejects(tx((t) => suspendAgreementTx(t, agr, 'again', null, now)), { code: 'agreement_suspend_not_allowed' })
   assert.deepEqual(await agreementOf(agr), { status: 'suspended', statusReason: 'Payment failed: expired card' })
@@ -144,7 +147,9 @@ test('suspension holds the work orders still to be done and reactivation puts ea
   assert.equal(await tx((t) => reactivateAgreementTx(t, agr, null, now)), 3)
   assert.deepEqual(await agreementOf(agr), { status: 'active', statusReason: '' })
   assert.deepEqual(await ordersOf(agr), [['scheduled', null], ['open', null], ['in_progress', null], ['completed', null], ['cancelled', null]])
-  assert.deepEqual((await auditOf(agr)).map((e) => [e.action, e.details]).at(-1), ['agreement.reactivated', { workOrders: 3 }])
+  assert.deepEqual((await auditOf(agr)).map((e) => [e.entityType, e.action, e.details]).at(-1), ['agreement', 'agreement.reactivated', { workOrders: 3 }])
+  // Each visit is checked back from hold (and flagged if its slot passed or conflicts).
+  assert.deepEqual(await visitEvents('visit.resumed'), wo.slice(0, 3).sort())
   // Active: reactivating is refused, suspending an unknown agreement or reactivating one is not found.
   await assert.rejects(tx((t) => reactivateAgreementTx(t, agr, null, now)), { code: 'agreement_reactivate_not_allowed' })
   await assert.rejects(tx((t) => suspendAgreementTx(t, 'agr_missing', 'x', null, now)), { code: 'agreement_not_found' })
