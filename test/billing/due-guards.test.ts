@@ -6,6 +6,7 @@
  * reactivating an agreement with its work orders (suspension.ts).
  */
 import { after, before, test } from 'node:test'
+import { sql } from 'kysely'
 import assert from 'node:assert/strict'
 import type { ServiceDeps } from '../../src/services/deps.ts'
 import { createDueInvoices, NEVER, planInvoices, streamDueAgreements, type BillableAgreement } from '../../src/services/billing/due-invoices.ts'
@@ -156,4 +157,25 @@ test('suspension holds the work orders still to be done and reactivation puts ea
   await assert.rejects(tx((t) => reactivateAgreementTx(t, 'agr_missing', null, now)), { code: 'agreement_not_found' })
   // The other agreement's visits were never touched.
   assert.deepEqual(await ordersOf(other), [['scheduled', null], ['open', null]])
+})
+
+test('lines that are not a JSON array are refused by the database, so billing never prices them as no lines', async () => {
+  const id = await agreement('Odd Lines', { startDate: '2026-03-01' })
+  for (const odd of ['{}', '"5000"', 'null', '{"0": {"unitCents": 5000}}']) {
+    await assert.rejects(
+      sql`update agreements set lines = ${odd}::jsonb where id = ${id}`.execute(deps.db),
+      /agreements_lines_array/,
+      odd,
+    )
+  }
+  // Unchanged: still priced from its real lines.
+  const [a] = (await due('2026-03-10')).flat().filter((x) => x.id === id)
+  assert.deepEqual(a!.lines, monthly(5000))
+  const inv = await invoicesOf(id)
+  await assert.rejects(
+    sql`insert into invoices (id, agreement_id, customer_id, period_index, period_start, period_end, lines, subtotal_cents, tax_cents, total_cents)
+        select 'inv_odd', id, customer_id, 0, '2026-03-01', '2026-03-31', '{}'::jsonb, 0, 0, 0 from agreements where id = ${id}`.execute(deps.db),
+    /invoices_lines_array/,
+  )
+  assert.deepEqual(await invoicesOf(id), inv)
 })

@@ -20,6 +20,7 @@ import * as m0022 from './0022-dashboard-lists.ts'
 import * as m0023 from './0023-shared-runs.ts'
 import * as m0024 from './0024-agreement-search-text.ts'
 import * as m0026 from './0026-dashboard-tallies.ts'
+import * as m0027 from './0027-lines-are-arrays.ts'
 
 /**
  * Forward-only, numbered migrations. Append new ones; never edit or reorder an applied one.
@@ -47,4 +48,5 @@ export const migrations: Record<string, Migration> = {
   '0023-shared-runs': m0023,
   '0024-agreement-search-text': m0024,
   '0026-dashboard-tallies': m0026,
+  '0027-lines-are-arrays': m0027,
 }
