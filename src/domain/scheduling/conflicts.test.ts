@@ -18,7 +18,7 @@ const tech = {
   daysOff: [{ from: '2027-07-05', to: '2027-07-09', reason: 'Vacation' }],
 }
 const at = (local: string) => Date.parse(local)
-const check = (start: string, end: string, over: Partial<SlotCheck> = {}): string[] =>
+const full = (start: string, end: string, over: Partial<SlotCheck> = {}) =>
   slotConflicts({
     slot: { start: at(start), end: at(end) },
     clock,
@@ -27,7 +27,9 @@ const check = (start: string, end: string, over: Partial<SlotCheck> = {}): strin
     technician: tech,
     busy: [],
     ...over,
-  }).map((c) => c.rule)
+  })
+/** The rules broken, in order. */
+const check = (start: string, end: string, over: Partial<SlotCheck> = {}): string[] => full(start, end, over).map((c) => c.rule)
 
 test('a slot inside working hours, in the window, for a qualified technician has no conflict', () => {
   assert.deepEqual(check('2027-04-14T09:00:00-04:00', '2027-04-14T10:30:00-04:00', { visit: { windowStart: '2027-04-01', windowEnd: '2027-04-30', requiredSkill: 'hvac', heldBy: null } }), [])
@@ -98,16 +100,6 @@ test('daylight-saving days: a full 08:00–17:00 working day is inside the hours
   assert.deepEqual(check('2027-11-07T12:00:00Z', '2027-11-07T13:00:00Z', { visit: nov }), ['outside_working_hours'])
 })
 
-const full = (start: string, end: string, over: Partial<SlotCheck> = {}) =>
-  slotConflicts({
-    slot: { start: at(start), end: at(end) },
-    clock,
-    now: at('2027-01-01T00:00:00Z'),
-    visit: { windowStart: '2027-04-01', windowEnd: '2027-04-30', requiredSkill: null, heldBy: null },
-    technician: tech,
-    busy: [],
-    ...over,
-  })
 
 test('each conflict says what is wrong in words the office reads: times in the company zone, the day off with its reason', () => {
   const july = { windowStart: '2027-04-01', windowEnd: '2027-04-30', requiredSkill: 'plumbing', heldBy: null }
