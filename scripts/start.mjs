@@ -21,7 +21,7 @@ ensureServerBuild()
 
 const children = []
 const serverEnv = {}
-// NODE_ENV=production unless set: React (the e-mail and PDF templates) otherwise runs its
+// NODE_ENV=production unless set: React (the e-mail templates) otherwise runs its
 // development build, which made rendering a receipt several times slower (bench:scale's profile).
 function runCompiled(file, fileArgs, env = {}) {
   return spawn(process.execPath, ['--enable-source-maps', serverEntry(file), ...fileArgs], {
