@@ -12,16 +12,20 @@ export default {
   packageManager: 'npm',
   plugins: ['@stryker-mutator/tap-runner'],
   testRunner: 'tap',
+  // Transpiles the instrumented sandbox to .mjs files beside their sources (scripts/mutate-build.mjs),
+  // so each test file starts under plain Node rather than tsx's loader hooks: ~1.5 s less per
+  // test file run, and each mutant runs one or more of them.
+  buildCommand: 'node scripts/mutate-build.mjs',
   tap: {
     testFiles: list(process.env.MUTATE_TESTS, [
       'src/domain/**/*.test.ts',
       'src/services/billing/**/*.test.ts',
       'test/billing/*.test.ts',
       'test/api/billing-*.test.ts',
-    ]),
+    ]).map((file) => file.replace(/\.ts$/, '.mjs')),
     // The file is run directly (not under `--test`, which would start it in a child process the
     // coverage hook does not reach); node:test then prints TAP to the pipe.
-    nodeArgs: ['-r', '{{hookFile}}', '--import', 'tsx', '--test-reporter=tap', '{{testFile}}'],
+    nodeArgs: ['-r', '{{hookFile}}', '--test-reporter=tap', '{{testFile}}'],
     forceBail: true,
   },
   mutate: list(process.env.MUTATE, [

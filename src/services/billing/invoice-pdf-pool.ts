@@ -21,9 +21,11 @@ function getWorker(): Worker | null {
     // NOTE: a worker does not inherit the tsx loader from `node --import tsx` (it failed with
     // "Unknown file extension .ts" and every PDF silently fell back to the main thread), so the
     // worker registers tsx itself before importing the TypeScript entry.
-    // The production build (dist/server) runs plain JavaScript: its worker needs no loader.
-    const compiled = import.meta.url.endsWith('.js')
-    const entry = new URL(compiled ? './pdf-worker.js' : './pdf-worker.ts', import.meta.url).href
+    // Compiled JavaScript (dist/server's .js, the mutation build's .mjs) needs no loader: its
+    // worker is the entry compiled beside this file, with the same extension.
+    const extension = import.meta.url.slice(import.meta.url.lastIndexOf('.'))
+    const compiled = extension !== '.ts'
+    const entry = new URL(`./pdf-worker${extension}`, import.meta.url).href
     const w = compiled
       ? new Worker(new URL(entry))
       : new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}) })`, { eval: true })
