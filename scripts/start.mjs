@@ -2,13 +2,12 @@
 // to dist/server), start the local sandboxes, then run the Servicebook server in the foreground.
 // Plain Node on purpose: it runs before node_modules exists. The processes run the compiled
 // JavaScript; tsx is for development and tests.
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ensureDependencies } from './ensure-deps.mjs'
 import { ensureWebBuild } from './build-web.mjs'
-import { ensureServerBuild, serverEntry } from './build-server.mjs'
+import { ensureServerBuild, spawnCompiled } from './build-server.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const args = process.argv.slice(2)
@@ -21,15 +20,8 @@ ensureServerBuild()
 
 const children = []
 const serverEnv = {}
-// NODE_ENV=production unless set: React (the e-mail templates) otherwise runs its
-// development build, which made rendering a receipt several times slower (bench:scale's profile).
-function runCompiled(file, fileArgs, env = {}) {
-  return spawn(process.execPath, ['--enable-source-maps', serverEntry(file), ...fileArgs], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: process.env.NODE_ENV || 'production', ...env },
-  })
-}
+// The compiled build, with NODE_ENV=production unless set (build-server.mjs's productionEnv).
+const runCompiled = (file, fileArgs, env = {}) => spawnCompiled(file, fileArgs, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } })
 
 // Local CardPointe sandbox, unless the gateway URL points elsewhere.
 const cardpointeMain = 'sandbox/cardpointe/main.ts'

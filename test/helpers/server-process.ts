@@ -1,10 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Db } from '../../src/db/database.ts'
 import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
 import { aCard, seedAgreements } from './billing-fixtures.ts'
+// @ts-expect-error plain-Node build script, no type declarations
+import { spawnCompiled } from '../../scripts/build-server.mjs'
 
 /**
  * Servicebook servers in their own processes (src/main.ts, as `npm start` runs it) for the
@@ -21,13 +23,19 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-/** Starts `src/main.ts` through tsx, or with `compiled` the production build (dist/server, built by scripts/build-server.mjs); `nodeArgs` go to node first (e.g. `--cpu-prof`). The production build runs with NODE_ENV=production, as `npm start` runs it. */
+/**
+ * Starts `src/main.ts` through tsx, or with `compiled` the production build (dist/server, built by
+ * scripts/build-server.mjs) launched as `npm start` launches it (`spawnCompiled`, from a shell that
+ * sets no NODE_ENV: the test runner's NODE_ENV=test is left out). `nodeArgs` go to node first
+ * (e.g. `--cpu-prof`).
+ */
 export async function startServerProcess(env: Record<string, string>, { compiled = false, nodeArgs = [] as string[] } = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, ...(compiled ? ['dist/server/src/main.js'] : ['--import', 'tsx', 'src/main.ts'])], {
-    cwd: root,
-    env: { ...process.env, ...(compiled ? { NODE_ENV: 'production' } : {}), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', COOKIE_SECURE: 'false', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const { NODE_ENV: _testRunners, ...shell } = process.env
+  const serverEnv = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', COOKIE_SECURE: 'false', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...env }
+  const options = { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] satisfies StdioOptions }
+  const child: ChildProcess = compiled
+    ? spawnCompiled('src/main.ts', [], { ...options, nodeArgs, env: { ...shell, ...serverEnv } })
+    : spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], { ...options, env: { ...process.env, ...serverEnv } })
   let out = ''
   child.stdout!.on('data', (d) => (out += d))
   child.stderr!.on('data', (d) => (out += d))

@@ -17,7 +17,11 @@ test('the compiled server starts on a fresh data folder with no tsx loader, serv
   const server = await startServerProcess({ DATA_DIR: dataDir, CARDPOINTE_URL: 'http://127.0.0.1:9' }, { compiled: true })
   try {
     const loader = readFileSync(`/proc/${server.child.pid}/cmdline`, 'utf8').split('\0')
-    assert.ok(!loader.some((a) => a.includes('tsx')) && loader.includes('dist/server/src/main.js'), loader.join(' '))
+    assert.ok(!loader.some((a) => a.includes('tsx')) && loader.some((a) => a.endsWith('/dist/server/src/main.js')), loader.join(' '))
+    // Launched as `npm start` launches it, from an environment with no NODE_ENV: React's production
+    // build (the development one drew e-mails several times slower).
+    const environment = readFileSync(`/proc/${server.child.pid}/environ`, 'utf8').split('\0')
+    assert.ok(environment.includes('NODE_ENV=production'), environment.filter((v) => v.startsWith('NODE_')).join(' '))
     assert.deepEqual(await (await fetch(`${server.url}/health/ready`)).json(), { status: 'ok', database: 'pglite' })
     assert.match(await (await fetch(`${server.url}/`)).text(), /<title>Servicebook<\/title>/)
     const office = await login(server.url)
