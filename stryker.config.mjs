@@ -25,7 +25,7 @@ export default {
     ]).map((file) => file.replace(/\.ts$/, '.mjs')),
     // The file is run directly (not under `--test`, which would start it in a child process the
     // coverage hook does not reach); node:test then prints TAP to the pipe.
-    nodeArgs: ['-r', '{{hookFile}}', '--test-reporter=tap', '{{testFile}}'],
+    nodeArgs: ['-r', '{{hookFile}}', '-r', './scripts/mutate-watchdog.cjs', '--test-reporter=tap', '{{testFile}}'],
     forceBail: true,
   },
   mutate: list(process.env.MUTATE, [
