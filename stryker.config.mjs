@@ -10,7 +10,9 @@ const list = (value, fallback) => (value ? value.split(/,(?![^{]*})/).map((s) =>
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   packageManager: 'npm',
-  plugins: ['@stryker-mutator/tap-runner'],
+  plugins: ['@stryker-mutator/tap-runner', ...(process.env.MUTATE_SAMPLE_FILE ? ['./scripts/mutate-sample.mjs'] : [])],
+  // `npm run mutate -- --sample N`: only the sampled mutants run (scripts/mutate-sample.mjs).
+  ignorers: process.env.MUTATE_SAMPLE_FILE ? ['sample'] : [],
   testRunner: 'tap',
   // Transpiles the instrumented sandbox to .mjs files beside their sources (scripts/mutate-build.mjs),
   // so each test file starts under plain Node rather than tsx's loader hooks: ~1.5 s less per
