@@ -9,11 +9,9 @@ import assert from 'node:assert/strict'
 import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
 import type { ServiceDeps } from '../../src/services/deps.ts'
 import { chargeOnce, chargeWork, claimAttempts, claimInChunks, resolveAttempt } from '../../src/services/billing/charge.ts'
-import { groupTarget, singleTarget, type ChargeContext, type ChargeTarget, type PaymentMethodOnFile } from '../../src/services/billing/charge-types.ts'
-import { createDueInvoices, streamDueAgreements } from '../../src/services/billing/due-invoices.ts'
+import { groupTarget, singleTarget, type ChargeContext, type ChargeTarget } from '../../src/services/billing/charge-types.ts'
 import { getBillingSettings } from '../../src/services/billing/billing-settings.ts'
-import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
-import { startBillingServices, type BillingServices } from '../helpers/billing-services.ts'
+import { invoicedOnCard, startBillingServices, type BillingServices } from '../helpers/billing-services.ts'
 
 let h: SandboxHarness
 let deps: ServiceDeps
@@ -29,15 +27,7 @@ before(async () => {
 after(() => s.close())
 
 /** A customer with a card and a monthly agreement of `amountCents` from `start`, invoiced through Mar 10: its invoices (oldest first) and card. */
-async function invoiced(name: string, amountCents: number, start = '2026-03-01', email: string | null = null, pan?: string) {
-  const c = await aCustomer(deps, name, email)
-  const pmId = await aCard(deps.db, deps.gateway, h.tokenize, c.id, pan)
-  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pmId, startDate: start, lines: monthly(amountCents) })
-  for await (const batch of streamDueAgreements(deps.db, '2026-03-10')) await createDueInvoices(deps.db, batch, '2026-03-10', null)
-  const invoices = await deps.db.selectFrom('invoices').select(['id', 'totalCents']).where('agreementId', '=', agr).orderBy('periodStart').execute()
-  const pm = await deps.db.selectFrom('paymentMethods').select(['id', 'kind', 'profileId', 'acctId', 'brand', 'last4', 'isActive']).where('id', '=', pmId).executeTakeFirstOrThrow()
-  return { agr, invoices: invoices.map((i) => ({ id: i.id, cents: Number(i.totalCents) })), pm: pm as PaymentMethodOnFile }
-}
+const invoiced = (name: string, amountCents: number, start = '2026-03-01', email: string | null = null, pan?: string) => invoicedOnCard(s, name, amountCents, { start, email, pan })
 
 const attemptsOf = (invoiceId: string) => deps.db.selectFrom('chargeAttempts').select(['id', 'status']).where('invoiceId', '=', invoiceId).execute()
 const authsFor = async (orderIds: string[]) => (await h.ledger()).filter((r) => r.type === 'auth' && orderIds.includes(r.orderid ?? ''))

@@ -7,19 +7,15 @@
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
 import type { ServiceDeps } from '../../src/services/deps.ts'
 import { claimAttempts, resolveAttempt, sendCharge } from '../../src/services/billing/charge.ts'
-import { singleTarget, type ChargeContext, type ClaimedCharge, type PaymentMethodOnFile } from '../../src/services/billing/charge-types.ts'
-import { createDueInvoices, streamDueAgreements } from '../../src/services/billing/due-invoices.ts'
+import { singleTarget, type ChargeContext, type ClaimedCharge } from '../../src/services/billing/charge-types.ts'
 import { getBillingSettings } from '../../src/services/billing/billing-settings.ts'
 import { recordApprovals, recordApproved, recordDeclined, recordNoCharge } from '../../src/services/billing/record-outcome.ts'
 import { recordOfflinePayment, refundPayment, voidInvoice } from '../../src/services/billing/office-actions.ts'
 import type { Approved, Declined } from '../../src/ports/payment-gateway.ts'
-import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
-import { startBillingServices, type BillingServices } from '../helpers/billing-services.ts'
+import { invoicedOnCard, startBillingServices, type BillingServices } from '../helpers/billing-services.ts'
 
-let h: SandboxHarness
 let deps: ServiceDeps
 let s: BillingServices
 let ctx: ChargeContext
@@ -27,19 +23,14 @@ let ctx: ChargeContext
 const now = new Date('2026-03-10T15:00:00Z')
 
 before(async () => {
-  ;({ h, deps } = s = await startBillingServices(() => now))
+  ;({ deps } = s = await startBillingServices(() => now))
   ctx = { runId: null, settings: await getBillingSettings(deps.db), settleWindowMs: 60_000 }
 })
 after(() => s.close())
 
 /** A customer (with an email address) with a card and a monthly agreement of `amountCents` from Mar 1, invoiced, and a claimed attempt of its invoice. */
 async function claimed(name: string, amountCents: number, pan?: string) {
-  const c = await aCustomer(deps, name, `${name.split(' ')[0]!.toLowerCase()}@example.com`)
-  const pmId = await aCard(deps.db, deps.gateway, h.tokenize, c.id, pan)
-  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pmId, startDate: '2026-03-01', lines: monthly(amountCents) })
-  for await (const batch of streamDueAgreements(deps.db, '2026-03-10')) await createDueInvoices(deps.db, batch, '2026-03-10', null)
-  const inv = await deps.db.selectFrom('invoices').select('id').where('agreementId', '=', agr).executeTakeFirstOrThrow()
-  const pm = (await deps.db.selectFrom('paymentMethods').select(['id', 'kind', 'profileId', 'acctId', 'brand', 'last4', 'isActive']).where('id', '=', pmId).executeTakeFirstOrThrow()) as PaymentMethodOnFile
+  const { invoices: [inv], pm } = await invoicedOnCard(s, name, amountCents, { email: `${name.split(' ')[0]!.toLowerCase()}@example.com`, pan })
   const [claim] = await claimAttempts(deps, [singleTarget(inv.id, amountCents, pm)], null)
   return { invoiceId: inv.id, pm, claim: claim! }
 }

@@ -3,6 +3,9 @@ import { startHarness, type SandboxHarness } from '../../src/integrations/cardpo
 import type { CardPointeClientConfig } from '../../src/integrations/cardpointe/cardpointe-client.ts'
 import type { ServiceDeps } from '../../src/services/deps.ts'
 import type { getInvoice } from '../../src/services/billing/billing-queries.ts'
+import { createDueInvoices, streamDueAgreements } from '../../src/services/billing/due-invoices.ts'
+import type { PaymentMethodOnFile } from '../../src/services/billing/charge-types.ts'
+import { aCard, aCustomer, anAgreement, monthly } from './billing-fixtures.ts'
 import { createTestDatabase } from './test-db.ts'
 import { loginHeaders, startTestApp, type TestApp } from './test-app.ts'
 
@@ -41,6 +44,26 @@ export async function startBillingServices(now: () => Date, client: Partial<Card
       await h.close()
     },
   }
+}
+
+/**
+ * A customer with a card on file (the sandbox's token of `pan`, its default Visa unless given) and
+ * a monthly agreement of `amountCents` from `start`, invoiced through `through`: the agreement,
+ * its invoices (oldest first) and the card as the charge path reads it.
+ */
+export async function invoicedOnCard(
+  { h, deps }: BillingServices,
+  name: string,
+  amountCents: number,
+  { start = '2026-03-01', through = '2026-03-10', email = null, pan }: { start?: string; through?: string; email?: string | null; pan?: string } = {},
+) {
+  const c = await aCustomer(deps, name, email)
+  const pmId = await aCard(deps.db, deps.gateway, h.tokenize, c.id, pan)
+  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pmId, startDate: start, lines: monthly(amountCents) })
+  for await (const batch of streamDueAgreements(deps.db, through)) await createDueInvoices(deps.db, batch, through, null)
+  const invoices = await deps.db.selectFrom('invoices').select(['id', 'totalCents']).where('agreementId', '=', agr).orderBy('periodStart').execute()
+  const pm = await deps.db.selectFrom('paymentMethods').select(['id', 'kind', 'profileId', 'acctId', 'brand', 'last4', 'isActive']).where('id', '=', pmId).executeTakeFirstOrThrow()
+  return { agr, invoices: invoices.map((i) => ({ id: i.id, cents: Number(i.totalCents) })), pm: pm as PaymentMethodOnFile }
 }
 
 /** The sandbox and the test app on it, with an office user logged in. */
