@@ -13,7 +13,7 @@ const key = (file, { start, end }) => `${file}:${start.line}:${start.column}-${e
 /** A mutant's identity across runs: where it is, which mutator, what it becomes. */
 export const mutantKey = (file, m) => `${key(file, m.location)} ${m.mutatorName} ${m.replacement}`
 
-/** Draws `size` of the mutants of `files` (seeded), writes them to `out`, returns Stryker `mutate` ranges. */
+/** Draws `size` of the mutants of `files` (seeded) and writes them to `out`. */
 export async function drawSample(files, size, seed, out) {
   const { Instrumenter } = await import('@stryker-mutator/instrumenter')
   const quiet = () => {}
@@ -29,9 +29,11 @@ export async function drawSample(files, size, seed, out) {
   const sample = []
   while (sample.length < Math.min(size, mutants.length)) sample.push(pool.splice(Math.floor(random() * pool.length), 1)[0])
   writeFileSync(out, JSON.stringify({ seed, population: mutants.length, mutants: sample.map((m) => ({ fileName: m.fileName, location: m.location, mutatorName: m.mutatorName, replacement: m.replacement })) }, null, 1))
-  // Stryker's ranges: lines 1-based, columns 0-based, both ends included.
-  return sample.map(({ fileName, location: { start, end } }) => `${fileName}:${start.line + 1}:${start.column}-${end.line + 1}:${end.column}`)
 }
+
+/** Stryker `mutate` ranges of sampled mutants: lines 1-based, columns 0-based, both ends included. */
+export const sampleRanges = (mutants) =>
+  mutants.map(({ fileName, location: { start, end } }) => `${fileName}:${start.line + 1}:${start.column}-${end.line + 1}:${end.column}`)
 
 function sampleIgnorer() {
   const file = process.env.MUTATE_SAMPLE_FILE

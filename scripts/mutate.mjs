@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 process.chdir(root)
@@ -20,19 +20,26 @@ const option = (name) => {
 }
 const sampleSize = option('--sample')
 const seed = option('--seed') ?? 1
+// `--sample-file F`: run the mutants of a sample drawn before (e.g. its survivors again, after new tests).
+const sampleFileAt = args.indexOf('--sample-file')
+const sampleFile = sampleFileAt < 0 ? undefined : resolve(process.env.INIT_CWD ?? root, args.splice(sampleFileAt, 2)[1])
 let sampled = null
-if (sampleSize !== undefined) {
-  if (!(sampleSize > 0)) throw new Error('--sample needs a number of mutants, e.g. --sample 200')
-  const { glob } = await import('glob')
-  const { drawSample, mutantKey } = await import('./mutate-sample.mjs')
-  const patterns = (await import('../stryker.config.mjs')).default.mutate
-  const files = (await glob(patterns.filter((p) => !p.startsWith('!')), { ignore: patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1)) })).sort()
-  const file = join(root, 'reports/mutation/sample.json')
-  process.env.MUTATE = (await drawSample(files, sampleSize, seed, file)).join(',')
-  process.env.MUTATE_SAMPLE_FILE = file
+if (sampleSize !== undefined || sampleFile) {
+  const { drawSample, mutantKey, sampleRanges } = await import('./mutate-sample.mjs')
+  let file = sampleFile
+  if (!file) {
+    if (!(sampleSize > 0)) throw new Error('--sample needs a number of mutants, e.g. --sample 200')
+    const { glob } = await import('glob')
+    const patterns = (await import('../stryker.config.mjs')).default.mutate
+    const files = (await glob(patterns.filter((p) => !p.startsWith('!')), { ignore: patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1)) })).sort()
+    file = join(root, 'reports/mutation/sample.json')
+    await drawSample(files, sampleSize, seed, file)
+  }
   const drawn = JSON.parse(readFileSync(file, 'utf8'))
+  process.env.MUTATE = sampleRanges(drawn.mutants).join(',')
+  process.env.MUTATE_SAMPLE_FILE = file
   sampled = { keys: new Set(drawn.mutants.map((m) => mutantKey(m.fileName, m))), population: drawn.population, key: mutantKey }
-  console.log(`Sample: ${drawn.mutants.length} of ${drawn.population} mutants in ${files.length} files (seed ${seed}).`)
+  console.log(`Sample: ${drawn.mutants.length} of ${drawn.population} mutants (seed ${drawn.seed}, ${file}).`)
 }
 
 const run = spawnSync(join(root, 'node_modules/.bin/stryker'), ['run', ...args], { stdio: 'inherit' })
