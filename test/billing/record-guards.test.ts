@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { ServiceDeps } from '../../src/services/deps.ts'
 import { claimAttempts, resolveAttempt, sendCharge } from '../../src/services/billing/charge.ts'
-import { singleTarget, type ChargeContext, type ClaimedCharge } from '../../src/services/billing/charge-types.ts'
+import { groupTarget, singleTarget, type ChargeContext, type ClaimedCharge } from '../../src/services/billing/charge-types.ts'
 import { getBillingSettings } from '../../src/services/billing/billing-settings.ts'
 import { recordApprovals, recordApproved, recordDeclined, recordNoCharge } from '../../src/services/billing/record-outcome.ts'
 import { recordOfflinePayment, refundPayment, voidInvoice } from '../../src/services/billing/office-actions.ts'
@@ -39,6 +39,8 @@ const invoice = (id: string) => deps.db.selectFrom('invoices').select(['status',
 const payments = async (invoiceId: string) => (await deps.db.selectFrom('payments').select('amountCents').where('invoiceId', '=', invoiceId).execute()).map((p) => Number(p.amountCents))
 const outbox = async (kind: string, invoiceId: string) => (await deps.db.selectFrom('emailOutbox').select('id').where('kind', '=', kind).where('relatedId', '=', invoiceId).execute()).length
 const attempt = (id: string) => deps.db.selectFrom('chargeAttempts').select(['status', 'resolvedBy']).where('id', '=', id).executeTakeFirstOrThrow()
+/** The gateway's codes as stored on the attempt (what support reads back when a customer asks what the bank said). */
+const codesOf = (id: string) => deps.db.selectFrom('chargeAttempts').select(['respstat', 'respcode', 'resptext', 'respproc']).where('id', '=', id).executeTakeFirstOrThrow()
 
 async function approvalOf(claim: ClaimedCharge): Promise<Approved> {
   const out = await sendCharge(deps, claim)
@@ -54,6 +56,8 @@ test('the same approval handed in twice in one batch (the answer and an inquiry)
   assert.deepEqual(results, [{ kind: 'approved', amountCents: 3125 }, { kind: 'skipped' }])
   assert.deepEqual(await payments(invoiceId), [3125])
   assert.deepEqual(await attempt(claim.orderId), { status: 'approved', resolvedBy: 'response' })
+  assert.deepEqual(await codesOf(claim.orderId), approved.codes, 'the gateway\'s answer is kept with the attempt')
+  assert.equal((await codesOf(claim.orderId)).respstat, 'A')
   // Found again by inquiry (a settle pass, the office's Retry): nothing more.
   assert.deepEqual(await recordApproved(deps, claim.orderId, approved, 'inquiry', ctx), { kind: 'skipped' })
   assert.deepEqual(await resolveAttempt(deps, claim.orderId, ctx), { kind: 'skipped' })
@@ -111,7 +115,9 @@ test("nothing charged: a retryable answer the run tries again records the attemp
   assert.deepEqual([(await invoice(a.invoiceId)).status, (await invoice(a.invoiceId)).failedAttempts], ['open', 0])
 
   const b = await claimed('Retry Final', 1500)
-  assert.deepEqual(await recordNoCharge(deps, b.claim.orderId, 'retryable', 'Timed out', {}, ctx, true, 0), { kind: 'error' })
+  const timedOut = { respstat: 'B', respcode: '62', resptext: 'Timed out', respproc: 'PPS' }
+  assert.deepEqual(await recordNoCharge(deps, b.claim.orderId, 'retryable', 'Timed out', timedOut, ctx, true, 0), { kind: 'error' })
+  assert.deepEqual(await codesOf(b.claim.orderId), timedOut, 'the gateway\'s answer is kept with the attempt')
   inv = await invoice(b.invoiceId)
   assert.deepEqual([inv.status, inv.failedAttempts, inv.failureCode, inv.retryState], ['failed', 1, 'gateway_error', 'soon'])
 
@@ -130,6 +136,25 @@ test('a check recorded while a card charge of the invoice is being confirmed is 
   // The card is approved after all: one payment, by card.
   const approved = await approvalOf(claim)
   assert.deepEqual(await recordApproved(deps, claim.orderId, approved, 'response', ctx), { kind: 'approved', amountCents: 2200 })
+  const [receipt] = await deps.db.selectFrom('emailOutbox').select(['toAddress', 'textBody']).where('kind', '=', 'billing.receipt').where('relatedId', '=', invoiceId).execute()
+  assert.equal(receipt?.toAddress, 'check@example.com')
+  assert.match(receipt!.textBody ?? '', /we received \$22\.00 for invoice/, 'the receipt has its plain-text part')
   await assert.rejects(recordOfflinePayment(deps, invoiceId, check, null), { code: 'invoice_not_unpaid' })
   assert.deepEqual(await payments(invoiceId), [2200])
+})
+
+test('a partial approval of a charge of two invoices pays the older in full and leaves it paid; only the newer is owed', async () => {
+  // Feb and Mar, $3.50 each: $7.00 asked of a card the sandbox approves for $5.00 only.
+  const { invoices, pm } = await invoicedOnCard(s, 'Split Partial', 350, { start: '2026-02-01', email: 'split@example.com', pan: '4387750101010101' })
+  assert.equal(invoices.length, 2)
+  const [older, newer] = invoices as [{ id: string }, { id: string }]
+  const [claim] = await claimAttempts(deps, [groupTarget([{ invoiceId: older.id, amountCents: 350 }, { invoiceId: newer.id, amountCents: 350 }], pm)], null)
+  const approved = await approvalOf(claim!)
+  assert.equal(approved.amountCents, 500)
+  assert.deepEqual(await recordApprovals(deps, [{ orderId: claim!.orderId, approved, via: 'response', invoiceIds: [older.id, newer.id], paymentMethod: pm, invoices: [] }]), [{ kind: 'approved', amountCents: 500 }])
+  const [o, n] = [await invoice(older.id), await invoice(newer.id)]
+  assert.deepEqual([o.status, Number(o.paidCents), o.failedAttempts, o.failureCode, o.retryState], ['paid', 350, 0, null, null])
+  assert.deepEqual([n.status, Number(n.paidCents), n.failedAttempts, n.failureCode, n.retryState], ['failed', 150, 1, 'partially_paid', 'scheduled'])
+  assert.equal(await outbox('billing.payment_failed', older.id), 0, 'no notice about the invoice paid in full')
+  assert.equal(await outbox('billing.payment_failed', newer.id), 1)
 })
