@@ -147,7 +147,7 @@ test('a partial approval of a charge of two invoices pays the older in full and 
   // Feb and Mar, $3.50 each: $7.00 asked of a card the sandbox approves for $5.00 only.
   const { invoices, pm } = await invoicedOnCard(s, 'Split Partial', 350, { start: '2026-02-01', email: 'split@example.com', pan: '4387750101010101' })
   assert.equal(invoices.length, 2)
-  const [older, newer] = invoices as [{ id: string }, { id: string }]
+  const [older, newer] = [invoices[0]!, invoices[1]!]
   const [claim] = await claimAttempts(deps, [groupTarget([{ invoiceId: older.id, amountCents: 350 }, { invoiceId: newer.id, amountCents: 350 }], pm)], null)
   const approved = await approvalOf(claim!)
   assert.equal(approved.amountCents, 500)
