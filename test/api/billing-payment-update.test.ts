@@ -32,7 +32,10 @@ test('a card saved on the payment-update page is stored with its brand, and the 
 
   const submit = await t.app.inject({ method: 'POST', url: `/api/pay/${token}`, payload: { paymentMethod: { kind: 'card', token: await h.tokenize('5454545454545454'), expiry: '1230' }, name: 'Mia Newcard' } })
   assert.equal(submit.statusCode, 200, submit.body)
-  assert.equal(submit.json().paid, true)
+  assert.deepEqual([submit.json().stored, submit.json().paid], [true, true])
+  // The invoice's history shows the charge the customer's new card asked for.
+  const history = (await t.app.inject({ method: 'GET', url: `/api/billing/invoices/${inv.id}`, headers: s.office })).json().history
+  assert.deepEqual(history.filter((e: { action: string }) => e.action === 'invoice.charge_requested').map((e: { details: unknown }) => e.details), [{ source: 'customer' }])
 
   const agreement = await deps.db.selectFrom('agreements').select('paymentMethodId').where('id', '=', agr).executeTakeFirstOrThrow()
   const stored = await deps.db.selectFrom('paymentMethods').select(['brand', 'last4', 'expiry']).where('id', '=', agreement.paymentMethodId!).executeTakeFirstOrThrow()
@@ -66,4 +69,24 @@ test('a bank account on the payment-update page: a mistyped routing number is a 
   assert.equal((await deps.db.selectFrom('invoices').select('status').where('id', '=', inv.id).executeTakeFirstOrThrow()).status, 'paid')
   const receipt = await deps.db.selectFrom('emailOutbox').select('textBody').where('kind', '=', 'billing.receipt').where('relatedId', '=', inv.id).executeTakeFirstOrThrow()
   assert.match(receipt.textBody, /paid with bank account ending 6789 on /)
+})
+
+test('a card that is stored but declined on the payment-update page: the customer and the office are told nothing was paid', async () => {
+  const deps = t.deps
+  const c = await aCustomer(deps, 'Dora Declined', 'dora@example.com')
+  // $1,116.00: the sandbox declines the charge (insufficient funds); the card's $0 verification passes.
+  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: null, startDate: '2026-03-01', lines: monthly(111600) })
+  await (await startBillingRun(deps, { through: '2026-03-15', actor: null, settleWindowMs: 1000 })).done
+  const inv = await deps.db.selectFrom('invoices').select(['id', 'status']).where('agreementId', '=', agr).executeTakeFirstOrThrow()
+  const notice = await deps.db.selectFrom('emailOutbox').select('textBody').where('kind', '=', 'billing.payment_failed').where('relatedId', '=', inv.id).executeTakeFirstOrThrow()
+  const token = /\/pay\/([A-Za-z0-9_-]{43})/.exec(notice.textBody)![1]
+
+  const submit = await t.app.inject({ method: 'POST', url: `/api/pay/${token}`, payload: { paymentMethod: { kind: 'card', token: await h.tokenize('4111111111111111'), expiry: '1230' }, name: 'Dora Declined' } })
+  assert.equal(submit.statusCode, 200, submit.body)
+  assert.deepEqual(submit.json(), { stored: true, charged: 1, paid: false, message: 'Your card is on file, but the payment did not go through yet; we will contact you.' })
+  assert.equal((await deps.db.selectFrom('invoices').select('status').where('id', '=', inv.id).executeTakeFirstOrThrow()).status, 'failed')
+  const told = await deps.db.selectFrom('notifications').select(['title', 'body']).where('kind', '=', 'billing.card_updated').where('link', '=', `/agreements/${agr}`).execute()
+  assert.equal(told.length, 1)
+  assert.match(told[0]!.title, /^Dora Declined updated their card \(agreement #\d+\)$/, 'no "and paid $0.00"')
+  assert.equal(told[0]!.body, 'A charge on the new card did not go through; the invoice is listed under failed payments.')
 })
