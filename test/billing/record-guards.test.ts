@@ -12,7 +12,7 @@ import { claimAttempts, resolveAttempt, sendCharge } from '../../src/services/bi
 import { groupTarget, singleTarget, type ChargeContext, type ClaimedCharge } from '../../src/services/billing/charge-types.ts'
 import { getBillingSettings } from '../../src/services/billing/billing-settings.ts'
 import { recordApprovals, recordApproved, recordDeclined, recordNoCharge } from '../../src/services/billing/record-outcome.ts'
-import { recordOfflinePayment, refundPayment, voidInvoice } from '../../src/services/billing/office-actions.ts'
+import { chargeAgreementNow, recordOfflinePayment, refundPayment, voidInvoice } from '../../src/services/billing/office-actions.ts'
 import type { Approved, Declined } from '../../src/ports/payment-gateway.ts'
 import { invoicedOnCard, startBillingServices, type BillingServices } from '../helpers/billing-services.ts'
 
@@ -157,4 +157,46 @@ test('a partial approval of a charge of two invoices pays the older in full and 
   assert.deepEqual([n.status, Number(n.paidCents), n.failedAttempts, n.failureCode, n.retryState], ['failed', 150, 1, 'partially_paid', 'scheduled'])
   assert.equal(await outbox('billing.payment_failed', older.id), 0, 'no notice about the invoice paid in full')
   assert.equal(await outbox('billing.payment_failed', newer.id), 1)
+})
+
+/**
+ * `deps` whose first transaction begins only once `meanwhile` is done: another office user acts
+ * between this action's checks and its write (a fixed interleaving, not a race to win).
+ */
+function actedMeanwhile(meanwhile: () => Promise<unknown>): ServiceDeps {
+  let first: (() => Promise<unknown>) | null = meanwhile
+  const db = new Proxy(deps.db, {
+    get(target, key) {
+      const value = Reflect.get(target, key)
+      if (key !== 'transaction' || !first) return typeof value === 'function' ? value.bind(target) : value
+      return () => ({
+        execute: async (fn: Parameters<ReturnType<typeof target.transaction>['execute']>[0]) => {
+          const run = first
+          first = null
+          await run?.()
+          return target.transaction().execute(fn)
+        },
+      })
+    },
+  })
+  return { ...deps, db }
+}
+
+test('a check recorded while another person records the same payment is refused as a change, and the invoice is paid once', async () => {
+  const { invoices: [inv] } = await invoicedOnCard(s, 'Check Twice', 2300)
+  const check = { amountCents: 2300, method: 'check' as const, reference: '88', note: '', receivedOn: '2026-03-10' }
+  const other = actedMeanwhile(() => recordOfflinePayment(deps, inv!.id, check, null))
+  await assert.rejects(recordOfflinePayment(other, inv!.id, check, null), { code: 'invoice_changed', message: 'The invoice changed meanwhile; reload it' })
+  assert.deepEqual(await payments(inv!.id), [2300])
+  assert.deepEqual([(await invoice(inv!.id)).status, Number((await invoice(inv!.id)).paidCents)], ['paid', 2300])
+})
+
+test("charging an agreement now whose invoices were paid meanwhile is refused (409) and charges nothing", async () => {
+  const { agr, invoices: [inv] } = await invoicedOnCard(s, 'Paid Meanwhile', 2400)
+  const check = { amountCents: 2400, method: 'check' as const, reference: '', note: '', receivedOn: '2026-03-10' }
+  // The check is recorded after the charge's checks and before it claims the invoices.
+  const other = actedMeanwhile(() => recordOfflinePayment(deps, inv!.id, check, null))
+  await assert.rejects(chargeAgreementNow(other, agr, null, 'office'), { code: 'charge_in_flight', message: 'The invoices were just paid or are being charged' })
+  assert.deepEqual(await deps.db.selectFrom('chargeAttempts').select('id').where('invoiceId', '=', inv!.id).execute(), [], 'no charge attempted')
+  assert.deepEqual(await payments(inv!.id), [2400])
 })
