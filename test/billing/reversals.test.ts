@@ -327,12 +327,14 @@ test('the sandbox ledger and the database agree to the cent', async () => {
 
 test('a refund of an unsettled payment: the whole is voided instead and said so; a part is refused in plain words; no refund line is left (issue 13, defect 6)', async () => {
   const part = await aCardPayment(deps, h, 'Unsettled Part', 4000, { settled: false })
-  await assert.rejects(refundPayment(deps, part.id, { amountCents: 1000, reason: 'goodwill' }, null), isError('not_allowed', 'payment_not_settled', /has not settled yet .* Refund \$10\.00 once it has settled, usually tomorrow, or void the whole \$40\.00 payment now/))
+  // The gateway is asked first whether the payment has settled; no refund is sent (any would fail here).
+  const noRefunds = <T>(fn: () => Promise<T>) => h.withFaults({ errorRate: 1, endpoints: ['refund'] }, fn)
+  await noRefunds(() => assert.rejects(refundPayment(deps, part.id, { amountCents: 1000, reason: 'goodwill' }, null), isError('not_allowed', 'payment_not_settled', /has not settled yet .* Refund \$10\.00 once it has settled, usually tomorrow, or void the whole \$40\.00 payment now/)))
   assert.deepEqual(await reversalsOf(part.id), [], 'no declined refund line')
   assert.equal((await paymentRow(part.id)).status, 'approved')
 
   const whole = await aCardPayment(deps, h, 'Unsettled Whole', 3500, { settled: false })
-  const done = await refundPayment(deps, whole.id, { reason: 'customer cancelled' }, null)
+  const done = await noRefunds(() => refundPayment(deps, whole.id, { reason: 'customer cancelled' }, null))
   assert.equal(done.voided, true)
   assert.match(done.message, /had not settled yet, so it was voided instead of refunded: the whole \$35\.00 is released/)
   assert.deepEqual((await reversalsOf(whole.id)).map((r) => [r.kind, r.status, Number(r.amountCents)]), [['void', 'approved', 3500]])
@@ -345,4 +347,37 @@ test('a refund of an unsettled payment: the whole is voided instead and said so;
   await h.settle()
   const refunded = await refundPayment(deps, part.id, { amountCents: 1000, reason: 'goodwill' }, null)
   assert.deepEqual([refunded.voided, refunded.message], [false, 'The refund of $10.00 went through.'])
+})
+
+test('a pending reversal stays pending while the gateway cannot be asked, however old; it is settled once the gateway answers', async () => {
+  // HTTP 500 on every inquiry: the gateway cannot tell now.
+  const inquiryDown = <T>(fn: () => Promise<T>) => h.withFaults({ errorRate: 1, endpoints: ['inquireByOrderid'] }, fn)
+  const pay = await aCardPayment(deps, h, 'Inquiry Down Refund', 2700)
+  await h.withFaults({ dropApprovedRate: 1, endpoints: ['refund'] }, () => assert.rejects(refundPayment(deps, pay.id, { amountCents: 700, reason: '' }, null), isError('integration', 'refund_unconfirmed')))
+  const [refund] = await reversalsOf(pay.id)
+  assert.equal(await inquiryDown(() => resolveReversal(deps, refund!.id, 0)), 'pending')
+  assert.equal(Number((await paymentRow(pay.id)).refundedCents), 0)
+  assert.equal(await resolveReversal(deps, refund!.id, 0), 'approved')
+  assert.equal(Number((await paymentRow(pay.id)).refundedCents), 700)
+
+  // The void did happen: it is not failed for want of an answer (the payment could then be reversed twice).
+  const unsettled = await aCardPayment(deps, h, 'Inquiry Down Void', 2800, { settled: false })
+  await h.withFaults({ dropApprovedRate: 1, endpoints: ['void'] }, () => assert.rejects(voidPayment(deps, unsettled.id, '', null), isError('integration', 'void_unconfirmed')))
+  const [voided] = await reversalsOf(unsettled.id)
+  assert.equal(await inquiryDown(() => resolveReversal(deps, voided!.id, 0)), 'pending')
+  assert.equal((await paymentRow(unsettled.id)).status, 'approved')
+  assert.equal(await resolveReversal(deps, voided!.id, 0), 'approved')
+  assert.equal((await paymentRow(unsettled.id)).status, 'voided')
+})
+
+test('an invoice is not voided while a partly refunded payment of it stands, nor when it does not exist', async () => {
+  const inv = await aBilledAgreement('Partly Refunded Check', 4500, false)
+  const { paymentId } = await recordOfflinePayment(deps, inv.id, check(2000), null)
+  await refundPayment(deps, paymentId, { amountCents: 500, reason: 'Overpaid' }, null)
+  assert.equal((await paymentRow(paymentId)).status, 'partially_refunded')
+  await assert.rejects(voidInvoice(deps, inv.id, 'Not owed', null), isError('not_allowed', 'invoice_has_payments', /\$15\.00 paid on this invoice still stands/))
+  const after = await invoiceRow(inv.id)
+  assert.deepEqual([after.status, Number(after.paidCents), Number(after.refundedCents)], ['failed', 2000, 500])
+  assert.equal(await queued('invoice_void', inv.id), 0)
+  await assert.rejects(voidInvoice(deps, 'inv_nope', '', null), isError('not_found', 'invoice_not_found', /^No invoice with id inv_nope$/))
 })
