@@ -13,6 +13,7 @@ import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sand
 import type { TestApp } from '../helpers/test-app.ts'
 import { startBillingApi, type BillingApi } from '../helpers/billing-services.ts'
 import { aCardPayment } from '../helpers/billing-fixtures.ts'
+import { cents } from '../../src/domain/money.ts'
 
 let h: SandboxHarness
 let t: TestApp
@@ -130,4 +131,17 @@ test('voiding a payment and voiding its invoice are two acts, each with its own 
   assert.equal(trail[0].details.reason, 'Billed by mistake')
   assert.ok(trail[0].actorUserId)
   assert.equal((await voidInvoice({})).status, 409, 'not twice')
+})
+
+test('a settled payment already refunded in full at the gateway (outside the app): the office is told the refund was refused, and no void is tried', async () => {
+  const pay = await aCardPayment(t.deps, h, 'Refunded Elsewhere', 3300)
+  // Refunded in the gateway's own portal: there it is neither voidable (settled) nor refundable (nothing left).
+  assert.equal((await t.deps.gateway.refund({ gatewayRef: pay.gatewayRef!, amountCents: cents(3300), orderId: t.deps.gateway.newOrderId() })).status, 'approved')
+  const refused = await api('POST', `/api/billing/payments/${pay.id}/refund`, { reason: 'Cancelled' })
+  assert.equal(refused.body.error?.code, 'refund_declined', JSON.stringify(refused.body))
+  assert.match(refused.body.error.message, /^The gateway refused the refund: /)
+  const view = await invoice(pay.invoiceId)
+  assert.deepEqual(view.reversals.map((r: { kind: string; status: string }) => [r.kind, r.status]), [['refund', 'declined']])
+  assert.deepEqual([view.status, view.refundedCents], ['paid', 0])
+  assert.equal((await h.ledger()).filter((l) => l.type === 'void' && l.retref === pay.gatewayRef).length, 0, 'no void asked of a settled payment')
 })
