@@ -46,6 +46,9 @@ test('a double click sends one link; the agreement page asking again is told whe
   const emails = await linkEmails(f.invoiceId)
   assert.equal(emails.length, 1, 'one email')
   assert.equal(emails[0]!.toAddress, 'lena@example.com')
+  assert.match(emails[0]!.textBody, new RegExp(`We could not collect \\$42\\.00 for invoice ${f.number} \\(`), 'what is owed on this one invoice')
+  const subject = await t.deps.db.selectFrom('emailOutbox').select('subject').where('kind', '=', 'billing.payment_failed').where('relatedId', '=', f.invoiceId).executeTakeFirstOrThrow()
+  assert.equal(subject.subject, `Payment for invoice ${f.number} did not go through`)
 
   // The link opens the customer's page for this invoice.
   const token = /\/pay\/([A-Za-z0-9_-]{43})/.exec(emails[0]!.textBody)![1]
