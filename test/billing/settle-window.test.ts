@@ -44,3 +44,18 @@ test('a charge approved after the client timed out is recorded from the inquiry,
   const payments = await deps.db.selectFrom('payments').select(['gatewayRef', 'amountCents']).where('invoiceId', '=', invoice.id).execute()
   assert.deepEqual(payments.map((p) => [p.gatewayRef, Number(p.amountCents)]), [[charges[0]!.retref, 4217]])
 })
+
+test('a charge still unknown when the settle window closes is counted unresolved on the finished run', async () => {
+  const c = await aCustomer(deps, 'Uma Unknown', null)
+  const pm = await aCard(deps.db, deps.gateway, h.tokenize, c.id)
+  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: pm, startDate: '2026-03-01', lines: monthly(3100) })
+  // The charge and every inquiry outlast the client's read timeout: nobody can tell how it went.
+  const summary = await h.withFaults({ latencyMs: 3000, processAfterHangupRate: 1, endpoints: ['auth', 'inquire', 'inquireByOrderid'] }, async () =>
+    (await startBillingRun(deps, { through: '2026-03-10', actor: null, settleWindowMs: 0 })).done,
+  )
+  const pending = await deps.db.selectFrom('chargeAttempts as a').innerJoin('chargeAttemptInvoices as ai', 'ai.attemptId', 'a.id').innerJoin('invoices as i', 'i.id', 'ai.invoiceId')
+    .select('a.id').where('i.agreementId', '=', agr).where('a.status', '=', 'pending').execute()
+  assert.equal(pending.length, 1, 'left unknown')
+  assert.deepEqual([summary.status, summary.unresolved], ['completed', 1], 'the run says one charge is still unknown')
+  assert.equal((await deps.db.selectFrom('billingRuns').select('unresolved').where('id', '=', summary.runId).executeTakeFirstOrThrow()).unresolved, 1, 'and so does its record, for the office')
+})

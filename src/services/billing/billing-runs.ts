@@ -153,11 +153,11 @@ export async function releaseRun(db: Db, runId: string, phase: string, d: RunCou
   await db.updateTable('billingRuns').set({ ...plus(d), phase, owner: null, heartbeatAt: sql`now()` }).where('id', '=', runId).where('owner', '=', INSTANCE_ID).where('status', '=', 'running').execute()
 }
 
-/** Records how the run ended, once (the lease holder, while it runs), with this server's last counts; returns the run's counters. */
+/** Records how the run ended, once (the lease holder, while it runs), with this server's last counts (`unresolved` stays as settle left it); returns the run's counters. */
 export async function finishRun(db: Db, runId: string, status: 'completed' | 'failed', d: RunCounters, error: string | null): Promise<RunCounters | null> {
   const row = await db
     .updateTable('billingRuns')
-    .set({ ...plus(d), unresolved: d.unresolved, status, phase: 'done', error, finishedAt: new Date(), heartbeatAt: sql`now()`, helpers: sql`'{}'` })
+    .set({ ...plus(d), status, phase: 'done', error, finishedAt: new Date(), heartbeatAt: sql`now()`, helpers: sql`'{}'` })
     .where('id', '=', runId)
     .where('owner', '=', INSTANCE_ID)
     .where('status', '=', 'running')
