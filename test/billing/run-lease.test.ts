@@ -10,7 +10,7 @@ import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sand
 import type { ServiceDeps } from '../../src/services/deps.ts'
 import { AppError } from '../../src/domain/errors.ts'
 import { INSTANCE_ID, isInstanceAlive } from '../../src/db/instance-liveness.ts'
-import { acquireRun, saveProgress, takeOverRun, zeroCounters } from '../../src/services/billing/billing-runs.ts'
+import { acquireRun, joinRun, leaveRun, saveProgress, setPhase, takeOverRun, zeroCounters } from '../../src/services/billing/billing-runs.ts'
 import { resumeBillingRun } from '../../src/services/billing/run-billing.ts'
 import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
 import { startBillingServices, type BillingServices } from '../helpers/billing-services.ts'
@@ -42,8 +42,8 @@ test('a run whose server is gone (nobody holds its liveness lock) does not block
   const next = await acquireRun(deps.db, '2026-12-01', null)
   assert.equal((await run('run_gone')).status, 'interrupted')
   assert.equal((await run('run_gone')).error, 'The billing process stopped (crash or kill)')
-  // This instance's own run blocks the next one.
-  await assert.rejects(acquireRun(deps.db, '2026-12-01', null), (e: AppError) => e.code === 'billing_run_in_progress')
+  // This instance's own run blocks the next one, and the refusal names it.
+  await assert.rejects(acquireRun(deps.db, '2026-12-01', null), (e: AppError) => e.code === 'billing_run_in_progress' && e.message === `A billing run is already in progress (${next}); wait for it to finish`)
   await deps.db.updateTable('billingRuns').set({ status: 'completed', owner: null }).where('id', '=', next).execute()
 })
 
@@ -67,6 +67,26 @@ test('a run released by a stopped server is resumed by another: the same run, co
   const attempts = new Set((await deps.db.selectFrom('chargeAttempts').select('id').where('runId', '=', 'run_paused').execute()).map((a) => a.id))
   assert.equal((await h.ledger()).filter((r) => r.type === 'auth' && r.respstat === 'A' && attempts.has(r.orderid ?? '')).length, 3)
   assert.equal(await resumeBillingRun(deps), null, 'nothing left to resume')
+})
+
+test("a helper's last counts add up on the run as it leaves it; the holder moves the run to its next phase", async () => {
+  await insertRunning('run_shared', 'srv_holder', { phase: 'charge', charged: 2, approved: 2, collectedCents: 2000 })
+  assert.deepEqual(await joinRun(deps.db), { id: 'run_shared', throughDate: '2026-12-01' })
+  assert.deepEqual((await run('run_shared')).helpers, [INSTANCE_ID])
+  await leaveRun(deps.db, 'run_shared', { ...zeroCounters(), charged: 2, approved: 1, declined: 1, collectedCents: 1500 })
+  const left = await run('run_shared')
+  assert.deepEqual([left.charged, left.approved, left.declined, Number(left.collectedCents), left.helpers], [4, 3, 1, 3500, []])
+
+  // This server holds the lease now: the run moves on to settle, and its heartbeat with it.
+  await deps.db.updateTable('billingRuns').set({ owner: INSTANCE_ID, heartbeatAt: new Date(Date.now() - 30_000) }).where('id', '=', 'run_shared').execute()
+  await setPhase(deps.db, 'run_shared', 'settle')
+  const moved = await run('run_shared')
+  assert.equal(moved.phase, 'settle')
+  assert.ok(Date.now() - moved.heartbeatAt!.getTime() < 10_000)
+  assert.equal(await joinRun(deps.db), null, 'no helper joins a run past charging')
+  await deps.db.updateTable('billingRuns').set({ status: 'completed' }).where('id', '=', 'run_shared').execute()
+  await setPhase(deps.db, 'run_shared', 'charge')
+  assert.equal((await run('run_shared')).phase, 'settle', 'a finished run stays as it ended')
 })
 
 test('a server that lost the lease (another took the run over) is told so by its heartbeat', async () => {
