@@ -1,12 +1,15 @@
 // What the office reads on the Billing page: the Bill all preview (who is billed, for what, with
-// what, and which charges will fail as things stand) and the invoice list's search.
+// what, and which charges will fail as things stand), the invoice list's search, the runs,
+// payments and QuickBooks queue lists, and the invoice PDF.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { sql } from 'kysely'
 import type { SandboxHarness } from '../../src/integrations/cardpointe/test-sandbox.ts'
 import { loginHeaders, type TestApp } from '../helpers/test-app.ts'
 import { startBillingApi, type BillingApi } from '../helpers/billing-services.ts'
 import { pdfText } from '../helpers/pdf-text.ts'
 import { startBillingRun } from '../../src/services/billing/run-billing.ts'
+import { billingAttachmentRenderers } from '../../src/services/billing/billing-emails.ts'
 import { aCard, aCustomer, anAgreement, monthly } from '../helpers/billing-fixtures.ts'
 
 let h: SandboxHarness
@@ -66,6 +69,7 @@ test('invoices are found by number, customer name or agreement name; odd searche
   assert.match(text, /RECEIPT/)
   assert.match(text, /Paid \$25\.00 with Visa ending 1443 on Nov 25, 2026/)
   assert.match(text, /Balance due\s+\$0\.00/)
+  assert.doesNotMatch(text, /refunded/, 'nothing was refunded')
   const search = async (query: string) => {
     const res = await t.app.inject({ method: 'GET', url: `/api/billing/invoices?pageSize=100&${query}`, headers: office })
     assert.equal(res.statusCode, 200, res.body)
@@ -127,4 +131,67 @@ test('automatic billing is a billing setting: a time like 06:00, admins only, au
   assert.deepEqual([ok.json().autoBill, ok.json().autoBillTime], [true, '05:30'])
   const audit = await t.deps.db.selectFrom('auditEvents').select('details').where('action', '=', 'billing_settings.updated').orderBy('createdAt', 'desc').executeTakeFirstOrThrow()
   assert.equal((audit.details as { autoBillTime: string }).autoBillTime, '05:30')
+})
+
+test("the office's lists: runs newest first, payments received from a date with their voids, invoices by creation date, the QuickBooks queue; a PDF leaves voided payments out", async () => {
+  const { db } = t.deps
+  const get = async (url: string) => {
+    const res = await t.app.inject({ method: 'GET', url, headers: office })
+    assert.equal(res.statusCode, 200, `${url}: ${res.body}`)
+    return res.json()
+  }
+  // The scheduler's run for Nov 25, after the office's three.
+  const auto = await startBillingRun(t.deps, { actor: null, settleWindowMs: 0, automaticFor: '2026-11-25' })
+  await auto.done
+  const runs = await get('/api/billing/runs?pageSize=2')
+  assert.equal(runs.total, 4)
+  assert.deepEqual(runs.items.map((r: { id: string; automatic: boolean }) => [r.id, r.automatic]), [[auto.runId, true], [runs.items[1].id, false]], 'newest first; the office started the others')
+  assert.ok(runs.items[1].startedAt < runs.items[0].startedAt)
+  const older = await get('/api/billing/runs?pageSize=2&page=2')
+  assert.deepEqual(older.items.map((r: { automatic: boolean }) => r.automatic), [false, false])
+  assert.ok(older.items[0].startedAt < runs.items[1].startedAt)
+  assert.equal((await get(`/api/billing/runs/${auto.runId}`)).automatic, true)
+
+  // Cy pays his other Lawn Care invoice in cash, and the payment bounces.
+  const lawn = await db.selectFrom('invoices as i').innerJoin('agreements as a', 'a.id', 'i.agreementId').select(['i.id', 'i.number', 'i.customerId']).where('a.name', '=', 'Lawn Care').where('i.status', '=', 'failed').executeTakeFirstOrThrow()
+  const paid = await t.app.inject({ method: 'POST', url: `/api/billing/invoices/${lawn.id}/offline-payment`, headers: office, payload: { amountCents: 1000, method: 'cash', receivedOn: '2026-11-25' } })
+  assert.equal(paid.statusCode, 201, paid.body)
+  const cash = paid.json().invoice.payments[0].id
+  const voided = await t.app.inject({ method: 'POST', url: `/api/billing/payments/${cash}/void`, headers: office, payload: { reason: 'Bounced' } })
+  assert.equal(voided.statusCode, 200, voided.body)
+
+  const customers = Object.fromEntries((await db.selectFrom('customers').select(['id', 'name']).execute()).map((c) => [c.name, c.id]))
+  const payments = await get('/api/billing/payments?receivedFrom=2026-11-25')
+  assert.deepEqual(
+    payments.items.map((p: any) => [p.invoiceNumber, p.customerName, p.customerId === customers[p.customerName], p.method, p.status, p.amountCents, p.keptCents, p.receivedAt]).sort(),
+    [
+      [1001, 'Ada Good', true, 'card', 'approved', 2500, 2500, '2026-11-25T17:00:00.000Z'],
+      [1002, 'Bo Stale', true, 'card', 'approved', 4000, 4000, '2026-11-25T17:00:00.000Z'],
+      [Number(lawn.number), 'Cy None', true, 'offline', 'voided', 1000, 0, '2026-11-25T17:00:00.000Z'],
+      [Number(lawn.number) === 1003 ? 1004 : 1003, 'Cy None', true, 'card', 'approved', 1000, 1000, '2026-11-25T17:00:00.000Z'],
+    ].sort(),
+  )
+  assert.deepEqual([payments.total, payments.receivedCents, payments.keptCents, payments.collectedCents], [4, 8500, 7500, 7500], 'the void brings nothing in')
+  assert.deepEqual([payments.reversals.total, payments.reversals.cents], [1, 1000])
+  assert.deepEqual(payments.reversals.items.map((r: any) => [r.kind, r.paymentId, r.reason, r.amountCents]), [['void', cash, 'Bounced', 1000]])
+
+  // Made on Nov 20 (company day): only it was created through Nov 20.
+  await sql`update invoices set created_at = ${new Date('2026-11-20T15:00:00Z')} where id = ${lawn.id}`.execute(db)
+  assert.deepEqual((await get('/api/billing/invoices?createdTo=2026-11-20')).items.map((i: { id: string }) => i.id), [lawn.id])
+  assert.deepEqual((await get('/api/billing/invoices?createdFrom=2026-11-20&createdTo=2026-11-20')).items.map((i: { id: string }) => i.id), [lawn.id])
+  assert.equal((await get('/api/billing/invoices?createdTo=2026-11-19')).total, 0)
+
+  const queue = await db.selectFrom('quickbooksQueue').select(['status', db.fn.countAll<number>().as('n')]).groupBy('status').execute()
+  const count = (status: string) => Number(queue.find((q) => q.status === status)?.n ?? 0)
+  assert.ok(count('queued') > 0)
+  assert.deepEqual(await get('/api/billing/quickbooks-queue'), { queued: count('queued'), sent: count('sent'), failed: count('failed') })
+
+  // The PDF bills to the whole address, and a voided payment is not "paid".
+  await db.updateTable('customerLocations').set({ line2: 'Apt 4' }).where('customerId', '=', lawn.customerId).execute()
+  const text = pdfText((await t.app.inject({ method: 'GET', url: `/api/billing/invoices/${lawn.id}/pdf`, headers: office })).rawPayload)
+  assert.match(text, /BILL TO\nCy None\n1 Main St\nApt 4\nSpringfield, IL 62701\n/)
+  assert.doesNotMatch(text, /Paid/)
+  assert.match(text, /Balance due\n\$10\.00/)
+  // The outbox drawing a receipt's PDF for an invoice that is gone says which.
+  await assert.rejects(billingAttachmentRenderers['invoice.pdf']!(db, { invoiceId: 'inv_gone', paidNote: null, issuedOn: '2026-11-25' }), /^Error: invoice inv_gone not found$/)
 })
