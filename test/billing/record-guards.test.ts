@@ -12,7 +12,7 @@ import { claimAttempts, resolveAttempt, sendCharge } from '../../src/services/bi
 import { groupTarget, singleTarget, type ChargeContext, type ClaimedCharge } from '../../src/services/billing/charge-types.ts'
 import { getBillingSettings } from '../../src/services/billing/billing-settings.ts'
 import { recordApprovals, recordApproved, recordDeclined, recordNoCharge } from '../../src/services/billing/record-outcome.ts'
-import { chargeAgreementNow, recordOfflinePayment, refundPayment, voidInvoice } from '../../src/services/billing/office-actions.ts'
+import { chargeAgreementNow, chargeInvoiceNow, recordOfflinePayment, refundPayment, voidInvoice } from '../../src/services/billing/office-actions.ts'
 import type { Approved, Declined } from '../../src/ports/payment-gateway.ts'
 import { invoicedOnCard, startBillingServices, type BillingServices } from '../helpers/billing-services.ts'
 
@@ -199,4 +199,18 @@ test("charging an agreement now whose invoices were paid meanwhile is refused (4
   await assert.rejects(chargeAgreementNow(other, agr, null, 'office'), { code: 'charge_in_flight', message: 'The invoices were just paid or are being charged' })
   assert.deepEqual(await deps.db.selectFrom('chargeAttempts').select('id').where('invoiceId', '=', inv!.id).execute(), [], 'no charge attempted')
   assert.deepEqual(await payments(inv!.id), [2400])
+})
+
+test("the office's Retry of an invoice with no card on file says so, not that a charge is in flight", async () => {
+  const { agr, invoices: [inv] } = await invoicedOnCard(s, 'Card Removed', 2500)
+  await deps.db.updateTable('agreements').set({ paymentMethodId: null }).where('id', '=', agr).execute()
+  // The first try records why it failed; trying again is refused with the reason.
+  assert.deepEqual(await chargeInvoiceNow(deps, inv!.id, null, 'office'), { kind: 'error' })
+  assert.deepEqual([(await invoice(inv!.id)).status, (await invoice(inv!.id)).retryState], ['failed', 'needs_payment_method'])
+  await assert.rejects(chargeInvoiceNow(deps, inv!.id, null, 'office'), {
+    kind: 'not_allowed',
+    code: 'no_payment_method',
+    message: 'There is no active card or bank account on file: send the customer the payment link, or record a payment',
+  })
+  assert.deepEqual(await deps.db.selectFrom('chargeAttempts').select('id').where('invoiceId', '=', inv!.id).execute(), [], 'nothing sent to the gateway')
 })

@@ -59,7 +59,11 @@ export async function chargeInvoiceNow(deps: ServiceDeps, invoiceId: string, act
   if (still) throw conflict('charge_in_flight', 'A charge for this invoice is still being confirmed with the gateway; try again in a minute')
   await recordAuditEvent(deps.db, { entityType: 'invoice', entityId: invoiceId, action: 'invoice.charge_requested', actorUserId: actor, details: { source } })
   const result = await chargeOnce(deps, target, ctx, true)
-  if (result.kind === 'skipped') throw conflict('charge_in_flight', 'The invoice was just paid or is being charged')
+  if (result.kind === 'skipped') {
+    // Nothing to charge it to (its failure is already recorded), or paid or claimed meanwhile.
+    if (!target.paymentMethod?.isActive) throw notAllowed('no_payment_method', 'There is no active card or bank account on file: send the customer the payment link, or record a payment')
+    throw conflict('charge_in_flight', 'The invoice was just paid or is being charged')
+  }
   return result
 }
 
