@@ -136,9 +136,12 @@ test('a check recorded while a card charge of the invoice is being confirmed is 
   // The card is approved after all: one payment, by card.
   const approved = await approvalOf(claim)
   assert.deepEqual(await recordApproved(deps, claim.orderId, approved, 'response', ctx), { kind: 'approved', amountCents: 2200 })
-  const [receipt] = await deps.db.selectFrom('emailOutbox').select(['toAddress', 'textBody']).where('kind', '=', 'billing.receipt').where('relatedId', '=', invoiceId).execute()
+  const [receipt] = await deps.db.selectFrom('emailOutbox').select(['toAddress', 'textBody', 'content', 'attachments']).where('kind', '=', 'billing.receipt').where('relatedId', '=', invoiceId).execute()
   assert.equal(receipt?.toAddress, 'check@example.com')
   assert.match(receipt!.textBody ?? '', /we received \$22\.00 for invoice/, 'the receipt has its plain-text part')
+  // Its HTML part is drawn at delivery from the content kept with it; the invoice PDF goes with it.
+  assert.match(JSON.stringify(receipt!.content ?? null), /\$22\.00/, 'the receipt keeps the content its HTML part is drawn from')
+  assert.match(JSON.stringify(receipt!.attachments ?? null), /invoice/i, 'the receipt carries the invoice PDF')
   await assert.rejects(recordOfflinePayment(deps, invoiceId, check, null), { code: 'invoice_not_unpaid' })
   assert.deepEqual(await payments(invoiceId), [2200])
 })
