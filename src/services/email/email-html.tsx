@@ -1,9 +1,9 @@
 import { Body, Button, Column, Container, Head, Hr, Html, Img, Link, Preview, Row, Section, Text } from '@react-email/components'
 import { render } from '@react-email/render'
 import type { CSSProperties, ReactNode } from 'react'
-import type { Block, EmailContent, Inline } from './layout.tsx'
+import type { Block, EmailContent, Inline } from './email-content.ts'
 
-// The HTML part of the one e-mail layout (layout.tsx holds its content types and the text part).
+// The HTML part of the one e-mail layout (email-content.ts holds its types, layout.tsx the text part).
 // Loaded only when an e-mail's HTML is first drawn: React Email's package pulls in its Tailwind
 // support, ~0.4 s of module loading that a server start, the CLI and every test process that
 // sends no e-mail need not pay.
