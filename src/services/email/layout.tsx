@@ -8,7 +8,7 @@
  * transactions). Text is escaped by React; no block takes HTML.
  */
 
-import type { Block, EmailContent, Inline } from './email-content.ts'
+import type { EmailContent, Inline } from './email-content.ts'
 
 export type { Block, CompanyBrand, EmailContent, Inline } from './email-content.ts'
 
