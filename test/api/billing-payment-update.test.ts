@@ -19,16 +19,24 @@ const now = new Date('2026-03-15T15:00:00Z')
 before(async () => void ({ h, t } = s = await startBillingApi(() => now)))
 after(() => s.close())
 
-test('a card saved on the payment-update page is stored with its brand, and the receipt names it', async () => {
+/**
+ * A customer with no card on file and a monthly agreement of `amountCents` from Mar 1, billed on
+ * Mar 15: its invoice failed and the customer was e-mailed the secure link, whose token is returned.
+ */
+async function failedWithLink(name: string, email: string, amountCents: number) {
   const deps = t.deps
-  const c = await aCustomer(deps, 'Mia Newcard', 'mia@example.com')
-  // No card on file: the invoice fails and the customer is emailed the secure link.
-  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: null, startDate: '2026-03-01', lines: monthly(4200) })
+  const c = await aCustomer(deps, name, email)
+  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: null, startDate: '2026-03-01', lines: monthly(amountCents) })
   await (await startBillingRun(deps, { through: '2026-03-15', actor: null, settleWindowMs: 1000 })).done
   const inv = await deps.db.selectFrom('invoices').select(['id', 'status']).where('agreementId', '=', agr).executeTakeFirstOrThrow()
-  assert.equal(inv.status, 'failed')
   const notice = await deps.db.selectFrom('emailOutbox').select('textBody').where('kind', '=', 'billing.payment_failed').where('relatedId', '=', inv.id).executeTakeFirstOrThrow()
-  const token = /\/pay\/([A-Za-z0-9_-]{43})/.exec(notice.textBody)![1]
+  return { deps, agr, inv, token: /\/pay\/([A-Za-z0-9_-]{43})/.exec(notice.textBody)![1]! }
+}
+
+test('a card saved on the payment-update page is stored with its brand, and the receipt names it', async () => {
+  // No card on file: the invoice fails and the customer is emailed the secure link.
+  const { deps, agr, inv, token } = await failedWithLink('Mia Newcard', 'mia@example.com', 4200)
+  assert.equal(inv.status, 'failed')
 
   const submit = await t.app.inject({ method: 'POST', url: `/api/pay/${token}`, payload: { paymentMethod: { kind: 'card', token: await h.tokenize('5454545454545454'), expiry: '1230' }, name: 'Mia Newcard' } })
   assert.equal(submit.statusCode, 200, submit.body)
@@ -45,13 +53,7 @@ test('a card saved on the payment-update page is stored with its brand, and the 
 })
 
 test('a bank account on the payment-update page: a mistyped routing number is a 422 naming it, a good one is stored as the sign-up stores it and pays', async () => {
-  const deps = t.deps
-  const c = await aCustomer(deps, 'Bo Bank', 'bo@example.com')
-  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: null, startDate: '2026-03-01', lines: monthly(4200) })
-  await (await startBillingRun(deps, { through: '2026-03-15', actor: null, settleWindowMs: 1000 })).done
-  const inv = await deps.db.selectFrom('invoices').select(['id', 'status']).where('agreementId', '=', agr).executeTakeFirstOrThrow()
-  const notice = await deps.db.selectFrom('emailOutbox').select('textBody').where('kind', '=', 'billing.payment_failed').where('relatedId', '=', inv.id).executeTakeFirstOrThrow()
-  const token = /\/pay\/([A-Za-z0-9_-]{43})/.exec(notice.textBody)![1]
+  const { deps, agr, inv, token } = await failedWithLink('Bo Bank', 'bo@example.com', 4200)
   const account = { kind: 'ach', routingNumber: '021000012', accountNumber: '000123456789', accountType: 'checking', holderName: 'Bo Bank' }
 
   const bad = await t.app.inject({ method: 'POST', url: `/api/pay/${token}`, payload: { paymentMethod: account } })
@@ -72,14 +74,8 @@ test('a bank account on the payment-update page: a mistyped routing number is a 
 })
 
 test('a card that is stored but declined on the payment-update page: the customer and the office are told nothing was paid', async () => {
-  const deps = t.deps
-  const c = await aCustomer(deps, 'Dora Declined', 'dora@example.com')
   // $1,116.00: the sandbox declines the charge (insufficient funds); the card's $0 verification passes.
-  const agr = await anAgreement(deps.db, { customerId: c.id, locationId: c.locationId, paymentMethodId: null, startDate: '2026-03-01', lines: monthly(111600) })
-  await (await startBillingRun(deps, { through: '2026-03-15', actor: null, settleWindowMs: 1000 })).done
-  const inv = await deps.db.selectFrom('invoices').select(['id', 'status']).where('agreementId', '=', agr).executeTakeFirstOrThrow()
-  const notice = await deps.db.selectFrom('emailOutbox').select('textBody').where('kind', '=', 'billing.payment_failed').where('relatedId', '=', inv.id).executeTakeFirstOrThrow()
-  const token = /\/pay\/([A-Za-z0-9_-]{43})/.exec(notice.textBody)![1]
+  const { deps, agr, inv, token } = await failedWithLink('Dora Declined', 'dora@example.com', 111600)
 
   const submit = await t.app.inject({ method: 'POST', url: `/api/pay/${token}`, payload: { paymentMethod: { kind: 'card', token: await h.tokenize('4111111111111111'), expiry: '1230' }, name: 'Dora Declined' } })
   assert.equal(submit.statusCode, 200, submit.body)
